@@ -1,0 +1,44 @@
+# Plenary: `make run` serves the demo conference, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint pytest demo messages serve clean bench-export bench-agenda
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools<81" wheel
+	# xstatic-bootstrap ships only an sdist whose setup needs pkg_resources.
+	$(BIN)/python -m pip install -q --no-build-isolation "xstatic-bootstrap>=5.3,<6"
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+messages: $(STAMP)
+	$(BIN)/python manage.py compile_catalogues
+
+demo: $(STAMP) messages
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: $(STAMP) messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint pytest
+
+serve: $(STAMP) messages
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v 0
+	DEBUG=0 $(BIN)/gunicorn conference.wsgi --workers 2 --bind $(HOST):$(PORT)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,92 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConferenceStatus(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    REGISTRATION_OPEN = "registration_open", _("Registration open")
+    REGISTRATION_CLOSED = "registration_closed", _("Registration closed")
+    IN_SESSION = "in_session", _("In session")
+    CONCLUDED = "concluded", _("Concluded")
+    ARCHIVED = "archived", _("Archived")
+
+
+class PrecedenceAlphabet(models.TextChoices):
+    ENGLISH = "en", _("English alphabetical order")
+    FRENCH = "fr", _("French alphabetical order")
+
+
+class OrganizationKind(models.TextChoices):
+    UN_ENTITY = "un_entity", _("UN entity")
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
+    REGIONAL = "regional", _("Regional organization")
+    GOVERNMENT_BODY = "government_body", _("Government body")
+    CIVIL_SOCIETY = "civil_society", _("NGO / civil society")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    MEDIA = "media", _("Media")
+    ACADEMIC = "academic", _("Academic")
+
+
+class PartnerRole(models.TextChoices):
+    HOST = "host", _("Host")
+    CO_ORGANIZER = "co_organizer", _("Co-organizer")
+    PARTNER = "partner", _("Partner")
+    SUPPORTER = "supporter", _("Supporter")
+
+
+class DocumentKind(models.TextChoices):
+    DECLARATION = "declaration", _("Declaration")
+    JOINT_STATEMENT = "joint_statement", _("Joint statement")
+    CHAIRS_SUMMARY = "chairs_summary", _("Chair's summary")
+    RECOMMENDATIONS = "recommendations", _("Recommendations")
+
+
+class DocumentStatus(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    ZERO_DRAFT = "zero_draft", _("Zero draft")
+    UNDER_NEGOTIATION = "under_negotiation", _("Under negotiation")
+    SILENCE_PROCEDURE = "silence_procedure", _("Silence procedure")
+    ADOPTED = "adopted", _("Adopted")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+
+
+class AdoptionMethod(models.TextChoices):
+    CONSENSUS = "consensus", _("Consensus")
+    SILENCE_PROCEDURE = "silence_procedure", _("Silence procedure")
+    VOTE = "vote", _("Vote")
+
+
+class ParagraphKind(models.TextChoices):
+    PREAMBULAR = "preambular", _("Preambular")
+    OPERATIVE = "operative", _("Operative")
+
+
+class AmendmentAction(models.TextChoices):
+    ADD = "add", _("Add")
+    DELETE = "delete", _("Delete")
+    REPLACE = "replace", _("Replace")
+
+
+class AmendmentStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MERGED = "merged", _("Merged")
+
+
+class PositionKind(models.TextChoices):
+    INTERPRETATIVE = "interpretative", _("Interpretative statement")
+    RESERVATION = "reservation", _("Reservation")
+    EXPLANATION = "explanation", _("Explanation of position")
+
+
+class RecommendationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONSOLIDATED = "consolidated", _("Consolidated")
+    PRESENTED = "presented", _("Presented")
+    ENDORSED = "endorsed", _("Endorsed")
+    IN_IMPLEMENTATION = "in_implementation", _("In implementation")
+    IMPLEMENTED = "implemented", _("Implemented")
+    DROPPED = "dropped", _("Dropped")

@@ -1,0 +1,106 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DelegationCategory(models.TextChoices):
+    PARTICIPATING_STATE = "participating_state", _("OSCE participating State")
+    PARTNER_STATE = "partner_state", _("Partner for Co-operation")
+    OTHER_STATE = "other_state", _("Other State")
+    UN_ENTITY = "un_entity", _("UN entity")
+    ORGANIZATION = "organization", _("International / regional organization")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    MEDIA = "media", _("Media")
+    HOST = "host", _("Host")
+
+
+STATE_CATEGORIES = frozenset(
+    {
+        DelegationCategory.PARTICIPATING_STATE,
+        DelegationCategory.PARTNER_STATE,
+        DelegationCategory.OTHER_STATE,
+        DelegationCategory.HOST,
+    }
+)
+
+
+class RepresentationLevel(models.IntegerChoices):
+    """Ordered by protocol precedence: a lower value speaks and sits first."""
+
+    HEAD_OF_STATE = 1, _("Head of State")
+    HEAD_OF_GOVERNMENT = 2, _("Head of Government")
+    MINISTER = 3, _("Minister")
+    DEPUTY_MINISTER = 4, _("Deputy Minister")
+    AMBASSADOR = 5, _("Ambassador")
+    SENIOR_OFFICIAL = 6, _("Senior Official")
+    EXPERT = 7, _("Expert")
+
+
+class CredentialsStatus(models.TextChoices):
+    NONE = "none", _("None")
+    COPY = "copy", _("Copy received")
+    ORIGINAL = "original", _("Original received")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class DelegationStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    NOMINATED = "nominated", _("Nominated")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DelegationRole(models.TextChoices):
+    HEAD = "head", _("Head of delegation")
+    DEPUTY = "deputy", _("Deputy / alternate")
+    REPRESENTATIVE = "representative", _("Representative")
+    ADVISER = "adviser", _("Adviser")
+    EXPERT = "expert", _("Expert")
+    SECURITY = "security", _("Security")
+    PROTOCOL = "protocol", _("Protocol")
+    INTERPRETER = "interpreter", _("Interpreter")
+    SUPPORT = "support", _("Support staff")
+
+
+class AccreditationStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated")
+    UNDER_REVIEW = "under_review", _("Under review")
+    VETTING = "vetting", _("Security vetting")
+    APPROVED = "approved", _("Approved")
+    BADGE_PRINTED = "badge_printed", _("Badge printed")
+    BADGE_COLLECTED = "badge_collected", _("Badge collected")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    REVOKED = "revoked", _("Revoked")
+
+
+# States in which a participant holds (or is about to hold) a valid badge.
+BADGE_HOLDING_STATUSES = frozenset(
+    {
+        AccreditationStatus.APPROVED,
+        AccreditationStatus.BADGE_PRINTED,
+        AccreditationStatus.BADGE_COLLECTED,
+    }
+)
+# States that no longer count against a delegation's size or quota.
+INACTIVE_STATUSES = (
+    AccreditationStatus.REJECTED,
+    AccreditationStatus.CANCELLED,
+    AccreditationStatus.REVOKED,
+)
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other / prefer not to say")
+
+
+class PreferredLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    RUSSIAN = "ru", _("Russian")
+
+
+class IdentityAccessKind(models.TextChoices):
+    VIEW = "view", _("Viewed in admin")
+    EXPORT = "export", _("Exported")

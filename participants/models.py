@@ -1,0 +1,360 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .enums import (
+    INACTIVE_STATUSES,
+    STATE_CATEGORIES,
+    AccreditationStatus,
+    CredentialsStatus,
+    DelegationCategory,
+    DelegationRole,
+    DelegationStatus,
+    Gender,
+    IdentityAccessKind,
+    PreferredLanguage,
+    RepresentationLevel,
+)
+
+hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour such as #C8102E."))
+
+
+class AccessZone(models.Model):
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="access_zones"
+    )
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["conference", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "code"], name="zone_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class BadgeCategory(models.Model):
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="badge_categories"
+    )
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=100)
+    colour_name = models.CharField(max_length=30)
+    colour = models.CharField(max_length=7, validators=[hex_colour])
+    zones = models.ManyToManyField(AccessZone, blank=True, related_name="badge_categories")
+
+    class Meta:
+        ordering = ["conference", "code"]
+        verbose_name_plural = "badge categories"
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "code"], name="badge_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name} ({self.colour_name})"
+
+
+class Delegation(models.Model):
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="delegations"
+    )
+    country = CountryField(blank=True)
+    organization = models.ForeignKey(
+        "conference.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+    )
+    # Denormalized from country or organization so that lists sort and search
+    # in the database; countries are stored as ISO codes.
+    name = models.CharField(max_length=200, editable=False)
+    category = models.CharField(max_length=24, choices=DelegationCategory.choices)
+    level = models.PositiveSmallIntegerField(
+        choices=RepresentationLevel.choices,
+        default=RepresentationLevel.SENIOR_OFFICIAL,
+        verbose_name=_("level of representation"),
+    )
+    focal_point_name = models.CharField(max_length=200, blank=True)
+    focal_point_email = models.EmailField(blank=True)
+    focal_point_phone = models.CharField(max_length=40, blank=True)
+    nomination_reference = models.CharField(
+        max_length=100, blank=True, help_text=_("Note verbale number.")
+    )
+    nomination_date = models.DateField(null=True, blank=True)
+    nomination_file = models.FileField(upload_to="notes_verbales/", blank=True)
+    credentials_status = models.CharField(
+        max_length=10, choices=CredentialsStatus.choices, default=CredentialsStatus.NONE
+    )
+    hospitality_quota = models.PositiveSmallIntegerField(
+        default=1, help_text=_("Members whose stay the host pays for.")
+    )
+    max_size = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Overrides the conference's maximum delegation size.")
+    )
+    status = models.CharField(
+        max_length=10, choices=DelegationStatus.choices, default=DelegationStatus.INVITED
+    )
+    nomination_nonce = models.UUIDField(
+        default=uuid.uuid4, editable=False, help_text=_("Rotating it invalidates old links.")
+    )
+    nomination_link_expires_at = models.DateTimeField(null=True, blank=True)
+    nomination_link_revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["conference", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(country="") & Q(organization__isnull=False))
+                | (~Q(country="") & Q(organization__isnull=True)),
+                name="delegation_country_xor_organization",
+                violation_error_message=_(
+                    "A delegation represents either a country or an organization, not both."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "country"],
+                condition=~Q(country=""),
+                name="delegation_country_unique",
+                violation_error_message=_("This country already has a delegation here."),
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "organization"],
+                condition=Q(organization__isnull=False),
+                name="delegation_organization_unique",
+                violation_error_message=_("This organization already has a delegation here."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.represented_name
+
+    def save(self, *args, **kwargs):
+        self.name = self.represented_name
+        super().save(*args, **kwargs)
+
+    @property
+    def represented_name(self) -> str:
+        if self.organization_id:
+            return self.organization.acronym or self.organization.name
+        return str(self.country.name) if self.country else ""
+
+    @property
+    def is_state(self) -> bool:
+        return self.category in STATE_CATEGORIES
+
+    @property
+    def size_limit(self) -> int:
+        return self.max_size or self.conference.max_delegation_size
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def with_delegation(self):
+        return self.select_related("delegation", "badge_category", "conference")
+
+
+class Participant(models.Model):
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="participants"
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("Empty for organizer staff and media without a delegation."),
+    )
+    honorific = models.CharField(max_length=30, blank=True, help_text=_("e.g. H.E. Mr."))
+    given_names = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    passport_name = models.CharField(
+        max_length=200, blank=True, help_text=_("Full name exactly as in the passport.")
+    )
+    gender = models.CharField(max_length=8, choices=Gender.choices, blank=True)
+    functional_title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    preferred_language = models.CharField(
+        max_length=2, choices=PreferredLanguage.choices, default=PreferredLanguage.ENGLISH
+    )
+    role = models.CharField(
+        max_length=16, choices=DelegationRole.choices, default=DelegationRole.REPRESENTATIVE
+    )
+    status = models.CharField(
+        max_length=16, choices=AccreditationStatus.choices, default=AccreditationStatus.NOMINATED
+    )
+    badge_category = models.ForeignKey(
+        BadgeCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="holders"
+    )
+    badge_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Logistics
+    hospitality_requested = models.BooleanField(
+        default=False,
+        help_text=_("The host pays for this member's stay; counts against the quota."),
+    )
+    arrival_at = models.DateTimeField(null=True, blank=True)
+    arrival_flight = models.CharField(max_length=20, blank=True)
+    departure_at = models.DateTimeField(null=True, blank=True)
+    departure_flight = models.CharField(max_length=20, blank=True)
+    hotel = models.CharField(max_length=120, blank=True)
+    needs_airport_transfer = models.BooleanField(default=False)
+    needs_visa_support = models.BooleanField(default=False)
+    dietary_needs = models.CharField(max_length=200, blank=True)
+    accessibility_needs = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation"],
+                condition=Q(role=DelegationRole.HEAD) & ~Q(status__in=INACTIVE_STATUSES),
+                name="one_head_per_delegation",
+                violation_error_message=_("This delegation already has a head of delegation."),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "conference",
+                name="participant_email_unique_per_conference",
+                violation_error_message=_("Someone with this e-mail is already registered."),
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "badge_number"],
+                condition=Q(badge_number__isnull=False),
+                name="participant_badge_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.full_name}".strip()
+
+
+class IdentityDocument(models.Model):
+    """Identity data, apart from the participant so it can be permissioned and shredded."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="identity"
+    )
+    nationality = CountryField(blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    place_of_birth = models.CharField(max_length=120, blank=True)
+    passport_number = models.CharField(max_length=30, blank=True)
+    passport_issued_on = models.DateField(null=True, blank=True)
+    passport_expires_on = models.DateField(null=True, blank=True)
+    photo = models.ImageField(upload_to="photos/", blank=True)
+
+    class Meta:
+        permissions = [
+            ("view_identity_document", "Can view passport and identity data"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(passport_expires_on__isnull=True)
+                | Q(passport_issued_on__isnull=True)
+                | Q(passport_expires_on__gt=models.F("passport_issued_on")),
+                name="passport_expires_after_issue",
+                violation_error_message=_("The passport expiry date must follow its issue date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Identity document of {self.participant}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(
+            self.nationality
+            and self.date_of_birth
+            and self.passport_number
+            and self.passport_expires_on
+        )
+
+
+class IssuedBadge(models.Model):
+    """Every badge number ever issued; the unique key keeps a number from coming back."""
+
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="issued_badges"
+    )
+    number = models.PositiveIntegerField()
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="issued_badges"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["conference", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "number"], name="issued_badge_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Badge {self.number} ({self.participant})"
+
+
+class AccreditationEvent(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="accreditation_events"
+    )
+    from_status = models.CharField(max_length=16, choices=AccreditationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=AccreditationStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=120, blank=True, help_text=_('Who acted without an account, e.g. "focal point".')
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    badge_number = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["participant", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.from_status or '—'} → {self.to_status}"
+
+
+class IdentityAccessLog(models.Model):
+    """Who saw or exported identity data, when, and how much."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=IdentityAccessKind.choices)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    export = models.CharField(max_length=60, blank=True)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        what = self.export or str(self.participant)
+        return f"{self.user} {self.get_kind_display().lower()} {what}"

@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SessionKind(models.TextChoices):
+    OPENING = "opening", _("Opening")
+    PLENARY = "plenary", _("Plenary")
+    MINISTERIAL = "ministerial", _("Ministerial segment")
+    THEMATIC = "thematic", _("Thematic session")
+    SIDE_EVENT = "side_event", _("Side event")
+    BILATERAL = "bilateral", _("Bilateral meeting")
+    PRESS = "press", _("Press conference")
+    BREAK = "break", _("Break")
+    CLOSING = "closing", _("Closing")
+
+
+class StatementMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video statement")
+    PRE_RECORDED = "pre_recorded", _("Pre-recorded")
+    WRITTEN = "written", _("Written statement only")
+
+
+class StatementStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    SCHEDULED = "scheduled", _("Scheduled")
+    DELIVERED = "delivered", _("Delivered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -1,0 +1,57 @@
+"""Every admin changelist, add form and change form opens on the demo data."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+IDS = [model._meta.label for model, _ in REGISTERED]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organizer_client(client, demo_db, superuser):
+    client.force_login(superuser)
+    client.user = superuser
+    return client
+
+
+def url_for(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
+def test_changelist_opens(organizer_client, model, model_admin):
+    response = organizer_client.get(url_for(model, "changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
+def test_change_and_add_forms_open(organizer_client, model, model_admin):
+    obj = model._default_manager.order_by("-pk").first()
+    assert obj is not None, f"the demo has no {model._meta.verbose_name}"
+    assert organizer_client.get(url_for(model, "change", obj.pk)).status_code == 200
+    request = RequestFactory().get("/admin/")
+    request.user = organizer_client.user
+    if model_admin.has_add_permission(request):
+        assert organizer_client.get(url_for(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
+def test_changelist_queries_do_not_grow_with_rows(organizer_client, model, model_admin):
+    counts = {}
+    original = model_admin.list_per_page
+    try:
+        for rows in (5, 50):
+            model_admin.list_per_page = rows
+            with CaptureQueriesContext(connection) as queries:
+                response = organizer_client.get(url_for(model, "changelist"))
+            assert response.status_code == 200
+            counts[rows] = len(queries)
+    finally:
+        model_admin.list_per_page = original
+    assert counts[50] == counts[5], f"{model._meta.label}: {counts}"

@@ -40,5 +40,9 @@ serve: $(STAMP) messages
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v 0
 	DEBUG=0 $(BIN)/gunicorn conference.wsgi --workers 2 --bind $(HOST):$(PORT)
 
+# Benchmarks print figures; they are not tests. Both honour DATABASE_URL.
+bench-export: $(STAMP)
+	$(BIN)/python bench/export.py
+
 clean:
 	rm -rf $(VENV) var

@@ -1,6 +1,21 @@
-from django.contrib import admin
+from collections import namedtuple
 
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import TextField
+from django.forms import Textarea
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import document_forms as forms
+from . import selectors, services
 from .admin_mixins import AuditLogAdmin
+from .diff import comparison_context
+from .enums import DocumentStatus
+from .exports.admin import ConferenceCsvAdmin, export_selected_action
 from .models import (
     Amendment,
     Conference,
@@ -23,7 +38,7 @@ class ConferencePartnerInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(ConferenceCsvAdmin):
     list_display = [
         "short_title",
         "city",
@@ -57,16 +72,153 @@ class ConferencePartnerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["conference", "organization"]
 
 
-class DocumentVersionInline(admin.TabularInline):
-    model = DocumentVersion
+# Outcome documents ----------------------------------------------------------------------------
+# Every change of state, version or amendment goes through conference.services; the admin
+# pages below only collect the input and report the service's answer.
+
+Step = namedtuple("Step", "name label states form run")
+S = DocumentStatus
+
+
+def _propose(document, data, user):
+    return services.amendment_propose(
+        document=document,
+        action=data["action"],
+        target_paragraph=data["target_paragraph"],
+        kind=data["kind"],
+        proposed_text=data["proposed_text"],
+        delegations=data["delegations"],
+    )
+
+
+def _adopt(document, data, user):
+    return services.document_adopt(
+        document=document,
+        by=user,
+        method=data["method"],
+        adopted_on=data["adopted_on"],
+        version=data["version"],
+        votes_for=data["votes_for"],
+        votes_against=data["votes_against"],
+        abstentions=data["abstentions"],
+    )
+
+
+STEPS = {
+    step.name: step
+    for step in [
+        Step("zero_draft", _("Write the zero draft"), {S.CONCEPT}, forms.ConfirmForm,
+             lambda d, data, u: services.version_create_zero_draft(document=d, by=u)),
+        Step("circulate", _("Circulate the zero draft"), {S.CONCEPT}, forms.ConfirmForm,
+             lambda d, data, u: services.document_circulate_zero_draft(document=d, by=u)),
+        Step("negotiate", _("Open negotiation"), {S.ZERO_DRAFT}, forms.NoteForm,
+             lambda d, data, u: services.document_open_negotiation(document=d, by=u, **data)),
+        Step("revision", _("Open a new revision"), {S.UNDER_NEGOTIATION}, forms.ConfirmForm,
+             lambda d, data, u: services.version_create_revision(document=d, by=u)),
+        Step("amend", _("Record an amendment"), services.AMENDABLE, forms.AmendmentForm, _propose),
+        Step("silence", _("Start the silence procedure"), {S.UNDER_NEGOTIATION}, forms.SilenceForm,
+             lambda d, data, u: services.document_start_silence(document=d, by=u, **data)),
+        Step("break_silence", _("Record a silence break"), {S.SILENCE_PROCEDURE},
+             forms.SilenceBreakForm,
+             lambda d, data, u: services.silence_break(document=d, by=u, **data)),
+        Step("adopt", _("Adopt"), services.SOURCES[S.ADOPTED], forms.AdoptForm, _adopt),
+        Step("statement", _("Add a position statement"), {S.ADOPTED, S.PUBLISHED},
+             forms.PositionStatementForm,
+             lambda d, data, u: services.position_statement_add(document=d, **data)),
+        Step("publish", _("Publish"), {S.ADOPTED}, forms.PublishForm,
+             lambda d, data, u: services.document_publish(document=d, by=u, **data)),
+        Step("fail", _("Close as failed"), services.SOURCES[S.FAILED], forms.NoteForm,
+             lambda d, data, u: services.document_fail(document=d, by=u, **data)),
+    ]
+}  # fmt: skip
+
+
+def _admin_url(obj, view: str = "change") -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+
+
+class ServiceFormMixin:
+    """Renders a small form on an admin page and hands its data to a service."""
+
+    form_template = "admin/conference/form_page.html"
+
+    def render_form(self, request, *, form, title: str, obj=None, hidden=(), submit=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": title,
+            "form": form,
+            "hidden": hidden,
+            "submit": submit or title,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, self.form_template, context)
+
+    def action_page(self, request, form, selected, action: str, title: str):
+        """The intermediate page of an admin action: the form plus the selection."""
+        hidden = [("action", action), ("apply", "1")] + [
+            (helpers.ACTION_CHECKBOX_NAME, obj.pk) for obj in selected
+        ]
+        return self.render_form(request, form=form, title=title, hidden=hidden)
+
+
+@admin.display(description=_("proposed by"))
+def sponsors(amendment: Amendment) -> str:
+    return ", ".join(str(d) for d in amendment.proposed_by.all())
+
+
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
-    fields = ["sequence", "label", "based_on", "author", "issued_at"]
-    readonly_fields = ["author"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DocumentVersionInline(ReadOnlyInline):
+    model = DocumentVersion
+    fields = ["label", "sequence", "based_on", "author", "created_at", "issued_at"]
+    readonly_fields = fields
+    ordering = ["sequence"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("based_on__document", "author")
+
+
+class AmendmentInline(ReadOnlyInline):
+    model = Amendment
+    fk_name = "document"
+    fields = ["version", "action", "target_paragraph", sponsors, "status", "merged_into"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "version__document", "target_paragraph", "merged_into__target_paragraph"
+            )
+            .prefetch_related("proposed_by")
+        )
+
+
+class PositionStatementInline(ReadOnlyInline):
+    model = PositionStatement
+    fields = ["kind", "text", "made_on"]
+    readonly_fields = fields
     show_change_link = True
 
 
 @admin.register(OutcomeDocument)
-class OutcomeDocumentAdmin(admin.ModelAdmin):
+class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "conference",
@@ -80,51 +232,259 @@ class OutcomeDocumentAdmin(admin.ModelAdmin):
     list_select_related = ["conference"]
     search_fields = ["title", "symbol"]
     autocomplete_fields = ["conference"]
-    raw_id_fields = ["final_version"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [DocumentVersionInline]
+    # Status and adoption are the services' to write; they show here, read-only.
+    readonly_fields = [
+        "status",
+        "adoption_method",
+        "adopted_on",
+        "votes_for",
+        "votes_against",
+        "abstentions",
+        "silence_deadline",
+        "final_version",
+    ]
+    inlines = [DocumentVersionInline, AmendmentInline, PositionStatementInline]
+    change_form_template = "admin/conference/outcomedocument/change_form.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/step/<str:step>/", wrap(self.step_view), name="conference_document_step"
+            ),
+            path("<int:pk>/compare/", wrap(self.compare_view), name="conference_document_compare"),
+            *super().get_urls(),
+        ]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the document would take its issued versions with it.
+        if obj is not None and obj.versions.filter(issued_at__isnull=False).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        document = self.get_object(request, object_id)
+        if document is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "steps": [s for s in STEPS.values() if document.status in s.states],
+                "can_compare": document.versions.count() > 1,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _document(self, request, pk: int) -> OutcomeDocument:
+        document = self.get_object(request, str(pk))
+        if document is None or not self.has_change_permission(request, document):
+            raise PermissionDenied
+        return document
+
+    def step_view(self, request, pk: int, step: str):
+        document = self._document(request, pk)
+        if step not in STEPS:
+            raise Http404
+        step = STEPS[step]
+        data = request.POST if request.method == "POST" else None
+        form = step.form(data, document=document)
+        if form.is_bound and form.is_valid():
+            try:
+                result = step.run(document, form.cleaned_data, request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("Done: %(step)s.") % {"step": step.label})
+                target = result if isinstance(result, DocumentVersion) else document
+                return HttpResponseRedirect(_admin_url(target))
+        title = f"{step.label}: {document}"
+        return self.render_form(request, form=form, title=title, obj=document, submit=step.label)
+
+    def compare_view(self, request, pk: int):
+        document = self._document(request, pk)
+        versions = list(document.versions.order_by("sequence"))
+        old, new = selectors.versions_to_compare(
+            versions=versions, old=request.GET.get("old"), new=request.GET.get("new")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": document,
+            "title": _("Compare versions of %(document)s") % {"document": document},
+            "versions": versions,
+            **comparison_context(old, new),
+        }
+        return TemplateResponse(request, "admin/conference/outcomedocument/compare.html", context)
 
 
 class ParagraphInline(admin.TabularInline):
+    """Paragraphs of a working revision; the inline turns read-only once it is issued."""
+
     model = Paragraph
+    fk_name = "version"
     extra = 0
-    fields = ["position", "number", "kind", "text", "is_bracketed"]
+    fields = ["number", "kind", "text", "is_bracketed"]
     readonly_fields = ["number"]
+    ordering = ["position"]
+    formfield_overrides = {
+        TextField: {"widget": Textarea(attrs={"rows": 3, "style": "width: 42em"})}
+    }
+
+    def _editable(self, request, obj) -> bool:
+        return obj is not None and DocumentVersionAdmin.is_editable(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(admin.ModelAdmin):
+class DocumentVersionAdmin(ServiceFormMixin, admin.ModelAdmin):
     list_display = ["label", "document", "sequence", "issued_at", "author"]
     list_filter = ["document__conference"]
     list_select_related = ["document", "author"]
     search_fields = ["label", "document__title"]
-    autocomplete_fields = ["document", "based_on"]
+    fields = ["document", "sequence", "label", "based_on", "author", "created_at", "issued_at"]
+    readonly_fields = fields
     inlines = [ParagraphInline]
+    change_form_template = "admin/conference/documentversion/change_form.html"
+
+    @staticmethod
+    def is_editable(version: DocumentVersion) -> bool:
+        return not version.is_issued and version.document.status in services.DRAFTING
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/issue/", wrap(self.issue_view), name="conference_version_issue"),
+            *super().get_urls(),
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("document")
+
+    def has_add_permission(self, request):
+        # Versions come from the document's steps: the zero draft, then each revision.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not self.is_editable(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_issued:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """Every field of the version is read-only; only its paragraphs change."""
+
+    def save_formset(self, request, form, formset, change):
+        version = form.instance
+        for paragraph in formset.save(commit=False):
+            data = {
+                "kind": paragraph.kind,
+                "text": paragraph.text,
+                "is_bracketed": paragraph.is_bracketed,
+            }
+            if paragraph.pk:
+                services.paragraph_edit(paragraph=paragraph, **data)
+            else:
+                services.paragraph_add(version=version, **data)
+        for paragraph in formset.deleted_objects:
+            services.paragraph_delete(paragraph=paragraph)
+
+    def issue_view(self, request, pk: int):
+        version = self.get_object(request, str(pk))
+        if version is None or not self.has_change_permission(request, version):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        form = forms.ConfirmForm(data, document=version.document)
+        if form.is_bound and form.is_valid():
+            try:
+                services.version_issue(version=version, by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("%(version)s issued.") % {"version": version.label})
+                return HttpResponseRedirect(_admin_url(version))
+        title = _("Issue %(version)s") % {"version": version}
+        return self.render_form(request, form=form, title=title, obj=version)
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(admin.ModelAdmin):
+class ParagraphAdmin(AuditLogAdmin):
+    """A view of all paragraphs; they are written in their version's page only."""
+
     list_display = ["__str__", "version", "position", "kind", "is_bracketed"]
     list_filter = ["kind", "is_bracketed"]
     list_select_related = ["version__document"]
     search_fields = ["text", "version__document__title"]
-    autocomplete_fields = ["version", "origin"]
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "document", "version", "action", "status", "submitted_at"]
+class AmendmentAdmin(ServiceFormMixin, AuditLogAdmin):
+    """Amendments are recorded from their document's page and decided by the actions."""
+
+    list_display = ["__str__", "document", "version", sponsors, "status", "submitted_at"]
     list_filter = ["status", "action", "document"]
     list_select_related = ["document", "version__document", "target_paragraph"]
     search_fields = ["proposed_text", "document__title"]
-    autocomplete_fields = [
-        "document",
-        "version",
-        "target_paragraph",
-        "proposed_by",
-        "merged_into",
-        "resulting_paragraph",
-    ]
+    actions = ["accept", "reject", "withdraw", "merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("proposed_by")
+
+    def decide_each(self, request, amendments, service, verb: str, **kwargs) -> None:
+        done = 0
+        for amendment in amendments:
+            try:
+                service(amendment=amendment, by=request.user, **kwargs)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{amendment}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, _("%(count)d amendment(s) %(verb)s.") % {"count": done, "verb": verb}
+            )
+
+    @admin.action(description=_("Accept into the working revision"))
+    def accept(self, request, queryset):
+        self.decide_each(request, queryset, services.amendment_accept, _("accepted"))
+
+    @admin.action(description=_("Reject"))
+    def reject(self, request, queryset):
+        self.decide_each(request, queryset, services.amendment_reject, _("rejected"))
+
+    @admin.action(description=_("Withdraw"))
+    def withdraw(self, request, queryset):
+        self.decide_each(request, queryset, services.amendment_withdraw, _("withdrawn"))
+
+    @admin.action(description=_("Merge into another amendment…"))
+    def merge(self, request, queryset):
+        selected = list(queryset)
+        if len({a.document_id for a in selected}) != 1:
+            self.message_user(
+                request, _("Merge amendments of one document at a time."), messages.ERROR
+            )
+            return None
+        form = forms.MergeForm(
+            request.POST if "apply" in request.POST else None,
+            document_id=selected[0].document_id,
+            exclude=[a.pk for a in selected],
+        )
+        if form.is_bound and form.is_valid():
+            into = form.cleaned_data["into"]
+            self.decide_each(request, selected, services.amendment_merge, _("merged"), into=into)
+            return None
+        return self.action_page(request, form, selected, "merge", _("Merge amendments"))
 
 
 @admin.register(DocumentEvent)
@@ -133,28 +493,25 @@ class DocumentEventAdmin(AuditLogAdmin):
     list_filter = ["to_status"]
     list_select_related = ["document", "by"]
     search_fields = ["document__title", "note"]
-    autocomplete_fields = ["document"]
 
 
 @admin.register(SilenceBreak)
-class SilenceBreakAdmin(admin.ModelAdmin):
+class SilenceBreakAdmin(AuditLogAdmin):
     list_display = ["document", "delegation", "broken_at"]
     list_select_related = ["document", "delegation"]
     search_fields = ["document__title", "delegation__name", "text"]
-    autocomplete_fields = ["document", "delegation"]
 
 
 @admin.register(PositionStatement)
-class PositionStatementAdmin(admin.ModelAdmin):
+class PositionStatementAdmin(AuditLogAdmin):
     list_display = ["__str__", "document", "kind", "made_on"]
     list_filter = ["kind"]
     list_select_related = ["document"]
     search_fields = ["text", "document__title", "delegations__name"]
-    autocomplete_fields = ["document", "delegations"]
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(ServiceFormMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "theme",
@@ -163,7 +520,57 @@ class RecommendationAdmin(admin.ModelAdmin):
         "status",
         "consolidated_into",
     ]
-    list_filter = ["status", "theme", "source_conference", "presented_at"]
+    list_filter = ["theme", "status", "source_conference", "presented_at"]
     list_select_related = ["source_conference", "consolidated_into"]
     search_fields = ["code", "text", "theme", "addressee"]
     autocomplete_fields = ["source_conference", "presented_at", "consolidated_into"]
+    actions = ["consolidate", "mark_presented", export_selected_action("recommendations")]
+
+    @admin.action(description=_("Consolidate the selected into a new recommendation…"))
+    def consolidate(self, request, queryset):
+        selected = list(queryset.select_related("source_conference"))
+        themes = {r.theme for r in selected}
+        initial = {
+            "theme": themes.pop() if len(themes) == 1 else "",
+            "text": "\n\n".join(r.text for r in selected),
+            "source_conference": max(
+                (r.source_conference for r in selected), key=lambda c: c.start_date
+            ),
+        }
+        form = forms.ConsolidateForm(
+            request.POST if "apply" in request.POST else None, initial=initial
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                result = services.recommendation_consolidate(
+                    recommendations=selected, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(count)d recommendations consolidated into %(code)s.")
+                    % {"count": len(selected), "code": result.code},
+                )
+                return None
+        title = _("Consolidate recommendations")
+        return self.action_page(request, form, selected, "consolidate", title)
+
+    @admin.action(description=_("Mark as presented at a conference…"))
+    def mark_presented(self, request, queryset):
+        selected = list(queryset)
+        form = forms.PresentedAtForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            conference = form.cleaned_data["conference"]
+            count = services.recommendation_mark_presented(
+                recommendations=selected, conference=conference
+            )
+            self.message_user(
+                request,
+                _("%(count)d recommendations marked as presented at %(conference)s.")
+                % {"count": count, "conference": conference},
+            )
+            return None
+        title = _("Mark recommendations as presented")
+        return self.action_page(request, form, selected, "mark_presented", title)

@@ -210,9 +210,39 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.document.title} — {self.label}"
 
+    def save(self, *args, **kwargs):
+        self._refuse_if_issued()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_issued()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_issued(self) -> None:
+        # Issuing is the last write a version gets: the stored row decides, not this instance.
+        if self.pk and DocumentVersion.objects.filter(pk=self.pk, issued_at__isnull=False).exists():
+            raise IssuedVersionError()
+
     @property
     def is_issued(self) -> bool:
         return self.issued_at is not None
+
+
+class IssuedVersionError(ValidationError):
+    """Raised by any attempt to save or delete an issued version or one of its paragraphs."""
+
+    def __init__(self):
+        super().__init__(
+            _("An issued version and its paragraphs can no longer change."), code="version_issued"
+        )
+
+
+def _guard_issued(paragraph: "Paragraph") -> None:
+    # Both the version it is in and (for an existing row) the one it was stored in count,
+    # so a paragraph can neither be written into nor moved out of an issued version.
+    issued = DocumentVersion.objects.filter(issued_at__isnull=False)
+    if issued.filter(Q(pk=paragraph.version_id) | Q(paragraphs__pk=paragraph.pk or 0)).exists():
+        raise IssuedVersionError()
 
 
 class Paragraph(models.Model):
@@ -243,6 +273,14 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number or self.position}".strip()
+
+    def save(self, *args, **kwargs):
+        _guard_issued(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _guard_issued(self)
+        return super().delete(*args, **kwargs)
 
 
 class Amendment(models.Model):

@@ -10,6 +10,10 @@ admin.site.index_title = "Conference administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("nominate/", include("participants.urls")),
+    path("<slug:conference_slug>/", include("sessions.urls")),
+    path("<slug:conference_slug>/", include("conference.document_urls")),
+    path("", include("conference.public_urls")),
 ]
 
 if settings.DEBUG:

@@ -1,7 +1,23 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_countries import countries
 
 from conference.admin_mixins import AuditLogAdmin
+from conference.exports.admin import export_selected_action
+from conference.models import Conference
 
+from . import rules, selectors, services
+from .forms import ReasonForm
 from .models import (
     AccessZone,
     AccreditationEvent,
@@ -12,6 +28,7 @@ from .models import (
     IssuedBadge,
     Participant,
 )
+from .photos import photo_reencode
 
 
 @admin.register(AccessZone)
@@ -33,14 +50,28 @@ class BadgeCategoryAdmin(admin.ModelAdmin):
 
 
 class MemberInline(admin.TabularInline):
+    """Read-only: members are added and moved through the participant admin and its services."""
+
     model = Participant
     extra = 0
-    fields = ["honorific", "given_names", "family_name", "functional_title", "role", "status"]
-    readonly_fields = ["status"]
+    fields = ["display_name", "functional_title", "role", "status", "badge_number"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("conference")
+        return super().get_queryset(request).select_related("conference", "delegation")
+
+
+# Operations on the nomination link: (service, success message).
+LINK_OPERATIONS = {
+    "send": (services.delegation_send_nomination_link, gettext_lazy("Nomination link sent")),
+    "rotate": (services.delegation_rotate_nomination_link, gettext_lazy("New link issued")),
+    "revoke": (services.delegation_revoke_nomination_link, gettext_lazy("Link revoked")),
+}
 
 
 @admin.register(Delegation)
@@ -53,6 +84,7 @@ class DelegationAdmin(admin.ModelAdmin):
         "credentials_status",
         "status",
         "hospitality_quota",
+        "nomination_link_revoked",
     ]
     list_filter = ["conference", "category", "level", "credentials_status", "status"]
     list_select_related = ["conference", "organization"]
@@ -65,17 +97,178 @@ class DelegationAdmin(admin.ModelAdmin):
         "focal_point_email",
     ]
     autocomplete_fields = ["conference", "organization"]
+    readonly_fields = ["nomination_link_expires_at", "nomination_link_revoked"]
     inlines = [MemberInline]
+    change_form_template = "admin/participants/delegation/change_form.html"
+    actions = ["send_links", "rotate_links", "revoke_links", export_selected_action("delegations")]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/nomination-link/<str:operation>/",
+                self.admin_site.admin_view(self.nomination_link_view),
+                name="participants_delegation_nomination_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _portal_url(self, request):
+        return lambda token: request.build_absolute_uri(
+            reverse("participants:portal", kwargs={"token": token})
+        )
+
+    def _link_operation(self, request, delegation, operation: str) -> bool:
+        service, done = LINK_OPERATIONS[operation]
+        extra = {"portal_url": self._portal_url(request)} if operation == "send" else {}
+        try:
+            service(delegation=delegation, **extra)
+        except services.AccreditationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return False
+        self.log_change(request, delegation, [{"changed": {"name": f"nomination link ({done})"}}])
+        return True
+
+    def nomination_link_view(self, request, pk: int, operation: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if operation not in LINK_OPERATIONS:
+            raise Http404
+        delegation = get_object_or_404(Delegation, pk=pk)
+        if not self.has_change_permission(request, delegation):
+            raise PermissionDenied
+        if self._link_operation(request, delegation, operation):
+            self.message_user(request, f"{LINK_OPERATIONS[operation][1]}: {delegation}.")
+        return redirect("admin:participants_delegation_change", pk)
+
+    def _bulk_link(self, request, queryset, operation: str):
+        done = [d for d in queryset if self._link_operation(request, d, operation)]
+        if done:
+            self.message_user(
+                request, f"{LINK_OPERATIONS[operation][1]}: {', '.join(map(str, done))}."
+            )
+
+    @admin.action(description=gettext_lazy("Send the nomination link"), permissions=["change"])
+    def send_links(self, request, queryset):
+        self._bulk_link(request, queryset, "send")
+
+    @admin.action(description=gettext_lazy("Rotate the nomination link"), permissions=["change"])
+    def rotate_links(self, request, queryset):
+        self._bulk_link(request, queryset, "rotate")
+
+    @admin.action(description=gettext_lazy("Revoke the nomination link"), permissions=["change"])
+    def revoke_links(self, request, queryset):
+        self._bulk_link(request, queryset, "revoke")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        delegation = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if delegation is not None:
+            can_change = self.has_change_permission(request, delegation)
+            token = selectors.nomination_token(delegation=delegation)
+            extra_context.update(
+                events=selectors.delegation_events(delegation=delegation)[:100],
+                link_problem=selectors.nomination_link_invalid_reason(
+                    delegation=delegation, current=True
+                )
+                or selectors.registration_closed_reason(conference=delegation.conference),
+                link_url=self._portal_url(request)(token) if can_change else None,
+                can_change_link=can_change,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class IdentityDocumentForm(forms.ModelForm):
+    # No Meta: the inline supplies the model and the fields.
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        # Only a fresh upload is re-encoded; the stored file was re-encoded when it came in.
+        return photo_reencode(photo) if isinstance(photo, UploadedFile) else photo
 
 
 class IdentityDocumentInline(admin.StackedInline):
     model = IdentityDocument
+    form = IdentityDocumentForm
     extra = 0
     can_delete = False
 
 
+class MissingDataFilter(admin.SimpleListFilter):
+    """Yes/no on a condition that says the data is missing."""
+
+    missing: Q
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(self.missing)
+        if self.value() == "no":
+            return queryset.filter(self.missing)
+        return queryset
+
+
+class HasPhotoFilter(MissingDataFilter):
+    title = gettext_lazy("has photo")
+    parameter_name = "has_photo"
+    missing = selectors.PHOTO_MISSING
+
+
+class IdentityCompleteFilter(MissingDataFilter):
+    title = gettext_lazy("identity data complete")
+    parameter_name = "identity_complete"
+    missing = selectors.IDENTITY_INCOMPLETE
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Countries by name, and only those with a delegation."""
+
+    title = gettext_lazy("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = Delegation.objects.exclude(country="").values_list("country", flat=True)
+        return sorted(((code, countries.name(code)) for code in set(codes)), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(delegation__country=self.value()) if self.value() else queryset
+
+
+class ParticipantAdminForm(forms.ModelForm):
+    # No Meta: the admin supplies the model and the fields, which depend on the permissions.
+
+    def clean(self):
+        cleaned = super().clean()
+        delegation = cleaned.get("delegation")
+        if delegation is not None and not self.errors:
+            candidate = self.instance
+            for name, value in cleaned.items():
+                setattr(candidate, name, value)
+            rules.validate_membership(
+                delegation=delegation,
+                members=rules.members_with(delegation=delegation, candidate=candidate),
+            )
+        return cleaned
+
+
+# The bulk actions offered on the participant list, in workflow order.
+BULK_TRANSITIONS = ["review", "send_to_vetting", "approve", "print_badge", "reject", "revoke"]
+
+
+def _transition_action(name: str):
+    def action(modeladmin, request, queryset):
+        return modeladmin.transition_confirm(request, queryset, name)
+
+    action.__name__ = f"transition_{name}"
+    return admin.action(description=f"{services.TRANSITIONS[name].label}…", permissions=["change"])(
+        action
+    )
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
+    form = ParticipantAdminForm
     list_display = [
         "family_name",
         "given_names",
@@ -86,12 +279,157 @@ class ParticipantAdmin(admin.ModelAdmin):
         "badge_category",
         "badge_number",
     ]
-    list_filter = ["conference", "status", "role", "badge_category", "delegation__category"]
+    list_filter = [
+        "conference",
+        "status",
+        "badge_category",
+        "delegation__category",
+        CountryFilter,
+        "role",
+        HasPhotoFilter,
+        IdentityCompleteFilter,
+        "delegation__credentials_status",
+    ]
     list_select_related = ["delegation", "badge_category", "conference"]
-    search_fields = ["family_name", "given_names", "passport_name", "email", "delegation__name"]
+    search_fields = ["family_name", "given_names", "email", "delegation__name"]
+    identity_search_fields = ["passport_name", "identity__passport_number"]
     autocomplete_fields = ["conference", "delegation", "badge_category"]
     readonly_fields = ["badge_number", "status"]
     inlines = [IdentityDocumentInline]
+    actions = [
+        *(_transition_action(name) for name in BULK_TRANSITIONS),
+        export_selected_action("participants"),
+    ]
+    change_list_template = "admin/participants/participant/change_list.html"
+
+    # Identity data (passport, birth, nationality) only for holders of the permission.
+
+    def get_inlines(self, request, obj):
+        return self.inlines if selectors.can_view_identity(request.user) else []
+
+    def get_search_fields(self, request):
+        extra = self.identity_search_fields if selectors.can_view_identity(request.user) else []
+        return [*self.search_fields, *extra]
+
+    def get_exclude(self, request, obj=None):
+        return [] if selectors.can_view_identity(request.user) else ["passport_name"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and selectors.can_view_identity(request.user):
+            document = IdentityDocument.objects.filter(participant_id=object_id).first()
+            if document is not None:
+                services.identity_access_record(user=request.user, participant=document.participant)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.participant_register(participant=obj, by=request.user)
+
+    def transition_confirm(self, request, queryset, name: str):
+        transition = services.TRANSITIONS[name]
+        form = ReasonForm(
+            request.POST if "confirm" in request.POST else None,
+            submit_label=str(transition.label),
+            required=transition.needs_reason,
+        )
+        participants = list(queryset.select_related("delegation"))
+        if form.is_bound and form.is_valid():
+            done, refused = [], []
+            for participant in participants:
+                # Each call is its own transaction: a refused row leaves the others applied.
+                try:
+                    services.SERVICES[name](
+                        participant=participant,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except (services.AccreditationError, ValidationError) as error:
+                    refused.append(f"{participant}: {error}")
+                else:
+                    done.append(participant)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(action)s: %(count)d participant done.",
+                    "%(action)s: %(count)d participants done.",
+                    len(done),
+                )
+                % {"action": transition.label, "count": len(done)},
+                messages.SUCCESS if done else messages.INFO,
+            )
+            if refused:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d refused: ", "%(count)d refused: ", len(refused))
+                    % {"count": len(refused)}
+                    + "; ".join(refused),
+                    messages.WARNING,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/participants/participant/transition_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("%(action)s: confirm") % {"action": transition.label},
+                "opts": self.model._meta,
+                "transition": transition,
+                "action": f"transition_{name}",
+                "form": form,
+                "rows": [
+                    (p, p.status in transition.sources, p.get_status_display())
+                    for p in participants
+                ],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    # The accreditation dashboard, one per conference.
+
+    def get_urls(self):
+        return [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_latest),
+                name="participants_participant_dashboard_latest",
+            ),
+            path(
+                "dashboard/<int:conference_id>/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="participants_participant_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dashboard_latest(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        conference = Conference.objects.order_by("-start_date").first()
+        if conference is None:
+            raise Http404(_("There is no conference yet."))
+        return redirect("admin:participants_participant_dashboard", conference.pk)
+
+    def dashboard_view(self, request, conference_id: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        conference = get_object_or_404(Conference, pk=conference_id)
+        return TemplateResponse(
+            request,
+            "admin/participants/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Accreditation: %(conference)s") % {"conference": conference},
+                "opts": self.model._meta,
+                "conference": conference,
+                "conferences": Conference.objects.order_by("-start_date").only(
+                    "pk", "short_title", "start_date"
+                ),
+                "now": timezone.now(),
+                **selectors.accreditation_dashboard(conference=conference),
+            },
+        )
 
 
 @admin.register(IssuedBadge)
@@ -104,7 +442,16 @@ class IssuedBadgeAdmin(AuditLogAdmin):
 
 @admin.register(AccreditationEvent)
 class AccreditationEventAdmin(AuditLogAdmin):
-    list_display = ["participant", "from_status", "to_status", "by", "actor_label", "at"]
+    list_display = [
+        "participant",
+        "from_status",
+        "to_status",
+        "by",
+        "actor_label",
+        "reason",
+        "badge_number",
+        "at",
+    ]
     list_filter = ["to_status"]
     list_select_related = ["participant", "by"]
     search_fields = ["participant__family_name", "reason"]

@@ -41,10 +41,7 @@ def membership_errors(*, delegation: Delegation, members: Iterable[Participant])
     hosted = sum(1 for m in active if m.hospitality_requested)
     if hosted > delegation.hospitality_quota:
         errors.setdefault("hospitality_requested", []).append(
-            _(
-                "The host covers %(quota)d member(s) of %(delegation)s; "
-                "this would make %(count)d."
-            )
+            _("The host covers %(quota)d member(s) of %(delegation)s; this would make %(count)d.")
             % {"delegation": delegation, "quota": delegation.hospitality_quota, "count": hosted}
         )
     seen: set[str] = set()

@@ -1,10 +1,47 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .models import Room, Session, Statement
+from conference.exports.admin import export_selected_action
+from conference.models import Conference
+
+from .models import Room, Session, Statement, StatementMove
+from .selectors import agenda_conflicts, session_conflicts
+from .services import (
+    agenda_item_delete,
+    agenda_item_save,
+    speakers_list_apply_protocol_order,
+    statement_inscribe,
+    statement_move,
+)
+
+
+class AgendaServiceAdmin(admin.ModelAdmin):
+    """Saves and deletes go through the agenda services, which bump the public cache."""
+
+    def save_model(self, request, obj, form, change):
+        agenda_item_save(item=obj)
+
+    def delete_model(self, request, obj):
+        agenda_item_delete(item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            agenda_item_delete(item=obj)
+
+
+def warn_about_conflicts(request, session: Session) -> None:
+    for conflict in session_conflicts(session=session):
+        messages.warning(request, conflict.message)
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(AgendaServiceAdmin):
     list_display = ["name", "conference", "capacity", "interpretation_languages"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
@@ -25,6 +62,8 @@ class StatementInline(admin.TabularInline):
         "status",
         "is_right_of_reply",
     ]
+    # New statements take their protocol place; moves need a reason (see "Move").
+    readonly_fields = ["order"]
     autocomplete_fields = ["speaker", "delegation"]
 
     def get_queryset(self, request):
@@ -32,7 +71,7 @@ class StatementInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(AgendaServiceAdmin):
     list_display = [
         "title",
         "conference",
@@ -48,10 +87,95 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     autocomplete_fields = ["conference", "room", "chair"]
     inlines = [StatementInline]
+    actions = ["apply_protocol_order", export_selected_action("agenda")]
+    change_list_template = "sessions/admin/session_change_list.html"
+
+    def save_formset(self, request, form, formset, change):
+        statements = formset.save(commit=False)
+        for statement in formset.deleted_objects:
+            agenda_item_delete(item=statement)
+        for statement in statements:
+            if statement.pk:
+                agenda_item_save(item=statement)
+            else:
+                statement_inscribe(statement=statement)
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_conflicts(request, form.instance)
+
+    @admin.action(description=_("Put the speakers' lists back into protocol order"))
+    def apply_protocol_order(self, request, queryset):
+        for session in queryset:
+            speakers_list_apply_protocol_order(session=session)
+        self.message_user(request, _("Protocol order applied to %d session(s).") % len(queryset))
+
+    def get_urls(self):
+        return [
+            path(
+                "conflicts/",
+                self.admin_site.admin_view(self.conflicts_index),
+                name="agenda_session_conflicts_index",
+            ),
+            path(
+                "conflicts/<int:conference_id>/",
+                self.admin_site.admin_view(self.conflicts_view),
+                name="agenda_session_conflicts",
+            ),
+            *super().get_urls(),
+        ]
+
+    def conflicts_index(self, request):
+        conferences = [
+            (conference, len(agenda_conflicts(conference=conference)))
+            for conference in Conference.objects.order_by("-start_date")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Agenda conflicts"),
+            "conferences": conferences,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "sessions/admin/conflicts_index.html", context)
+
+    def conflicts_view(self, request, conference_id: int):
+        conference = get_object_or_404(Conference, pk=conference_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Agenda conflicts: %s") % conference,
+            "conference": conference,
+            "conflicts": agenda_conflicts(conference=conference),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "sessions/admin/conflicts.html", context)
+
+
+class StatementMoveInline(admin.TabularInline):
+    model = StatementMove
+    extra = 0
+    fields = ["at", "from_position", "to_position", "reason", "by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StatementMoveForm(forms.Form):
+    to_position = forms.IntegerField(label=_("New position"), min_value=1)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded with the move, e.g. “Head of State arrives late”."),
+    )
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(AgendaServiceAdmin):
     list_display = [
         "speaker",
         "session",
@@ -65,3 +189,59 @@ class StatementAdmin(admin.ModelAdmin):
     list_select_related = ["speaker", "session", "delegation"]
     search_fields = ["speaker__family_name", "session__title", "title", "on_behalf_of"]
     autocomplete_fields = ["session", "speaker", "delegation"]
+    readonly_fields = ["order", "move_link"]
+    inlines = [StatementMoveInline]
+    actions = [export_selected_action("speakers")]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            agenda_item_save(item=obj)
+        else:
+            statement_inscribe(statement=obj)
+        warn_about_conflicts(request, obj.session)
+
+    @admin.display(description=_("Manual move"))
+    def move_link(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:agenda_statement_move", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Move on the speakers' list…"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name="agenda_statement_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request, pk: int):
+        statement = get_object_or_404(Statement.objects.select_related("session"), pk=pk)
+        if not self.has_change_permission(request, statement):
+            return redirect("admin:index")
+        form = StatementMoveForm(request.POST or None, initial={"to_position": statement.order})
+        if form.is_valid():
+            try:
+                statement_move(
+                    statement=statement,
+                    to_position=form.cleaned_data["to_position"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field, errors)
+            else:
+                self.message_user(request, _("The statement has been moved."))
+                return redirect("admin:agenda_session_change", statement.session_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Move %s") % statement,
+            "statement": statement,
+            "speakers_list": statement.session.statements.select_related("speaker"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "sessions/admin/statement_move.html", context)

@@ -7,3 +7,8 @@ class AgendaConfig(AppConfig):
     # because it names the tables (agenda_*) and every lazy reference.
     label = "agenda"
     verbose_name = "Agenda"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -26,3 +26,14 @@ class StatementStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     DELIVERED = "delivered", _("Delivered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConflictKind(models.TextChoices):
+    ROOM = "room", _("Room double-booked")
+    PERSON = "person", _("Speaker or chair in overlapping sessions")
+    OUTSIDE_DATES = "outside_dates", _("Session outside the conference dates")
+    OVERRUN = "overrun", _("Statements exceed the session length")
+
+
+# Statements that no longer take time on a speakers' list.
+INACTIVE_STATEMENT_STATUSES = (StatementStatus.WITHDRAWN,)

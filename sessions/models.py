@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import SessionKind, StatementMode, StatementStatus
+from .enums import INACTIVE_STATEMENT_STATUSES, SessionKind, StatementMode, StatementStatus
 
 
 class Room(models.Model):
@@ -29,6 +30,17 @@ class Room(models.Model):
 class SessionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True, conference__is_public=True)
+
+    def with_speakers(self):
+        """The one way a session's chair and speakers' list are loaded for display."""
+        statements = (
+            Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+            .select_related("speaker", "delegation")
+            .order_by("order", "inscribed_at", "id")
+        )
+        return self.select_related("room", "chair__delegation").prefetch_related(
+            models.Prefetch("statements", queryset=statements)
+        )
 
 
 class Session(models.Model):
@@ -109,3 +121,29 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker} — {self.session}"
+
+
+class StatementMove(models.Model):
+    """Audit row of a manual move on a speakers' list; protocol order is the default."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="moves")
+    from_position = models.PositiveSmallIntegerField()
+    to_position = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["statement", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="statement_move_has_reason",
+                violation_error_message=_("A manual move needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement}: {self.from_position} → {self.to_position}"

@@ -19,7 +19,14 @@ def _fast_and_isolated(settings, tmp_path):
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(username="organizer", is_superuser=True)
+    return UserFactory(username="chief-organizer", is_superuser=True)
+
+
+@pytest.fixture
+def organizer_client(client, superuser):
+    """A test client logged in as the superuser."""
+    client.force_login(superuser)
+    return client
 
 
 @pytest.fixture(scope="module")

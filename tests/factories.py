@@ -27,12 +27,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"officer{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@plenary.example")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.django.Password("correct-horse-battery")
 
 
 class ConferenceFactory(factory.django.DjangoModelFactory):

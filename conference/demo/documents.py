@@ -1,0 +1,198 @@
+"""Outcome documents, written through conference.services like any other client.
+
+The services stamp the present time, so each step is moved back to its 2019 date
+afterwards (Clock, backdate_version). Apart from those timestamps, only the first
+"concept" event and the "Final" label of the last version are written directly.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from conference import services
+from conference.enums import (
+    AdoptionMethod,
+    AmendmentAction,
+    DocumentKind,
+    ParagraphKind,
+    PositionKind,
+)
+from conference.enums import DocumentStatus as Status
+from conference.models import (
+    Amendment,
+    DocumentEvent,
+    DocumentVersion,
+    OutcomeDocument,
+    SilenceBreak,
+)
+
+from . import declaration_text as text
+from .common import local
+
+
+class Clock:
+    """Backdates the events a document has gained since the last call."""
+
+    def __init__(self, document):
+        self.document = document
+        self.last_pk = 0
+
+    def stamp(self, moment, note: str | None = None) -> None:
+        new = DocumentEvent.objects.filter(document=self.document, pk__gt=self.last_pk)
+        last = new.order_by("-pk").values_list("pk", flat=True).first()
+        changes = {"at": moment} if note is None else {"at": moment, "note": note}
+        new.update(**changes)
+        self.last_pk = last or self.last_pk
+
+
+def backdate_version(version, created, issued=None) -> None:
+    DocumentVersion.objects.filter(pk=version.pk).update(created_at=created, issued_at=issued)
+    version.refresh_from_db()
+
+
+def start(conference, kind, title, slug, by, note, moment):
+    """A document in the concept stage, with the event that records it."""
+    document = OutcomeDocument.objects.create(
+        conference=conference, kind=kind, title=title, slug=slug
+    )
+    DocumentEvent.objects.create(document=document, to_status=Status.CONCEPT, by=by, note=note)
+    clock = Clock(document)
+    clock.stamp(moment)
+    return document, clock
+
+
+def descendants(version, parents: dict) -> dict:
+    """Follow origin links: {index: paragraph} in ``version`` for {index: parent paragraph}."""
+    by_origin = {p.origin_id: p for p in version.paragraphs.all()}
+    return {index: by_origin[parent.pk] for index, parent in parents.items()}
+
+
+def edit(paragraph, body: str, bracketed: bool = False) -> None:
+    services.paragraph_edit(
+        paragraph=paragraph, text=body, kind=paragraph.kind, is_bracketed=bracketed
+    )
+
+
+def build_declaration(conference, delegations, by) -> OutcomeDocument:
+    document, clock = start(
+        conference, DocumentKind.DECLARATION, "Dushanbe Declaration", "dushanbe-declaration",
+        by, "Concept agreed with the co-organizers.", local(3, 20, 10),
+    )  # fmt: skip
+    zero = services.version_create_zero_draft(document=document, by=by, label="Zero draft")
+    paragraphs = {
+        index: services.paragraph_add(version=zero, kind=kind, text=body, is_bracketed=bracketed)
+        for index, (kind, body, bracketed) in enumerate(text.ZERO_DRAFT)
+    }
+    services.document_circulate_zero_draft(document=document, by=by)
+    clock.stamp(local(4, 22, 12))
+    backdate_version(zero, local(4, 19, 16), local(4, 22, 12))
+    services.document_open_negotiation(
+        document=document, by=by, note="Informal consultations opened."
+    )
+    clock.stamp(local(5, 6, 10))
+    amendments = propose_amendments(document, zero, paragraphs, delegations)
+
+    rev1 = services.version_create_revision(document=document, by=by)
+    clock.stamp(local(5, 10, 9))
+    decide_amendments(*amendments, by=by)
+    clock.stamp(local(5, 10, 17))
+    paragraphs = descendants(rev1, paragraphs)
+    for index, (body, bracketed) in text.REV_1_EDITS.items():
+        edit(paragraphs[index], body, bracketed)
+    services.paragraph_add(
+        version=rev1, kind=ParagraphKind.OPERATIVE, text=text.REV_1_ADDED,
+        after=paragraphs[text.REV_1_ADDED_AFTER],
+    )  # fmt: skip
+    services.version_issue(version=rev1, by=by)
+    clock.stamp(local(5, 13, 18))
+    backdate_version(rev1, local(5, 10, 9), local(5, 13, 18))
+
+    final = services.version_create_revision(document=document, by=by)
+    final.label = "Final"
+    final.save(update_fields=["label"])
+    clock.stamp(local(5, 16, 19), note="Final text opened.")
+    paragraphs = descendants(final, paragraphs)
+    for index, body in text.FINAL_EDITS.items():
+        edit(paragraphs[index], body)
+    services.version_issue(version=final, by=by)
+    clock.stamp(local(5, 16, 22))
+    backdate_version(final, local(5, 16, 19), local(5, 16, 22))
+    break_silence(document, delegations["TM"], by, clock)
+
+    services.document_adopt(
+        document=document, method=AdoptionMethod.CONSENSUS, adopted_on=date(2019, 5, 17),
+        by=by, version=final,
+    )  # fmt: skip
+    clock.stamp(local(5, 17, 16, 55))
+    services.position_statement_add(
+        document=document, kind=PositionKind.INTERPRETATIVE, delegations=[delegations["TM"]],
+        text=text.POSITION_TM, made_on=date(2019, 5, 17),
+    )  # fmt: skip
+    document = services.document_publish(document=document, by=by)
+    clock.stamp(local(5, 24, 12))
+    return document
+
+
+SILENCE_BREAK_TM = (
+    "Turkmenistan breaks silence on the Final text: it asks that its status of permanent "
+    "neutrality be taken into account and will make a statement on adoption."
+)
+
+
+def break_silence(document, delegation, by, clock) -> None:
+    """The Final text went under silence overnight and Turkmenistan broke it in the morning.
+
+    Negotiation resumed, and the text was adopted unchanged at the closing plenary with
+    Turkmenistan's interpretative statement.
+    """
+    # The services refuse a deadline in the past, so the procedure runs on today's clock
+    # and its record is moved back to 2019 like every other step.
+    services.document_start_silence(
+        document=document, deadline=timezone.now() + timedelta(hours=1), by=by
+    )
+    clock.stamp(local(5, 16, 22), note="Silence on Final until 17 May 2019, 12:00 (Dushanbe).")
+    broken = services.silence_break(
+        document=document, delegation=delegation, text=SILENCE_BREAK_TM, by=by
+    )
+    SilenceBreak.objects.filter(pk=broken.pk).update(broken_at=local(5, 17, 10, 30))
+    clock.stamp(local(5, 17, 10, 30))
+
+
+def propose_amendments(document, zero, paragraphs, delegations) -> tuple:
+    """Kazakhstan's (to accept), Uzbekistan's (to merge into it), Kyrgyzstan's (to reject)."""
+    proposals = [
+        ("KZ", AmendmentAction.REPLACE, paragraphs[6], text.PPP_KZ, local(5, 7, 11)),
+        ("UZ", AmendmentAction.REPLACE, paragraphs[6], text.PPP_UZ, local(5, 8, 9)),
+        ("KG", AmendmentAction.ADD, paragraphs[10], text.WORKING_GROUP_KG, local(5, 7, 15)),
+    ]
+    amendments = []
+    for key, action, target, body, moment in proposals:
+        amendment = services.amendment_propose(
+            document=document, action=action, delegations=[delegations[key]],
+            proposed_text=body, target_paragraph=target, version=zero,
+        )  # fmt: skip
+        Amendment.objects.filter(pk=amendment.pk).update(submitted_at=moment)
+        amendments.append(amendment)
+    return tuple(amendments)
+
+
+def decide_amendments(accepted, merged, rejected, by) -> None:
+    services.amendment_accept(amendment=accepted, by=by)
+    services.amendment_merge(amendment=merged, into=accepted, by=by)
+    services.amendment_reject(amendment=rejected, by=by)
+    Amendment.objects.filter(pk__in=[accepted.pk, merged.pk, rejected.pk]).update(
+        decided_at=local(5, 10, 17)
+    )
+
+
+def build_chairs_summary(conference, by) -> OutcomeDocument:
+    """The Chair's summary: a zero draft being written, never issued."""
+    document, _ = start(
+        conference, DocumentKind.CHAIRS_SUMMARY, "Chair's summary", "chairs-summary",
+        by, "Outline prepared by the Chair.", local(5, 17, 18),
+    )  # fmt: skip
+    draft = services.version_create_zero_draft(document=document, by=by, label="Zero draft")
+    for body in text.CHAIRS_SUMMARY:
+        services.paragraph_add(version=draft, kind=ParagraphKind.OPERATIVE, text=body)
+    backdate_version(draft, local(5, 20, 15))
+    return document

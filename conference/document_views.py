@@ -1,0 +1,68 @@
+"""Public pages of outcome documents: published texts only, never drafts or amendments.
+
+The selectors decide what is public; these views only render. Each page is cached on the
+conference's published version, which the publishing services bump.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sessions.caching import cached_conference_page
+
+from . import selectors
+from .diff import comparison_context
+from .enums import ParagraphKind
+from .models import Conference
+
+
+@cached_conference_page
+def document_list(request: HttpRequest, conference: Conference) -> HttpResponse:
+    context = {
+        "conference": conference,
+        "documents": selectors.published_documents(conference=conference),
+    }
+    return render(request, "conference/documents/list.html", context)
+
+
+@cached_conference_page
+def document_detail(
+    request: HttpRequest, conference: Conference, document_slug: str
+) -> HttpResponse:
+    document = selectors.published_document(conference=conference, slug=document_slug)
+    paragraphs = selectors.version_paragraphs(version=document.final_version)
+    context = {
+        "conference": conference,
+        "document": document,
+        "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
+        "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
+        "statements": selectors.position_statements(document=document),
+        "has_versions": len(selectors.issued_versions(document=document)) > 1,
+    }
+    return render(request, "conference/documents/detail.html", context)
+
+
+@cached_conference_page
+def document_compare(
+    request: HttpRequest, conference: Conference, document_slug: str
+) -> HttpResponse:
+    document = selectors.published_document(conference=conference, slug=document_slug)
+    versions = selectors.issued_versions(document=document)
+    old, new = selectors.versions_to_compare(
+        versions=versions, old=request.GET.get("old"), new=request.GET.get("new")
+    )
+    context = {
+        "conference": conference,
+        "document": document,
+        "versions": versions,
+        **comparison_context(old, new),
+    }
+    return render(request, "conference/documents/compare.html", context)
+
+
+@cached_conference_page
+def recommendation_list(request: HttpRequest, conference: Conference) -> HttpResponse:
+    context = {
+        "conference": conference,
+        "themes": selectors.recommendations_by_theme(conference=conference),
+    }
+    return render(request, "conference/recommendations.html", context)

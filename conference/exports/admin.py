@@ -1,0 +1,155 @@
+"""Admin integration: the per-conference Exports page and the "Export selected as CSV" action.
+
+``ConferenceCsvAdmin`` is mixed into the conference admin; it adds the Exports
+page, the download URLs and the participant import pages under
+/admin/conference/conference/.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conference.models import Conference
+from participants import import_admin
+
+from . import registry
+from .http import csv_download
+
+
+def export_selected_action(identifier: str):
+    """An admin action that streams the selected (or all filtered) rows through one export."""
+
+    @admin.action(description=gettext_lazy("Export selected as CSV"))
+    def action(modeladmin, request, queryset):
+        export = registry.get(identifier)
+        if not export.is_permitted(request.user):
+            modeladmin.message_user(
+                request,
+                _("You do not have permission to run the “%(label)s” export.")
+                % {"label": export.label},
+                messages.ERROR,
+            )
+            return None
+        conference_ids = list(
+            queryset.order_by().values_list(export.conference_path, flat=True).distinct()[:2]
+        )
+        if len(conference_ids) != 1:
+            modeladmin.message_user(
+                request,
+                _("Select rows of one conference at a time: filter the list by conference."),
+                messages.ERROR,
+            )
+            return None
+        return csv_download(
+            export=export,
+            queryset=export.prepare(queryset),
+            conference=Conference.objects.get(pk=conference_ids[0]),
+            user=request.user,
+        )
+
+    action.__name__ = f"export_csv_{identifier.replace('-', '_')}"
+    return action
+
+
+FILTER_LABELS = {
+    "delegation": gettext_lazy("Delegation"),
+    "session": gettext_lazy("Session"),
+    "status": gettext_lazy("Status"),
+}
+
+
+def _filter_choices(export, conference: Conference, shared: dict) -> list[dict]:
+    """The filters the Exports page shows for one export, with their options."""
+    filters = []
+    for name in export.filters:
+        if name == "status":
+            options = export.model._meta.get_field("status").choices
+        else:
+            options = shared[name]
+        filters.append({"name": name, "label": FILTER_LABELS[name], "options": options})
+    return filters
+
+
+class ConferenceCsvAdmin(admin.ModelAdmin):
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/exports/", view(self.exports_view), name="conference_exports"),
+            path(
+                "<path:object_id>/exports/<slug:identifier>/",
+                view(self.export_download_view),
+                name="conference_export_download",
+            ),
+            path(
+                "import-participants/",
+                view(self.import_choose_view),
+                name="conference_import_choose",
+            ),
+            path(
+                "<path:object_id>/import-participants/",
+                view(self.import_view),
+                name="conference_import_participants",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _conference(self, request, object_id) -> Conference:
+        conference = self.get_object(request, object_id)
+        if conference is None:
+            raise Http404
+        if not self.has_view_permission(request, conference):
+            raise PermissionDenied
+        return conference
+
+    def exports_view(self, request, object_id):
+        conference = self._conference(request, object_id)
+        shared = {
+            "delegation": list(conference.delegations.order_by("name").values_list("pk", "name")),
+            "session": list(
+                conference.sessions.order_by("starts_at", "id").values_list("pk", "title")
+            ),
+        }
+        exports = [
+            {"export": export, "filters": _filter_choices(export, conference, shared)}
+            for export in registry.permitted(request.user)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": conference,
+            "title": _("Exports of %(conference)s") % {"conference": conference},
+            "exports": exports,
+            "can_import": import_admin.can_import(request.user),
+        }
+        return TemplateResponse(request, "admin/exports/conference_exports.html", context)
+
+    def export_download_view(self, request, object_id, identifier):
+        conference = self._conference(request, object_id)
+        try:
+            export = registry.get(identifier)
+        except KeyError:
+            raise Http404 from None
+        if not export.is_permitted(request.user):
+            raise PermissionDenied
+        filters = {name: request.GET.get(name, "") for name in export.filters}
+        if any(
+            value and name != "status" and not value.isdigit() for name, value in filters.items()
+        ):
+            return HttpResponseBadRequest(_("Filters take the id of a delegation or session."))
+        return csv_download(
+            export=export,
+            queryset=export.queryset(conference, **filters),
+            conference=conference,
+            user=request.user,
+        )
+
+    def import_choose_view(self, request):
+        return import_admin.choose_conference(self, request)
+
+    def import_view(self, request, object_id):
+        conference = self._conference(request, object_id)
+        return import_admin.import_participants(self, request, conference)

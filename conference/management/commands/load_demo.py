@@ -1,0 +1,50 @@
+"""Load the Dushanbe 2019 demo conference. Safe to run again: it never duplicates data."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from conference import demo
+from conference.demo import reset
+from conference.demo.accounts import DEFAULT_PASSWORD, USERNAME, ensure_organizer
+from participants.roles import roles_sync
+
+ADMIN_URL = "http://127.0.0.1:8000/admin/"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data: the Dushanbe conference of 16-17 May 2019 (delegations, "
+        "participants, programme, Dushanbe Declaration), the Ashgabat conference of April "
+        "2019 with its recommendations, and an organizer superuser."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f'Password of the "{USERNAME}" superuser (default: {DEFAULT_PASSWORD}).',
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the two demo conferences and everything in them, then rebuild.",
+        )
+
+    def handle(self, *args, password, **options):
+        started = time.monotonic()
+        with transaction.atomic():
+            if options["reset"]:
+                deleted = reset.delete_demo()
+                self.stdout.write(f"Deleted {deleted} demo conference(s).")
+            roles_sync()
+            organizer = ensure_organizer(password)
+            if demo.is_loaded():
+                self.stdout.write("Demo already loaded (use --reset to rebuild it).")
+            else:
+                counts = demo.load(organizer)
+                summary = ", ".join(f"{count} {label}" for label, count in counts.items())
+                self.stdout.write(self.style.SUCCESS(f"Demo loaded: {summary}."))
+        self.stdout.write(f"Finished in {time.monotonic() - started:.1f} s.")
+        self.stdout.write(f"Log in at {ADMIN_URL}\n  username: {USERNAME}\n  password: {password}")

@@ -1,0 +1,789 @@
+"""Writes for outcome documents, their versions and amendments, and recommendations.
+
+A document's status changes only through ``_transition``: it locks the document row,
+checks the current state, saves and writes a ``DocumentEvent``. Versions are written only
+while unissued; once ``version_issue`` stamps ``issued_at`` the version and its paragraphs
+are frozen (the models refuse to save or delete them too). The admin, the demo loader and
+the tests call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants.models import Delegation
+from sessions.services import conference_published_version_bump
+
+from .enums import (
+    AdoptionMethod,
+    AmendmentAction,
+    AmendmentStatus,
+    DocumentStatus,
+    ParagraphKind,
+    PositionKind,
+    RecommendationStatus,
+)
+from .models import (
+    Amendment,
+    Conference,
+    DocumentEvent,
+    DocumentVersion,
+    OutcomeDocument,
+    Paragraph,
+    PositionStatement,
+    Recommendation,
+    SilenceBreak,
+)
+
+S = DocumentStatus
+User = AbstractBaseUser | None
+
+# Where each status may be reached from. A silence break sends the document back to
+# negotiation, which is why UNDER_NEGOTIATION is reachable from SILENCE_PROCEDURE.
+SOURCES: dict[str, frozenset[str]] = {
+    S.ZERO_DRAFT: frozenset({S.CONCEPT}),
+    S.UNDER_NEGOTIATION: frozenset({S.ZERO_DRAFT, S.SILENCE_PROCEDURE}),
+    S.SILENCE_PROCEDURE: frozenset({S.UNDER_NEGOTIATION}),
+    S.ADOPTED: frozenset({S.UNDER_NEGOTIATION, S.SILENCE_PROCEDURE}),
+    S.PUBLISHED: frozenset({S.ADOPTED}),
+    S.FAILED: frozenset({S.CONCEPT, S.ZERO_DRAFT, S.UNDER_NEGOTIATION, S.SILENCE_PROCEDURE}),
+}
+# States in which the text may still be drafted and amended.
+DRAFTING = frozenset({S.CONCEPT, S.ZERO_DRAFT, S.UNDER_NEGOTIATION})
+AMENDABLE = frozenset({S.ZERO_DRAFT, S.UNDER_NEGOTIATION})
+
+
+class DocumentError(ValidationError):
+    """A refused operation. ``code`` is machine-readable; ``str()`` is for people.
+
+    A ValidationError, so that the admin shows it on the form like any other.
+    """
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message, code=code)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _state_error(document: OutcomeDocument, action: str) -> DocumentError:
+    return DocumentError(
+        _("“%(document)s” cannot %(action)s: its current state is “%(state)s”.")
+        % {"document": document.title, "action": action, "state": document.get_status_display()},
+        code="wrong_state",
+    )
+
+
+def _lock(document: OutcomeDocument) -> OutcomeDocument:
+    return OutcomeDocument.objects.select_for_update().get(pk=document.pk)
+
+
+def _log(*, document: OutcomeDocument, by: User, note: str, from_status: str = "") -> None:
+    DocumentEvent.objects.create(
+        document=document,
+        from_status=from_status or document.status,
+        to_status=document.status,
+        by=by,
+        note=note,
+    )
+
+
+def _transition(
+    *, document: OutcomeDocument, target: str, by: User, action: str, note: str = "", **changes
+) -> OutcomeDocument:
+    """Lock, check, change, save and audit. Callers hold the transaction."""
+    locked = _lock(document)
+    if locked.status not in SOURCES[target]:
+        raise _state_error(locked, action)
+    previous = locked.status
+    locked.status = target
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save()
+    _log(document=locked, by=by, note=note, from_status=previous)
+    return locked
+
+
+def _latest_version(document: OutcomeDocument) -> DocumentVersion | None:
+    return document.versions.order_by("-sequence").first()
+
+
+def _working_revision(document: OutcomeDocument) -> DocumentVersion:
+    latest = _latest_version(document)
+    if latest is None or latest.is_issued:
+        raise DocumentError(
+            _("“%(document)s” has no working revision: create a new revision first.")
+            % {"document": document.title},
+            code="no_working_revision",
+        )
+    return latest
+
+
+def _latest_issued(document: OutcomeDocument) -> DocumentVersion:
+    version = document.versions.filter(issued_at__isnull=False).order_by("-sequence").first()
+    if version is None:
+        raise DocumentError(
+            _("“%(document)s” has no issued version yet.") % {"document": document.title},
+            code="no_issued_version",
+        )
+    return version
+
+
+def _editable(version: DocumentVersion) -> DocumentVersion:
+    """The version row, locked, provided it may still change."""
+    locked = (
+        DocumentVersion.objects.select_for_update().select_related("document").get(pk=version.pk)
+    )
+    if locked.is_issued:
+        raise DocumentError(
+            _("%(version)s was issued on %(date)s and can no longer change.")
+            % {"version": locked.label, "date": f"{locked.issued_at:%Y-%m-%d}"},
+            code="version_issued",
+        )
+    if locked.document.status not in DRAFTING:
+        raise _state_error(locked.document, _("be redrafted"))
+    return locked
+
+
+# Paragraph numbering -------------------------------------------------------------------------
+
+
+def _letters(index: int) -> str:
+    """0 → a, 25 → z, 26 → aa: preambular paragraphs are lettered, as in UN style."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _renumber(version: DocumentVersion, ordered: list[Paragraph]) -> None:
+    """Give ``ordered`` the positions 1..n and their numbers in two UPDATE statements.
+
+    Positions are unique per version and PostgreSQL checks that row by row, so the rows are
+    first moved above every position in use, then written back in their new order.
+    """
+    top = max((p.position for p in ordered), default=0)
+    Paragraph.objects.filter(version=version).update(position=F("position") + top + 1)
+    operative = preambular = 0
+    for position, paragraph in enumerate(ordered, start=1):
+        paragraph.position = position
+        if paragraph.kind == ParagraphKind.OPERATIVE:
+            operative += 1
+            paragraph.number = str(operative)
+        else:
+            paragraph.number = _letters(preambular)
+            preambular += 1
+    Paragraph.objects.bulk_update(ordered, ["position", "number"])
+
+
+@transaction.atomic
+def version_renumber(*, version: DocumentVersion) -> None:
+    """Recompute positions and numbers of a working revision after any change to it."""
+    locked = _editable(version)
+    _renumber(locked, list(locked.paragraphs.order_by("position")))
+
+
+def paragraph_label(paragraph: Paragraph) -> str:
+    """How a refusal or a comparison names a paragraph: “operative 3”, “preambular (b)”."""
+    if paragraph.kind == ParagraphKind.OPERATIVE:
+        return _("operative %(number)s") % {"number": paragraph.number or paragraph.position}
+    return _("preambular (%(letter)s)") % {"letter": paragraph.number or paragraph.position}
+
+
+# Versions and paragraphs ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def version_create_zero_draft(
+    *, document: OutcomeDocument, by: User, label: str = ""
+) -> DocumentVersion:
+    locked = _lock(document)
+    if locked.status != S.CONCEPT:
+        raise _state_error(locked, _("receive a zero draft"))
+    if locked.versions.exists():
+        raise DocumentError(
+            _("“%(document)s” already has a zero draft.") % {"document": locked.title},
+            code="zero_draft_exists",
+        )
+    version = DocumentVersion(document=locked, sequence=0, label=label or "Zero draft", author=by)
+    version.full_clean()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_create_revision(*, document: OutcomeDocument, by: User) -> DocumentVersion:
+    """Open Rev.n+1 as a copy of the latest issued version; each copy remembers its origin."""
+    locked = _lock(document)
+    if locked.status != S.UNDER_NEGOTIATION:
+        raise _state_error(locked, _("receive a new revision"))
+    previous = _latest_version(locked)
+    if previous is None or not previous.is_issued:
+        raise DocumentError(
+            _("Issue %(version)s before opening the next revision.")
+            % {"version": previous.label if previous else _("the zero draft")},
+            code="previous_not_issued",
+        )
+    sequence = previous.sequence + 1
+    revision = DocumentVersion(
+        document=locked,
+        sequence=sequence,
+        # Labels are stored data, the same in every language, like a document symbol.
+        label=f"Rev.{sequence}",
+        based_on=previous,
+        author=by,
+    )
+    revision.full_clean()
+    revision.save()
+    Paragraph.objects.bulk_create(
+        Paragraph(
+            version=revision,
+            position=p.position,
+            number=p.number,
+            kind=p.kind,
+            text=p.text,
+            is_bracketed=p.is_bracketed,
+            origin=p,
+        )
+        for p in previous.paragraphs.order_by("position")
+    )
+    _log(document=locked, by=by, note=_("%(version)s opened.") % {"version": revision.label})
+    return revision
+
+
+@transaction.atomic
+def version_issue(*, version: DocumentVersion, by: User) -> DocumentVersion:
+    locked = _editable(version)
+    paragraphs = list(locked.paragraphs.order_by("position"))
+    if not paragraphs:
+        raise DocumentError(
+            _("%(version)s has no paragraphs to issue.") % {"version": locked.label},
+            code="version_empty",
+        )
+    _renumber(locked, paragraphs)
+    locked.issued_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["issued_at"])
+    _log(document=locked.document, by=by, note=_("%(version)s issued.") % {"version": locked.label})
+    return locked
+
+
+def _insert(
+    version: DocumentVersion, *, kind: str, text: str, is_bracketed: bool, after: Paragraph | None
+) -> Paragraph:
+    ordered = list(version.paragraphs.order_by("position"))
+    top = max((p.position for p in ordered), default=0)
+    paragraph = Paragraph(
+        version=version, position=top + 1, kind=kind, text=text.strip(), is_bracketed=is_bracketed
+    )
+    paragraph.full_clean()
+    paragraph.save()
+    if after is None:
+        index = 0
+    else:
+        index = next((i + 1 for i, p in enumerate(ordered) if p.pk == after.pk), None)
+        if index is None:
+            raise DocumentError(
+                _("The paragraph to insert after is not in %(version)s.")
+                % {"version": version.label},
+                code="paragraph_elsewhere",
+            )
+    ordered.insert(index, paragraph)
+    _renumber(version, ordered)
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_add(
+    *,
+    version: DocumentVersion,
+    kind: str,
+    text: str,
+    is_bracketed: bool = False,
+    after: Paragraph | None = None,
+    at_end: bool = True,
+) -> Paragraph:
+    """Add a paragraph after ``after``; without it, at the end (or the start if not at_end)."""
+    locked = _editable(version)
+    if after is None and at_end:
+        after = locked.paragraphs.order_by("-position").first()
+    return _insert(locked, kind=kind, text=text, is_bracketed=is_bracketed, after=after)
+
+
+@transaction.atomic
+def paragraph_edit(*, paragraph: Paragraph, text: str, kind: str, is_bracketed: bool) -> Paragraph:
+    locked_version = _editable(paragraph.version)
+    current = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+    current.text = text.strip()
+    current.kind = kind
+    current.is_bracketed = is_bracketed
+    current.full_clean()
+    current.save()
+    version_renumber(version=locked_version)
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def paragraph_delete(*, paragraph: Paragraph) -> None:
+    locked_version = _editable(paragraph.version)
+    Paragraph.objects.get(pk=paragraph.pk).delete()
+    version_renumber(version=locked_version)
+
+
+# Document transitions ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_circulate_zero_draft(*, document: OutcomeDocument, by: User) -> OutcomeDocument:
+    """Issue the zero draft and move the document from concept to zero draft."""
+    locked = _lock(document)
+    if locked.status != S.CONCEPT:
+        raise _state_error(locked, _("circulate a zero draft"))
+    zero = locked.versions.filter(sequence=0).first()
+    if zero is None:
+        raise DocumentError(
+            _("Write the zero draft of “%(document)s” first.") % {"document": locked.title},
+            code="no_zero_draft",
+        )
+    if not zero.is_issued:
+        version_issue(version=zero, by=by)
+    return _transition(
+        document=locked, target=S.ZERO_DRAFT, by=by, action=_("circulate a zero draft")
+    )
+
+
+@transaction.atomic
+def document_open_negotiation(
+    *, document: OutcomeDocument, by: User, note: str = ""
+) -> OutcomeDocument:
+    return _transition(
+        document=document,
+        target=S.UNDER_NEGOTIATION,
+        by=by,
+        action=_("be opened for negotiation"),
+        note=note,
+        silence_deadline=None,
+    )
+
+
+def _bracketed_refusal(version: DocumentVersion, action: str) -> None:
+    # Square brackets in the text mark disputed words even where the flag was not set.
+    bracketed = list(
+        version.paragraphs.filter(Q(is_bracketed=True) | Q(text__contains="[")).order_by("position")
+    )
+    if bracketed:
+        raise DocumentError(
+            _("%(version)s cannot %(action)s: bracketed text remains in %(paragraphs)s.")
+            % {
+                "version": version.label,
+                "action": action,
+                "paragraphs": ", ".join(paragraph_label(p) for p in bracketed),
+            },
+            code="bracketed_text",
+        )
+
+
+@transaction.atomic
+def document_start_silence(
+    *, document: OutcomeDocument, deadline: dt.datetime, by: User
+) -> OutcomeDocument:
+    """Put the latest issued version under silence until ``deadline``."""
+    locked = _lock(document)
+    if locked.status != S.UNDER_NEGOTIATION:
+        raise _state_error(locked, _("be put under silence procedure"))
+    latest = _latest_version(locked)
+    if latest is None or not latest.is_issued:
+        raise DocumentError(
+            _("Issue the working revision before the silence procedure."),
+            code="working_revision_unissued",
+        )
+    if deadline <= timezone.now():
+        raise DocumentError(_("The silence deadline must be in the future."), code="deadline_past")
+    _bracketed_refusal(latest, _("go under silence procedure"))
+    return _transition(
+        document=locked,
+        target=S.SILENCE_PROCEDURE,
+        by=by,
+        action=_("be put under silence procedure"),
+        note=_("Silence on %(version)s until %(deadline)s.")
+        % {"version": latest.label, "deadline": f"{deadline:%Y-%m-%d %H:%M %Z}"},
+        silence_deadline=deadline,
+    )
+
+
+@transaction.atomic
+def silence_break(
+    *, document: OutcomeDocument, delegation: Delegation, text: str, by: User
+) -> SilenceBreak:
+    """A delegation breaks silence: its text is recorded and negotiation resumes."""
+    locked = _lock(document)
+    if locked.status != S.SILENCE_PROCEDURE:
+        raise _state_error(locked, _("have its silence broken"))
+    now = timezone.now()
+    if now > locked.silence_deadline:
+        raise DocumentError(
+            _("The silence procedure ended at %(deadline)s; it can no longer be broken.")
+            % {"deadline": f"{locked.silence_deadline:%Y-%m-%d %H:%M %Z}"},
+            code="silence_over",
+        )
+    if delegation.conference_id != locked.conference_id:
+        raise DocumentError(
+            _("%(delegation)s is not a delegation to this conference.")
+            % {"delegation": delegation},
+            code="foreign_delegation",
+        )
+    broken = SilenceBreak(document=locked, delegation=delegation, text=text.strip(), broken_at=now)
+    broken.full_clean()
+    broken.save()
+    _transition(
+        document=locked,
+        target=S.UNDER_NEGOTIATION,
+        by=by,
+        action=_("be returned to negotiation"),
+        note=_("Silence broken by %(delegation)s.") % {"delegation": delegation},
+        silence_deadline=None,
+    )
+    return broken
+
+
+@transaction.atomic
+def document_adopt(
+    *,
+    document: OutcomeDocument,
+    method: str,
+    adopted_on: dt.date,
+    by: User,
+    version: DocumentVersion | None = None,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    abstentions: int | None = None,
+) -> OutcomeDocument:
+    """Adopt an issued, unbracketed version by consensus, silence procedure or vote."""
+    locked = _lock(document)
+    action = _("be adopted")
+    if locked.status not in SOURCES[S.ADOPTED]:
+        raise _state_error(locked, action)
+    if (method == AdoptionMethod.SILENCE_PROCEDURE) != (locked.status == S.SILENCE_PROCEDURE):
+        raise _state_error(
+            locked,
+            _("be adopted by %(method)s") % {"method": AdoptionMethod(method).label.lower()},
+        )
+    if method == AdoptionMethod.SILENCE_PROCEDURE and timezone.now() <= locked.silence_deadline:
+        raise DocumentError(
+            _("The silence procedure runs until %(deadline)s.")
+            % {"deadline": f"{locked.silence_deadline:%Y-%m-%d %H:%M %Z}"},
+            code="silence_running",
+        )
+    votes = (votes_for, votes_against, abstentions)
+    if method == AdoptionMethod.VOTE and votes_for is None:
+        raise DocumentError(_("A vote needs the number of votes in favour."), code="votes_missing")
+    if method != AdoptionMethod.VOTE and any(v is not None for v in votes):
+        raise DocumentError(_("Only a vote records numbers."), code="votes_without_vote")
+    final = version or _latest_issued(locked)
+    if final.document_id != locked.pk:
+        raise DocumentError(_("That version belongs to another document."), code="foreign_version")
+    if not final.is_issued:
+        raise DocumentError(
+            _("Issue %(version)s before adopting it.") % {"version": final.label},
+            code="version_unissued",
+        )
+    _bracketed_refusal(final, action)
+    return _transition(
+        document=locked,
+        target=S.ADOPTED,
+        by=by,
+        action=action,
+        note=_("%(version)s adopted by %(method)s.")
+        % {"version": final.label, "method": AdoptionMethod(method).label.lower()},
+        adoption_method=method,
+        adopted_on=adopted_on,
+        final_version=final,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        abstentions=abstentions,
+    )
+
+
+@transaction.atomic
+def document_publish(*, document: OutcomeDocument, by: User, symbol: str = "") -> OutcomeDocument:
+    changes = {"symbol": symbol.strip()} if symbol.strip() else {}
+    published = _transition(
+        document=document, target=S.PUBLISHED, by=by, action=_("be published"), **changes
+    )
+    # Public pages are cached on this counter, so a new public text must bump it.
+    conference_published_version_bump(conference_id=published.conference_id)
+    return published
+
+
+@transaction.atomic
+def document_fail(*, document: OutcomeDocument, by: User, note: str = "") -> OutcomeDocument:
+    return _transition(
+        document=document, target=S.FAILED, by=by, action=_("be closed as failed"), note=note
+    )
+
+
+# Amendments ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def amendment_propose(
+    *,
+    document: OutcomeDocument,
+    action: str,
+    delegations: Iterable[Delegation],
+    proposed_text: str = "",
+    target_paragraph: Paragraph | None = None,
+    kind: str = ParagraphKind.OPERATIVE,
+    version: DocumentVersion | None = None,
+) -> Amendment:
+    """Table an amendment by one or more delegations against an issued version."""
+    locked = _lock(document)
+    if locked.status not in AMENDABLE:
+        raise _state_error(locked, _("receive amendments"))
+    version = version or _latest_issued(locked)
+    if version.document_id != locked.pk or not version.is_issued:
+        raise DocumentError(
+            _("Amendments are tabled against an issued version of this document."),
+            code="version_not_tabled",
+        )
+    if target_paragraph is not None and target_paragraph.version_id != version.pk:
+        raise DocumentError(
+            _("The paragraph is not in %(version)s.") % {"version": version.label},
+            code="paragraph_elsewhere",
+        )
+    delegations = list(delegations)
+    if not delegations:
+        raise DocumentError(_("An amendment needs at least one delegation."), code="no_sponsor")
+    foreign = [d for d in delegations if d.conference_id != locked.conference_id]
+    if foreign:
+        raise DocumentError(
+            _("Not delegations to this conference: %(names)s.")
+            % {"names": ", ".join(str(d) for d in foreign)},
+            code="foreign_delegation",
+        )
+    amendment = Amendment(
+        document=locked,
+        version=version,
+        target_paragraph=target_paragraph,
+        action=action,
+        kind=kind,
+        proposed_text=proposed_text.strip(),
+    )
+    amendment.full_clean()
+    amendment.save()
+    amendment.proposed_by.set(delegations)
+    return amendment
+
+
+def _lock_proposed(amendment: Amendment, verb: str) -> Amendment:
+    locked = Amendment.objects.select_for_update().select_related("document").get(pk=amendment.pk)
+    if locked.status != AmendmentStatus.PROPOSED:
+        raise DocumentError(
+            _("This amendment cannot be %(verb)s: it is already %(status)s.")
+            % {"verb": verb, "status": locked.get_status_display().lower()},
+            code="amendment_decided",
+        )
+    if locked.document.status not in AMENDABLE:
+        raise _state_error(locked.document, _("have amendments decided"))
+    return locked
+
+
+def _decide(amendment: Amendment, *, status: str, by: User, **changes) -> Amendment:
+    amendment.status = status
+    amendment.decided_by = by
+    amendment.decided_at = timezone.now()
+    for field, value in changes.items():
+        setattr(amendment, field, value)
+    amendment.full_clean()
+    amendment.save()
+    _log(
+        document=amendment.document,
+        by=by,
+        note=_("Amendment %(number)s %(status)s.")
+        % {"number": amendment.pk, "status": amendment.get_status_display().lower()},
+    )
+    return amendment
+
+
+def _descendant_in(paragraph: Paragraph, version: DocumentVersion) -> Paragraph | None:
+    """The copy of ``paragraph`` in a later ``version``, following the origin links."""
+    ids = [paragraph.pk]
+    for _step in range(version.sequence - paragraph.version.sequence):
+        ids = list(Paragraph.objects.filter(origin_id__in=ids).values_list("pk", flat=True))
+    return version.paragraphs.filter(pk__in=ids).first()
+
+
+@transaction.atomic
+def amendment_accept(*, amendment: Amendment, by: User) -> Amendment:
+    """Apply the amendment to the working revision and keep the paragraph it produced."""
+    locked = _lock_proposed(amendment, _("accepted"))
+    working = _editable(_working_revision(locked.document))
+    if working.sequence <= locked.version.sequence:
+        raise DocumentError(
+            _("Open a revision after %(version)s to apply this amendment.")
+            % {"version": locked.version.label},
+            code="no_later_revision",
+        )
+    target = None
+    if locked.target_paragraph_id:
+        target = _descendant_in(locked.target_paragraph, working)
+        if target is None:
+            raise DocumentError(
+                _("The paragraph this amendment changes is no longer in %(version)s.")
+                % {"version": working.label},
+                code="target_gone",
+            )
+    resulting = None
+    if locked.action == AmendmentAction.ADD:
+        resulting = _insert(
+            working, kind=locked.kind, text=locked.proposed_text, is_bracketed=False, after=target
+        )
+    elif locked.action == AmendmentAction.REPLACE:
+        # Accepting replacement text agrees it, so any brackets on the paragraph go.
+        target.text = locked.proposed_text
+        target.is_bracketed = False
+        target.full_clean()
+        target.save()
+        resulting = target
+    else:
+        target.delete()
+        _renumber(working, list(working.paragraphs.order_by("position")))
+    return _decide(locked, status=AmendmentStatus.ACCEPTED, by=by, resulting_paragraph=resulting)
+
+
+@transaction.atomic
+def amendment_reject(*, amendment: Amendment, by: User) -> Amendment:
+    return _decide(_lock_proposed(amendment, _("rejected")), status=AmendmentStatus.REJECTED, by=by)
+
+
+@transaction.atomic
+def amendment_withdraw(*, amendment: Amendment, by: User) -> Amendment:
+    locked = _lock_proposed(amendment, _("withdrawn"))
+    return _decide(locked, status=AmendmentStatus.WITHDRAWN, by=by)
+
+
+@transaction.atomic
+def amendment_merge(*, amendment: Amendment, into: Amendment, by: User) -> Amendment:
+    """Fold an amendment into another on the same document; the other carries it on."""
+    locked = _lock_proposed(amendment, _("merged"))
+    if into.pk == locked.pk or into.document_id != locked.document_id:
+        raise DocumentError(
+            _("An amendment merges into another amendment to the same document."),
+            code="merge_target",
+        )
+    if into.status in {AmendmentStatus.REJECTED, AmendmentStatus.WITHDRAWN, AmendmentStatus.MERGED}:
+        raise DocumentError(
+            _("Amendment %(number)s is %(status)s and cannot absorb others.")
+            % {"number": into.pk, "status": into.get_status_display().lower()},
+            code="merge_target",
+        )
+    return _decide(locked, status=AmendmentStatus.MERGED, by=by, merged_into=into)
+
+
+# Position statements -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def position_statement_add(
+    *,
+    document: OutcomeDocument,
+    kind: str,
+    delegations: Iterable[Delegation],
+    text: str,
+    made_on: dt.date | None = None,
+) -> PositionStatement:
+    locked = _lock(document)
+    if locked.status not in {S.ADOPTED, S.PUBLISHED}:
+        raise _state_error(locked, _("receive position statements"))
+    delegations = list(delegations)
+    if not delegations or any(d.conference_id != locked.conference_id for d in delegations):
+        raise DocumentError(
+            _("A position statement is made by one or more delegations to this conference."),
+            code="foreign_delegation",
+        )
+    statement = PositionStatement(
+        document=locked, kind=PositionKind(kind), text=text.strip(), made_on=made_on
+    )
+    statement.full_clean()
+    statement.save()
+    statement.delegations.set(delegations)
+    if locked.status == S.PUBLISHED:
+        conference_published_version_bump(conference_id=locked.conference_id)
+    return statement
+
+
+# Recommendations -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recommendation_consolidate(
+    *,
+    recommendations: Iterable[Recommendation],
+    code: str,
+    text: str,
+    theme: str,
+    source_conference: Conference,
+    addressee: str = "",
+) -> Recommendation:
+    """Merge several recommendations into a new one; each keeps a link to it."""
+    pks = [r.pk for r in recommendations]
+    merged = list(Recommendation.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    if len(merged) < 2:
+        raise DocumentError(
+            _("Select at least two recommendations to consolidate."), code="too_few"
+        )
+    taken = [r for r in merged if r.consolidated_into_id]
+    if taken:
+        raise DocumentError(
+            _("Already consolidated: %(codes)s.") % {"codes": ", ".join(r.code for r in taken)},
+            code="already_consolidated",
+        )
+    result = Recommendation(
+        code=code.strip(),
+        text=text.strip(),
+        theme=theme.strip(),
+        addressee=addressee.strip(),
+        source_conference=source_conference,
+    )
+    result.full_clean()
+    result.save()
+    Recommendation.objects.filter(pk__in=pks).update(
+        consolidated_into=result, status=RecommendationStatus.CONSOLIDATED
+    )
+    # The public recommendations pages show each one's status.
+    shown_at = Conference.objects.filter(presented_recommendations__in=pks).distinct()
+    for conference_id in shown_at.values_list("pk", flat=True):
+        conference_published_version_bump(conference_id=conference_id)
+    return result
+
+
+@transaction.atomic
+def recommendation_mark_presented(
+    *, recommendations: Iterable[Recommendation], conference: Conference
+) -> int:
+    """Record that the recommendations were presented at ``conference``; returns how many."""
+    pks = [r.pk for r in recommendations]
+    rows = list(Recommendation.objects.select_for_update().filter(pk__in=pks))
+    through = Recommendation.presented_at.through
+    through.objects.bulk_create(
+        [through(recommendation_id=r.pk, conference_id=conference.pk) for r in rows],
+        ignore_conflicts=True,
+    )
+    # Only a merely proposed recommendation moves on; later statuses say more than this one.
+    Recommendation.objects.filter(pk__in=pks, status=RecommendationStatus.PROPOSED).update(
+        status=RecommendationStatus.PRESENTED
+    )
+    conference_published_version_bump(conference_id=conference.pk)
+    return len(rows)

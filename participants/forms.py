@@ -1,0 +1,192 @@
+"""Forms of the focal-point portal and the admin. They validate input; services decide."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Delegation, IdentityDocument, Participant
+from .photos import photo_reencode
+from .services import IDENTITY_DOCUMENT_FIELDS
+
+PASSPORT_FIELDS = [f for f in IDENTITY_DOCUMENT_FIELDS if f != "photo"]
+# Required for a complete identity record (IdentityDocument.is_complete).
+REQUIRED_PASSPORT_FIELDS = {
+    "nationality",
+    "date_of_birth",
+    "passport_number",
+    "passport_expires_on",
+}
+MAX_NOTE_BYTES = 10 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+def _row(*names: str) -> Row:
+    return Row(*[Column(name, css_class="col-md-6") for name in names])
+
+
+class MemberForm(forms.ModelForm):
+    """One delegation member with their identity document, as the focal point fills it in."""
+
+    photo = forms.FileField(
+        label=gettext_lazy("Photo"),
+        required=False,
+        help_text=gettext_lazy("A recent colour photo, JPEG or PNG, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "honorific",
+            "given_names",
+            "family_name",
+            "passport_name",
+            "gender",
+            "functional_title",
+            "role",
+            "email",
+            "phone",
+            "preferred_language",
+            "hospitality_requested",
+            "arrival_at",
+            "arrival_flight",
+            "departure_at",
+            "departure_flight",
+            "hotel",
+            "needs_airport_transfer",
+            "needs_visa_support",
+            "dietary_needs",
+            "accessibility_needs",
+        ]
+        widgets = {"arrival_at": DateTimeInput(), "departure_at": DateTimeInput()}
+
+    def __init__(self, *args, conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = getattr(self.instance, "identity", None) if self.instance.pk else None
+        passport = PASSPORT_FIELDS if conference.requires_passport_data else []
+        self.fields.update(
+            fields_for_model(
+                IdentityDocument,
+                fields=passport,
+                widgets={
+                    "date_of_birth": DateInput(),
+                    "passport_issued_on": DateInput(),
+                    "passport_expires_on": DateInput(),
+                },
+            )
+        )
+        for name in REQUIRED_PASSPORT_FIELDS & set(passport):
+            self.fields[name].required = True
+        if self.document:
+            for name in passport:
+                self.initial[name] = getattr(self.document, name)
+        # Every badge needs a photo; after the first upload a new one is optional.
+        self.fields["photo"].required = not (self.document and self.document.photo)
+        self.fields["arrival_at"].input_formats = self.fields["departure_at"].input_formats = [
+            "%Y-%m-%dT%H:%M"
+        ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Identity"),
+                _row("honorific", "gender"),
+                _row("given_names", "family_name"),
+                "passport_name",
+                "photo",
+            ),
+            Fieldset(_("Role"), _row("functional_title", "role")),
+            Fieldset(_("Contact"), _row("email", "phone"), "preferred_language"),
+            *(
+                [
+                    Fieldset(
+                        _("Passport (for visa support and security vetting)"),
+                        _row("nationality", "passport_number"),
+                        _row("date_of_birth", "place_of_birth"),
+                        _row("passport_issued_on", "passport_expires_on"),
+                    )
+                ]
+                if passport
+                else []
+            ),
+            Fieldset(
+                _("Logistics"),
+                "hospitality_requested",
+                _row("arrival_at", "arrival_flight"),
+                _row("departure_at", "departure_flight"),
+                "hotel",
+                _row("needs_airport_transfer", "needs_visa_support"),
+                _row("dietary_needs", "accessibility_needs"),
+            ),
+            Submit("save", _("Save member"), css_class="w-100 w-md-auto"),
+        )
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        return photo_reencode(upload) if upload else None
+
+    def identity_data(self) -> dict:
+        """Identity-document values for the service; a photo of None means "keep the old one"."""
+        names = [*PASSPORT_FIELDS, "photo"]
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+    def participant_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class NoteVerbaleForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["nomination_reference", "nomination_date", "nomination_file"]
+        widgets = {"nomination_date": DateInput()}
+        labels = {
+            "nomination_reference": gettext_lazy("Note verbale number"),
+            "nomination_date": gettext_lazy("Date of the note verbale"),
+            "nomination_file": gettext_lazy("Scanned note verbale (PDF, JPEG or PNG, max. 10 MB)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+        self.fields["nomination_file"].validators.append(
+            FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("upload", _("Upload note verbale")))
+
+    def clean_nomination_file(self):
+        upload = self.cleaned_data["nomination_file"]
+        if upload and upload.size > MAX_NOTE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+    def __init__(self, *args, submit_label: str, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("confirm", submit_label, css_class="btn-danger"))

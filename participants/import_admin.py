@@ -1,0 +1,223 @@
+"""Admin pages for the participant CSV import: upload, preview, confirm.
+
+The uploaded bytes wait between preview and confirmation in a file under
+MEDIA_ROOT/imports named by a random token. Only the session that uploaded it
+knows the token, and the session keeps the file's SHA-256, so a swapped file
+is refused.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conference.models import Conference
+
+from .imports import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    ImportRejected,
+    decode,
+    participants_import,
+    participants_import_plan,
+)
+from .models import Delegation
+
+STASH_DIR = "imports"
+STASH_LIFETIME = dt.timedelta(hours=6)
+IMPORT_PERMISSIONS = ("participants.add_participant", "participants.change_participant")
+
+
+def can_import(user) -> bool:
+    return user.has_perms(IMPORT_PERMISSIONS)
+
+
+class ImportForm(forms.Form):
+    delegation = forms.ModelChoiceField(
+        queryset=Delegation.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Whole conference (the file has a delegation column)"),
+        label=gettext_lazy("Delegation"),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "UTF-8 or Windows-1251, comma or semicolon separated, at most %(mb)d MB "
+            "and %(rows)d rows."
+        )
+        % {"mb": MAX_BYTES // (1024 * 1024), "rows": MAX_ROWS},
+    )
+
+    def __init__(self, *args, conference: Conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegation"].queryset = conference.delegations.order_by("name")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size).1f MB; the limit is %(max)d MB. Split it into parts.")
+                % {"size": upload.size / (1024 * 1024), "max": MAX_BYTES // (1024 * 1024)}
+            )
+        raw = upload.read()
+        try:
+            self.cleaned_data["text"] = decode(raw)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        return raw
+
+
+def _session_key(token: str) -> str:
+    return f"participant-import:{token}"
+
+
+def _prune_stash() -> None:
+    """Delete uploads nobody confirmed; they hold personal data."""
+    if not default_storage.exists(STASH_DIR):
+        return
+    cutoff = timezone.now() - STASH_LIFETIME
+    for name in default_storage.listdir(STASH_DIR)[1]:
+        path = f"{STASH_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+
+
+def stash_put(request, raw: bytes, *, conference: Conference, delegation) -> str:
+    _prune_stash()
+    token = secrets.token_urlsafe(24)
+    name = default_storage.save(f"{STASH_DIR}/{token}.csv", ContentFile(raw))
+    request.session[_session_key(token)] = {
+        "name": name,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "conference": conference.pk,
+        "delegation": delegation.pk if delegation else None,
+    }
+    return token
+
+
+def stash_take(request, token: str, *, conference: Conference) -> tuple[bytes, dict] | None:
+    """The stashed upload for this session and conference, or None if gone or tampered with."""
+    meta = request.session.get(_session_key(token))
+    if not meta or meta["conference"] != conference.pk or not default_storage.exists(meta["name"]):
+        return None
+    with default_storage.open(meta["name"], "rb") as stored:
+        raw = stored.read()
+    if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
+        return None
+    return raw, meta
+
+
+def stash_drop(request, token: str) -> None:
+    meta = request.session.pop(_session_key(token), None)
+    if meta:
+        default_storage.delete(meta["name"])
+
+
+def _render(model_admin, request, conference, **context):
+    return TemplateResponse(
+        request,
+        "admin/exports/participant_import.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "original": conference,
+            "title": _("Import participants into %(conference)s") % {"conference": conference},
+            **context,
+        },
+    )
+
+
+def import_participants(model_admin, request, conference: Conference):
+    if not can_import(request.user):
+        raise PermissionDenied
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm(model_admin, request, conference, request.POST["token"])
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, conference=conference)
+        if form.is_valid():
+            return _preview(model_admin, request, conference, form)
+    else:
+        form = ImportForm(
+            conference=conference, initial={"delegation": request.GET.get("delegation")}
+        )
+    return _render(model_admin, request, conference, form=form)
+
+
+def _preview(model_admin, request, conference, form):
+    delegation = form.cleaned_data["delegation"]
+    try:
+        plan = participants_import_plan(
+            conference=conference, text=form.cleaned_data["text"], delegation=delegation
+        )
+    except ImportFileError as error:
+        form.add_error("file", str(error))
+        return _render(model_admin, request, conference, form=form)
+    token = (
+        None
+        if plan.errors
+        else stash_put(
+            request, form.cleaned_data["file"], conference=conference, delegation=delegation
+        )
+    )
+    return _render(
+        model_admin, request, conference, form=form, plan=plan, delegation=delegation, token=token
+    )
+
+
+def _confirm(model_admin, request, conference, token):
+    stashed = stash_take(request, token, conference=conference)
+    form = ImportForm(conference=conference)
+    if stashed is None:
+        messages.error(
+            request, _("That upload has expired or was already imported. Upload it again.")
+        )
+        return _render(model_admin, request, conference, form=form)
+    raw, meta = stashed
+    delegation = conference.delegations.filter(pk=meta["delegation"]).first()
+    try:
+        plan = participants_import(
+            conference=conference, text=decode(raw), delegation=delegation, by=request.user
+        )
+    except ImportRejected as rejected:
+        stash_drop(request, token)
+        messages.error(request, _("The data changed since the preview; nothing was imported."))
+        return _render(
+            model_admin, request, conference, form=form, plan=rejected.plan, delegation=delegation
+        )
+    stash_drop(request, token)
+    messages.success(
+        request,
+        _("Imported: %(created)d created, %(updated)d updated.")
+        % {"created": len(plan.created), "updated": len(plan.updated)},
+    )
+    url = reverse("admin:participants_participant_changelist")
+    query = f"?delegation__id__exact={delegation.pk}" if delegation else ""
+    return HttpResponseRedirect(f"{url}{query or f'?conference__id__exact={conference.pk}'}")
+
+
+def choose_conference(model_admin, request):
+    """The participant changelist's import link lands here when no conference is filtered."""
+    if not can_import(request.user):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "admin/exports/choose_conference.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": _("Import participants: choose the conference"),
+            "conferences": Conference.objects.order_by("-start_date"),
+        },
+    )

@@ -1,0 +1,104 @@
+"""The organizer roles as auth groups, with the model permissions each one needs.
+
+``roles_sync`` is idempotent: it creates missing groups and resets each group's
+permissions to exactly this table, so running it after a deploy repairs drift.
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+APPS = ("conference", "participants", "agenda")
+# Seen only by those who need them; everyone else's "view all" leaves them out.
+PROTECTED = {"participants.identitydocument", "participants.identityaccesslog"}
+IDENTITY = "participants.view_identity_document"
+EDIT = ("add", "change")
+EDIT_DELETE = ("add", "change", "delete")
+
+ROLES: dict[str, dict] = {
+    "Protocol officer": {
+        "grants": [
+            (EDIT, ["participants.delegation", "conference.organization"]),
+            (EDIT, ["conference.conferencepartner", "agenda.statement"]),
+        ],
+    },
+    "Accreditation officer": {
+        "grants": [
+            (EDIT, ["participants.participant", "participants.delegation"]),
+            (EDIT, ["participants.badgecategory", "participants.accesszone"]),
+            (("view", *EDIT), ["participants.identitydocument"]),
+        ],
+        "extra": [IDENTITY],
+    },
+    "Programme officer": {
+        "grants": [(EDIT_DELETE, ["agenda.room", "agenda.session", "agenda.statement"])],
+    },
+    "Drafting officer": {
+        "grants": [
+            (
+                EDIT_DELETE,
+                [
+                    "conference.outcomedocument",
+                    "conference.documentversion",
+                    "conference.paragraph",
+                    "conference.amendment",
+                    "conference.silencebreak",
+                    "conference.positionstatement",
+                    "conference.recommendation",
+                ],
+            )
+        ],
+    },
+    "Security officer": {
+        "grants": [
+            (("change",), ["participants.participant"]),
+            (("view",), sorted(PROTECTED)),
+        ],
+        "extra": [IDENTITY],
+    },
+    "Read-only observer": {"grants": []},
+}
+
+
+def _all_models() -> list[str]:
+    return [
+        model._meta.label_lower
+        for label in APPS
+        for model in apps.get_app_config(label).get_models()
+    ]
+
+
+def role_permissions(name: str) -> set[str]:
+    """``app_label.codename`` strings of one role: view everything unprotected, plus its grants."""
+    role = ROLES[name]
+    perms = {_codename(model, "view") for model in _all_models() if model not in PROTECTED}
+    for actions, models in role["grants"]:
+        perms.update(_codename(model, action) for model in models for action in actions)
+    perms.update(role.get("extra", []))
+    return perms
+
+
+def _codename(model: str, action: str) -> str:
+    app_label, model_name = model.split(".")
+    return f"{app_label}.{action}_{model_name}"
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, int]:
+    """Create or repair every role group; returns the number of permissions each one has."""
+    counts = {}
+    for name in ROLES:
+        wanted = role_permissions(name)
+        query = Q()
+        for perm in wanted:
+            app_label, codename = perm.split(".")
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        found = list(Permission.objects.filter(query).select_related("content_type"))
+        missing = wanted - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+        if missing:
+            raise LookupError(f"{name}: unknown permissions {sorted(missing)}; run migrate first.")
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(found)
+        counts[name] = len(found)
+    return counts

@@ -1,0 +1,249 @@
+"""Careful reads for delegations and participants: the nomination portal and the dashboard."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from conference.enums import ConferenceStatus, PrecedenceAlphabet
+from conference.models import Conference
+
+from .enums import (
+    INACTIVE_STATUSES,
+    AccreditationStatus,
+    CredentialsStatus,
+    DelegationCategory,
+    DelegationRole,
+)
+from .models import AccreditationEvent, Delegation, Participant
+
+IDENTITY_PERMISSION = "participants.view_identity_document"
+ACTIVE = ~Q(status__in=INACTIVE_STATUSES)
+NOMINATION_SALT = "participants.nomination-link"
+PHOTO_MISSING = Q(identity__isnull=True) | Q(identity__photo="")
+# The database form of IdentityDocument.is_complete.
+IDENTITY_INCOMPLETE = (
+    Q(identity__isnull=True)
+    | Q(identity__nationality="")
+    | Q(identity__date_of_birth__isnull=True)
+    | Q(identity__passport_number="")
+    | Q(identity__passport_expires_on__isnull=True)
+)
+
+
+def nomination_token(*, delegation: Delegation) -> str:
+    """The signed part of the portal URL: the delegation and its current nonce.
+
+    No timestamp in the signature: the expiry lives on the delegation, so the same link
+    is shown in the admin and mailed until it is rotated.
+    """
+    return signing.Signer(salt=NOMINATION_SALT).sign_object(
+        {"d": delegation.pk, "n": delegation.nomination_nonce.hex}
+    )
+
+
+def can_view_identity(user: AbstractBaseUser) -> bool:
+    """Passport and birth data are shown (and exported) only to holders of this permission."""
+    return user.has_perm(IDENTITY_PERMISSION)
+
+
+def delegation_for_token(*, token: str) -> tuple[Delegation, bool] | None:
+    """The delegation a nomination token names and whether the token is its current one.
+
+    None when the signature is bad or the delegation is gone. A well-signed token with an
+    old nonce was really issued, so it gets a "replaced" message rather than a 404.
+    """
+    try:
+        payload = signing.Signer(salt=NOMINATION_SALT).unsign_object(token)
+        delegation = Delegation.objects.select_related("conference", "organization").get(
+            pk=payload["d"]
+        )
+    except (signing.BadSignature, Delegation.DoesNotExist, KeyError, TypeError):
+        return None
+    return delegation, payload["n"] == delegation.nomination_nonce.hex
+
+
+def nomination_link_invalid_reason(*, delegation: Delegation, current: bool) -> str | None:
+    """Why this link no longer opens the portal at all, or None."""
+    if not current:
+        return _("This link has been replaced by a newer one. Use the latest link you received.")
+    if delegation.nomination_link_revoked:
+        return _("This link has been revoked by the organizers.")
+    expires = delegation.nomination_link_expires_at
+    if expires is not None and expires <= timezone.now():
+        return _("This link expired on %(date)s. Ask the organizers for a new one.") % {
+            "date": delegation.conference.local(expires).strftime("%d %b %Y %H:%M")
+        }
+    return None
+
+
+def registration_closed_reason(*, conference: Conference) -> str | None:
+    """Why nominations cannot change now (statuses stay visible), or None while open."""
+    deadline = conference.registration_deadline
+    if deadline and deadline <= timezone.now():
+        return _("Registration for %(conference)s closed on %(date)s.") % {
+            "conference": conference.short_title,
+            "date": conference.local(deadline).strftime("%d %b %Y %H:%M"),
+        }
+    if conference.status != ConferenceStatus.REGISTRATION_OPEN:
+        return _("Registration for %(conference)s is not open (%(status)s).") % {
+            "conference": conference.short_title,
+            "status": conference.get_status_display(),
+        }
+    return None
+
+
+def delegation_members(*, delegation: Delegation) -> QuerySet[Participant]:
+    """Members with what the portal and the delegation admin page show of each."""
+    return delegation.members.select_related("identity", "badge_category").order_by(
+        "created_at", "pk"
+    )
+
+
+def delegation_events(*, delegation: Delegation) -> QuerySet[AccreditationEvent]:
+    return (
+        AccreditationEvent.objects.filter(participant__delegation=delegation)
+        .select_related("participant", "by")
+        .order_by("-at", "-pk")
+    )
+
+
+def _counts(queryset: QuerySet, *fields: str) -> list[dict]:
+    return list(queryset.values(*fields).annotate(count=Count("pk")).order_by(*fields))
+
+
+# The dashboard lists this many incomplete participants; the filtered changelist has the rest.
+INCOMPLETE_SHOWN = 100
+
+
+def accreditation_dashboard(*, conference: Conference) -> dict:
+    """Counts and the to-do lists of one conference, in a fixed number of queries."""
+    participants = Participant.objects.filter(conference=conference)
+    active = participants.filter(ACTIVE)
+    delegations = list(
+        conference.delegations.annotate(
+            active_members=Count("members", filter=~Q(members__status__in=INACTIVE_STATUSES)),
+            heads=Count(
+                "members",
+                filter=Q(members__role=DelegationRole.HEAD)
+                & ~Q(members__status__in=INACTIVE_STATUSES),
+            ),
+        ).order_by("name")
+    )
+    missing_identity = PHOTO_MISSING
+    if conference.requires_passport_data:
+        missing_identity |= IDENTITY_INCOMPLETE
+    incomplete = (
+        active.filter(missing_identity)
+        .select_related("delegation", "identity")
+        .order_by("delegation__name", "family_name", "given_names")
+    )
+    return {
+        "total": participants.count(),
+        "by_status": sorted(
+            (
+                {**row, "label": AccreditationStatus(row["status"]).label}
+                for row in _counts(participants, "status")
+            ),
+            key=lambda row: AccreditationStatus.values.index(row["status"]),
+        ),
+        "by_badge_category": _counts(participants, "badge_category__code", "badge_category__name"),
+        "by_delegation_category": [
+            {**row, "label": DelegationCategory(row["delegation__category"]).label}
+            if row["delegation__category"]
+            else {**row, "label": _("No delegation")}
+            for row in _counts(participants, "delegation__category")
+        ],
+        "delegation_lists": [
+            (
+                _("Delegations without a nomination (note verbale or members)"),
+                [d for d in delegations if not d.nomination_file or not d.active_members],
+            ),
+            (
+                _("Delegations without credentials"),
+                [d for d in delegations if d.credentials_status == CredentialsStatus.NONE],
+            ),
+            (_("Delegations without a head"), [d for d in delegations if not d.heads]),
+        ],
+        "incomplete_total": incomplete.count(),
+        "incomplete_participants": [
+            {
+                "participant": p,
+                "missing_photo": not getattr(p, "identity", None) or not p.identity.photo,
+                "missing_passport": conference.requires_passport_data
+                and not (getattr(p, "identity", None) and p.identity.is_complete),
+            }
+            for p in incomplete[:INCOMPLETE_SHOWN]
+        ],
+    }
+
+
+# Protocol order of precedence (issue 4) -----------------------------------------
+
+
+def _collation_key(text: str) -> str:
+    """Accents and case do not count in protocol lists: "Égypte" files under E."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _alphabet_name(delegation: Delegation, language: str) -> str:
+    if delegation.country:
+        with translation.override(language):
+            return str(delegation.country.name)
+    return delegation.name
+
+
+def _precedence_start_key(*, conference: Conference, language: str) -> str:
+    """The collation key where the alphabet starts: a letter, or a delegation's name.
+
+    A delegation drawn by lot may be written in English while the conference sorts
+    in French ("Germany" starts the list at "Allemagne"), so a name is looked up
+    among the conference's delegations in both languages first.
+    """
+    drawn = _collation_key(conference.precedence_start.strip())
+    if not drawn:
+        return ""
+    for delegation in conference.delegations.all():
+        names = {_collation_key(delegation.name), _collation_key(_alphabet_name(delegation, "fr"))}
+        if drawn in names:
+            return _collation_key(_alphabet_name(delegation, language))
+    return drawn
+
+
+def delegation_precedence_key(*, conference: Conference) -> Callable[[Delegation], tuple]:
+    """The sort key of the protocol order of precedence among delegations.
+
+    Level of representation first (Heads of State sit first), then States before
+    organizations, then alphabetical order in the conference's alphabet (English
+    or French). When a letter or a delegation drawn by lot is set, the
+    alphabetical order of each level starts there and wraps around, as at the UN.
+    """
+    language = "fr" if conference.precedence_alphabet == PrecedenceAlphabet.FRENCH else "en"
+    start = _precedence_start_key(conference=conference, language=language)
+
+    def key(delegation: Delegation) -> tuple:
+        name = _collation_key(_alphabet_name(delegation, language))
+        wrapped = bool(start) and name < start
+        return (delegation.level, not delegation.is_state, wrapped, name, delegation.pk or 0)
+
+    return key
+
+
+def delegations_in_precedence(
+    *, conference: Conference, delegations: Iterable[Delegation] | None = None
+) -> list[Delegation]:
+    """Delegations in the protocol order of precedence; every protocol list uses this.
+
+    ``delegations`` defaults to all of the conference's delegations; pass a
+    filtered, prefetched queryset to order just those.
+    """
+    if delegations is None:
+        delegations = conference.delegations.all()
+    return sorted(delegations, key=delegation_precedence_key(conference=conference))

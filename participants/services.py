@@ -1,0 +1,429 @@
+"""Writes for delegations and participants: accreditation transitions and the nomination link.
+
+Every accreditation change goes through ``_transition``: it locks the participant row,
+checks the current state, writes an ``AccreditationEvent`` and queues the e-mail to the
+focal point for after the commit. The admin, the portal and the tests call these
+functions; nothing else sets ``Participant.status``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conference.models import Conference
+
+from . import notifications, rules
+from .enums import (
+    BADGE_HOLDING_STATUSES,
+    INACTIVE_STATUSES,
+    AccreditationStatus,
+    DelegationStatus,
+    IdentityAccessKind,
+)
+from .models import (
+    AccreditationEvent,
+    Delegation,
+    IdentityAccessLog,
+    IdentityDocument,
+    IssuedBadge,
+    Participant,
+)
+from .selectors import nomination_token
+
+S = AccreditationStatus
+# A link sent without an explicit expiry lasts this long (or until the registration deadline).
+DEFAULT_LINK_LIFETIME = timedelta(days=30)
+FOCAL_POINT = "focal point"
+
+
+class AccreditationError(Exception):
+    """A refused transition. ``code`` is machine-readable; ``str()`` is for people."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "review", gettext_lazy("Take under review"), frozenset({S.NOMINATED}), S.UNDER_REVIEW
+        ),
+        Transition(
+            "send_to_vetting",
+            gettext_lazy("Send to security vetting"),
+            frozenset({S.UNDER_REVIEW}),
+            S.VETTING,
+        ),
+        Transition("approve", gettext_lazy("Approve"), frozenset({S.VETTING}), S.APPROVED),
+        Transition(
+            "print_badge", gettext_lazy("Print badge"), frozenset({S.APPROVED}), S.BADGE_PRINTED
+        ),
+        Transition(
+            "reprint_badge",
+            gettext_lazy("Reprint badge"),
+            frozenset({S.BADGE_PRINTED, S.BADGE_COLLECTED}),
+            S.BADGE_PRINTED,
+            needs_reason=True,
+        ),
+        Transition(
+            "collect",
+            gettext_lazy("Badge collected"),
+            frozenset({S.BADGE_PRINTED}),
+            S.BADGE_COLLECTED,
+        ),
+        Transition(
+            "reject",
+            gettext_lazy("Reject"),
+            frozenset({S.NOMINATED, S.UNDER_REVIEW, S.VETTING}),
+            S.REJECTED,
+            needs_reason=True,
+        ),
+        Transition(
+            "cancel",
+            gettext_lazy("Cancel"),
+            frozenset({S.NOMINATED, S.UNDER_REVIEW, S.VETTING, *BADGE_HOLDING_STATUSES}),
+            S.CANCELLED,
+            needs_reason=True,
+        ),
+        Transition(
+            "revoke",
+            gettext_lazy("Revoke"),
+            frozenset(BADGE_HOLDING_STATUSES),
+            S.REVOKED,
+            needs_reason=True,
+        ),
+        # An approved badge must not quietly change its holder: new identity data is re-reviewed.
+        Transition(
+            "return_to_review",
+            gettext_lazy("Return to review"),
+            frozenset({S.VETTING, *BADGE_HOLDING_STATUSES}),
+            S.UNDER_REVIEW,
+            needs_reason=True,
+        ),
+    ]
+}
+
+
+def _void_current_badge(*, participant: Participant, reason: str) -> int:
+    number = participant.badge_number
+    IssuedBadge.objects.filter(
+        participant=participant, number=number, voided_at__isnull=True
+    ).update(voided_at=timezone.now(), void_reason=reason[:200])
+    participant.badge_number = None
+    return number
+
+
+def _issue_badge(*, participant: Participant) -> None:
+    # The conference row is the counter: locking it serializes concurrent approvals, and the
+    # number only ever grows, so a revoked or reprinted number never comes back.
+    conference = Conference.objects.select_for_update().get(pk=participant.conference_id)
+    number = conference.next_badge_number
+    Conference.objects.filter(pk=conference.pk).update(next_badge_number=number + 1)
+    IssuedBadge.objects.create(conference=conference, number=number, participant=participant)
+    participant.badge_number = number
+
+
+def _transition(
+    *,
+    name: str,
+    participant: Participant,
+    by: AbstractBaseUser | None,
+    actor_label: str = "",
+    reason: str = "",
+) -> Participant:
+    transition = TRANSITIONS[name]
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise AccreditationError(
+            _("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
+            code="reason_required",
+        )
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        if locked.status not in transition.sources:
+            raise AccreditationError(
+                _("%(name)s cannot be moved to “%(target)s”: the current state is “%(current)s”.")
+                % {
+                    "name": locked.full_name,
+                    "target": S(transition.target).label,
+                    "current": locked.get_status_display(),
+                },
+                code=f"illegal_from_{locked.status}",
+            )
+        from_status = locked.status
+        voided = None
+        if locked.badge_number and (
+            transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge"
+        ):
+            voided = _void_current_badge(participant=locked, reason=reason or str(transition.label))
+        if name in {"approve", "reprint_badge"}:
+            _issue_badge(participant=locked)
+        locked.status = transition.target
+        locked.full_clean()
+        locked.save()
+        event = AccreditationEvent.objects.create(
+            participant=locked,
+            from_status=from_status,
+            to_status=locked.status,
+            by=by,
+            actor_label=actor_label,
+            reason=reason,
+            # The badge this transition issued, kept or voided.
+            badge_number=locked.badge_number or voided,
+        )
+        transaction.on_commit(lambda: notifications.accreditation_changed(event_id=event.pk))
+    return locked
+
+
+def _service(name: str) -> Callable[..., Participant]:
+    def service(
+        *,
+        participant: Participant,
+        by: AbstractBaseUser | None,
+        reason: str = "",
+        actor_label: str = "",
+    ) -> Participant:
+        return _transition(
+            name=name, participant=participant, by=by, reason=reason, actor_label=actor_label
+        )
+
+    service.__name__ = service.__qualname__ = f"participant_{name}"
+    service.__doc__ = f"Accreditation transition “{TRANSITIONS[name].label}”."
+    return service
+
+
+participant_review = _service("review")
+participant_send_to_vetting = _service("send_to_vetting")
+participant_approve = _service("approve")
+participant_print_badge = _service("print_badge")
+participant_reprint_badge = _service("reprint_badge")
+participant_collect_badge = _service("collect")
+participant_reject = _service("reject")
+participant_cancel = _service("cancel")
+participant_revoke = _service("revoke")
+participant_return_to_review = _service("return_to_review")
+
+SERVICES: dict[str, Callable[..., Participant]] = {
+    "review": participant_review,
+    "send_to_vetting": participant_send_to_vetting,
+    "approve": participant_approve,
+    "print_badge": participant_print_badge,
+    "reprint_badge": participant_reprint_badge,
+    "collect": participant_collect_badge,
+    "reject": participant_reject,
+    "cancel": participant_cancel,
+    "revoke": participant_revoke,
+    "return_to_review": participant_return_to_review,
+}
+
+
+# Focal-point nominations ------------------------------------------------------------------
+
+# Changing any of these after approval puts the member back under review.
+IDENTITY_PARTICIPANT_FIELDS = ("honorific", "given_names", "family_name", "passport_name", "gender")
+IDENTITY_DOCUMENT_FIELDS = (
+    "nationality",
+    "date_of_birth",
+    "place_of_birth",
+    "passport_number",
+    "passport_issued_on",
+    "passport_expires_on",
+    "photo",
+)
+
+
+def _check_membership(*, delegation: Delegation, participant: Participant) -> None:
+    """The shared delegation rules first: their messages say more than the DB constraints'."""
+    errors = rules.membership_errors(
+        delegation=delegation,
+        members=rules.members_with(delegation=delegation, candidate=participant),
+    )
+    if "email" not in errors and rules.email_taken(
+        conference_id=delegation.conference_id, email=participant.email, exclude_pk=participant.pk
+    ):
+        errors.setdefault("email", []).append(
+            _("%(email)s is already registered for this conference.") % {"email": participant.email}
+        )
+    if errors:
+        raise ValidationError(errors)
+    participant.full_clean()
+
+
+def _save_identity(*, participant: Participant, identity: dict) -> bool:
+    """Store identity data; True when something an approved badge depends on changed."""
+    document, created = IdentityDocument.objects.get_or_create(participant=participant)
+    changed = False
+    for field, value in identity.items():
+        if field == "photo":
+            if value is None:
+                continue
+            changed = True
+        elif getattr(document, field) != value:
+            changed = True
+        setattr(document, field, value)
+    document.full_clean()
+    document.save()
+    return changed and not created
+
+
+@transaction.atomic
+def participant_nominate(*, delegation: Delegation, fields: dict, identity: dict) -> Participant:
+    """A focal point adds a member; the delegation's limits are checked under a row lock."""
+    delegation = (
+        Delegation.objects.select_for_update().select_related("conference").get(pk=delegation.pk)
+    )
+    participant = Participant(delegation=delegation, conference=delegation.conference, **fields)
+    _check_membership(delegation=delegation, participant=participant)
+    participant.save()
+    _save_identity(participant=participant, identity=identity)
+    if delegation.status == DelegationStatus.INVITED:
+        delegation.status = DelegationStatus.NOMINATED
+        delegation.save(update_fields=["status"])
+    AccreditationEvent.objects.create(
+        participant=participant, to_status=participant.status, actor_label=FOCAL_POINT
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_register(*, participant: Participant, by: AbstractBaseUser) -> Participant:
+    """An organizer adds a participant directly; the audit trail starts with their name."""
+    participant.status = S.NOMINATED
+    participant.full_clean()
+    participant.save()
+    AccreditationEvent.objects.create(participant=participant, to_status=participant.status, by=by)
+    return participant
+
+
+def participant_update_nomination(
+    *, participant: Participant, fields: dict, identity: dict
+) -> Participant:
+    """A focal point edits a member. New identity data sends an approved member back to review."""
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().get(pk=participant.delegation_id)
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        if locked.status in INACTIVE_STATUSES:
+            raise AccreditationError(
+                _("%(name)s can no longer be changed: the current state is “%(current)s”.")
+                % {"name": locked.full_name, "current": locked.get_status_display()},
+                code=f"closed_{locked.status}",
+            )
+        identity_changed = any(
+            getattr(locked, f) != fields[f] for f in IDENTITY_PARTICIPANT_FIELDS if f in fields
+        )
+        for field, value in fields.items():
+            setattr(locked, field, value)
+        _check_membership(delegation=delegation, participant=locked)
+        locked.save()
+        identity_changed = _save_identity(participant=locked, identity=identity) or identity_changed
+        if identity_changed and locked.status in TRANSITIONS["return_to_review"].sources:
+            locked = participant_return_to_review(
+                participant=locked,
+                by=None,
+                actor_label=FOCAL_POINT,
+                reason=_("Identity data changed by the focal point."),
+            )
+    return locked
+
+
+def participant_withdraw(*, participant: Participant, reason: str) -> Participant:
+    return participant_cancel(
+        participant=participant, by=None, actor_label=FOCAL_POINT, reason=reason
+    )
+
+
+@transaction.atomic
+def delegation_upload_note_verbale(
+    *, delegation: Delegation, file, reference: str, date
+) -> Delegation:
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    delegation.nomination_file = file
+    delegation.nomination_reference = reference
+    delegation.nomination_date = date
+    delegation.full_clean()
+    delegation.save()
+    return delegation
+
+
+# The nomination link ---------------------------------------------------------------------
+
+
+def _default_expiry(conference: Conference) -> datetime:
+    fallback = timezone.now() + DEFAULT_LINK_LIFETIME
+    deadline = conference.registration_deadline
+    return min(deadline, fallback) if deadline else fallback
+
+
+@transaction.atomic
+def delegation_send_nomination_link(
+    *, delegation: Delegation, portal_url: Callable[[str], str]
+) -> Delegation:
+    """E-mail the link to the focal point; ``portal_url`` turns a token into an absolute URL."""
+    delegation = (
+        Delegation.objects.select_for_update().select_related("conference").get(pk=delegation.pk)
+    )
+    if not delegation.focal_point_email:
+        raise AccreditationError(
+            _("%(delegation)s has no focal point e-mail address.") % {"delegation": delegation},
+            code="no_focal_point",
+        )
+    delegation.nomination_link_revoked = False
+    if (
+        delegation.nomination_link_expires_at is None
+        or delegation.nomination_link_expires_at <= timezone.now()
+    ):
+        delegation.nomination_link_expires_at = _default_expiry(delegation.conference)
+    delegation.full_clean()
+    delegation.save()
+    url = portal_url(nomination_token(delegation=delegation))
+    transaction.on_commit(
+        lambda: notifications.nomination_link(delegation_id=delegation.pk, url=url)
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_rotate_nomination_link(*, delegation: Delegation) -> Delegation:
+    """A new nonce: every link sent before stops working."""
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    delegation.nomination_nonce = uuid.uuid4()
+    delegation.nomination_link_revoked = False
+    delegation.full_clean()
+    delegation.save()
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke_nomination_link(*, delegation: Delegation) -> Delegation:
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    delegation.nomination_link_revoked = True
+    delegation.full_clean()
+    delegation.save()
+    return delegation
+
+
+def identity_access_record(*, user: AbstractBaseUser, participant: Participant) -> None:
+    IdentityAccessLog.objects.create(
+        user=user, kind=IdentityAccessKind.VIEW, participant=participant
+    )

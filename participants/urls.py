@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "participants"
+
+urlpatterns = [
+    path("<str:token>/", views.delegation_page, name="portal"),
+    path("<str:token>/members/add/", views.member_add, name="portal_member_add"),
+    path("<str:token>/members/<int:pk>/", views.member_edit, name="portal_member_edit"),
+    path(
+        "<str:token>/members/<int:pk>/withdraw/",
+        views.member_withdraw,
+        name="portal_member_withdraw",
+    ),
+    path("<str:token>/note-verbale/", views.note_verbale, name="portal_note_verbale"),
+]

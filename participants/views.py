@@ -1,0 +1,169 @@
+"""The focal-point nomination portal: public, no account, reached through a signed link."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from . import selectors, services
+from .enums import INACTIVE_STATUSES, DelegationRole
+from .forms import MemberForm, NoteVerbaleForm, ReasonForm
+
+
+def _closed(request, reason: str):
+    return render(request, "participants/portal/closed.html", {"reason": reason}, status=403)
+
+
+def portal_view(*, writes: bool):
+    """Resolve the token to its delegation: 404 when forged, 403 with the reason when closed.
+
+    A link past the registration deadline still shows the delegation's statuses; only the
+    pages that change something are refused.
+    """
+
+    def decorator(view):
+        @never_cache
+        @wraps(view)
+        def wrapper(request, token: str, **kwargs):
+            found = selectors.delegation_for_token(token=token)
+            if found is None:
+                raise Http404(_("Unknown nomination link."))
+            delegation, current = found
+            invalid = selectors.nomination_link_invalid_reason(
+                delegation=delegation, current=current
+            )
+            if invalid:
+                return _closed(request, invalid)
+            closed = selectors.registration_closed_reason(conference=delegation.conference)
+            if closed and writes:
+                return _closed(request, closed)
+            request.portal = {"delegation": delegation, "token": token, "closed": closed}
+            return view(request, delegation=delegation, token=token, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _member(delegation, pk: int):
+    # Filtering by the token's delegation is what keeps one delegation out of another's members.
+    return get_object_or_404(
+        delegation.members.select_related("identity").exclude(status__in=INACTIVE_STATUSES),
+        pk=pk,
+    )
+
+
+def _context(request, **extra) -> dict:
+    return {**request.portal, "conference": request.portal["delegation"].conference, **extra}
+
+
+@portal_view(writes=False)
+def delegation_page(request, *, delegation, token):
+    members = list(selectors.delegation_members(delegation=delegation))
+    active = [m for m in members if m.status not in INACTIVE_STATUSES]
+    return render(
+        request,
+        "participants/portal/delegation.html",
+        _context(
+            request,
+            members=members,
+            active_count=len(active),
+            hosted_count=sum(m.hospitality_requested for m in active),
+            has_head=any(m.role == DelegationRole.HEAD for m in active),
+        ),
+    )
+
+
+def _save_member(request, *, delegation, token, member=None):
+    instance = member or delegation.members.model(
+        delegation=delegation, conference=delegation.conference
+    )
+    form = MemberForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=instance,
+        conference=delegation.conference,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if member is None:
+                saved = services.participant_nominate(
+                    delegation=delegation,
+                    fields=form.participant_data(),
+                    identity=form.identity_data(),
+                )
+                messages.success(request, _("%(name)s has been nominated.") % {"name": saved})
+            else:
+                saved = services.participant_update_nomination(
+                    participant=member,
+                    fields=form.participant_data(),
+                    identity=form.identity_data(),
+                )
+                messages.success(request, _("%(name)s has been updated.") % {"name": saved})
+                if saved.status != member.status:
+                    messages.warning(
+                        request,
+                        _(
+                            "Because identity data changed, %(name)s is under review again "
+                            "and any badge issued before is void."
+                        )
+                        % {"name": saved},
+                    )
+            return redirect("participants:portal", token=token)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except services.AccreditationError as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "participants/portal/member_form.html",
+        _context(request, form=form, member=member),
+    )
+
+
+@portal_view(writes=True)
+def member_add(request, *, delegation, token):
+    return _save_member(request, delegation=delegation, token=token)
+
+
+@portal_view(writes=True)
+def member_edit(request, *, delegation, token, pk: int):
+    return _save_member(request, delegation=delegation, token=token, member=_member(delegation, pk))
+
+
+@portal_view(writes=True)
+def member_withdraw(request, *, delegation, token, pk: int):
+    member = _member(delegation, pk)
+    form = ReasonForm(request.POST or None, submit_label=_("Withdraw this member"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_withdraw(participant=member, reason=form.cleaned_data["reason"])
+        except services.AccreditationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s has been withdrawn.") % {"name": member})
+            return redirect("participants:portal", token=token)
+    return render(
+        request,
+        "participants/portal/withdraw.html",
+        _context(request, form=form, member=member),
+    )
+
+
+@portal_view(writes=True)
+def note_verbale(request, *, delegation, token):
+    form = NoteVerbaleForm(request.POST or None, request.FILES or None, instance=delegation)
+    if request.method == "POST" and form.is_valid():
+        services.delegation_upload_note_verbale(
+            delegation=delegation,
+            file=form.cleaned_data["nomination_file"],
+            reference=form.cleaned_data["nomination_reference"],
+            date=form.cleaned_data["nomination_date"],
+        )
+        messages.success(request, _("Thank you: the note verbale has been received."))
+        return redirect("participants:portal", token=token)
+    return render(request, "participants/portal/note_verbale.html", _context(request, form=form))

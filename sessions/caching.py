@@ -1,0 +1,151 @@
+"""The cache in front of every public page and feed.
+
+The key holds the conference's published version (bumped by every agenda
+change), the language and the full path, so a change shows at once and a stale
+page is never served. Only public conferences reach the cache: anything else is
+a 404 before the key is built.
+
+Cached pages are the same for every visitor: they carry no CSRF token (the
+language switcher posts to a token-free ``set_language``) and no flash messages.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from conference.models import Conference
+
+CACHE_SECONDS = 60 * 60
+STATE_SECONDS = 10
+_COPIED_HEADERS = ("Content-Type", "Content-Disposition")
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    content: bytes
+    headers: dict[str, str]
+    last_modified: float
+
+
+def _key(request: HttpRequest, scope: str) -> str:
+    # The host is part of it: feeds carry absolute links.
+    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"public:{scope}:{translation.get_language()}:{path}"
+
+
+def _render(render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
+    """The page to cache, or the response itself when it must not be cached (a 404)."""
+    response = render()
+    if response.status_code != 200 or response.streaming:
+        return response
+    headers = {name: response[name] for name in _COPIED_HEADERS if response.has_header(name)}
+    return CachedPage(response.content, headers, float(int(time.time())))
+
+
+def _serve(request: HttpRequest, scope: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    key = _key(request, scope)
+    page = cache.get(key)
+    if page is None:
+        page = _render(render)
+        if isinstance(page, HttpResponse):
+            return page
+        cache.set(key, page, CACHE_SECONDS)
+    etag = f'"{hashlib.md5(key.encode()).hexdigest()}"'
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=int(page.last_modified)
+    )
+    if not_modified is not None:
+        return not_modified
+    response = HttpResponse(page.content)
+    for name, value in page.headers.items():
+        response[name] = value
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(page.last_modified)
+    # Browsers and calendar apps revalidate each time and mostly get a 304.
+    patch_cache_control(response, max_age=0, must_revalidate=True)
+    return response
+
+
+def _state_key(slug: str) -> str:
+    return f"public-conference:{slug}"
+
+
+def _cache_is_shared() -> bool:
+    """Whether every server process sees the same cache.
+
+    A process-local cache cannot carry a version bump from the worker that made
+    it to the others, so with one the database is asked on every request.
+    """
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
+def public_conference_state(slug: str) -> tuple[int, int] | None:
+    """(pk, published_version) of the public conference ``slug``, or None.
+
+    With a shared cache a cache hit costs no query: the version is kept there
+    and dropped by every bump (see ``forget_public_conference``). The short
+    lifetime bounds the one race left, a read that straddles a bump's commit.
+    """
+    shared = _cache_is_shared()
+    if shared:
+        state = cache.get(_state_key(slug))
+        if state is not None:
+            return state or None
+    row = (
+        Conference.objects.filter(slug=slug, is_public=True)
+        .values_list("pk", "published_version")
+        .first()
+    )
+    if shared:
+        cache.set(_state_key(slug), row or (), STATE_SECONDS)
+    return row
+
+
+def forget_public_conference(slug: str) -> None:
+    cache.delete(_state_key(slug))
+
+
+def cached_conference_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For views under /<conference_slug>/: the view receives the public ``conference``."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, conference_slug: str, **kwargs) -> HttpResponse:
+        state = public_conference_state(conference_slug)
+        if state is None:
+            raise Http404("No public conference here.")
+        pk, version = state
+
+        def render() -> HttpResponse:
+            conference = Conference.objects.get(pk=pk)
+            # Every time on a conference's pages is in the conference's own time zone.
+            with timezone.override(conference.tz):
+                return view(request, conference=conference, **kwargs)
+
+        return _serve(request, f"{conference_slug}:{version}", render)
+
+    return wrapper
+
+
+def cached_site_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For pages that span conferences: any conference's change or a deletion resets them."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
+        totals = Conference.objects.aggregate(versions=Sum("published_version"), count=Count("id"))
+        scope = f"site:{totals['versions'] or 0}:{totals['count']}"
+        return _serve(request, scope, lambda: view(request, **kwargs))
+
+    return wrapper

@@ -1,0 +1,266 @@
+"""Careful reads of the agenda: protocol order, public listings and conflict checks."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import combinations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from conference.models import Conference
+from participants.enums import INACTIVE_STATUSES, DelegationRole, DelegationStatus
+from participants.models import Delegation, Participant
+from participants.selectors import delegations_in_precedence
+
+from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind
+from .models import Session, Statement
+
+# A statement without a delegation (a guest speaker) speaks after every level.
+UNRANKED_LEVEL = 99
+# Delegations shown as taking part on the public site.
+PARTICIPATING_DELEGATION_STATUSES = (DelegationStatus.NOMINATED, DelegationStatus.CONFIRMED)
+
+
+def statement_protocol_key(statement: Statement) -> tuple:
+    """Where a statement falls on a speakers' list under protocol.
+
+    The speaker's delegation level of representation first, States before
+    organizations within a level, then the time of inscription. Rights of reply
+    come after the list and withdrawn statements last.
+    """
+    delegation = statement.delegation or statement.speaker.delegation
+    level = delegation.level if delegation else UNRANKED_LEVEL
+    is_organization = not delegation.is_state if delegation else True
+    return (
+        statement.status in INACTIVE_STATEMENT_STATUSES,
+        statement.is_right_of_reply,
+        level,
+        is_organization,
+        statement.inscribed_at,
+        statement.pk or 0,
+    )
+
+
+def speakers_list_in_protocol_order(statements: Iterable[Statement]) -> list[Statement]:
+    """The one function that computes a speakers' list's protocol order."""
+    return sorted(statements, key=statement_protocol_key)
+
+
+# Public reads ---------------------------------------------------------------
+
+
+def public_conferences() -> QuerySet[Conference]:
+    return Conference.objects.filter(is_public=True).order_by("-start_date", "title")
+
+
+def day_bounds(*, conference: Conference, day: date) -> tuple[datetime, datetime]:
+    """The start and end of a conference day in its own time zone."""
+    start = datetime.combine(day, time.min, tzinfo=conference.tz)
+    return start, start + timedelta(days=1)
+
+
+def public_sessions(
+    *,
+    conference: Conference,
+    day: date | None = None,
+    room_id: int | None = None,
+    kind: str = "",
+) -> QuerySet[Session]:
+    sessions = Session.objects.public().filter(conference=conference).with_speakers()
+    if day is not None:
+        start, end = day_bounds(conference=conference, day=day)
+        sessions = sessions.filter(starts_at__gte=start, starts_at__lt=end)
+    if room_id is not None:
+        sessions = sessions.filter(room_id=room_id)
+    if kind:
+        sessions = sessions.filter(kind=kind)
+    return sessions.order_by("starts_at", "order", "room__name", "id")
+
+
+def _public_roles(conference: Conference) -> Q:
+    """Participants who speak in or chair a public session of the conference."""
+    public = Q(is_public=True, conference=conference)
+    speaking = Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES).filter(
+        session__in=Session.objects.filter(public)
+    )
+    return Q(pk__in=speaking.values("speaker_id")) | Q(
+        pk__in=Session.objects.filter(public, chair__isnull=False).values("chair_id")
+    )
+
+
+def public_speakers(*, conference: Conference) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(_public_roles(conference), conference=conference)
+        .select_related("delegation")
+        .order_by("family_name", "given_names", "id")
+    )
+
+
+def public_speaker_sessions(*, conference: Conference, speaker: Participant) -> list[Session]:
+    """The public sessions a speaker chairs or speaks in, in agenda order."""
+    spoken_in = (
+        Statement.objects.filter(speaker=speaker)
+        .exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+        .values("session_id")
+    )
+    return list(
+        public_sessions(conference=conference).filter(Q(chair=speaker) | Q(pk__in=spoken_in))
+    )
+
+
+def public_delegations(*, conference: Conference) -> list[Delegation]:
+    """Taking-part delegations in protocol precedence, each with ``heads`` prefetched."""
+    heads = Participant.objects.filter(role=DelegationRole.HEAD).exclude(
+        status__in=INACTIVE_STATUSES
+    )
+    delegations = (
+        Delegation.objects.filter(
+            conference=conference, status__in=PARTICIPATING_DELEGATION_STATUSES
+        )
+        .select_related("organization")
+        .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+    )
+    return delegations_in_precedence(conference=conference, delegations=delegations)
+
+
+# Conflict checks ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: ConflictKind
+    message: str
+    sessions: tuple[Session, ...]
+
+    def involves(self, session_id: int) -> bool:
+        return any(session.pk == session_id for session in self.sessions)
+
+
+def _overlap(a: Session, b: Session) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def _time_label(conference: Conference, session: Session) -> str:
+    start, end = conference.local(session.starts_at), conference.local(session.ends_at)
+    return f"{start:%d %b %H:%M}–{end:%H:%M}"
+
+
+def agenda_conflicts(*, conference: Conference) -> list[Conflict]:
+    """Every scheduling conflict of a conference's agenda, public or not.
+
+    Two queries whatever the size: sessions with rooms and chairs, and their
+    active statements with speakers.
+    """
+    active = Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES).select_related(
+        "speaker"
+    )
+    sessions = list(
+        Session.objects.filter(conference=conference)
+        .select_related("room", "chair")
+        .prefetch_related(Prefetch("statements", queryset=active))
+        .order_by("starts_at", "id")
+    )
+    conflicts: list[Conflict] = []
+    conflicts += _room_conflicts(conference, sessions)
+    conflicts += _person_conflicts(conference, sessions)
+    conflicts += _date_conflicts(conference, sessions)
+    conflicts += _overrun_conflicts(sessions)
+    return conflicts
+
+
+def session_conflicts(*, session: Session) -> list[Conflict]:
+    return [
+        conflict
+        for conflict in agenda_conflicts(conference=session.conference)
+        if conflict.involves(session.pk)
+    ]
+
+
+def _overlapping_pairs(sessions: list[Session]):
+    for a, b in combinations(sessions, 2):
+        if _overlap(a, b):
+            yield a, b
+
+
+def _room_conflicts(conference: Conference, sessions: list[Session]) -> list[Conflict]:
+    by_room = defaultdict(list)
+    for session in sessions:
+        if session.room_id:
+            by_room[session.room_id].append(session)
+    return [
+        Conflict(
+            ConflictKind.ROOM,
+            _("%(room)s is booked by “%(a)s” and “%(b)s” at overlapping times (%(when)s).")
+            % {"room": a.room, "a": a, "b": b, "when": _time_label(conference, b)},
+            (a, b),
+        )
+        for booked in by_room.values()
+        for a, b in _overlapping_pairs(booked)
+    ]
+
+
+def _person_conflicts(conference: Conference, sessions: list[Session]) -> list[Conflict]:
+    by_person: dict[int, list[Session]] = defaultdict(list)
+    people: dict[int, Participant] = {}
+    for session in sessions:
+        involved = {s.speaker_id: s.speaker for s in session.statements.all()}
+        if session.chair_id:
+            involved[session.chair_id] = session.chair
+        for pk, person in involved.items():
+            by_person[pk].append(session)
+            people[pk] = person
+    return [
+        Conflict(
+            ConflictKind.PERSON,
+            _("%(person)s is in “%(a)s” and “%(b)s”, which overlap (%(when)s).")
+            % {"person": people[pk], "a": a, "b": b, "when": _time_label(conference, b)},
+            (a, b),
+        )
+        for pk, booked in by_person.items()
+        for a, b in _overlapping_pairs(booked)
+    ]
+
+
+def _date_conflicts(conference: Conference, sessions: list[Session]) -> list[Conflict]:
+    first, _last_start = day_bounds(conference=conference, day=conference.start_date)
+    _last_day_start, last = day_bounds(conference=conference, day=conference.end_date)
+    return [
+        Conflict(
+            ConflictKind.OUTSIDE_DATES,
+            _("“%(session)s” (%(when)s) is outside the conference dates, %(start)s–%(end)s.")
+            % {
+                "session": session,
+                "when": _time_label(conference, session),
+                "start": conference.start_date.isoformat(),
+                "end": conference.end_date.isoformat(),
+            },
+            (session,),
+        )
+        for session in sessions
+        if session.starts_at < first or session.ends_at > last
+    ]
+
+
+def _overrun_conflicts(sessions: list[Session]) -> list[Conflict]:
+    conflicts = []
+    for session in sessions:
+        allotted = sum(s.allotted_minutes for s in session.statements.all())
+        if allotted > session.duration_minutes:
+            conflicts.append(
+                Conflict(
+                    ConflictKind.OVERRUN,
+                    _(
+                        "“%(session)s” allots %(allotted)d minutes to statements "
+                        "but lasts %(length)d minutes."
+                    )
+                    % {
+                        "session": session,
+                        "allotted": allotted,
+                        "length": session.duration_minutes,
+                    },
+                    (session,),
+                )
+            )
+    return conflicts

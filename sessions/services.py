@@ -1,0 +1,126 @@
+"""Writes to the agenda. Every change bumps the conference's published version,
+which keys the public cache, so the next public request shows it."""
+
+from functools import partial
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from conference.models import Conference
+
+from .caching import forget_public_conference
+from .models import Room, Session, Statement, StatementMove
+from .selectors import speakers_list_in_protocol_order, statement_protocol_key
+
+AgendaItem = Room | Session | Statement
+
+
+def conference_published_version_bump(*, conference_id: int) -> None:
+    # F() so that two organizers saving at once both count.
+    conference = Conference.objects.filter(pk=conference_id)
+    conference.update(published_version=F("published_version") + 1)
+    slug = conference.values_list("slug", flat=True).first()
+    if slug:
+        # After the commit, so no request can put the old version back meanwhile.
+        transaction.on_commit(partial(forget_public_conference, slug))
+
+
+def _conference_id(item: AgendaItem) -> int:
+    return item.session.conference_id if isinstance(item, Statement) else item.conference_id
+
+
+@transaction.atomic
+def agenda_item_save(*, item: AgendaItem) -> AgendaItem:
+    """Validate and save a room, session or statement as edited in the admin."""
+    item.full_clean()
+    item.save()
+    conference_published_version_bump(conference_id=_conference_id(item))
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem) -> None:
+    conference_id = _conference_id(item)
+    item.delete()
+    conference_published_version_bump(conference_id=conference_id)
+
+
+def _locked_list(session: Session) -> list[Statement]:
+    # of=("self",): PostgreSQL cannot lock the nullable side of the delegation join.
+    return list(
+        Statement.objects.filter(session=session)
+        .select_related("delegation", "speaker__delegation")
+        .select_for_update(of=("self",))
+        .order_by("order", "inscribed_at", "id")
+    )
+
+
+def _renumber(statements: list[Statement]) -> None:
+    for position, statement in enumerate(statements, start=1):
+        statement.order = position
+    Statement.objects.bulk_update(statements, ["order"])
+
+
+@transaction.atomic
+def speakers_list_apply_protocol_order(*, session: Session) -> list[Statement]:
+    """Put a whole speakers' list back into protocol order, undoing manual moves."""
+    ordered = speakers_list_in_protocol_order(_locked_list(session))
+    _renumber(ordered)
+    conference_published_version_bump(conference_id=session.conference_id)
+    return ordered
+
+
+@transaction.atomic
+def statement_inscribe(*, statement: Statement) -> Statement:
+    """Inscribe a new statement at its protocol place on the speakers' list.
+
+    It goes right after the last statement that protocol puts before it, so it
+    never jumps ahead of anyone who outranks it, and manual moves already made
+    to the rest of the list stay as they are.
+    """
+    if statement.delegation_id is None:
+        statement.delegation = statement.speaker.delegation
+    statement.full_clean(exclude=["order"])
+    current = _locked_list(statement.session)
+    statement.save()
+    key = statement_protocol_key(statement)
+    ahead = [i for i, other in enumerate(current) if statement_protocol_key(other) < key]
+    current.insert(ahead[-1] + 1 if ahead else 0, statement)
+    _renumber(current)
+    conference_published_version_bump(conference_id=statement.session.conference_id)
+    return statement
+
+
+@transaction.atomic
+def statement_move(
+    *, statement: Statement, to_position: int, reason: str, by: AbstractBaseUser | None
+) -> StatementMove:
+    """Move a statement by hand to ``to_position`` (1-based), recording why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("A manual move needs a reason.")})
+    current = _locked_list(statement.session)
+    if not 1 <= to_position <= len(current):
+        raise ValidationError(
+            {"to_position": _("Choose a position from 1 to %(count)d.") % {"count": len(current)}}
+        )
+    from_position = next(i for i, s in enumerate(current, start=1) if s.pk == statement.pk)
+    if from_position == to_position:
+        raise ValidationError({"to_position": _("The statement is already at that position.")})
+    moving = current.pop(from_position - 1)
+    current.insert(to_position - 1, moving)
+    _renumber(current)
+    move = StatementMove(
+        statement=moving,
+        from_position=from_position,
+        to_position=to_position,
+        reason=reason,
+        by=by,
+    )
+    move.full_clean()
+    move.save()
+    conference_published_version_bump(conference_id=statement.session.conference_id)
+    return move

@@ -1,0 +1,59 @@
+"""End-to-end tests in Debian's headless Chromium through Playwright, with no browser download."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    """The demo, committed so the live server's thread sees it; flushed after the test."""
+    call_command("load_demo", verbosity=0)
+    return live_server
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing: install Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make between browser steps are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", "/nonexistent")  # never a bundled browser
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(accept_downloads=True, locale="en-GB")
+        page = context.new_page()
+        page.outside_requests = []
+
+        def only_local(route):
+            # The pages must work from our own server alone: no CDN, no fonts, no trackers.
+            host = urlsplit(route.request.url).hostname
+            if host in ("localhost", "127.0.0.1"):
+                route.continue_()
+            else:
+                page.outside_requests.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", only_local)
+        yield page
+        browser.close()
+        # Inside Playwright's loop the ORM gets a connection of its own (asgiref
+        # context); close it here, or PostgreSQL cannot drop the test database.
+        connections.close_all()

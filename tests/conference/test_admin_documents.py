@@ -1,0 +1,191 @@
+"""The drafting officer's admin: steps, comparison, amendment and recommendation actions."""
+
+import pytest
+from django.contrib.admin import helpers
+from django.urls import reverse
+
+from conference import services
+from conference.enums import AmendmentAction, AmendmentStatus, DocumentStatus, ParagraphKind
+from conference.enums import RecommendationStatus as R
+from conference.models import Amendment, Recommendation
+from tests.factories import (
+    ConferenceFactory,
+    DelegationFactory,
+    OutcomeDocumentFactory,
+    RecommendationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organizer(client, superuser):
+    superuser.save()  # the factory leaves the password unsaved; the session checks it
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def negotiating(officer):
+    """A zero draft under negotiation, with one bracketed operative paragraph."""
+    document = OutcomeDocumentFactory()
+    zero = services.version_create_zero_draft(document=document, by=officer)
+    services.paragraph_add(version=zero, kind=ParagraphKind.OPERATIVE, text="Welcomes.")
+    services.paragraph_add(
+        version=zero, kind=ParagraphKind.OPERATIVE, text="Urges.", is_bracketed=True
+    )
+    services.document_circulate_zero_draft(document=document, by=officer)
+    return services.document_open_negotiation(document=document, by=officer)
+
+
+def step_url(document, step):
+    return reverse("admin:conference_document_step", args=[document.pk, step])
+
+
+def test_change_page_offers_the_steps_of_the_current_state(organizer, negotiating):
+    url = reverse("admin:conference_outcomedocument_change", args=[negotiating.pk])
+    response = organizer.get(url)
+    assert [s.name for s in response.context["steps"]] == [
+        "revision", "amend", "silence", "adopt", "fail",
+    ]  # fmt: skip
+    assert step_url(negotiating, "adopt") in response.content.decode()
+
+
+def test_adopt_step_shows_the_refusal_naming_bracketed_paragraphs(organizer, negotiating):
+    response = organizer.post(
+        step_url(negotiating, "adopt"), {"method": "consensus", "adopted_on": "2019-05-17"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Zero draft cannot be adopted: bracketed text remains in operative 2."
+    ]
+    negotiating.refresh_from_db()
+    assert negotiating.status == DocumentStatus.UNDER_NEGOTIATION
+
+
+def test_steps_record_an_amendment_and_open_a_revision(organizer, negotiating):
+    kazakhstan = DelegationFactory(conference=negotiating.conference, country="KZ")
+    target = negotiating.versions.get().paragraphs.get(number="2")
+    response = organizer.post(
+        step_url(negotiating, "amend"),
+        {
+            "action": "replace",
+            "target_paragraph": target.pk,
+            "kind": "operative",
+            "proposed_text": "Urges all States.",
+            "delegations": [kazakhstan.pk],
+        },
+    )
+    assert response.status_code == 302
+    amendment = Amendment.objects.get()
+    assert list(amendment.proposed_by.all()) == [kazakhstan]
+    response = organizer.post(step_url(negotiating, "revision"))
+    rev1 = negotiating.versions.get(sequence=1)
+    assert response["Location"] == reverse(
+        "admin:conference_documentversion_change", args=[rev1.pk]
+    )
+
+
+def changelist_action(client, model, action, pks, **data):
+    url = reverse(f"admin:conference_{model}_changelist")
+    return client.post(url, {"action": action, helpers.ACTION_CHECKBOX_NAME: pks, **data})
+
+
+def test_amendment_actions_accept_reject_and_merge(organizer, negotiating, officer):
+    sponsors = DelegationFactory.create_batch(3, conference=negotiating.conference)
+    target = negotiating.versions.get().paragraphs.get(number="2")
+
+    def propose(text, sponsor):
+        return services.amendment_propose(
+            document=negotiating, action=AmendmentAction.REPLACE, target_paragraph=target,
+            proposed_text=text, delegations=[sponsor],
+        )  # fmt: skip
+
+    accepted, merged, rejected = (
+        propose(text, sponsor)
+        for text, sponsor in zip(
+            ["Urges all States.", "Urges States.", "Notes."], sponsors, strict=True
+        )
+    )
+    # Nothing to apply the amendment to yet: the refusal is reported, nothing changes.
+    changelist_action(organizer, "amendment", "accept", [accepted.pk])
+    accepted.refresh_from_db()
+    assert accepted.status == AmendmentStatus.PROPOSED
+
+    rev1 = services.version_create_revision(document=negotiating, by=officer)
+    assert changelist_action(organizer, "amendment", "accept", [accepted.pk]).status_code == 302
+    assert changelist_action(organizer, "amendment", "reject", [rejected.pk]).status_code == 302
+    form_page = changelist_action(organizer, "amendment", "merge", [merged.pk])
+    assert form_page.status_code == 200
+    assert list(form_page.context["form"].fields["into"].queryset) == [accepted]
+    changelist_action(organizer, "amendment", "merge", [merged.pk], apply="1", into=accepted.pk)
+    statuses = dict(Amendment.objects.values_list("pk", "status"))
+    assert statuses == {
+        accepted.pk: AmendmentStatus.ACCEPTED,
+        merged.pk: AmendmentStatus.MERGED,
+        rejected.pk: AmendmentStatus.REJECTED,
+    }
+    assert rev1.paragraphs.get(number="2").text == "Urges all States."
+
+
+def test_admin_compare_view_includes_the_working_revision(organizer, negotiating, officer):
+    rev1 = services.version_create_revision(document=negotiating, by=officer)
+    paragraph = rev1.paragraphs.get(number="2")
+    services.paragraph_edit(
+        paragraph=paragraph, kind=paragraph.kind, text="Urges all States.", is_bracketed=False
+    )
+    url = reverse("admin:conference_document_compare", args=[negotiating.pk])
+    response = organizer.get(url)
+    assert response.status_code == 200
+    assert response.context["changed_count"] == 1
+    assert "<del>[</del>Urges<ins> all States</ins>.<del>]</del>" in response.content.decode()
+
+
+def test_recommendations_are_consolidated_through_the_intermediate_form(organizer):
+    ashgabat = ConferenceFactory()
+    first, second = RecommendationFactory.create_batch(
+        2, theme="Information sharing", source_conference=ashgabat
+    )
+    pks = [first.pk, second.pk]
+    form_page = changelist_action(organizer, "recommendation", "consolidate", pks)
+    assert form_page.status_code == 200
+    assert form_page.context["form"].initial["theme"] == "Information sharing"
+    response = changelist_action(
+        organizer, "recommendation", "consolidate", pks, apply="1", code="C-1",
+        theme="Information sharing", text="Exchange financial intelligence.",
+        source_conference=ashgabat.pk,
+    )  # fmt: skip
+    assert response.status_code == 302
+    merged = Recommendation.objects.get(code="C-1")
+    assert sorted(merged.consolidated_from.values_list("pk", "status")) == [
+        (first.pk, R.CONSOLIDATED),
+        (second.pk, R.CONSOLIDATED),
+    ]
+
+
+def test_recommendations_are_marked_presented_at_a_conference(organizer):
+    dushanbe = ConferenceFactory()
+    proposed = RecommendationFactory()
+    endorsed = RecommendationFactory(status=R.ENDORSED)
+    pks = [proposed.pk, endorsed.pk]
+    form_page = changelist_action(organizer, "recommendation", "mark_presented", pks)
+    assert form_page.status_code == 200
+    changelist_action(
+        organizer, "recommendation", "mark_presented", pks, apply="1", conference=dushanbe.pk
+    )
+    assert sorted(dushanbe.presented_recommendations.values_list("pk", "status")) == [
+        (proposed.pk, R.PRESENTED),
+        (endorsed.pk, R.ENDORSED),
+    ]
+
+
+def test_recommendation_filters(organizer):
+    url = reverse("admin:conference_recommendation_changelist")
+    dushanbe = ConferenceFactory()
+    shown = RecommendationFactory(theme="Border security")
+    shown.presented_at.add(dushanbe)
+    RecommendationFactory(theme="Border security")
+    response = organizer.get(url, {"presented_at__id__exact": dushanbe.pk})
+    assert list(response.context["cl"].result_list) == [shown]
+    response = organizer.get(url, {"theme": "Border security"})
+    assert response.context["cl"].result_count == 2

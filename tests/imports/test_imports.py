@@ -1,0 +1,342 @@
+"""Participant CSV import: preview, all or nothing, encodings, bad files, round trip."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conference.exports import registry
+from participants.enums import AccreditationStatus, DelegationRole
+from participants.imports import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    ImportRejected,
+    RowError,
+    decode,
+    participants_import,
+    participants_import_plan,
+)
+from participants.models import AccreditationEvent, Participant
+from tests.exports.conftest import download_url
+from tests.factories import (
+    DUSHANBE,
+    BadgeCategoryFactory,
+    ConferenceFactory,
+    DelegationFactory,
+    ParticipantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "email,given_names,family_name,functional_title,role,delegation\n"
+
+
+@pytest.fixture
+def delegation():
+    return DelegationFactory(
+        conference=ConferenceFactory(slug="dushanbe-2019"), country="KZ", hospitality_quota=1
+    )
+
+
+def import_url(conference) -> str:
+    return reverse("admin:conference_import_participants", args=[conference.pk])
+
+
+def upload(client, conference, content: bytes, **data):
+    return client.post(
+        import_url(conference),
+        {"file": _file(content), **data},
+    )
+
+
+def _file(content: bytes, name: str = "delegation.csv"):
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_dry_run_preview_counts_and_errors_and_writes_nothing(organizer_client, delegation):
+    ParticipantFactory(delegation=delegation, email="known@mfa.kz", given_names="Old")
+    content = (
+        HEADER
+        + "known@mfa.kz,Aliya,Nurlanova,Counsellor,Adviser,Kazakhstan\n"
+        + "new1@mfa.kz,Yerlan,Karin,Minister,Head of delegation,KZ\n"
+        + "new2@mfa.kz,Dana,Sarsen,Expert,expert,Казахстан\n"
+        + "not-an-email,Bad,Row,,representative,KZ\n"
+        + "new3@mfa.kz,Erik,Ospan,,chief,Atlantis\n"
+    ).encode()
+    response = upload(organizer_client, delegation.conference, content)
+
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert [p.email for p in plan.created] == ["new1@mfa.kz", "new2@mfa.kz"]
+    assert [p.email for p in plan.updated] == ["known@mfa.kz"]
+    assert plan.errors == [
+        RowError(5, "email", "“not-an-email” is not an e-mail address."),
+        RowError(
+            6,
+            "delegation",
+            "Unknown country or organization “Atlantis”; use an ISO code such as KZ or the name.",
+        ),
+        RowError(
+            6,
+            "role",
+            "Unknown value “chief”; use one of: head, deputy, representative, adviser, expert, "
+            "security, protocol, interpreter, support.",
+        ),
+    ]
+    page = response.content.decode()
+    assert "2 participants will be created" in page
+    assert "1 updated (matched by e-mail)" in page
+    assert "3 errors" in page
+    assert response.context["token"] is None
+    assert Participant.objects.get(email="known@mfa.kz").given_names == "Old"
+    assert Participant.objects.count() == 1
+
+
+def test_preview_then_confirm_imports_into_a_delegation(organizer_client, delegation):
+    content = (
+        b"email,given_names,family_name,role\n"
+        b"head@mfa.kz,Yerlan,Karin,head\n"
+        b"deputy@mfa.kz,Dana,Sarsen,deputy\n"
+    )
+    preview = upload(organizer_client, delegation.conference, content, delegation=delegation.pk)
+    token = preview.context["token"]
+    assert token
+    response = organizer_client.post(import_url(delegation.conference), {"token": token})
+
+    assert response.status_code == 302
+    members = Participant.objects.filter(delegation=delegation).order_by("email")
+    assert [(m.email, m.role, m.status) for m in members] == [
+        ("deputy@mfa.kz", DelegationRole.DEPUTY, AccreditationStatus.NOMINATED),
+        ("head@mfa.kz", DelegationRole.HEAD, AccreditationStatus.NOMINATED),
+    ]
+    assert AccreditationEvent.objects.filter(reason="Imported from CSV.").count() == 2
+    again = organizer_client.post(import_url(delegation.conference), {"token": token})
+    assert "expired or was already imported" in again.content.decode()
+    assert Participant.objects.count() == 2
+
+
+def test_confirm_revalidates_and_writes_nothing_when_the_data_changed(organizer_client, delegation):
+    content = b"email,given_names,family_name,role\nhead@mfa.kz,Yerlan,Karin,head\n"
+    preview = upload(organizer_client, delegation.conference, content, delegation=delegation.pk)
+    ParticipantFactory(delegation=delegation, role=DelegationRole.HEAD, email="a@b.kz")
+    response = organizer_client.post(
+        import_url(delegation.conference), {"token": preview.context["token"]}
+    )
+    assert response.status_code == 200
+    assert "nothing was imported" in response.content.decode()
+    assert response.context["plan"].errors[0].column == "role"
+    assert list(Participant.objects.values_list("email", flat=True)) == ["a@b.kz"]
+
+
+def test_one_bad_row_among_500_writes_nothing(delegation):
+    delegation.max_size = 600
+    delegation.save()
+    lines = [HEADER]
+    for i in range(500):
+        email = "broken-address" if i == 250 else f"member{i}@mfa.kz"
+        lines.append(f"{email},Given{i},Family{i},Counsellor,representative,KZ\n")
+    text = "".join(lines)
+
+    plan = participants_import_plan(conference=delegation.conference, text=text)
+    assert (len(plan.created), plan.errors) == (
+        499,
+        [RowError(252, "email", "“broken-address” is not an e-mail address.")],
+    )
+    with pytest.raises(ImportRejected):
+        participants_import(conference=delegation.conference, text=text, by=None)
+    assert Participant.objects.count() == 0
+    good = text.replace("broken-address", "member250@mfa.kz")
+    participants_import(conference=delegation.conference, text=good, by=None)
+    assert Participant.objects.filter(delegation=delegation).count() == 500
+
+
+def test_windows_1251_with_semicolons_and_russian_headers(organizer_client, delegation):
+    content = (
+        "Фамилия;Имя;Электронная почта;Должность;Роль;Страна\n"
+        "Пешко;Марсель;peshko@mfa.kz;Директор;expert;Казахстан\n"
+    ).encode("cp1251")
+    response = upload(organizer_client, delegation.conference, content)
+    plan = response.context["plan"]
+    assert plan.errors == []
+    created = plan.created[0]
+    assert (created.family_name, created.given_names, created.functional_title, created.role) == (
+        "Пешко",
+        "Марсель",
+        "Директор",
+        DelegationRole.EXPERT,
+    )
+    assert created.delegation == delegation
+
+
+def test_utf8_with_bom_and_semicolons(delegation):
+    text = decode("\ufeffe-mail;Имя;Фамилия\nlajcak@osce.org;Miroslav;Lajčák\n".encode())
+    plan = participants_import_plan(
+        conference=delegation.conference, text=text, delegation=delegation
+    )
+    assert [(p.email, p.family_name) for p in plan.created] == [("lajcak@osce.org", "Lajčák")]
+
+
+def _xlsx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as workbook:
+        workbook.writestr("[Content_Types].xml", "<Types/>")
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
+BAD_FILES = {
+    "empty": (b"", "The submitted file is empty."),
+    "blank lines": (b"\r\n  \r\n", "The file is empty."),
+    "header only": (HEADER.encode(), "The file has a header row but no participants."),
+    "missing column": (
+        b"email,family_name,delegation\na@b.kz,Karin,KZ\n",
+        "Required column(s) missing: given_names. The header row must name them.",
+    ),
+    "xlsx renamed": (_xlsx(), "This is an Excel workbook, not a CSV file."),
+    "binary": (bytes(range(256)) * 4, "This file holds binary data, not CSV text."),
+    "unknown encoding": (
+        b"email,given_names,family_name\n\x98\x98,a,b\n",
+        "The file's encoding is not UTF-8 or Windows-1251.",
+    ),
+    "too many rows": (
+        (HEADER + "a@b.kz,A,B,,,KZ\n" * (MAX_ROWS + 1)).encode(),
+        f"The file has {MAX_ROWS + 1} rows; at most {MAX_ROWS} can be imported at once.",
+    ),
+    "too large": (b"x" * (MAX_BYTES + 1), "the limit is 2 MB"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
+def test_bad_files_get_a_clear_message_never_a_server_error(organizer_client, delegation, case):
+    content, message = BAD_FILES[case]
+    response = upload(organizer_client, delegation.conference, content)
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["file"])
+    assert message in errors
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert Participant.objects.count() == 0
+
+
+def test_file_errors_are_raised_by_the_plan_too(delegation):
+    with pytest.raises(ImportFileError, match="header row but no participants"):
+        participants_import_plan(conference=delegation.conference, text=HEADER)
+
+
+def test_delegation_limits_and_model_validation_apply(delegation):
+    kyrgyzstan = DelegationFactory(conference=delegation.conference, country="KG")
+    ParticipantFactory(delegation=kyrgyzstan, email="taken@mfa.kg")
+    category = BadgeCategoryFactory(conference=delegation.conference, code="D")
+    text = (
+        "email,given_names,family_name,role,delegation,hospitality_requested,arrival_at,"
+        "badge_category\n"
+        "h1@mfa.kz,A,A,head,KZ,yes,2019-05-15 14:30,D\n"
+        "h2@mfa.kz,B,B,head,KZ,no,,\n"
+        "h3@mfa.kz,C,C,adviser,KZ,yes,,\n"
+        "h1@mfa.kz,D,D,adviser,KZ,,,\n"
+        "taken@mfa.kg,E,E,adviser,KZ,,,\n"
+        "h6@mfa.kz,F,F,adviser,Tajikistan,,,\n"
+        "h7@mfa.kz,G,G,adviser,KZ,perhaps,tomorrow,Z\n"
+    )
+    plan = participants_import_plan(conference=delegation.conference, text=text)
+    assert [(e.row, e.column) for e in plan.errors] == [
+        (3, "role"),
+        (4, "hospitality_requested"),
+        (5, "email"),
+        (6, "delegation"),
+        (7, "delegation"),
+        (8, "hospitality_requested"),
+        (8, "arrival_at"),
+        (8, "badge_category"),
+    ]
+    messages = {e.row: e.message for e in plan.errors}
+    assert messages[3] == "Kazakhstan already has a head of delegation (A A)."
+    assert messages[4] == "The host covers 1 member(s) of Kazakhstan; this would make 2."
+    assert messages[5] == "The same e-mail is on row 2."
+    assert messages[6] == "taken@mfa.kg is already registered with Kyrgyzstan."
+    assert (
+        messages[7] == "Tajikistan has no delegation at this conference; add the delegation first."
+    )
+    created = plan.created[0]
+    assert (created.badge_category, created.arrival_at.isoformat()) == (
+        category,
+        "2019-05-15T14:30:00+05:00",
+    )
+
+
+def test_size_limit_applies(delegation):
+    delegation.max_size = 2
+    delegation.save()
+    rows = "".join(f"m{i}@mfa.kz,A,B,,adviser,KZ\n" for i in range(3))
+    plan = participants_import_plan(conference=delegation.conference, text=HEADER + rows)
+    assert plan.errors == [
+        RowError(4, "delegation", "Kazakhstan may have at most 2 members; this would make 3.")
+    ]
+
+
+# The participants export's columns that the import writes back.
+ROUND_TRIP_FIELDS = [
+    column
+    for column in registry.get("participants").header
+    if column not in ("delegation", "badge_category", "status", "badge_number")
+]
+
+
+def test_export_then_import_into_an_empty_conference_recreates_the_participants(
+    organizer_client, delegation
+):
+    ParticipantFactory(
+        delegation=delegation,
+        honorific="H.E. Mr.",
+        given_names="Марсель",
+        family_name="Пешко",
+        role=DelegationRole.HEAD,
+        gender="male",
+        preferred_language="ru",
+        phone="+992 37 221 0000",
+        hospitality_requested=True,
+        arrival_at=dt.datetime(2019, 5, 15, 14, 30, tzinfo=DUSHANBE),
+        arrival_flight="TJ 132",
+        hotel="Hyatt Regency",
+        needs_airport_transfer=True,
+        dietary_needs="=halal",
+    )
+    ParticipantFactory(delegation=delegation, given_names="Miroslav", family_name="Lajčák")
+    ParticipantFactory(delegation=DelegationFactory(conference=delegation.conference, country="UZ"))
+    exported = b"".join(
+        organizer_client.get(
+            download_url(delegation.conference, "participants"), {"delegation": delegation.pk}
+        ).streaming_content
+    )
+
+    empty = ConferenceFactory(slug="dushanbe-2020")
+    target = DelegationFactory(conference=empty, country="KZ", hospitality_quota=1)
+    preview = upload(organizer_client, empty, exported, delegation=target.pk)
+    assert preview.context["plan"].errors == []
+    organizer_client.post(import_url(empty), {"token": preview.context["token"]})
+
+    def people(delegation):
+        return list(
+            Participant.objects.filter(delegation=delegation)
+            .order_by("email")
+            .values_list(*ROUND_TRIP_FIELDS)
+        )
+
+    assert len(people(target)) == 2
+    assert people(target) == people(delegation)
+
+
+def test_import_is_linked_from_the_delegation_and_the_participant_list(
+    organizer_client, delegation
+):
+    change = organizer_client.get(
+        reverse("admin:participants_delegation_change", args=[delegation.pk])
+    ).content.decode()
+    assert f"{import_url(delegation.conference)}?delegation={delegation.pk}" in change
+    changelist = organizer_client.get(reverse("admin:participants_participant_changelist"))
+    chooser = reverse("admin:conference_import_choose")
+    assert chooser in changelist.content.decode()
+    assert import_url(delegation.conference) in organizer_client.get(chooser).content.decode()

@@ -1,0 +1,109 @@
+"""Acceptance 1: a focal point nominates, the organizers decide, the focal point sees it."""
+
+import re
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.urls import reverse
+
+from participants.models import AccreditationEvent, Participant
+from tests.participants.conftest import image_upload, member_data
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:participants_participant_changelist")
+
+
+def bulk(client, action, participants, reason=""):
+    return client.post(
+        CHANGELIST,
+        {
+            "action": f"transition_{action}",
+            ACTION_CHECKBOX_NAME: [p.pk for p in participants],
+            "confirm": "yes",
+            "reason": reason,
+        },
+    )
+
+
+def test_focal_point_nominates_three_and_sees_two_approved_and_one_rejected(
+    client, superuser, delegation, django_capture_on_commit_callbacks
+):
+    superuser.save()
+    client.force_login(superuser)
+    delegation.max_size = 5
+    delegation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:participants_delegation_nomination_link", args=[delegation.pk, "send"])
+        )
+    link = re.search(r"http://testserver(/nominate/\S+/)", mail.outbox[0].body).group(1)
+    client.logout()
+
+    # The focal point, with no account, opens the link and nominates three members.
+    assert client.get(link).status_code == 200
+    people = [
+        ("Aziza", "Headova", "head", "png"),
+        ("Bakhtiyor", "Advisorov", "adviser", "jpg"),
+        ("Dilnoza", "Expertova", "expert", "jpg"),
+    ]
+    for given, family, role, ext in people:
+        response = client.post(
+            f"{link}members/add/",
+            member_data(
+                given_names=given,
+                family_name=family,
+                role=role,
+                email=f"{given.lower()}@mfa.example",
+                photo=image_upload(f"{given}.{ext}", "PNG" if ext == "png" else "JPEG"),
+            ),
+        )
+        assert response.status_code == 302, response.context["form"].errors
+    response = client.post(
+        f"{link}note-verbale/",
+        {
+            "nomination_reference": "No. 05/2019-117",
+            "nomination_date": "2019-04-22",
+            "nomination_file": image_upload("note.png", "PNG"),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(link).content.decode()
+    assert page.count("Nominated</span>") == 3
+    assert "No. 05/2019-117" in page
+
+    # The organizer reviews, vets, approves two and rejects one with a reason.
+    client.force_login(superuser)
+    aziza, bakhtiyor, dilnoza = Participant.objects.order_by("created_at", "pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk(client, "review", [aziza, bakhtiyor, dilnoza])
+        bulk(client, "send_to_vetting", [aziza, bakhtiyor])
+        bulk(client, "approve", [aziza, bakhtiyor])
+        response = bulk(client, "reject", [dilnoza], reason="Not a member of the ministry")
+    assert [str(m) for m in response.wsgi_request._messages][-1] == "Reject: 1 participant done."
+    client.logout()
+
+    # The focal point sees the outcome and has the e-mails.
+    page = client.get(link).content.decode()
+    assert page.count("Approved</span>") == 2
+    assert page.count("Rejected</span>") == 1
+    assert "Badge no. 1" in page and "Badge no. 2" in page
+    subjects = [m.subject for m in mail.outbox]
+    assert subjects[0] == f"{delegation.conference.short_title}: nomination link for Kazakhstan"
+    assert sorted(subjects[1:]) == sorted(
+        [
+            "Aziza Headova: accreditation Under review",
+            "Bakhtiyor Advisorov: accreditation Under review",
+            "Dilnoza Expertova: accreditation Under review",
+            "Aziza Headova: accreditation Security vetting",
+            "Bakhtiyor Advisorov: accreditation Security vetting",
+            "Aziza Headova: accreditation Approved",
+            "Bakhtiyor Advisorov: accreditation Approved",
+            "Dilnoza Expertova: accreditation Rejected",
+        ]
+    )
+    assert {m.to[0] for m in mail.outbox} == {delegation.focal_point_email}
+    rejection = mail.outbox[-1]
+    assert "Reason: Not a member of the ministry" in rejection.body
+    assert AccreditationEvent.objects.count() == 3 + 3 + 2 + 2 + 1

@@ -1,0 +1,255 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from participants import services
+from participants.enums import AccreditationStatus as S
+from participants.models import AccreditationEvent, IdentityAccessLog, Participant
+from participants.selectors import nomination_token
+from tests.factories import (
+    ConferenceFactory,
+    DelegationFactory,
+    IdentityDocumentFactory,
+    ParticipantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:participants_participant_changelist")
+
+
+@pytest.fixture
+def organizer(client, superuser):
+    # UserFactory sets the password after saving; store it so the session hash stays valid.
+    superuser.save()
+    client.force_login(superuser)
+    return client
+
+
+def act(client, action, participants, **extra):
+    data = {"action": f"transition_{action}", ACTION_CHECKBOX_NAME: [p.pk for p in participants]}
+    return client.post(CHANGELIST, {**data, **extra})
+
+
+def test_a_bulk_action_first_asks_for_confirmation_and_changes_nothing(organizer):
+    participants = ParticipantFactory.create_batch(2)
+    response = act(organizer, "review", participants)
+    assert response.status_code == 200
+    assert response.templates[0].name == "admin/participants/participant/transition_confirm.html"
+    assert [row[1] for row in response.context["rows"]] == [True, True]
+    assert set(Participant.objects.values_list("status", flat=True)) == {S.NOMINATED}
+
+
+def test_bulk_reject_needs_a_reason(organizer):
+    participant = ParticipantFactory()
+    response = act(organizer, "reject", [participant], confirm="yes", reason="")
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"] == ["This field is required."]
+    assert Participant.objects.get().status == S.NOMINATED
+
+
+def test_bulk_approve_reports_successes_and_refusals_row_by_row(
+    organizer, superuser, django_capture_on_commit_callbacks
+):
+    ready = ParticipantFactory.create_batch(2, status=S.VETTING)
+    early = ParticipantFactory(status=S.NOMINATED, given_names="Early", family_name="Bird")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(organizer, "approve", [*ready, early], confirm="yes", reason="")
+    assert response.status_code == 302
+    notes = [str(m) for m in response.wsgi_request._messages]
+    assert notes == [
+        "Approve: 2 participants done.",
+        "1 refused: Early Bird: Early Bird cannot be moved to “Approved”: "
+        "the current state is “Nominated”.",
+    ]
+    statuses = dict(Participant.objects.values_list("pk", "status"))
+    assert [statuses[p.pk] for p in [*ready, early]] == [S.APPROVED, S.APPROVED, S.NOMINATED]
+    events = AccreditationEvent.objects.filter(to_status=S.APPROVED)
+    assert {(e.participant_id, e.by_id) for e in events} == {(p.pk, superuser.pk) for p in ready}
+    assert len(mail.outbox) == 2
+
+
+def test_bulk_revoke_records_the_reason(organizer):
+    holder = ParticipantFactory(status=S.VETTING)
+    holder = services.participant_approve(participant=holder, by=None)
+    response = act(organizer, "revoke", [holder], confirm="yes", reason="Security concern")
+    assert response.status_code == 302
+    event = AccreditationEvent.objects.filter(participant=holder).last()
+    assert (event.to_status, event.reason, event.badge_number) == (
+        S.REVOKED,
+        "Security concern",
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("has_photo=yes", ["With"]),
+        ("has_photo=no", ["Without", "Bare"]),
+        ("identity_complete=yes", ["With"]),
+        ("identity_complete=no", ["Without", "Bare"]),
+        ("status__exact=vetting", ["Without"]),
+        ("role__exact=head", ["With"]),
+        ("delegation__credentials_status__exact=accepted", ["Bare"]),
+        ("country=UZ", ["Bare"]),
+    ],
+)
+def test_filters(organizer, query, expected):
+    conference = ConferenceFactory()
+    kz = DelegationFactory(conference=conference, country="KZ")
+    uz = DelegationFactory(conference=conference, country="UZ", credentials_status="accepted")
+    IdentityDocumentFactory(
+        participant__delegation=kz,
+        participant__given_names="With",
+        participant__role="head",
+        photo="photos/with.jpg",
+    )
+    IdentityDocumentFactory(
+        participant__delegation=kz,
+        participant__given_names="Without",
+        participant__status=S.VETTING,
+        passport_number="",
+    )
+    ParticipantFactory(delegation=uz, given_names="Bare")
+    response = organizer.get(f"{CHANGELIST}?{query}")
+    assert response.status_code == 200
+    names = [p.given_names for p in response.context["cl"].result_list]
+    assert sorted(names) == sorted(expected)
+
+
+def test_the_dashboard_counts_and_lists_what_is_missing(organizer):
+    conference = ConferenceFactory()
+    complete = DelegationFactory(
+        conference=conference,
+        country="KZ",
+        credentials_status="original",
+        nomination_file="notes_verbales/kz.pdf",
+    )
+    empty = DelegationFactory(conference=conference, country="UZ")
+    IdentityDocumentFactory(
+        participant__delegation=complete, participant__role="head", photo="photos/head.jpg"
+    )
+    ParticipantFactory(delegation=complete, given_names="Nophoto", family_name="Person")
+    url = reverse("admin:participants_participant_dashboard", args=[conference.pk])
+    response = organizer.get(url)
+    assert response.status_code == 200
+    context = response.context
+    assert context["total"] == 2
+    assert [(r["label"], r["count"]) for r in context["by_status"]] == [("Nominated", 2)]
+    assert [(title, [d.name for d in ds]) for title, ds in context["delegation_lists"]] == [
+        ("Delegations without a nomination (note verbale or members)", ["Uzbekistan"]),
+        ("Delegations without credentials", ["Uzbekistan"]),
+        ("Delegations without a head", ["Uzbekistan"]),
+    ]
+    rows = [
+        (r["participant"].given_names, r["missing_photo"], r["missing_passport"])
+        for r in context["incomplete_participants"]
+    ]
+    assert rows == [("Nophoto", True, True)]
+    assert empty.name in response.content.decode()
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_dashboard_queries_stay_flat_as_participants_grow(organizer):
+    conference = ConferenceFactory()
+    delegation = DelegationFactory(conference=conference, max_size=30)
+    ParticipantFactory(delegation=delegation)
+    url = reverse("admin:participants_participant_dashboard", args=[conference.pk])
+    few = queries_for(organizer, url)
+    for _ in range(8):
+        IdentityDocumentFactory(participant__delegation=delegation, photo="photos/x.jpg")
+        ParticipantFactory(delegation=DelegationFactory(conference=conference))
+    assert queries_for(organizer, url) == few
+
+
+def test_the_delegation_page_shows_members_history_and_link_controls(organizer):
+    member = ParticipantFactory(given_names="Shown", family_name="Member")
+    services.participant_review(participant=member, by=None)
+    delegation = member.delegation
+    response = organizer.get(reverse("admin:participants_delegation_change", args=[delegation.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Shown Member" in content
+    assert "Accreditation history" in content
+    assert "Under review" in content
+    assert nomination_token(delegation=delegation) in content
+    assert "Rotate (old links stop working)" in content
+
+
+def link(client, delegation, operation):
+    url = reverse("admin:participants_delegation_nomination_link", args=[delegation.pk, operation])
+    return client.post(url)
+
+
+def test_link_buttons_send_rotate_and_revoke(organizer, django_capture_on_commit_callbacks):
+    delegation = DelegationFactory(focal_point_email="focal@mfa.example")
+    old_token = nomination_token(delegation=delegation)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert link(organizer, delegation, "send").status_code == 302
+    assert mail.outbox[0].to == ["focal@mfa.example"]
+    assert f"http://testserver/nominate/{old_token}/" in mail.outbox[0].body
+    delegation.refresh_from_db()
+    assert delegation.nomination_link_expires_at is not None
+
+    assert link(organizer, delegation, "rotate").status_code == 302
+    delegation.refresh_from_db()
+    assert nomination_token(delegation=delegation) != old_token
+
+    assert link(organizer, delegation, "revoke").status_code == 302
+    delegation.refresh_from_db()
+    assert delegation.nomination_link_revoked is True
+    assert (
+        organizer.get(
+            reverse("admin:participants_delegation_nomination_link", args=[delegation.pk, "send"])
+        ).status_code
+        == 405
+    )
+
+
+def test_sending_a_link_without_a_focal_point_email_is_refused(organizer):
+    delegation = DelegationFactory(focal_point_email="")
+    response = link(organizer, delegation, "send")
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        f"{delegation.name} has no focal point e-mail address."
+    ]
+
+
+def test_viewing_a_participant_with_identity_data_is_logged(organizer, superuser):
+    document = IdentityDocumentFactory(passport_number="P7777777")
+    url = reverse("admin:participants_participant_change", args=[document.participant_id])
+    response = organizer.get(url)
+    assert "P7777777" in response.content.decode()
+    log = IdentityAccessLog.objects.get()
+    assert (log.user, log.kind, log.participant) == (superuser, "view", document.participant)
+
+
+def test_adding_a_participant_in_the_admin_checks_the_delegation_rules(organizer):
+    head = ParticipantFactory(role="head", given_names="First", family_name="Head")
+    response = organizer.post(
+        reverse("admin:participants_participant_add"),
+        {
+            "conference": head.conference_id,
+            "delegation": head.delegation_id,
+            "given_names": "Second",
+            "family_name": "Head",
+            "email": "second@mfa.example",
+            "role": "head",
+            "preferred_language": "en",
+            "identity-TOTAL_FORMS": "0",
+            "identity-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert f"{head.delegation.name} already has a head of delegation (First Head)." in str(
+        response.context["adminform"].form.errors
+    )
+    assert Participant.objects.count() == 1

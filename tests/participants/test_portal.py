@@ -1,0 +1,312 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from conference.enums import ConferenceStatus
+from participants import services
+from participants.enums import AccreditationStatus as S
+from participants.models import AccreditationEvent, IdentityDocument, IssuedBadge, Participant
+from participants.selectors import nomination_token
+from tests.factories import DelegationFactory, ParticipantFactory
+from tests.participants.conftest import image_upload, member_data
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(response) -> str:
+    return str(response.context["form"].errors)
+
+
+def test_nominating_a_member_stores_identity_and_a_reencoded_photo(portal):
+    response = portal.nominate()
+    assert response.status_code == 302
+    member = Participant.objects.get()
+    assert (member.full_name, member.status, member.delegation) == (
+        "Testbek Exampleov",
+        S.NOMINATED,
+        portal.delegation,
+    )
+    identity = member.identity
+    assert (identity.passport_number, identity.is_complete) == ("N1234567", True)
+    assert identity.photo.name.startswith("photos/") and identity.photo.name.endswith(".jpg")
+    with Image.open(identity.photo.path) as photo:
+        assert (photo.format, photo.size) == ("JPEG", (60, 80))
+    event = AccreditationEvent.objects.get()
+    assert (event.from_status, event.to_status, event.actor_label) == (
+        "",
+        S.NOMINATED,
+        "focal point",
+    )
+
+
+def test_the_delegation_page_lists_members_and_what_happens_next(portal):
+    portal.nominate()
+    response = portal.client.get(portal.url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Mr. Testbek Exampleov" in content
+    assert "Nominated" in content
+    assert "What happens next" in content
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_a_png_photo_stays_png(portal):
+    portal.nominate(photo=image_upload("me.png", "PNG"))
+    assert Participant.objects.get().identity.photo.name.endswith(".png")
+
+
+# Acceptance 5: bad input gets a clear message and saves nothing.
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (
+            SimpleUploadedFile("cv.pdf", b"%PDF-1.4 not an image", content_type="image/jpeg"),
+            "This file is not an image we can read. Upload a JPEG or PNG photo.",
+        ),
+        (image_upload("anim.gif", "GIF"), "The photo must be a JPEG or PNG image, not GIF."),
+        (
+            SimpleUploadedFile(
+                "big.jpg", b"\xff" * (5 * 1024 * 1024 + 1), content_type="image/jpeg"
+            ),
+            "The photo is 5.0 MB; the limit is 5 MB.",
+        ),
+        (None, "This field is required."),
+    ],
+    ids=["not-an-image", "gif", "oversized", "missing"],
+)
+def test_a_bad_photo_is_refused_and_nothing_is_saved(portal, upload, message):
+    response = portal.nominate(photo=upload)
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo"] == [message]
+    assert Participant.objects.count() == IdentityDocument.objects.count() == 0
+
+
+def test_a_second_head_of_delegation_is_refused(portal):
+    ParticipantFactory(
+        delegation=portal.delegation, role="head", given_names="Aziz", family_name="Headov"
+    )
+    response = portal.nominate(role="head")
+    assert response.context["form"].errors["role"] == [
+        "Kazakhstan already has a head of delegation (Aziz Headov)."
+    ]
+    assert Participant.objects.count() == 1
+
+
+def test_the_maximum_delegation_size_is_enforced(portal):
+    ParticipantFactory.create_batch(3, delegation=portal.delegation)
+    response = portal.nominate()
+    assert response.context["form"].non_field_errors() == [
+        "Kazakhstan may have at most 3 members; this would make 4."
+    ]
+    assert Participant.objects.count() == 3
+
+
+def test_the_hospitality_quota_is_enforced(portal):
+    ParticipantFactory(delegation=portal.delegation, hospitality_requested=True)
+    response = portal.nominate(hospitality_requested="on")
+    assert response.context["form"].errors["hospitality_requested"] == [
+        "The host covers 1 member(s) of Kazakhstan; this would make 2."
+    ]
+    assert Participant.objects.count() == 1
+
+
+def test_a_duplicate_email_in_the_conference_is_refused(portal):
+    other = DelegationFactory(conference=portal.delegation.conference, country="UZ")
+    ParticipantFactory(delegation=other, email="Testbek@MFA.example")
+    response = portal.nominate()
+    assert response.context["form"].errors["email"] == [
+        "testbek@mfa.example is already registered for this conference."
+    ]
+    assert Participant.objects.count() == 1
+
+
+def test_missing_passport_data_is_refused_when_the_conference_requires_it(portal):
+    response = portal.nominate(passport_number="")
+    assert response.context["form"].errors["passport_number"] == ["This field is required."]
+    assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"nomination_link_revoked": True}, "This link has been revoked by the organizers."),
+        (
+            {"nomination_link_expires_at": dt.datetime(2019, 5, 1, 12, tzinfo=dt.UTC)},
+            "This link expired on 01 May 2019 17:00. Ask the organizers for a new one.",
+        ),
+    ],
+    ids=["revoked", "expired"],
+)
+def test_a_revoked_or_expired_link_shows_why_and_saves_nothing(portal, change, message):
+    token = portal.token
+    type(portal.delegation).objects.filter(pk=portal.delegation.pk).update(**change)
+    for url in (f"/nominate/{token}/", f"/nominate/{token}/members/add/"):
+        response = portal.client.get(url)
+        assert response.status_code == 403
+        assert message in response.content.decode()
+    response = portal.client.post(f"/nominate/{token}/members/add/", member_data())
+    assert response.status_code == 403
+    assert Participant.objects.count() == 0
+
+
+def test_a_rotated_link_is_replaced(portal):
+    old = portal.token
+    services.delegation_rotate_nomination_link(delegation=portal.delegation)
+    response = portal.client.get(f"/nominate/{old}/")
+    assert response.status_code == 403
+    assert "This link has been replaced by a newer one." in response.content.decode()
+    assert portal.client.get(portal.url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"registration_deadline": dt.datetime(2019, 4, 30, 19, tzinfo=dt.UTC)},
+            "Registration for Conference",
+        ),
+        ({"status": ConferenceStatus.REGISTRATION_CLOSED}, "is not open (Registration closed)."),
+    ],
+    ids=["deadline-passed", "conference-closed"],
+)
+def test_after_registration_closes_statuses_stay_visible_but_nothing_changes(
+    portal, change, message
+):
+    member = ParticipantFactory(delegation=portal.delegation)
+    type(portal.delegation.conference).objects.filter(pk=portal.delegation.conference_id).update(
+        **change
+    )
+    page = portal.client.get(portal.url())
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert "Nominate a member" not in page.content.decode()
+    for url in (
+        portal.url("member_add"),
+        portal.url("member_edit", pk=member.pk),
+        portal.url("member_withdraw", pk=member.pk),
+        portal.url("note_verbale"),
+    ):
+        assert portal.client.post(url, {"reason": "x"}).status_code == 403
+    assert Participant.objects.get().status == S.NOMINATED
+
+
+def test_a_forged_token_is_404(portal):
+    assert portal.client.get(f"/nominate/{portal.token}x/").status_code == 404
+    assert portal.client.get("/nominate/not-a-token/").status_code == 404
+
+
+def test_a_token_cannot_reach_another_delegations_members(portal):
+    other = DelegationFactory(conference=portal.delegation.conference, country="UZ")
+    stranger = ParticipantFactory(delegation=other)
+    for name in ("member_edit", "member_withdraw"):
+        assert portal.client.get(portal.url(name, pk=stranger.pk)).status_code == 404
+        assert (
+            portal.client.post(portal.url(name, pk=stranger.pk), {"reason": "x"}).status_code == 404
+        )
+    assert Participant.objects.get(pk=stranger.pk).status == S.NOMINATED
+    other_page = portal.client.get(f"/nominate/{nomination_token(delegation=other)}/")
+    assert stranger.full_name in other_page.content.decode()
+    assert stranger.full_name not in portal.client.get(portal.url()).content.decode()
+
+
+def test_withdrawing_needs_a_reason_and_cancels(portal, django_capture_on_commit_callbacks):
+    member = ParticipantFactory(delegation=portal.delegation)
+    response = portal.client.post(portal.url("member_withdraw", pk=member.pk), {"reason": ""})
+    assert response.context["form"].errors["reason"] == ["This field is required."]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = portal.client.post(
+            portal.url("member_withdraw", pk=member.pk), {"reason": "Cannot travel"}
+        )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == S.CANCELLED
+    assert member.accreditation_events.get().reason == "Cannot travel"
+
+
+def test_uploading_the_note_verbale(portal):
+    response = portal.client.post(
+        portal.url("note_verbale"),
+        {
+            "nomination_reference": "No. 12/345",
+            "nomination_date": "2019-04-20",
+            "nomination_file": SimpleUploadedFile("note.pdf", b"%PDF-1.4", "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    portal.delegation.refresh_from_db()
+    assert portal.delegation.nomination_reference == "No. 12/345"
+    assert portal.delegation.nomination_file.name.startswith("notes_verbales/note")
+
+
+def test_a_note_verbale_of_the_wrong_type_is_refused(portal):
+    response = portal.client.post(
+        portal.url("note_verbale"),
+        {
+            "nomination_reference": "No. 12/345",
+            "nomination_date": "2019-04-20",
+            "nomination_file": SimpleUploadedFile("note.exe", b"MZ", "application/octet-stream"),
+        },
+    )
+    assert response.status_code == 200
+    assert "File extension “exe” is not allowed." in errors_of(response)
+    portal.delegation.refresh_from_db()
+    assert portal.delegation.nomination_file.name == ""
+
+
+def advance_to_approved(member):
+    for step in ("review", "send_to_vetting", "approve"):
+        member = services.SERVICES[step](participant=member, by=None)
+    return member
+
+
+def test_editing_identity_of_an_approved_member_puts_them_back_under_review(
+    portal, django_capture_on_commit_callbacks
+):
+    portal.nominate()
+    member = advance_to_approved(Participant.objects.get())
+    assert member.badge_number == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = portal.client.post(
+            portal.url("member_edit", pk=member.pk),
+            member_data(passport_number="N7654321", photo=None),
+        )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.status, member.badge_number) == (S.UNDER_REVIEW, None)
+    assert member.identity.passport_number == "N7654321"
+    assert IssuedBadge.objects.get().voided_at is not None
+    last = member.accreditation_events.last()
+    assert (last.from_status, last.to_status, last.actor_label, last.reason) == (
+        S.APPROVED,
+        S.UNDER_REVIEW,
+        "focal point",
+        "Identity data changed by the focal point.",
+    )
+
+
+def test_editing_logistics_of_an_approved_member_keeps_the_approval(portal):
+    portal.nominate()
+    member = advance_to_approved(Participant.objects.get())
+    response = portal.client.post(
+        portal.url("member_edit", pk=member.pk),
+        member_data(hotel="Hotel Example", photo=None),
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.status, member.badge_number, member.hotel) == (S.APPROVED, 1, "Hotel Example")
+
+
+def test_portal_page_queries_stay_flat_as_members_grow(portal, django_assert_num_queries):
+    url = portal.url()
+    ParticipantFactory(delegation=portal.delegation)
+    with django_assert_num_queries(2) as one:
+        assert portal.client.get(url).status_code == 200
+    portal.delegation.max_size = 20
+    portal.delegation.save()
+    ParticipantFactory.create_batch(6, delegation=portal.delegation)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert portal.client.get(url).status_code == 200

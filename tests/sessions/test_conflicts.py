@@ -1,0 +1,219 @@
+"""Each kind of agenda conflict is found, shown on the admin page and warned about on save."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from sessions.enums import ConflictKind, StatementStatus
+from sessions.models import Session
+from sessions.selectors import agenda_conflicts, session_conflicts
+from tests.factories import (
+    DUSHANBE,
+    ConferenceFactory,
+    ParticipantFactory,
+    RoomFactory,
+    SessionFactory,
+    StatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def local(day, hour, minute=0):
+    return dt.datetime(2019, 5, day, hour, minute, tzinfo=DUSHANBE)
+
+
+@pytest.fixture
+def conference():
+    return ConferenceFactory()
+
+
+def session(conference, start, end, **extra):
+    extra.setdefault("room", RoomFactory(conference=conference))
+    return SessionFactory(conference=conference, starts_at=start, ends_at=end, **extra)
+
+
+def kinds(conference):
+    return [
+        (c.kind, {s.title for s in c.sessions}) for c in agenda_conflicts(conference=conference)
+    ]
+
+
+def test_a_clean_agenda_has_no_conflicts(conference):
+    room = RoomFactory(conference=conference)
+    chair = ParticipantFactory(delegation__conference=conference)
+    session(conference, local(16, 9), local(16, 10), room=room, chair=chair, title="A")
+    # Back to back in the same room with the same chair is fine.
+    session(conference, local(16, 10), local(16, 11), room=room, chair=chair, title="B")
+
+    assert agenda_conflicts(conference=conference) == []
+
+
+def test_room_booked_by_two_overlapping_sessions(conference):
+    room = RoomFactory(conference=conference, name="Plenary Hall")
+    session(conference, local(16, 9), local(16, 10, 30), room=room, title="Opening")
+    session(conference, local(16, 10), local(16, 11), room=room, title="Ministerial")
+    session(conference, local(16, 10), local(16, 11), title="Elsewhere")
+
+    conflicts = agenda_conflicts(conference=conference)
+
+    assert kinds(conference) == [(ConflictKind.ROOM, {"Opening", "Ministerial"})]
+    assert conflicts[0].message == (
+        "Plenary Hall is booked by “Opening” and “Ministerial” at overlapping times "
+        "(16 May 10:00–11:00)."
+    )
+
+
+def test_chair_in_two_overlapping_sessions(conference):
+    chair = ParticipantFactory(
+        delegation__conference=conference, given_names="Sirojiddin", family_name="Muhriddin"
+    )
+    session(conference, local(16, 9), local(16, 11), chair=chair, title="Plenary")
+    session(conference, local(16, 10), local(16, 12), chair=chair, title="Side event")
+
+    assert kinds(conference) == [(ConflictKind.PERSON, {"Plenary", "Side event"})]
+
+
+def test_speaker_in_one_session_and_chair_of_another(conference):
+    person = ParticipantFactory(delegation__conference=conference)
+    first = session(conference, local(16, 9), local(16, 11), title="Plenary")
+    session(conference, local(16, 10), local(16, 12), chair=person, title="Side event")
+    StatementFactory(session=first, speaker=person)
+
+    assert kinds(conference) == [(ConflictKind.PERSON, {"Plenary", "Side event"})]
+
+
+def test_withdrawn_statement_does_not_double_book(conference):
+    person = ParticipantFactory(delegation__conference=conference)
+    first = session(conference, local(16, 9), local(16, 11))
+    second = session(conference, local(16, 10), local(16, 12))
+    StatementFactory(session=first, speaker=person)
+    StatementFactory(session=second, speaker=person, status=StatementStatus.WITHDRAWN)
+
+    assert agenda_conflicts(conference=conference) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        # 15 May 23:30 in Dushanbe is 18:30 UTC: before the first day, locally.
+        (local(15, 23, 30), local(16, 0, 30)),
+        (local(17, 23, 0), local(18, 0, 30)),
+        (local(20, 9), local(20, 10)),
+    ],
+    ids=["starts-before", "ends-after", "other-day"],
+)
+def test_session_outside_the_conference_dates(conference, start, end):
+    session(conference, start, end, title="Stray")
+
+    assert kinds(conference) == [(ConflictKind.OUTSIDE_DATES, {"Stray"})]
+
+
+def test_session_at_the_edges_of_the_local_days_is_inside(conference):
+    session(conference, local(16, 0), local(16, 1))
+    session(conference, local(17, 23), local(18, 0))
+
+    assert agenda_conflicts(conference=conference) == []
+
+
+def test_statements_exceeding_the_session_length(conference):
+    long = session(conference, local(16, 9), local(16, 9, 20), title="Short slot")
+    for _ in range(4):
+        StatementFactory(session=long, allotted_minutes=5)
+    assert agenda_conflicts(conference=conference) == []
+
+    StatementFactory(session=long, allotted_minutes=3)
+    StatementFactory(session=long, allotted_minutes=30, status=StatementStatus.WITHDRAWN)
+
+    conflicts = agenda_conflicts(conference=conference)
+    assert kinds(conference) == [(ConflictKind.OVERRUN, {"Short slot"})]
+    assert (
+        conflicts[0].message == "“Short slot” allots 23 minutes to statements but lasts 20 minutes."
+    )
+
+
+def test_session_conflicts_only_those_involving_the_session(conference):
+    room = RoomFactory(conference=conference)
+    a = session(conference, local(16, 9), local(16, 10), room=room)
+    session(conference, local(16, 9), local(16, 10), room=room)
+    lonely = session(conference, local(20, 9), local(20, 10))
+
+    assert [c.kind for c in session_conflicts(session=a)] == [ConflictKind.ROOM]
+    assert [c.kind for c in session_conflicts(session=lonely)] == [ConflictKind.OUTSIDE_DATES]
+
+
+def test_conflicts_take_the_same_queries_for_more_sessions(conference, django_assert_num_queries):
+    session(conference, local(16, 9), local(16, 10))
+    with django_assert_num_queries(2):
+        agenda_conflicts(conference=conference)
+    for hour in range(10, 18):
+        StatementFactory(session=session(conference, local(16, hour), local(16, hour + 1)))
+    with django_assert_num_queries(2):
+        agenda_conflicts(conference=conference)
+
+
+# Admin ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def organizer(client, superuser):
+    # Reloaded: the factory sets the password after saving, so the in-memory hash is not
+    # the stored one and force_login's session would not validate.
+    client.force_login(type(superuser).objects.get(pk=superuser.pk))
+    return client
+
+
+def test_admin_conflicts_page_lists_each_kind(organizer, conference):
+    room = RoomFactory(conference=conference, name="Hall")
+    person = ParticipantFactory(delegation__conference=conference)
+    session(conference, local(16, 9), local(16, 10), room=room, chair=person, title="Alpha")
+    session(conference, local(16, 9), local(16, 10), room=room, chair=person, title="Beta")
+    session(conference, local(21, 9), local(21, 10), title="Gamma")
+    overrun = session(conference, local(17, 9), local(17, 9, 5), title="Delta")
+    StatementFactory(session=overrun, allotted_minutes=10)
+
+    response = organizer.get(reverse("admin:agenda_session_conflicts", args=[conference.pk]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for kind in ConflictKind:
+        assert f'class="conflict-{kind.value}"' in html, kind
+    assert "Hall is booked by “Alpha” and “Beta”" in html
+
+    index = organizer.get(reverse("admin:agenda_session_conflicts_index"))
+    assert index.status_code == 200
+    assert reverse("admin:agenda_session_conflicts", args=[conference.pk]) in index.content.decode()
+
+
+def test_saving_a_session_in_the_admin_warns_and_bumps_the_version(organizer, conference):
+    room = RoomFactory(conference=conference, name="Hall")
+    session(conference, local(16, 9), local(16, 10), room=room, title="Alpha")
+    version = conference.published_version
+    url = reverse("admin:agenda_session_add")
+    data = {
+        "conference": conference.pk,
+        "title": "Beta",
+        "kind": "plenary",
+        "starts_at_0": "2019-05-16",
+        "starts_at_1": "04:30:00",  # 09:30 in Dushanbe; the admin works in UTC
+        "ends_at_0": "2019-05-16",
+        "ends_at_1": "05:30:00",
+        "room": room.pk,
+        "is_public": "on",
+        "order": 0,
+        "statements-TOTAL_FORMS": 0,
+        "statements-INITIAL_FORMS": 0,
+    }
+
+    response = organizer.post(url, data, follow=True)
+
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert (
+        "Hall is booked by “Alpha” and “Beta” at overlapping times (16 May 09:30–10:30)."
+        in messages
+    )
+    assert Session.objects.filter(title="Beta").exists()
+    conference.refresh_from_db()
+    assert conference.published_version > version

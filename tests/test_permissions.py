@@ -1,0 +1,192 @@
+"""Who may open what: every admin changelist and the key pages × each role, anonymous and
+a staff user with no group; and the identity data only the permission holders see."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from conference.enums import ConferenceStatus
+from participants.models import IdentityAccessLog
+from participants.roles import ROLES, role_permissions
+from participants.selectors import nomination_token
+from tests.factories import (
+    ConferenceFactory,
+    DelegationFactory,
+    IdentityDocumentFactory,
+    ParticipantFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLE_NAMES = list(ROLES)
+WHO = [*ROLE_NAMES, "no group", "anonymous"]
+PASSPORT = "P9999999"
+PASSPORT_NAME = "SECRETNAME ZZTOPOVA"
+
+
+@pytest.fixture
+def world(db):
+    call_command("setup_roles", verbosity=0)
+    conference = ConferenceFactory(status=ConferenceStatus.REGISTRATION_OPEN)
+    delegation = DelegationFactory(conference=conference, country="KZ")
+    other = DelegationFactory(conference=conference, country="UZ")
+    document = IdentityDocumentFactory(
+        participant__delegation=delegation,
+        participant__passport_name=PASSPORT_NAME,
+        passport_number=PASSPORT,
+    )
+    stranger = ParticipantFactory(delegation=other)
+    return {
+        "conference": conference,
+        "delegation": delegation,
+        "participant": document.participant,
+        "stranger": stranger,
+    }
+
+
+def login(client, who: str):
+    if who == "anonymous":
+        return client
+    user = UserFactory(username=who.lower().replace(" ", "-"))
+    if who != "no group":
+        user.groups.add(Group.objects.get(name=who))
+    # UserFactory sets the password after saving; store it so the session hash stays valid.
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def admin_status(who: str, perms: set[str] | None) -> int:
+    if who == "anonymous":
+        return 302
+    if who == "no group":
+        return 403
+    return 200 if perms & role_permissions(who) else 403
+
+
+def test_setup_roles_is_idempotent(db):
+    call_command("setup_roles", verbosity=0)
+    first = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    call_command("setup_roles", verbosity=0)
+    second = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    assert first == second
+    assert sorted(first) == sorted(ROLE_NAMES)
+    assert "view_identity_document" in first["Accreditation officer"]
+    assert "view_identity_document" not in first["Read-only observer"]
+
+
+CHANGELISTS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_every_changelist(client, world, who):
+    client = login(client, who)
+    for model in CHANGELISTS:
+        meta = model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        perms = {f"{meta.app_label}.{action}_{meta.model_name}" for action in ("view", "change")}
+        expected = admin_status(who, perms)
+        assert (meta.label, client.get(url).status_code) == (meta.label, expected)
+
+
+# Page -> expected status per role, in the order of WHO:
+# Protocol, Accreditation, Programme, Drafting, Security, Observer, no group, anonymous.
+PAGES = {
+    "admin index": ([200] * 7 + [302], lambda w: reverse("admin:index")),
+    "dashboard": (
+        [200] * 6 + [403, 302],
+        lambda w: reverse("admin:participants_participant_dashboard", args=[w["conference"].pk]),
+    ),
+    "participant change": (
+        [200] * 6 + [403, 302],
+        lambda w: reverse("admin:participants_participant_change", args=[w["participant"].pk]),
+    ),
+    "participant add": (
+        [403, 200, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse("admin:participants_participant_add"),
+    ),
+    "delegation change": (
+        [200] * 6 + [403, 302],
+        lambda w: reverse("admin:participants_delegation_change", args=[w["delegation"].pk]),
+    ),
+    "identity access log": (
+        [403, 403, 403, 403, 200, 403, 403, 302],
+        lambda w: reverse("admin:participants_identityaccesslog_changelist"),
+    ),
+    "outcome document add": (
+        [403, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse("admin:conference_outcomedocument_add"),
+    ),
+    "portal": ([200] * 8, lambda w: f"/nominate/{nomination_token(delegation=w['delegation'])}/"),
+    "portal, another delegation's member": (
+        [404] * 8,
+        lambda w: (
+            f"/nominate/{nomination_token(delegation=w['delegation'])}/members/{w['stranger'].pk}/"
+        ),
+    ),
+    "portal, forged token": ([404] * 8, lambda w: "/nominate/forged:token/"),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("who", WHO)
+def test_page_status(client, world, who, page):
+    statuses, url = PAGES[page]
+    expected = dict(zip(WHO, statuses, strict=True))[who]
+    assert login(client, who).get(url(world)).status_code == expected
+
+
+def test_link_controls_need_the_change_permission(client, world):
+    url = reverse(
+        "admin:participants_delegation_nomination_link", args=[world["delegation"].pk, "revoke"]
+    )
+    assert login(client, "Read-only observer").post(url).status_code == 403
+    world["delegation"].refresh_from_db()
+    assert world["delegation"].nomination_link_revoked is False
+
+
+def pages_seen_by(client, world) -> str:
+    participant = world["participant"]
+    urls = [
+        reverse("admin:participants_participant_change", args=[participant.pk]),
+        reverse("admin:participants_participant_changelist"),
+        reverse("admin:participants_participant_dashboard", args=[world["conference"].pk]),
+        reverse("admin:participants_delegation_change", args=[world["delegation"].pk]),
+    ]
+    return "".join(client.get(url).content.decode() for url in urls)
+
+
+@pytest.mark.parametrize("who", ["Read-only observer", "Protocol officer", "Programme officer"])
+def test_without_the_permission_passport_data_is_nowhere(client, world, who):
+    client = login(client, who)
+    seen = pages_seen_by(client, world)
+    assert PASSPORT not in seen
+    assert PASSPORT_NAME not in seen
+    assert "Place of birth" not in seen
+    changelist = reverse("admin:participants_participant_changelist")
+    for query in (PASSPORT, "ZZTOPOVA"):
+        assert client.get(changelist, {"q": query}).context["cl"].result_count == 0
+    assert IdentityAccessLog.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["Accreditation officer", "Security officer"])
+def test_with_the_permission_passport_data_is_shown_searchable_and_logged(client, world, who):
+    client = login(client, who)
+    seen = pages_seen_by(client, world)
+    assert PASSPORT in seen
+    assert PASSPORT_NAME in seen
+    changelist = reverse("admin:participants_participant_changelist")
+    assert client.get(changelist, {"q": PASSPORT}).context["cl"].result_count == 1
+    log = IdentityAccessLog.objects.get()
+    assert (log.user.username, log.participant, log.kind) == (
+        who.lower().replace(" ", "-"),
+        world["participant"],
+        "view",
+    )

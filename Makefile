@@ -44,5 +44,9 @@ serve: $(STAMP) messages
 bench-export: $(STAMP)
 	$(BIN)/python bench/export.py
 
+# Needs wrk (apt-get install -y wrk) and PostgreSQL at 127.0.0.1:5432.
+bench-agenda: $(STAMP) messages
+	$(BIN)/python bench/agenda.py
+
 clean:
 	rm -rf $(VENV) var

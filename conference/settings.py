@@ -133,10 +133,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accreditation@plenary.localhost")
 
+# Public pages are cached per conference "published version". The cache must be shared by
+# every worker process, so the default is a file cache; CACHE_BACKEND/CACHE_LOCATION may point
+# at e.g. django.core.cache.backends.redis.RedisCache.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "plenary",
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(VAR_DIR / "cache")),
     }
 }
 

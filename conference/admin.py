@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from sessions.services import conference_published_version_bump
+
 from . import document_forms as forms
 from . import selectors, services
 from .admin_mixins import AuditLogAdmin
@@ -246,6 +248,15 @@ class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
     ]
     inlines = [DocumentVersionInline, AmendmentInline, PositionStatementInline]
     change_form_template = "admin/conference/outcomedocument/change_form.html"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # This form edits the title, symbol and slug without a service. A published
+        # document's pages are cached on the conference's published version, so bump it
+        # (for the conference it left as well, if that changed).
+        if obj.status == DocumentStatus.PUBLISHED:
+            for conference_id in {obj.conference_id, form.initial.get("conference")} - {None}:
+                conference_published_version_bump(conference_id=conference_id)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -33,10 +33,22 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+# Public URLs are /<conference slug>/…, so a conference must not take a top-level path.
+RESERVED_SLUGS = frozenset({"admin", "i18n", "language", "media", "nominate", "static"})
+
+
+def validate_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is reserved for the site itself; choose another slug."),
+            params={"value": value},
+        )
+
+
 class Conference(models.Model):
     title = models.CharField(max_length=300)
     short_title = models.CharField(max_length=80)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_not_reserved])
     theme = models.TextField(blank=True, help_text=_("Theme and objective of the conference."))
     series = models.CharField(max_length=120, blank=True, help_text=_('e.g. "Dushanbe Process"'))
     city = models.CharField(max_length=100)

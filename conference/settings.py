@@ -133,15 +133,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accreditation@plenary.localhost")
 
-# Public pages are cached per conference "published version". The cache must be shared by
-# every worker process, so the default is a file cache; CACHE_BACKEND/CACHE_LOCATION may point
-# at e.g. django.core.cache.backends.redis.RedisCache.
+# Public pages are cached per conference "published version". In production the cache must be
+# shared by every worker process, hence a file cache (or CACHE_BACKEND/CACHE_LOCATION, e.g.
+# Redis). Set CACHE_KEY_PREFIX to the release so a deploy never serves pages of the last one.
+# The development server is a single process and must show template edits at once.
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
-            "CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+            "CACHE_BACKEND",
+            "django.core.cache.backends.locmem.LocMemCache"
+            if DEBUG
+            else "django.core.cache.backends.filebased.FileBasedCache",
         ),
         "LOCATION": os.environ.get("CACHE_LOCATION", str(VAR_DIR / "cache")),
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
     }
 }
 

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -292,7 +293,9 @@ class ParticipantAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["delegation", "badge_category", "conference"]
     search_fields = ["family_name", "given_names", "email", "delegation__name"]
-    identity_search_fields = ["passport_name", "identity__passport_number"]
+    # The participant's own identity field; the rest lives on IdentityDocument.
+    identity_fields = ["passport_name"]
+    identity_search_fields = [*identity_fields, "identity__passport_number"]
     autocomplete_fields = ["conference", "delegation", "badge_category"]
     readonly_fields = ["badge_number", "status"]
     inlines = [IdentityDocumentInline]
@@ -312,7 +315,17 @@ class ParticipantAdmin(admin.ModelAdmin):
         return [*self.search_fields, *extra]
 
     def get_exclude(self, request, obj=None):
-        return [] if selectors.can_view_identity(request.user) else ["passport_name"]
+        return [] if selectors.can_view_identity(request.user) else self.identity_fields
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The admin allows URL filters on any local field: without this, a query such as
+        # ?passport_name__startswith=A would reveal, letter by letter, a hidden field.
+        field = lookup.split(LOOKUP_SEP, 1)[0]
+        if field in self.identity_fields and not (
+            request is not None and selectors.can_view_identity(request.user)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and selectors.can_view_identity(request.user):
@@ -326,6 +339,18 @@ class ParticipantAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         else:
             services.participant_register(participant=obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        identity_changed = set(form.changed_data) & set(
+            services.IDENTITY_PARTICIPANT_FIELDS
+        ) or any(
+            formset.model is IdentityDocument and formset.has_changed() for formset in formsets
+        )
+        if change and identity_changed:
+            services.participant_identity_changed_by_organizer(
+                participant=form.instance, by=request.user
+            )
 
     def transition_confirm(self, request, queryset, name: str):
         transition = services.TRANSITIONS[name]

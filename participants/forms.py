@@ -21,6 +21,16 @@ REQUIRED_PASSPORT_FIELDS = {
     "passport_expires_on",
 }
 MAX_NOTE_BYTES = 10 * 1024 * 1024
+# The models carry no verbose names (adding them would mean migrations), so the portal,
+# which focal points read in English or Russian, names its fields here.
+PASSPORT_LABELS = {
+    "nationality": gettext_lazy("Nationality"),
+    "date_of_birth": gettext_lazy("Date of birth"),
+    "place_of_birth": gettext_lazy("Place of birth"),
+    "passport_number": gettext_lazy("Passport number"),
+    "passport_issued_on": gettext_lazy("Passport issued on"),
+    "passport_expires_on": gettext_lazy("Passport expires on"),
+}
 
 
 class DateInput(forms.DateInput):
@@ -76,6 +86,28 @@ class MemberForm(forms.ModelForm):
             "accessibility_needs",
         ]
         widgets = {"arrival_at": DateTimeInput(), "departure_at": DateTimeInput()}
+        labels = {
+            "honorific": gettext_lazy("Honorific"),
+            "given_names": gettext_lazy("Given names"),
+            "family_name": gettext_lazy("Family name"),
+            "passport_name": gettext_lazy("Name as in the passport"),
+            "gender": gettext_lazy("Gender"),
+            "functional_title": gettext_lazy("Functional title"),
+            "role": gettext_lazy("Role in the delegation"),
+            "email": gettext_lazy("E-mail"),
+            "phone": gettext_lazy("Phone"),
+            "preferred_language": gettext_lazy("Preferred language"),
+            "hospitality_requested": gettext_lazy("Hosted by the organizers"),
+            "arrival_at": gettext_lazy("Arrival (date and time)"),
+            "arrival_flight": gettext_lazy("Arrival flight"),
+            "departure_at": gettext_lazy("Departure (date and time)"),
+            "departure_flight": gettext_lazy("Departure flight"),
+            "hotel": gettext_lazy("Hotel"),
+            "needs_airport_transfer": gettext_lazy("Needs an airport transfer"),
+            "needs_visa_support": gettext_lazy("Needs visa support"),
+            "dietary_needs": gettext_lazy("Dietary needs"),
+            "accessibility_needs": gettext_lazy("Accessibility needs"),
+        }
 
     def __init__(self, *args, conference, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +117,7 @@ class MemberForm(forms.ModelForm):
             fields_for_model(
                 IdentityDocument,
                 fields=passport,
+                labels=PASSPORT_LABELS,
                 widgets={
                     "date_of_birth": DateInput(),
                     "passport_issued_on": DateInput(),

@@ -22,16 +22,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from conference.exports.base import restore
 from conference.models import Conference
 
 from .enums import AccreditationStatus, DelegationRole, Gender, PreferredLanguage
 from .models import AccreditationEvent, BadgeCategory, Delegation, Participant
 from .rules import membership_errors
+from .services import IDENTITY_PARTICIPANT_FIELDS, participant_identity_changed_by_organizer
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-# What the participants export neutralized against formula injection; see conference.exports.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 # Canonical column (the participants export's header) -> other accepted names.
 # Headers match after lower-casing and dropping spaces, dots, hyphens and underscores.
@@ -135,10 +135,16 @@ def decode(raw: bytes) -> str:
                 "CSV UTF-8 and upload that file."
             )
         )
-    if b"\x00" in raw:
+    if raw.startswith(codecs.BOM_UTF8):
+        encodings = ("utf-8-sig",)
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text": tab-separated UTF-16, which read_rows handles too.
+        encodings = ("utf-16",)
+    elif b"\x00" in raw:
         raise ImportFileError(BINARY_MESSAGE)
-    # Windows-1251 decodes almost any bytes, so it is only tried when UTF-8 fails.
-    encodings = ("utf-8-sig",) if raw.startswith(codecs.BOM_UTF8) else ("utf-8", "cp1251")
+    else:
+        # Windows-1251 decodes almost any bytes, so it is only tried when UTF-8 fails.
+        encodings = ("utf-8", "cp1251")
     for encoding in encodings:
         try:
             text = raw.decode(encoding)
@@ -159,7 +165,10 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     delimiter = max((";", ",", "\t"), key=first_line.count)
     try:
-        records = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+        # newline="" lets the reader see every line ending, the old Mac CR included.
+        records = list(
+            csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+        )
     except csv.Error as error:
         raise ImportFileError(
             _("The file is not valid CSV: %(error)s") % {"error": error}
@@ -206,13 +215,6 @@ def match_header(header: list[str], *, needs_delegation: bool) -> tuple[dict[str
             % {"columns": ", ".join(missing)}
         )
     return positions, ignored
-
-
-def _unquote(value: str) -> str:
-    # Undo the export's formula neutralization so a round trip keeps "+992…" phone numbers.
-    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
 
 
 def _names(label) -> set[str]:
@@ -386,8 +388,24 @@ def participants_import_plan(
     first_row_of: dict[str, int] = {}
 
     for number, record in rows:
+        filled = [index for index, cell in enumerate(record) if cell.strip()]
+        if filled[-1] >= len(header):
+            # A value holding an unquoted delimiter shifts every later cell one column to
+            # the right; importing that would put data silently in the wrong fields.
+            plan.errors.append(
+                RowError(
+                    number,
+                    _("column %(number)d") % {"number": len(header) + 1},
+                    _(
+                        "This row has %(cells)d cells but the header has %(columns)d columns. "
+                        "Put quotes around a value that contains the delimiter."
+                    )
+                    % {"cells": filled[-1] + 1, "columns": len(header)},
+                )
+            )
+            continue
         values = {
-            name: _unquote(record[index].strip()) if index < len(record) else ""
+            name: restore(record[index].strip()) if index < len(record) else ""
             for name, index in positions.items()
         }
         errors: dict[str, str] = {}
@@ -470,9 +488,17 @@ def participants_import(
     plan = participants_import_plan(conference=conference, text=text, delegation=delegation)
     if plan.errors:
         raise ImportRejected(plan)
+    saved = Participant.objects.in_bulk([participant.pk for participant in plan.updated])
     # Updates first, so a head who becomes a deputy frees the place before a new head arrives.
     for participant in plan.updated:
         participant.save()
+    for participant in plan.updated:
+        before = saved[participant.pk]
+        if any(
+            getattr(before, field) != getattr(participant, field)
+            for field in IDENTITY_PARTICIPANT_FIELDS
+        ):
+            participant_identity_changed_by_organizer(participant=participant, by=by)
     for participant in plan.created:
         participant.save()
     AccreditationEvent.objects.bulk_create(

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -139,7 +140,9 @@ class Delegation(models.Model):
         return self.name or self.represented_name
 
     def save(self, *args, **kwargs):
-        self.name = self.represented_name
+        # The stored name is the English sort and search key, whoever saves.
+        with translation.override("en"):
+            self.name = self.represented_name
         super().save(*args, **kwargs)
 
     @property

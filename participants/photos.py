@@ -18,6 +18,8 @@ ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 # Larger pictures are scaled down; a badge photo needs far less. The random file name keeps
 # photos from being guessed.
 MAX_SIDE = 2000
+# A small file can still decode to a huge bitmap; refuse before decoding anything.
+MAX_PIXELS = 40_000_000
 
 
 def photo_reencode(upload: UploadedFile) -> ContentFile:
@@ -35,6 +37,12 @@ def photo_reencode(upload: UploadedFile) -> ContentFile:
                     _("The photo must be a JPEG or PNG image, not %(format)s.")
                     % {"format": image_format},
                     code="photo_wrong_type",
+                )
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(
+                    _("The photo is %(megapixels)d megapixels; the limit is 40.")
+                    % {"megapixels": image.width * image.height // 1_000_000},
+                    code="photo_too_many_pixels",
                 )
             image.load()
             image = ImageOps.exif_transpose(image)

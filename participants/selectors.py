@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conference.enums import ConferenceStatus, PrecedenceAlphabet
@@ -78,7 +79,7 @@ def nomination_link_invalid_reason(*, delegation: Delegation, current: bool) -> 
     expires = delegation.nomination_link_expires_at
     if expires is not None and expires <= timezone.now():
         return _("This link expired on %(date)s. Ask the organizers for a new one.") % {
-            "date": delegation.conference.local(expires).strftime("%d %b %Y %H:%M")
+            "date": date_format(delegation.conference.local(expires), "d E Y H:i")
         }
     return None
 
@@ -89,7 +90,7 @@ def registration_closed_reason(*, conference: Conference) -> str | None:
     if deadline and deadline <= timezone.now():
         return _("Registration for %(conference)s closed on %(date)s.") % {
             "conference": conference.short_title,
-            "date": conference.local(deadline).strftime("%d %b %Y %H:%M"),
+            "date": date_format(conference.local(deadline), "d E Y H:i"),
         }
     if conference.status != ConferenceStatus.REGISTRATION_OPEN:
         return _("Registration for %(conference)s is not open (%(status)s).") % {
@@ -163,7 +164,7 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
         "delegation_lists": [
             (
                 _("Delegations without a nomination (note verbale or members)"),
-                [d for d in delegations if not d.nomination_file or not d.active_members],
+                [d for d in delegations if not _has_nomination(d) or not d.active_members],
             ),
             (
                 _("Delegations without credentials"),
@@ -220,10 +221,11 @@ def _precedence_start_key(*, conference: Conference, language: str) -> str:
 def delegation_precedence_key(*, conference: Conference) -> Callable[[Delegation], tuple]:
     """The sort key of the protocol order of precedence among delegations.
 
-    Level of representation first (Heads of State sit first), then States before
-    organizations, then alphabetical order in the conference's alphabet (English
-    or French). When a letter or a delegation drawn by lot is set, the
-    alphabetical order of each level starts there and wraps around, as at the UN.
+    States before organizations (which sit and speak after every State), then
+    level of representation (Heads of State sit first), then alphabetical order
+    in the conference's alphabet (English or French). When a letter or a
+    delegation drawn by lot is set, the alphabetical order of each level starts
+    there and wraps around, as at the UN.
     """
     language = "fr" if conference.precedence_alphabet == PrecedenceAlphabet.FRENCH else "en"
     start = _precedence_start_key(conference=conference, language=language)
@@ -231,7 +233,7 @@ def delegation_precedence_key(*, conference: Conference) -> Callable[[Delegation
     def key(delegation: Delegation) -> tuple:
         name = _collation_key(_alphabet_name(delegation, language))
         wrapped = bool(start) and name < start
-        return (delegation.level, not delegation.is_state, wrapped, name, delegation.pk or 0)
+        return (not delegation.is_state, delegation.level, wrapped, name, delegation.pk or 0)
 
     return key
 
@@ -247,3 +249,8 @@ def delegations_in_precedence(
     if delegations is None:
         delegations = conference.delegations.all()
     return sorted(delegations, key=delegation_precedence_key(conference=conference))
+
+
+def _has_nomination(delegation: Delegation) -> bool:
+    """A note verbale counts once it is on file or its number has been recorded."""
+    return bool(delegation.nomination_file or delegation.nomination_reference)

@@ -192,7 +192,11 @@ def _transition(
             # The badge this transition issued, kept or voided.
             badge_number=locked.badge_number or voided,
         )
-        transaction.on_commit(lambda: notifications.accreditation_changed(event_id=event.pk))
+        # robust: the transition is committed; a mail server that is down must not turn that
+        # into an error page or stop a bulk action half-way. The failure is logged.
+        transaction.on_commit(
+            lambda: notifications.accreditation_changed(event_id=event.pk), robust=True
+        )
     return locked
 
 
@@ -345,6 +349,17 @@ def participant_update_nomination(
                 reason=_("Identity data changed by the focal point."),
             )
     return locked
+
+
+def participant_identity_changed_by_organizer(
+    *, participant: Participant, by: AbstractBaseUser
+) -> Participant:
+    """An organizer changed identity data: an approved badge must not quietly change holder."""
+    if participant.status not in TRANSITIONS["return_to_review"].sources:
+        return participant
+    return participant_return_to_review(
+        participant=participant, by=by, reason=_("Identity data changed by an organizer.")
+    )
 
 
 def participant_withdraw(*, participant: Participant, reason: str) -> Participant:

@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ from conference.exports.admin import export_selected_action
 from conference.models import Conference
 
 from .models import Room, Session, Statement, StatementMove
-from .selectors import agenda_conflicts, session_conflicts
+from .selectors import agenda_conflicts, session_conflicts, session_time_label
 from .services import (
     agenda_item_delete,
     agenda_item_save,
@@ -33,6 +35,48 @@ class AgendaServiceAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             agenda_item_delete(item=obj)
+
+
+class ConferenceTimeAdmin(AgendaServiceAdmin):
+    """Times are read and entered in the conference's own time zone, as the public sees them.
+
+    The server's time zone is UTC; a programme officer in Dushanbe who typed 10:30
+    would otherwise put the session at 15:30 local time.
+    """
+
+    local_time_fields: tuple[str, ...] = ()
+
+    def form_conference(self, request, obj) -> Conference | None:
+        raise NotImplementedError
+
+    def _posted(self, request, name: str) -> str:
+        value = request.POST.get(name) or request.GET.get(name) or ""
+        return value if value.isdigit() else ""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        conference = self.form_conference(request, obj)
+        note = (
+            _("Times are in the conference's time zone, %(zone)s.") % {"zone": conference.tz}
+            if conference
+            else _("Times are in the time zone of the chosen conference.")
+        )
+        # A view-only form has no editable fields to annotate.
+        for name in set(self.local_time_fields) & set(form.base_fields):
+            form.base_fields[name].help_text = note
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        conference = self.form_conference(request, obj)
+        if conference is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # Forms parse and render datetimes in the current time zone; render inside it too.
+        with timezone.override(conference.tz):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+            return response
 
 
 def warn_about_conflicts(request, session: Session) -> None:
@@ -71,13 +115,12 @@ class StatementInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(AgendaServiceAdmin):
+class SessionAdmin(ConferenceTimeAdmin):
     list_display = [
         "title",
         "conference",
         "kind",
-        "starts_at",
-        "ends_at",
+        "local_times",
         "room",
         "chair",
         "is_public",
@@ -89,6 +132,17 @@ class SessionAdmin(AgendaServiceAdmin):
     inlines = [StatementInline]
     actions = ["apply_protocol_order", export_selected_action("agenda")]
     change_list_template = "sessions/admin/session_change_list.html"
+    local_time_fields = ("starts_at", "ends_at")
+
+    def form_conference(self, request, obj) -> Conference | None:
+        if obj is not None:
+            return obj.conference
+        pk = self._posted(request, "conference")
+        return Conference.objects.filter(pk=pk).first() if pk else None
+
+    @admin.display(description=_("When (local time)"), ordering="starts_at")
+    def local_times(self, session: Session) -> str:
+        return session_time_label(session.conference, session)
 
     def save_formset(self, request, form, formset, change):
         statements = formset.save(commit=False)
@@ -175,7 +229,7 @@ class StatementMoveForm(forms.Form):
 
 
 @admin.register(Statement)
-class StatementAdmin(AgendaServiceAdmin):
+class StatementAdmin(ConferenceTimeAdmin):
     list_display = [
         "speaker",
         "session",
@@ -192,6 +246,13 @@ class StatementAdmin(AgendaServiceAdmin):
     readonly_fields = ["order", "move_link"]
     inlines = [StatementMoveInline]
     actions = [export_selected_action("speakers")]
+    local_time_fields = ("inscribed_at",)
+
+    def form_conference(self, request, obj) -> Conference | None:
+        if obj is not None:
+            return obj.session.conference
+        pk = self._posted(request, "session")
+        return Conference.objects.filter(sessions=pk).first() if pk else None
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -26,7 +26,7 @@ class AgendaFilterForm(forms.Form):
         super().__init__(data)
         everything = [("", _("All"))]
         self.fields["day"].choices = everything + [
-            (day.isoformat(), date_format(day, "l, j F")) for day in conference.days
+            (day.isoformat(), date_format(day, "l, j E")) for day in conference.days
         ]
         self.fields["room"].choices = everything + [(room.pk, room.name) for room in rooms]
         self.fields["kind"].choices = everything + list(SessionKind.choices)

@@ -17,7 +17,7 @@ from participants.selectors import delegations_in_precedence
 from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind
 from .models import Session, Statement
 
-# A statement without a delegation (a guest speaker) speaks after every level.
+# A statement without a delegation (a guest speaker) speaks after every organization.
 UNRANKED_LEVEL = 99
 # Delegations shown as taking part on the public site.
 PARTICIPATING_DELEGATION_STATUSES = (DelegationStatus.NOMINATED, DelegationStatus.CONFIRMED)
@@ -26,9 +26,11 @@ PARTICIPATING_DELEGATION_STATUSES = (DelegationStatus.NOMINATED, DelegationStatu
 def statement_protocol_key(statement: Statement) -> tuple:
     """Where a statement falls on a speakers' list under protocol.
 
-    The speaker's delegation level of representation first, States before
-    organizations within a level, then the time of inscription. Rights of reply
-    come after the list and withdrawn statements last.
+    States first, by their delegation's level of representation, then
+    organizations by theirs: organizations speak after every State, "time
+    permitting", so an organization's minister follows a State's expert. Within
+    a level, the time of inscription decides. Rights of reply come after the
+    list and withdrawn statements last.
     """
     delegation = statement.delegation or statement.speaker.delegation
     level = delegation.level if delegation else UNRANKED_LEVEL
@@ -36,8 +38,8 @@ def statement_protocol_key(statement: Statement) -> tuple:
     return (
         statement.status in INACTIVE_STATEMENT_STATUSES,
         statement.is_right_of_reply,
-        level,
         is_organization,
+        level,
         statement.inscribed_at,
         statement.pk or 0,
     )
@@ -142,7 +144,8 @@ def _overlap(a: Session, b: Session) -> bool:
     return a.starts_at < b.ends_at and b.starts_at < a.ends_at
 
 
-def _time_label(conference: Conference, session: Session) -> str:
+def session_time_label(conference: Conference, session: Session) -> str:
+    """“16 May 09:00–10:00” in the conference's own time zone."""
     start, end = conference.local(session.starts_at), conference.local(session.ends_at)
     return f"{start:%d %b %H:%M}–{end:%H:%M}"
 
@@ -193,7 +196,7 @@ def _room_conflicts(conference: Conference, sessions: list[Session]) -> list[Con
         Conflict(
             ConflictKind.ROOM,
             _("%(room)s is booked by “%(a)s” and “%(b)s” at overlapping times (%(when)s).")
-            % {"room": a.room, "a": a, "b": b, "when": _time_label(conference, b)},
+            % {"room": a.room, "a": a, "b": b, "when": session_time_label(conference, b)},
             (a, b),
         )
         for booked in by_room.values()
@@ -215,7 +218,7 @@ def _person_conflicts(conference: Conference, sessions: list[Session]) -> list[C
         Conflict(
             ConflictKind.PERSON,
             _("%(person)s is in “%(a)s” and “%(b)s”, which overlap (%(when)s).")
-            % {"person": people[pk], "a": a, "b": b, "when": _time_label(conference, b)},
+            % {"person": people[pk], "a": a, "b": b, "when": session_time_label(conference, b)},
             (a, b),
         )
         for pk, booked in by_person.items()
@@ -232,7 +235,7 @@ def _date_conflicts(conference: Conference, sessions: list[Session]) -> list[Con
             _("“%(session)s” (%(when)s) is outside the conference dates, %(start)s–%(end)s.")
             % {
                 "session": session,
-                "when": _time_label(conference, session),
+                "when": session_time_label(conference, session),
                 "start": conference.start_date.isoformat(),
                 "end": conference.end_date.isoformat(),
             },

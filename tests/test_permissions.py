@@ -124,6 +124,10 @@ PAGES = {
         [403, 403, 403, 200, 403, 403, 403, 302],
         lambda w: reverse("admin:conference_outcomedocument_add"),
     ),
+    "public conference home": ([200] * 8, lambda w: f"/{w['conference'].slug}/"),
+    "public agenda": ([200] * 8, lambda w: f"/{w['conference'].slug}/agenda/"),
+    "public documents": ([200] * 8, lambda w: f"/{w['conference'].slug}/documents/"),
+    "public agenda feed": ([200] * 8, lambda w: f"/{w['conference'].slug}/agenda.ics"),
     "portal": ([200] * 8, lambda w: f"/nominate/{nomination_token(delegation=w['delegation'])}/"),
     "portal, another delegation's member": (
         [404] * 8,
@@ -190,3 +194,38 @@ def test_with_the_permission_passport_data_is_shown_searchable_and_logged(client
         world["participant"],
         "view",
     )
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "found"),
+    [
+        ("Read-only observer", 400, None),
+        ("Protocol officer", 400, None),
+        ("Security officer", 200, 1),
+    ],
+)
+def test_url_filters_cannot_probe_identity_data_without_the_permission(
+    client, world, who, status, found
+):
+    # ?passport_name__startswith=… would tell, letter by letter, what the list never shows.
+    client = login(client, who)
+    changelist = reverse("admin:participants_participant_changelist")
+    response = client.get(changelist, {"passport_name__startswith": PASSPORT_NAME[:6]})
+    assert response.status_code == status
+    if found is not None:
+        assert response.context["cl"].result_count == found
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_every_change_page_on_the_demo(client, demo_db, who):
+    """Each role opens the change page of every model it may view, read-only or not."""
+    client = login(client, who)
+    for model in CHANGELISTS:
+        meta = model._meta
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:  # audit rows the demo never writes, e.g. identity access logs
+            continue
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+        perms = {f"{meta.app_label}.{action}_{meta.model_name}" for action in ("view", "change")}
+        expected = admin_status(who, perms)
+        assert (meta.label, client.get(url).status_code) == (meta.label, expected)

@@ -45,9 +45,10 @@ BORDERS = (
     "exchange of information among competent authorities;"
 )
 LEGAL = "Support the strengthening of international legal co-operation in terrorism cases{};"
+# The last operative paragraph closes the declaration with a full stop.
 UNOCT = (
     "Welcome the role of the United Nations Office of Counter-Terrorism in coordinating "
-    "{}discussions on these issues{};"
+    "{}discussions on these issues{}."
 )
 PPP_ZERO = (
     "Encourage Government agencies, the private sector and civil society to work together "

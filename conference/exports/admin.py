@@ -62,6 +62,14 @@ FILTER_LABELS = {
 }
 
 
+def _shared_options(conference: Conference) -> dict[str, list]:
+    """Options of the filters several exports share: the conference's delegations and sessions."""
+    return {
+        "delegation": list(conference.delegations.order_by("name").values_list("pk", "name")),
+        "session": list(conference.sessions.order_by("starts_at", "id").values_list("pk", "title")),
+    }
+
+
 def _filter_choices(export, conference: Conference, shared: dict) -> list[dict]:
     """The filters the Exports page shows for one export, with their options."""
     filters = []
@@ -107,12 +115,7 @@ class ConferenceCsvAdmin(admin.ModelAdmin):
 
     def exports_view(self, request, object_id):
         conference = self._conference(request, object_id)
-        shared = {
-            "delegation": list(conference.delegations.order_by("name").values_list("pk", "name")),
-            "session": list(
-                conference.sessions.order_by("starts_at", "id").values_list("pk", "title")
-            ),
-        }
+        shared = _shared_options(conference)
         exports = [
             {"export": export, "filters": _filter_choices(export, conference, shared)}
             for export in registry.permitted(request.user)
@@ -136,10 +139,14 @@ class ConferenceCsvAdmin(admin.ModelAdmin):
         if not export.is_permitted(request.user):
             raise PermissionDenied
         filters = {name: request.GET.get(name, "") for name in export.filters}
-        if any(
-            value and name != "status" and not value.isdigit() for name, value in filters.items()
-        ):
-            return HttpResponseBadRequest(_("Filters take the id of a delegation or session."))
+        # Only the page's own options: an id of another conference, or one too large for the
+        # database, would otherwise fail in the middle of the streamed download.
+        options = {
+            choice["name"]: {str(value) for value, _label in choice["options"]}
+            for choice in _filter_choices(export, conference, _shared_options(conference))
+        }
+        if any(value and value not in options[name] for name, value in filters.items()):
+            return HttpResponseBadRequest(_("Choose the filter's value on the Exports page."))
         return csv_download(
             export=export,
             queryset=export.queryset(conference, **filters),

@@ -31,6 +31,11 @@ def neutralize(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
+def restore(text: str) -> str:
+    """Undo :func:`neutralize`, so an exported file imports again as it was ("+992…" phones)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
 def cell(value: Any, tz: dt.tzinfo) -> str:
     """One value as CSV text: ISO 8601 in the conference's zone, yes/no, never a formula."""
     if value is None:

@@ -298,8 +298,8 @@ class Delegations(Export):
     identifier = "delegations"
     label = _("Delegations in protocol order")
     description = _(
-        "Protocol precedence (level of representation, then the conference's alphabetical "
-        "order); head, size, credentials."
+        "Protocol precedence (States, then organizations; each by level of representation, "
+        "then the conference's alphabetical order); head, size, credentials."
     )
     model = Delegation
     permissions = ("participants.view_delegation",)

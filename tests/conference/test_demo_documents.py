@@ -89,3 +89,12 @@ def test_dushanbe_recommendations_page_lists_the_ashgabat_list(client, demo_db, 
     assert len(listed) == 11
     assert {r.source_conference.slug for r in listed} == {"ashgabat-2019"}
     assert "ASB-1.1" in response.content.decode()
+
+
+def test_adopted_text_punctuated_as_a_declaration(declaration):
+    texts = [p.text for p in declaration.final_version.paragraphs.order_by("position")]
+    preambular = [p.text for p in declaration.final_version.paragraphs.filter(kind="preambular")]
+    assert all(text.endswith(",") for text in preambular)
+    # Operative paragraphs run on with semicolons; the last one closes the text.
+    assert all(text.endswith(";") for text in texts[len(preambular) : -1])
+    assert texts[-1].endswith("issues.")

@@ -40,3 +40,9 @@ def test_demo_prints_the_organizer_login(demo_db, capsys):
     out = capsys.readouterr().out
     assert "username: organizer" in out
     assert "password: plenary-demo-2019" in out
+
+
+def test_demo_login_points_at_the_port_make_run_serves_on(demo_db, capsys, monkeypatch):
+    monkeypatch.setenv("PORT", "8077")
+    call_command("load_demo")
+    assert "Log in at http://127.0.0.1:8077/admin/" in capsys.readouterr().out

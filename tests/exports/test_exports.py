@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conference.exports import registry
-from conference.exports.base import csv_lines, file_name, identity_export_logger
+from conference.exports.base import cell, csv_lines, file_name, identity_export_logger
 from participants.enums import IdentityAccessKind
 from participants.models import IdentityAccessLog, Participant
 from tests.exports.conftest import add_rows, download_url, grant, parse
@@ -286,3 +286,41 @@ def test_file_name_uses_local_time():
     assert file_name(conference, registry.get("agenda"), moment) == (
         "dushanbe-2019_agenda_20190517T043005.csv"
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"session": "9" * 30},  # beyond any integer column: used to break the download midway
+        {"session": "0"},
+        {"delegation": "9" * 19},
+        {"status": "bogus"},
+    ],
+)
+def test_an_unknown_filter_value_is_a_clear_400(organizer_client, conference, query):
+    identifier = "speakers" if "session" in query else "participants"
+    response = organizer_client.get(download_url(conference, identifier), query)
+    assert response.status_code == 400
+    assert "Choose the filter's value on the Exports page." in response.content.decode()
+
+
+def test_another_conferences_delegation_is_not_a_filter_value(organizer_client, conference):
+    stranger = ParticipantFactory(delegation__conference=ConferenceFactory())
+    response = organizer_client.get(
+        download_url(conference, "participants"), {"delegation": stranger.delegation_id}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("\nX", "'\nX"),
+        ("\rX", "'\rX"),
+        ("-5", "'-5"),  # text that looks like a number is still text
+        (-5, "-5"),  # a number is written as a number: it cannot run as a formula
+        ("a=1", "a=1"),
+    ],
+)
+def test_cells_starting_with_a_line_break_are_text_and_numbers_stay_numbers(value, written):
+    assert cell(value, dt.UTC) == written

@@ -340,3 +340,68 @@ def test_import_is_linked_from_the_delegation_and_the_participant_list(
     chooser = reverse("admin:conference_import_choose")
     assert chooser in changelist.content.decode()
     assert import_url(delegation.conference) in organizer_client.get(chooser).content.decode()
+
+
+def test_a_row_with_more_cells_than_the_header_is_an_error_not_a_shifted_import(delegation):
+    # An unquoted "Smith, Jr" splits into two cells and would push every later value one
+    # column to the right: " Jr" would become the title and "Counsellor" would be lost.
+    text = (
+        "email,given_names,family_name,functional_title\n"
+        "a@mfa.kz,John,Smith, Jr,Counsellor\n"
+        "b@mfa.kz,Anna,Berg,Counsellor,,\n"  # empty trailing cells, as Excel writes them, are fine
+    )
+    plan = participants_import_plan(
+        conference=delegation.conference, text=text, delegation=delegation
+    )
+    assert plan.errors == [
+        RowError(
+            2,
+            "column 5",
+            "This row has 5 cells but the header has 4 columns. "
+            "Put quotes around a value that contains the delimiter.",
+        )
+    ]
+    assert [p.email for p in plan.created] == ["b@mfa.kz"]
+
+
+def test_a_file_with_old_mac_line_endings_is_read(delegation):
+    text = decode(b"email,given_names,family_name\ra@mfa.kz,Aliya,Nurlanova\r")
+    plan = participants_import_plan(
+        conference=delegation.conference, text=text, delegation=delegation
+    )
+    assert (plan.errors, [p.family_name for p in plan.created]) == ([], ["Nurlanova"])
+
+
+def test_utf16_from_excels_unicode_text_is_read(delegation):
+    # Excel's "Unicode Text" is UTF-16 with a byte-order mark, tab-separated.
+    raw = "email\tgiven_names\tfamily_name\r\npeshko@mfa.kz\tМарсель\tПешко\r\n".encode("utf-16")
+    plan = participants_import_plan(
+        conference=delegation.conference, text=decode(raw), delegation=delegation
+    )
+    assert (plan.errors, [p.family_name for p in plan.created]) == ([], ["Пешко"])
+
+
+def test_an_import_that_renames_an_approved_member_sends_them_back_to_review(delegation):
+    def member(email, family_name, status):
+        return ParticipantFactory(
+            delegation=delegation, email=email, family_name=family_name, status=status
+        )
+
+    renamed = member("renamed@mfa.kz", "Original", AccreditationStatus.APPROVED)
+    retitled = member("retitled@mfa.kz", "Same", AccreditationStatus.APPROVED)
+    text = (
+        HEADER
+        + "renamed@mfa.kz,Aziz,Replacement,Counsellor,representative,KZ\n"
+        + f"retitled@mfa.kz,{retitled.given_names},Same,Minister Counsellor,representative,KZ\n"
+    )
+    participants_import(conference=delegation.conference, text=text, by=None)
+    renamed.refresh_from_db()
+    retitled.refresh_from_db()
+    assert (renamed.family_name, renamed.status) == (
+        "Replacement",
+        AccreditationStatus.UNDER_REVIEW,
+    )
+    assert (retitled.functional_title, retitled.status) == (
+        "Minister Counsellor",
+        AccreditationStatus.APPROVED,
+    )

@@ -9,6 +9,7 @@ from participants import services
 from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent, IdentityAccessLog, Participant
 from participants.selectors import nomination_token
+from tests.admin_forms import submit_change_form
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
@@ -130,16 +131,23 @@ def test_the_dashboard_counts_and_lists_what_is_missing(organizer):
         nomination_file="notes_verbales/kz.pdf",
     )
     empty = DelegationFactory(conference=conference, country="UZ")
-    IdentityDocumentFactory(
-        participant__delegation=complete, participant__role="head", photo="photos/head.jpg"
+    by_reference_only = DelegationFactory(
+        conference=conference,
+        country="TM",
+        credentials_status="copy",
+        nomination_reference="No. 12/345-2019",
     )
+    for delegation in (complete, by_reference_only):
+        IdentityDocumentFactory(
+            participant__delegation=delegation, participant__role="head", photo="photos/h.jpg"
+        )
     ParticipantFactory(delegation=complete, given_names="Nophoto", family_name="Person")
     url = reverse("admin:participants_participant_dashboard", args=[conference.pk])
     response = organizer.get(url)
     assert response.status_code == 200
     context = response.context
-    assert context["total"] == 2
-    assert [(r["label"], r["count"]) for r in context["by_status"]] == [("Nominated", 2)]
+    assert context["total"] == 3
+    assert [(r["label"], r["count"]) for r in context["by_status"]] == [("Nominated", 3)]
     assert [(title, [d.name for d in ds]) for title, ds in context["delegation_lists"]] == [
         ("Delegations without a nomination (note verbale or members)", ["Uzbekistan"]),
         ("Delegations without credentials", ["Uzbekistan"]),
@@ -253,3 +261,29 @@ def test_adding_a_participant_in_the_admin_checks_the_delegation_rules(organizer
         response.context["adminform"].form.errors
     )
     assert Participant.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected_status"),
+    [
+        ({"family_name": "Replacementova"}, S.UNDER_REVIEW),
+        ({"identity-0-passport_number": "P7654321"}, S.UNDER_REVIEW),
+        ({"functional_title": "Minister Counsellor"}, S.APPROVED),
+    ],
+)
+def test_an_organizer_changing_identity_data_sends_an_approved_member_back_to_review(
+    organizer, superuser, changes, expected_status
+):
+    document = IdentityDocumentFactory(participant__status=S.APPROVED)
+    participant = document.participant
+    url = reverse("admin:participants_participant_change", args=[participant.pk])
+    submit_change_form(organizer, url, **changes)
+    participant.refresh_from_db()
+    assert participant.status == expected_status
+    reviews = AccreditationEvent.objects.filter(participant=participant, to_status=S.UNDER_REVIEW)
+    if expected_status == S.UNDER_REVIEW:
+        assert [(e.from_status, e.by, e.reason) for e in reviews] == [
+            (S.APPROVED, superuser, "Identity data changed by an organizer.")
+        ]
+    else:
+        assert not reviews.exists()

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from conference.models import ConferencePartner
 from participants.enums import DelegationRole
@@ -98,3 +99,10 @@ def test_delegation_name_follows_country_or_organization():
         country="", organization=OrganizationFactory(name="United Nations", acronym="UN")
     )
     assert (by_country.name, by_organization.name) == ("Tajikistan", "UN")
+
+
+def test_delegation_name_is_stored_in_english_whatever_the_language_of_the_save():
+    with translation.override("ru"):
+        delegation = DelegationFactory(country="KZ")
+    delegation.refresh_from_db()
+    assert delegation.name == "Kazakhstan"

@@ -1,9 +1,12 @@
 """The programme officer's admin: manual moves with a reason, protocol order, saving."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from sessions.models import Session, StatementMove
+from tests.admin_forms import submit_change_form
 from tests.sessions.conftest import build_agenda
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +66,45 @@ def test_action_puts_lists_back_into_protocol_order(organizer):
     assert response.status_code == 302
     statements = Session.objects.get(pk=session.pk).statements.values_list("pk", "order")
     assert list(statements) == [(first.pk, 1), (second.pk, 2)]
+
+
+def test_session_times_are_read_and_entered_in_the_conference_time_zone(organizer):
+    conference, sessions = build_agenda(scale=1)
+    session = sessions[0]  # 09:00–09:30 in Dushanbe, stored as 04:00 UTC
+    url = reverse("admin:agenda_session_change", args=[session.pk])
+
+    page = organizer.get(url).content.decode()
+    assert 'name="starts_at_1" value="09:00:00"' in page
+    assert "Times are in the conference's time zone, Asia/Dushanbe." in page
+
+    submit_change_form(organizer, url, starts_at_1="10:00:00", ends_at_1="10:45:00")
+    session.refresh_from_db()
+    assert session.starts_at == dt.datetime(2019, 5, 16, 5, 0, tzinfo=dt.UTC)
+    assert session.ends_at == dt.datetime(2019, 5, 16, 5, 45, tzinfo=dt.UTC)
+
+    listing = organizer.get(reverse("admin:agenda_session_changelist")).content.decode()
+    assert "16 May 10:00–10:45" in listing
+
+
+def test_a_session_added_in_the_admin_takes_the_conference_time_zone(organizer):
+    conference, _ = build_agenda(scale=1)
+    response = organizer.post(
+        reverse("admin:agenda_session_add"),
+        {
+            "conference": conference.pk,
+            "title": "Closing session",
+            "kind": "closing",
+            "starts_at_0": "2019-05-17",
+            "starts_at_1": "17:15",
+            "ends_at_0": "2019-05-17",
+            "ends_at_1": "18:00",
+            "is_public": "on",
+            "order": 0,
+            "statements-TOTAL_FORMS": 0,
+            "statements-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 302
+    session = Session.objects.get(title="Closing session")
+    assert session.starts_at == dt.datetime(2019, 5, 17, 12, 15, tzinfo=dt.UTC)

@@ -196,9 +196,9 @@ def test_saving_a_session_in_the_admin_warns_and_bumps_the_version(organizer, co
         "title": "Beta",
         "kind": "plenary",
         "starts_at_0": "2019-05-16",
-        "starts_at_1": "04:30:00",  # 09:30 in Dushanbe; the admin works in UTC
+        "starts_at_1": "09:30:00",  # the admin works in the conference's time zone
         "ends_at_0": "2019-05-16",
-        "ends_at_1": "05:30:00",
+        "ends_at_1": "10:30:00",
         "room": room.pk,
         "is_public": "on",
         "order": 0,

@@ -8,8 +8,10 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.cache import cache
 
+from conference.models import Conference
 from participants.models import Delegation, IdentityDocument, Participant
 from sessions.models import Session
+from sessions.selectors import public_delegations
 
 pytestmark = pytest.mark.django_db
 SKIP_PREFIXES = ("/admin/", "/i18n/", "/nominate/", "/static/", "/media/")
@@ -102,3 +104,12 @@ def test_nothing_private_leaks(site):
         assert not [p for p in passports if p in text], url
         assert not [t for t in hidden if t in text], url
         assert not [h for h in hotels if h in text], url
+
+
+def test_demo_lists_put_every_state_before_the_organizations(demo_db, db):
+    conference = Conference.objects.get(slug="dushanbe-2019")
+    for session in Session.objects.filter(conference=conference).with_speakers():
+        states = [bool(s.delegation and s.delegation.is_state) for s in session.statements.all()]
+        assert states == sorted(states, reverse=True), session.title
+    states = [d.is_state for d in public_delegations(conference=conference)]
+    assert states == sorted(states, reverse=True)

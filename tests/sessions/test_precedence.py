@@ -1,4 +1,4 @@
-"""Delegation precedence: level, States before organizations, English or French alphabet,
+"""Delegation precedence: States before organizations, then level, English or French alphabet,
 and an alphabet that starts at a letter or a delegation drawn by lot."""
 
 import pytest
@@ -37,7 +37,7 @@ def test_french_alphabet_ignores_accents():
     assert order(conference) == ["Germany", "Austria", "Egypt", "United States of America"]
 
 
-def test_states_before_organizations_within_a_level():
+def test_organizations_after_every_state_then_by_level():
     conference = ConferenceFactory()
     DelegationFactory(
         conference=conference,
@@ -46,10 +46,17 @@ def test_states_before_organizations_within_a_level():
         category=DelegationCategory.ORGANIZATION,
         level=MINISTER,
     )
+    DelegationFactory(
+        conference=conference,
+        country="",
+        organization=OrganizationFactory(name="Arab League", acronym="LAS"),
+        category=DelegationCategory.ORGANIZATION,
+        level=RepresentationLevel.HEAD_OF_GOVERNMENT,
+    )
     make(conference, "UZ")
     make(conference, "KZ", level=RepresentationLevel.AMBASSADOR)
 
-    assert order(conference) == ["Uzbekistan", "AU", "Kazakhstan"]
+    assert order(conference) == ["Uzbekistan", "Kazakhstan", "LAS", "AU"]
 
 
 def test_drawn_letter_starts_the_alphabet_and_wraps_round():

@@ -64,7 +64,7 @@ def names(statements):
     return [s.delegation.name for s in statements]
 
 
-def test_level_first_then_states_then_inscription_time(session):
+def test_states_by_level_and_inscription_time_then_organizations(session):
     minister_late = inscribe(session, state(session, "KZ", RepresentationLevel.MINISTER), 30)
     president = inscribe(session, state(session, "TJ", RepresentationLevel.HEAD_OF_STATE), 50)
     un_minister = inscribe(session, organization(session, RepresentationLevel.MINISTER), 1)
@@ -73,7 +73,8 @@ def test_level_first_then_states_then_inscription_time(session):
 
     ordered = speakers_list_in_protocol_order(Statement.objects.all())
 
-    assert ordered == [president, minister_early, minister_late, un_minister, expert]
+    # Organizations speak after every State, "time permitting", whatever their level.
+    assert ordered == [president, minister_early, minister_late, expert, un_minister]
 
 
 def test_mixed_states_and_organizations_at_each_level(session):
@@ -94,7 +95,7 @@ def test_mixed_states_and_organizations_at_each_level(session):
 
     ordered = speakers_list_in_protocol_order(Statement.objects.all())
 
-    assert ordered == [host_minister, org_minister, partner_ambassador, un_ambassador]
+    assert ordered == [host_minister, partner_ambassador, org_minister, un_ambassador]
 
 
 def test_ties_on_inscription_time_keep_the_order_they_were_inscribed_in(session):

@@ -83,8 +83,8 @@ def test_non_public_conference_and_session_are_404(client):
     assert client.get(reverse("agenda:session_ics", args=[slug, private.pk])).status_code == 404
     # Someone who only speaks in a non-public session is not a public speaker.
     assert client.get(reverse("agenda:speaker", args=[slug, lone.pk])).status_code == 404
-    for url in (reverse("agenda:agenda", args=[slug]), reverse("agenda:agenda_json", args=[slug])):
-        assert "Closed bilateral" not in client.get(url).content.decode()
+    for name in ("agenda", "agenda_print", "agenda_json", "agenda_ics", "schedule_xml"):
+        assert b"Closed bilateral" not in client.get(reverse(f"agenda:{name}", args=[slug])).content
     index = client.get(reverse("site:index")).content.decode()
     assert hidden.title not in index
     assert conference.title in index

@@ -1,5 +1,6 @@
 """Load the Dushanbe 2019 demo conference. Safe to run again: it never duplicates data."""
 
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -9,8 +10,6 @@ from conference import demo
 from conference.demo import reset
 from conference.demo.accounts import DEFAULT_PASSWORD, USERNAME, ensure_organizer
 from participants.roles import roles_sync
-
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 class Command(BaseCommand):
@@ -47,4 +46,8 @@ class Command(BaseCommand):
                 summary = ", ".join(f"{count} {label}" for label, count in counts.items())
                 self.stdout.write(self.style.SUCCESS(f"Demo loaded: {summary}."))
         self.stdout.write(f"Finished in {time.monotonic() - started:.1f} s.")
-        self.stdout.write(f"Log in at {ADMIN_URL}\n  username: {USERNAME}\n  password: {password}")
+        # `make run` serves on HOST:PORT; point at the server it is about to start.
+        admin_url = (
+            f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}/admin/"
+        )
+        self.stdout.write(f"Log in at {admin_url}\n  username: {USERNAME}\n  password: {password}")

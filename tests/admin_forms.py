@@ -1,0 +1,27 @@
+"""Submitting a Django admin change form as an organizer would, then reading a public page."""
+
+import lxml.html
+from django.urls import reverse
+
+
+def submit_change_form(client, url: str, **changes) -> None:
+    """Post the admin change form at ``url`` with every field as rendered, ``changes`` applied.
+
+    A list value replaces a multi-valued field (a select multiple) entirely.
+    """
+    page = client.get(url)
+    assert page.status_code == 200
+    form = next(
+        f for f in lxml.html.fromstring(page.content).forms if f.get("id", "").endswith("_form")
+    )
+    data: dict[str, list[str]] = {}
+    for name, value in form.form_values():
+        data.setdefault(name, []).append(value)
+    for name, value in changes.items():
+        data[name] = value if isinstance(value, list) else [value]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def public_page(client, name: str, *args) -> str:
+    return client.get(reverse(name, args=args)).content.decode()

@@ -23,9 +23,10 @@ def superuser(db):
 
 
 @pytest.fixture
-def organizer_client(client, superuser):
-    """A test client logged in as the superuser."""
+def organizer(client, superuser):
+    """A test client logged in as the superuser, who is ``organizer.user``."""
     client.force_login(superuser)
+    client.user = superuser
     return client
 
 

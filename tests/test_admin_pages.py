@@ -15,14 +15,7 @@ from participants.models import IdentityAccessLog
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 IDS = [model._meta.label for model, _ in REGISTERED]
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organizer_client(client, demo_db, superuser):
-    client.force_login(superuser)
-    client.user = superuser
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
 
 
 def url_for(model, view: str, *args) -> str:
@@ -30,8 +23,8 @@ def url_for(model, view: str, *args) -> str:
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_changelist_opens(organizer_client, model, model_admin):
-    response = organizer_client.get(url_for(model, "changelist"))
+def test_changelist_opens(organizer, model, model_admin):
+    response = organizer.get(url_for(model, "changelist"))
     assert response.status_code == 200
 
 
@@ -53,25 +46,25 @@ def rows_the_demo_never_writes(model):
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_change_and_add_forms_open(organizer_client, model, model_admin):
+def test_change_and_add_forms_open(organizer, model, model_admin):
     obj = model._default_manager.order_by("-pk").first() or rows_the_demo_never_writes(model)
     assert obj is not None, f"the demo has no {model._meta.verbose_name}"
-    assert organizer_client.get(url_for(model, "change", obj.pk)).status_code == 200
+    assert organizer.get(url_for(model, "change", obj.pk)).status_code == 200
     request = RequestFactory().get("/admin/")
-    request.user = organizer_client.user
+    request.user = organizer.user
     if model_admin.has_add_permission(request):
-        assert organizer_client.get(url_for(model, "add")).status_code == 200
+        assert organizer.get(url_for(model, "add")).status_code == 200
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_changelist_queries_do_not_grow_with_rows(organizer_client, model, model_admin):
+def test_changelist_queries_do_not_grow_with_rows(organizer, model, model_admin):
     counts = {}
     original = model_admin.list_per_page
     try:
         for rows in (5, 50):
             model_admin.list_per_page = rows
             with CaptureQueriesContext(connection) as queries:
-                response = organizer_client.get(url_for(model, "changelist"))
+                response = organizer.get(url_for(model, "changelist"))
             assert response.status_code == 200
             counts[rows] = len(queries)
     finally:

@@ -19,13 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def organizer(client, superuser):
-    superuser.save()  # the factory leaves the password unsaved; the session checks it
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def negotiating(officer):
     """A zero draft under negotiation, with one bracketed operative paragraph."""
     document = OutcomeDocumentFactory()

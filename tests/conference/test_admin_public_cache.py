@@ -11,55 +11,51 @@ from tests.factories import ConferenceFactory, RecommendationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_published_document_retitled_in_the_admin_shows(organizer_client, published_document):
+def test_a_published_document_retitled_in_the_admin_shows(organizer, published_document):
     document = published_document()
     slug = document.conference.slug
-    assert document.title in public_page(organizer_client, "documents:detail", slug, document.slug)
+    assert document.title in public_page(organizer, "documents:detail", slug, document.slug)
 
     submit_change_form(
-        organizer_client,
+        organizer,
         reverse("admin:conference_outcomedocument_change", args=[document.pk]),
         title="Dushanbe Declaration (corrected)",
     )
 
     assert "Dushanbe Declaration (corrected)" in public_page(
-        organizer_client, "documents:detail", slug, document.slug
+        organizer, "documents:detail", slug, document.slug
     )
-    assert "Dushanbe Declaration (corrected)" in public_page(
-        organizer_client, "documents:list", slug
-    )
+    assert "Dushanbe Declaration (corrected)" in public_page(organizer, "documents:list", slug)
 
 
-def test_a_recommendation_edited_in_the_admin_shows(organizer_client):
+def test_a_recommendation_edited_in_the_admin_shows(organizer):
     conference = ConferenceFactory()
     recommendation = RecommendationFactory()
     recommendation.presented_at.add(conference)
     assert recommendation.code in public_page(
-        organizer_client, "documents:recommendations", conference.slug
+        organizer, "documents:recommendations", conference.slug
     )
 
     submit_change_form(
-        organizer_client,
+        organizer,
         reverse("admin:conference_recommendation_change", args=[recommendation.pk]),
         text="Establish a regional financial intelligence exchange.",
     )
 
-    html = public_page(organizer_client, "documents:recommendations", conference.slug)
+    html = public_page(organizer, "documents:recommendations", conference.slug)
     assert "Establish a regional financial intelligence exchange." in html
 
 
-def test_a_recommendation_newly_presented_through_the_admin_form_shows(organizer_client):
+def test_a_recommendation_newly_presented_through_the_admin_form_shows(organizer):
     conference = ConferenceFactory()
     recommendation = RecommendationFactory(code="ASH-7")
-    assert "ASH-7" not in public_page(
-        organizer_client, "documents:recommendations", conference.slug
-    )
+    assert "ASH-7" not in public_page(organizer, "documents:recommendations", conference.slug)
 
     submit_change_form(
-        organizer_client,
+        organizer,
         reverse("admin:conference_recommendation_change", args=[recommendation.pk]),
         presented_at=[str(conference.pk)],
     )
 
-    assert "ASH-7" in public_page(organizer_client, "documents:recommendations", conference.slug)
+    assert "ASH-7" in public_page(organizer, "documents:recommendations", conference.slug)
     assert Conference.objects.get(pk=conference.pk).presented_recommendations.count() == 1

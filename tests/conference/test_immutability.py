@@ -83,20 +83,12 @@ def test_models_refuse_to_save_or_delete_issued_rows(issued):
     assert snapshot(issued) == before
 
 
-@pytest.fixture
-def admin_client(client, superuser):
-    # The factory sets the password without saving it; the session must match the row.
-    superuser.save()
-    client.force_login(superuser)
-    return client
-
-
 def version_url(version, view="change"):
     return reverse(f"admin:conference_documentversion_{view}", args=[version.pk])
 
 
-def test_admin_shows_an_issued_version_read_only(admin_client, issued):
-    response = admin_client.get(version_url(issued))
+def test_admin_shows_an_issued_version_read_only(organizer, issued):
+    response = organizer.get(version_url(issued))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="paragraphs-0-text"' not in html
@@ -109,7 +101,7 @@ def test_admin_shows_an_issued_version_read_only(admin_client, issued):
     assert not response.context["has_delete_permission"]
 
 
-def test_admin_refuses_posts_that_would_change_an_issued_version(admin_client, issued):
+def test_admin_refuses_posts_that_would_change_an_issued_version(organizer, issued):
     before = snapshot(issued)
     first, second = issued.paragraphs.all()
     data = {
@@ -128,22 +120,22 @@ def test_admin_refuses_posts_that_would_change_an_issued_version(admin_client, i
         "paragraphs-2-kind": "operative",
         "paragraphs-2-text": "Added.",
     }
-    assert admin_client.post(version_url(issued), data).status_code == 403
-    assert admin_client.post(version_url(issued, "delete"), {"post": "yes"}).status_code == 403
+    assert organizer.post(version_url(issued), data).status_code == 403
+    assert organizer.post(version_url(issued, "delete"), {"post": "yes"}).status_code == 403
     assert (
-        admin_client.post(reverse("admin:conference_version_issue", args=[issued.pk])).status_code
+        organizer.post(reverse("admin:conference_version_issue", args=[issued.pk])).status_code
         == 403
     )
     paragraph_url = reverse("admin:conference_paragraph_change", args=[first.pk])
-    assert admin_client.post(paragraph_url, {"text": "Rewritten."}).status_code == 403
+    assert organizer.post(paragraph_url, {"text": "Rewritten."}).status_code == 403
     delete_url = reverse("admin:conference_paragraph_delete", args=[first.pk])
-    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert organizer.post(delete_url, {"post": "yes"}).status_code == 403
     document_delete = reverse("admin:conference_outcomedocument_delete", args=[issued.document_id])
-    assert admin_client.post(document_delete, {"post": "yes"}).status_code == 403
+    assert organizer.post(document_delete, {"post": "yes"}).status_code == 403
     assert snapshot(issued) == before
 
 
-def test_admin_edits_a_working_revision_through_the_services(admin_client, issued):
+def test_admin_edits_a_working_revision_through_the_services(organizer, issued):
     services.document_open_negotiation(document=issued.document, by=None)
     rev1 = services.version_create_revision(document=issued.document, by=None)
     first, second = rev1.paragraphs.all()
@@ -165,15 +157,15 @@ def test_admin_edits_a_working_revision_through_the_services(admin_client, issue
         "paragraphs-2-kind": "operative",
         "paragraphs-2-text": "Requests a report.",
     }
-    response = admin_client.post(version_url(rev1), data)
+    response = organizer.post(version_url(rev1), data)
     assert response.status_code == 302
     assert snapshot(rev1)[2] == [
         (1, "a", "preambular", "Welcoming the consultations.", False),
         (2, "1", "operative", "Decides.", True),
         (3, "2", "operative", "Requests a report.", False),
     ]
-    response = admin_client.post(reverse("admin:conference_version_issue", args=[rev1.pk]))
+    response = organizer.post(reverse("admin:conference_version_issue", args=[rev1.pk]))
     assert response.status_code == 302
     rev1.refresh_from_db()
     assert rev1.is_issued
-    assert admin_client.post(version_url(rev1), data).status_code == 403
+    assert organizer.post(version_url(rev1), data).status_code == 403

@@ -17,11 +17,11 @@ def dushanbe(demo_db, db):
 
 
 @pytest.mark.parametrize("export", registry.all_exports(), ids=lambda e: e.identifier)
-def test_export_of_the_demo_conference_parses_with_its_header(organizer_client, dushanbe, export):
-    page = organizer_client.get(reverse("admin:conference_exports", args=[dushanbe.pk]))
+def test_export_of_the_demo_conference_parses_with_its_header(organizer, dushanbe, export):
+    page = organizer.get(reverse("admin:conference_exports", args=[dushanbe.pk]))
     assert download_url(dushanbe, export.identifier) in page.content.decode()
 
-    rows = parse(organizer_client.get(download_url(dushanbe, export.identifier)))
+    rows = parse(organizer.get(download_url(dushanbe, export.identifier)))
 
     assert rows[0] == list(export.header)
     assert len(rows) > 1
@@ -29,8 +29,8 @@ def test_export_of_the_demo_conference_parses_with_its_header(organizer_client, 
     assert len(rows) - 1 == export.queryset(dushanbe).count()
 
 
-def test_demo_security_vetting_run_is_logged_with_its_row_count(organizer_client, dushanbe):
-    rows = parse(organizer_client.get(download_url(dushanbe, "security-vetting")))
+def test_demo_security_vetting_run_is_logged_with_its_row_count(organizer, dushanbe):
+    rows = parse(organizer.get(download_url(dushanbe, "security-vetting")))
     log = IdentityAccessLog.objects.get(export="security-vetting")
     assert log.row_count == len(rows) - 1
     assert "Lajčák" in {row[1] for row in rows}

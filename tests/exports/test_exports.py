@@ -41,11 +41,9 @@ def test_every_export_named_in_the_issue_is_registered():
 
 
 @pytest.mark.parametrize("identifier", IDENTIFIERS)
-def test_export_downloads_as_csv_with_its_documented_header(
-    organizer_client, conference, identifier
-):
+def test_export_downloads_as_csv_with_its_documented_header(organizer, conference, identifier):
     export = registry.get(identifier)
-    response = organizer_client.get(download_url(conference, identifier))
+    response = organizer.get(download_url(conference, identifier))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -63,10 +61,10 @@ def test_export_downloads_as_csv_with_its_documented_header(
 
 
 @pytest.mark.parametrize("identifier", IDENTIFIERS)
-def test_export_queries_do_not_grow_with_rows(organizer_client, conference, identifier):
+def test_export_queries_do_not_grow_with_rows(organizer, conference, identifier):
     def download() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:
-            rows = parse(organizer_client.get(download_url(conference, identifier)))
+            rows = parse(organizer.get(download_url(conference, identifier)))
         return len(rows) - 1, len(queries)
 
     rows_before, queries_before = download()
@@ -76,16 +74,16 @@ def test_export_queries_do_not_grow_with_rows(organizer_client, conference, iden
     assert queries_after == queries_before
 
 
-def test_times_are_iso_8601_in_the_conference_time_zone(organizer_client, conference):
-    rows = parse(organizer_client.get(download_url(conference, "agenda")))
+def test_times_are_iso_8601_in_the_conference_time_zone(organizer, conference):
+    rows = parse(organizer.get(download_url(conference, "agenda")))
     header = rows[0]
     first = dict(zip(header, rows[1], strict=True))
     assert first["date"] == "2019-05-16"
     assert first["starts_at"] == "2019-05-16T10:00+05:00"
     assert first["ends_at"] == "2019-05-16T11:30+05:00"
-    travel = parse(organizer_client.get(download_url(conference, "travel")))
+    travel = parse(organizer.get(download_url(conference, "travel")))
     assert dict(zip(travel[0], travel[1], strict=True))["arrival_at"] == "2019-05-15T14:30+05:00"
-    rooming = parse(organizer_client.get(download_url(conference, "rooming-list")))
+    rooming = parse(organizer.get(download_url(conference, "rooming-list")))
     row = dict(zip(rooming[0], rooming[1], strict=True))
     assert (row["check_in"], row["check_out"], row["nights"]) == ("2019-05-15", "2019-05-18", "3")
 
@@ -93,7 +91,7 @@ def test_times_are_iso_8601_in_the_conference_time_zone(organizer_client, confer
 DANGEROUS = ['=HYPERLINK("http://x")', "+992 37 221", "-2+3", "@SUM(A1)", "\tcmd", "\r\nX"]
 
 
-def test_formula_injection_is_neutralized(organizer_client):
+def test_formula_injection_is_neutralized(organizer):
     participant = ParticipantFactory(
         family_name=DANGEROUS[0],
         given_names=DANGEROUS[1],
@@ -103,7 +101,7 @@ def test_formula_injection_is_neutralized(organizer_client):
         accessibility_needs=DANGEROUS[5],
         phone="2 safe",
     )
-    rows = parse(organizer_client.get(download_url(participant.conference, "participants")))
+    rows = parse(organizer.get(download_url(participant.conference, "participants")))
     row = dict(zip(rows[0], rows[1], strict=True))
     cells = [
         row[name]
@@ -120,12 +118,12 @@ def test_formula_injection_is_neutralized(organizer_client):
     assert row["phone"] == "2 safe"
 
 
-def test_cyrillic_and_diacritics_round_trip_with_a_byte_order_mark(organizer_client):
+def test_cyrillic_and_diacritics_round_trip_with_a_byte_order_mark(organizer):
     participant = ParticipantFactory(given_names="Miroslav", family_name="Lajčák")
     ParticipantFactory(
         delegation=participant.delegation, given_names="Марсель", family_name="Пешко"
     )
-    response = organizer_client.get(download_url(participant.conference, "participants"))
+    response = organizer.get(download_url(participant.conference, "participants"))
     body = b"".join(response.streaming_content)
     assert body[:3] == b"\xef\xbb\xbf"
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
@@ -178,35 +176,29 @@ def test_a_dropped_download_logs_the_rows_that_left(conference, officer):
     assert (log.user, log.export, log.row_count) == (officer, "security-vetting", 1)
 
 
-def test_exports_page_is_linked_from_the_conference_and_filters(organizer_client, conference):
-    change = organizer_client.get(
-        reverse("admin:conference_conference_change", args=[conference.pk])
-    )
+def test_exports_page_is_linked_from_the_conference_and_filters(organizer, conference):
+    change = organizer.get(reverse("admin:conference_conference_change", args=[conference.pk]))
     exports_url = reverse("admin:conference_exports", args=[conference.pk])
     assert exports_url in change.content.decode()
-    page = organizer_client.get(exports_url)
+    page = organizer.get(exports_url)
     assert [item["export"].identifier for item in page.context["exports"]] == [
         export.identifier for export in registry.all_exports()
     ]
     delegation = conference.delegations.order_by("pk").first()
     rows = parse(
-        organizer_client.get(
-            download_url(conference, "participants"), {"delegation": delegation.pk}
-        )
+        organizer.get(download_url(conference, "participants"), {"delegation": delegation.pk})
     )
     assert [row[8] for row in rows[1:]] == [delegation.name]
     assert (
-        organizer_client.get(
-            download_url(conference, "participants"), {"delegation": "x"}
-        ).status_code
+        organizer.get(download_url(conference, "participants"), {"delegation": "x"}).status_code
         == 400
     )
-    assert organizer_client.get(download_url(conference, "nonsense")).status_code == 404
+    assert organizer.get(download_url(conference, "nonsense")).status_code == 404
 
 
-def test_export_action_honours_the_selection(organizer_client, conference):
+def test_export_action_honours_the_selection(organizer, conference):
     chosen = Participant.objects.filter(conference=conference).order_by("pk").first()
-    response = organizer_client.post(
+    response = organizer.post(
         reverse("admin:participants_participant_changelist"),
         {"action": "export_csv_participants", "_selected_action": [chosen.pk]},
     )
@@ -214,10 +206,10 @@ def test_export_action_honours_the_selection(organizer_client, conference):
     assert [row[0] for row in rows[1:]] == [chosen.email]
 
 
-def test_export_action_honours_the_filters_with_select_across(organizer_client, conference):
+def test_export_action_honours_the_filters_with_select_across(organizer, conference):
     ParticipantFactory(delegation__conference=ConferenceFactory())
     url = reverse("admin:participants_participant_changelist")
-    response = organizer_client.post(
+    response = organizer.post(
         f"{url}?conference__id__exact={conference.pk}",
         {"action": "export_csv_participants", "select_across": "1", "_selected_action": ["0"]},
     )
@@ -227,10 +219,10 @@ def test_export_action_honours_the_filters_with_select_across(organizer_client, 
     )
 
 
-def test_export_action_refuses_a_selection_across_conferences(organizer_client, conference):
+def test_export_action_refuses_a_selection_across_conferences(organizer, conference):
     other = ParticipantFactory(delegation__conference=ConferenceFactory())
     mine = Participant.objects.filter(conference=conference).first()
-    response = organizer_client.post(
+    response = organizer.post(
         reverse("admin:participants_participant_changelist"),
         {"action": "export_csv_participants", "_selected_action": [mine.pk, other.pk]},
         follow=True,
@@ -247,8 +239,8 @@ def test_export_action_refuses_a_selection_across_conferences(organizer_client, 
         ("conference_recommendation", "export_csv_recommendations"),
     ],
 )
-def test_every_changelist_offers_the_export_action(organizer_client, conference, model, action):
-    response = organizer_client.get(reverse(f"admin:{model}_changelist"))
+def test_every_changelist_offers_the_export_action(organizer, conference, model, action):
+    response = organizer.get(reverse(f"admin:{model}_changelist"))
     assert action in [
         name for name, _label in response.context["action_form"].fields["action"].choices
     ]
@@ -297,16 +289,16 @@ def test_file_name_uses_local_time():
         {"status": "bogus"},
     ],
 )
-def test_an_unknown_filter_value_is_a_clear_400(organizer_client, conference, query):
+def test_an_unknown_filter_value_is_a_clear_400(organizer, conference, query):
     identifier = "speakers" if "session" in query else "participants"
-    response = organizer_client.get(download_url(conference, identifier), query)
+    response = organizer.get(download_url(conference, identifier), query)
     assert response.status_code == 400
     assert "Choose the filter's value on the Exports page." in response.content.decode()
 
 
-def test_another_conferences_delegation_is_not_a_filter_value(organizer_client, conference):
+def test_another_conferences_delegation_is_not_a_filter_value(organizer, conference):
     stranger = ParticipantFactory(delegation__conference=ConferenceFactory())
-    response = organizer_client.get(
+    response = organizer.get(
         download_url(conference, "participants"), {"delegation": stranger.delegation_id}
     )
     assert response.status_code == 400

@@ -57,7 +57,7 @@ def _file(content: bytes, name: str = "delegation.csv"):
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
 
-def test_dry_run_preview_counts_and_errors_and_writes_nothing(organizer_client, delegation):
+def test_dry_run_preview_counts_and_errors_and_writes_nothing(organizer, delegation):
     ParticipantFactory(delegation=delegation, email="known@mfa.kz", given_names="Old")
     content = (
         HEADER
@@ -67,7 +67,7 @@ def test_dry_run_preview_counts_and_errors_and_writes_nothing(organizer_client, 
         + "not-an-email,Bad,Row,,representative,KZ\n"
         + "new3@mfa.kz,Erik,Ospan,,chief,Atlantis\n"
     ).encode()
-    response = upload(organizer_client, delegation.conference, content)
+    response = upload(organizer, delegation.conference, content)
 
     assert response.status_code == 200
     plan = response.context["plan"]
@@ -96,16 +96,16 @@ def test_dry_run_preview_counts_and_errors_and_writes_nothing(organizer_client, 
     assert Participant.objects.count() == 1
 
 
-def test_preview_then_confirm_imports_into_a_delegation(organizer_client, delegation):
+def test_preview_then_confirm_imports_into_a_delegation(organizer, delegation):
     content = (
         b"email,given_names,family_name,role\n"
         b"head@mfa.kz,Yerlan,Karin,head\n"
         b"deputy@mfa.kz,Dana,Sarsen,deputy\n"
     )
-    preview = upload(organizer_client, delegation.conference, content, delegation=delegation.pk)
+    preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
     token = preview.context["token"]
     assert token
-    response = organizer_client.post(import_url(delegation.conference), {"token": token})
+    response = organizer.post(import_url(delegation.conference), {"token": token})
 
     assert response.status_code == 302
     members = Participant.objects.filter(delegation=delegation).order_by("email")
@@ -114,16 +114,16 @@ def test_preview_then_confirm_imports_into_a_delegation(organizer_client, delega
         ("head@mfa.kz", DelegationRole.HEAD, AccreditationStatus.NOMINATED),
     ]
     assert AccreditationEvent.objects.filter(reason="Imported from CSV.").count() == 2
-    again = organizer_client.post(import_url(delegation.conference), {"token": token})
+    again = organizer.post(import_url(delegation.conference), {"token": token})
     assert "expired or was already imported" in again.content.decode()
     assert Participant.objects.count() == 2
 
 
-def test_confirm_revalidates_and_writes_nothing_when_the_data_changed(organizer_client, delegation):
+def test_confirm_revalidates_and_writes_nothing_when_the_data_changed(organizer, delegation):
     content = b"email,given_names,family_name,role\nhead@mfa.kz,Yerlan,Karin,head\n"
-    preview = upload(organizer_client, delegation.conference, content, delegation=delegation.pk)
+    preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
     ParticipantFactory(delegation=delegation, role=DelegationRole.HEAD, email="a@b.kz")
-    response = organizer_client.post(
+    response = organizer.post(
         import_url(delegation.conference), {"token": preview.context["token"]}
     )
     assert response.status_code == 200
@@ -154,12 +154,12 @@ def test_one_bad_row_among_500_writes_nothing(delegation):
     assert Participant.objects.filter(delegation=delegation).count() == 500
 
 
-def test_windows_1251_with_semicolons_and_russian_headers(organizer_client, delegation):
+def test_windows_1251_with_semicolons_and_russian_headers(organizer, delegation):
     content = (
         "Фамилия;Имя;Электронная почта;Должность;Роль;Страна\n"
         "Пешко;Марсель;peshko@mfa.kz;Директор;expert;Казахстан\n"
     ).encode("cp1251")
-    response = upload(organizer_client, delegation.conference, content)
+    response = upload(organizer, delegation.conference, content)
     plan = response.context["plan"]
     assert plan.errors == []
     created = plan.created[0]
@@ -211,9 +211,9 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
-def test_bad_files_get_a_clear_message_never_a_server_error(organizer_client, delegation, case):
+def test_bad_files_get_a_clear_message_never_a_server_error(organizer, delegation, case):
     content, message = BAD_FILES[case]
-    response = upload(organizer_client, delegation.conference, content)
+    response = upload(organizer, delegation.conference, content)
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors["file"])
     assert message in errors
@@ -286,7 +286,7 @@ ROUND_TRIP_FIELDS = [
 
 
 def test_export_then_import_into_an_empty_conference_recreates_the_participants(
-    organizer_client, delegation
+    organizer, delegation
 ):
     ParticipantFactory(
         delegation=delegation,
@@ -307,16 +307,16 @@ def test_export_then_import_into_an_empty_conference_recreates_the_participants(
     ParticipantFactory(delegation=delegation, given_names="Miroslav", family_name="Lajčák")
     ParticipantFactory(delegation=DelegationFactory(conference=delegation.conference, country="UZ"))
     exported = b"".join(
-        organizer_client.get(
+        organizer.get(
             download_url(delegation.conference, "participants"), {"delegation": delegation.pk}
         ).streaming_content
     )
 
     empty = ConferenceFactory(slug="dushanbe-2020")
     target = DelegationFactory(conference=empty, country="KZ", hospitality_quota=1)
-    preview = upload(organizer_client, empty, exported, delegation=target.pk)
+    preview = upload(organizer, empty, exported, delegation=target.pk)
     assert preview.context["plan"].errors == []
-    organizer_client.post(import_url(empty), {"token": preview.context["token"]})
+    organizer.post(import_url(empty), {"token": preview.context["token"]})
 
     def people(delegation):
         return list(
@@ -329,17 +329,15 @@ def test_export_then_import_into_an_empty_conference_recreates_the_participants(
     assert people(target) == people(delegation)
 
 
-def test_import_is_linked_from_the_delegation_and_the_participant_list(
-    organizer_client, delegation
-):
-    change = organizer_client.get(
+def test_import_is_linked_from_the_delegation_and_the_participant_list(organizer, delegation):
+    change = organizer.get(
         reverse("admin:participants_delegation_change", args=[delegation.pk])
     ).content.decode()
     assert f"{import_url(delegation.conference)}?delegation={delegation.pk}" in change
-    changelist = organizer_client.get(reverse("admin:participants_participant_changelist"))
+    changelist = organizer.get(reverse("admin:participants_participant_changelist"))
     chooser = reverse("admin:conference_import_choose")
     assert chooser in changelist.content.decode()
-    assert import_url(delegation.conference) in organizer_client.get(chooser).content.decode()
+    assert import_url(delegation.conference) in organizer.get(chooser).content.decode()
 
 
 def test_a_row_with_more_cells_than_the_header_is_an_error_not_a_shifted_import(delegation):

@@ -30,7 +30,6 @@ def bulk(client, action, participants, reason=""):
 def test_focal_point_nominates_three_and_sees_two_approved_and_one_rejected(
     client, superuser, delegation, django_capture_on_commit_callbacks
 ):
-    superuser.save()
     client.force_login(superuser)
     delegation.max_size = 5
     delegation.save()

@@ -22,14 +22,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:participants_participant_changelist")
 
 
-@pytest.fixture
-def organizer(client, superuser):
-    # UserFactory sets the password after saving; store it so the session hash stays valid.
-    superuser.save()
-    client.force_login(superuser)
-    return client
-
-
 def act(client, action, participants, **extra):
     data = {"action": f"transition_{action}", ACTION_CHECKBOX_NAME: [p.pk for p in participants]}
     return client.post(CHANGELIST, {**data, **extra})

@@ -12,13 +12,6 @@ from tests.sessions.conftest import build_agenda
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organizer(client, superuser):
-    client.force_login(type(superuser).objects.get(pk=superuser.pk))
-    client.user = superuser
-    return client
-
-
 def test_move_needs_a_reason_and_records_it(organizer):
     _, sessions = build_agenda(scale=1)
     session = sessions[0]

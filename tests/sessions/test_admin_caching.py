@@ -1,7 +1,7 @@
 """A change saved through the admin's own forms shows on the next public request.
 
 Each test first fills the public cache, then submits the admin change form as an
-organizer_client would (every field as the page rendered it, with one value changed).
+organizer would (every field as the page rendered it, with one value changed).
 """
 
 import pytest
@@ -13,20 +13,20 @@ from tests.sessions.conftest import build_agenda
 pytestmark = pytest.mark.django_db
 
 
-def test_a_statement_edited_in_the_session_inline_shows(organizer_client):
+def test_a_statement_edited_in_the_session_inline_shows(organizer):
     conference, sessions = build_agenda(scale=1)
     session = sessions[0]
     assert "on behalf of" not in public_page(
-        organizer_client, "agenda:session", conference.slug, session.pk
+        organizer, "agenda:session", conference.slug, session.pk
     )
 
     submit_change_form(
-        organizer_client,
+        organizer,
         reverse("admin:agenda_session_change", args=[session.pk]),
         **{"statements-0-on_behalf_of": "the Group of Friends"},
     )
 
-    html = public_page(organizer_client, "agenda:session", conference.slug, session.pk)
+    html = public_page(organizer, "agenda:session", conference.slug, session.pk)
     assert "on behalf of the Group of Friends" in html
 
 
@@ -43,19 +43,15 @@ def test_a_statement_edited_in_the_session_inline_shows(organizer_client):
     ],
 )
 def test_a_room_or_participant_renamed_in_the_admin_shows(
-    organizer_client, admin_view, field, renamed, pages
+    organizer, admin_view, field, renamed, pages
 ):
     conference, sessions = build_agenda(scale=1)
     statement = sessions[0].statements.first()
     obj = statement.speaker if field == "family_name" else sessions[0].room
     for page in pages:
-        assert getattr(obj, field) in public_page(
-            organizer_client, f"agenda:{page}", conference.slug
-        )
+        assert getattr(obj, field) in public_page(organizer, f"agenda:{page}", conference.slug)
 
-    submit_change_form(
-        organizer_client, reverse(f"admin:{admin_view}", args=[obj.pk]), **{field: renamed}
-    )
+    submit_change_form(organizer, reverse(f"admin:{admin_view}", args=[obj.pk]), **{field: renamed})
 
     for page in pages:
-        assert renamed in public_page(organizer_client, f"agenda:{page}", conference.slug)
+        assert renamed in public_page(organizer, f"agenda:{page}", conference.slug)

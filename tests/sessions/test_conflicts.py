@@ -156,14 +156,6 @@ def test_conflicts_take_the_same_queries_for_more_sessions(conference, django_as
 # Admin ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def organizer(client, superuser):
-    # Reloaded: the factory sets the password after saving, so the in-memory hash is not
-    # the stored one and force_login's session would not validate.
-    client.force_login(type(superuser).objects.get(pk=superuser.pk))
-    return client
-
-
 def test_admin_conflicts_page_lists_each_kind(organizer, conference):
     room = RoomFactory(conference=conference, name="Hall")
     person = ParticipantFactory(delegation__conference=conference)

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint pytest demo messages serve clean bench-export bench-agenda
+.PHONY: run test lint pytest demo messages clean bench-export bench-agenda
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,15 +37,12 @@ pytest: $(STAMP) messages
 
 test: lint pytest
 
-serve: $(STAMP) messages
-	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v 0
-	DEBUG=0 $(BIN)/gunicorn conference.wsgi --workers 2 --bind $(HOST):$(PORT)
-
-# Benchmarks print figures; they are not tests. Both honour DATABASE_URL.
+# Benchmarks print figures; they are not tests. The export honours DATABASE_URL.
 bench-export: $(STAMP)
 	$(BIN)/python bench/export.py
 
-# Needs wrk (apt-get install -y wrk) and PostgreSQL at 127.0.0.1:5432.
+# Needs wrk (apt-get install -y wrk) and PostgreSQL (BENCH_POSTGRES, default 127.0.0.1:5432);
+# it recreates its own database, plenary_bench_agenda.
 bench-agenda: $(STAMP) messages
 	$(BIN)/python bench/agenda.py
 

@@ -2,6 +2,7 @@ from collections import namedtuple
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextField
 from django.forms import Textarea
@@ -158,6 +159,15 @@ class ServiceFormMixin:
         }
         return TemplateResponse(request, self.form_template, context)
 
+    def get_object_or_404(self, request, pk: int, *, permission: str = "change"):
+        """The object a custom view acts on: 404 if there is none, 403 if it is not allowed."""
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            raise Http404
+        if not getattr(self, f"has_{permission}_permission")(request, obj):
+            raise PermissionDenied
+        return obj
+
     def action_page(self, request, form, selected, action: str, title: str):
         """The intermediate page of an admin action: the form plus the selection."""
         hidden = [("action", action), ("apply", "1")] + [
@@ -277,21 +287,17 @@ class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         document = self.get_object(request, object_id)
         if document is not None:
+            # Only those who may change the document are offered its steps.
+            may_change = self.has_change_permission(request, document)
             extra_context = {
                 **(extra_context or {}),
-                "steps": [s for s in STEPS.values() if document.status in s.states],
+                "steps": [s for s in STEPS.values() if may_change and document.status in s.states],
                 "can_compare": document.versions.count() > 1,
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _document(self, request, pk: int) -> OutcomeDocument:
-        document = self.get_object(request, str(pk))
-        if document is None or not self.has_change_permission(request, document):
-            raise PermissionDenied
-        return document
-
     def step_view(self, request, pk: int, step: str):
-        document = self._document(request, pk)
+        document = self.get_object_or_404(request, pk)
         if step not in STEPS:
             raise Http404
         step = STEPS[step]
@@ -310,7 +316,7 @@ class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
         return self.render_form(request, form=form, title=title, obj=document, submit=step.label)
 
     def compare_view(self, request, pk: int):
-        document = self._document(request, pk)
+        document = self.get_object_or_404(request, pk, permission="view")
         versions = list(document.versions.order_by("sequence"))
         old, new = selectors.versions_to_compare(
             versions=versions, old=request.GET.get("old"), new=request.GET.get("new")
@@ -410,9 +416,7 @@ class DocumentVersionAdmin(ServiceFormMixin, admin.ModelAdmin):
             services.paragraph_delete(paragraph=paragraph)
 
     def issue_view(self, request, pk: int):
-        version = self.get_object(request, str(pk))
-        if version is None or not self.has_change_permission(request, version):
-            raise PermissionDenied
+        version = self.get_object_or_404(request, pk)
         data = request.POST if request.method == "POST" else None
         form = forms.ConfirmForm(data, document=version.document)
         if form.is_bound and form.is_valid():
@@ -450,6 +454,11 @@ class AmendmentAdmin(ServiceFormMixin, AuditLogAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("proposed_by")
 
+    def has_decide_permission(self, request) -> bool:
+        # The rows themselves stay read-only (AuditLogAdmin); deciding them is a change.
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
     def decide_each(self, request, amendments, service, verb: str, **kwargs) -> None:
         done = 0
         for amendment in amendments:
@@ -466,19 +475,19 @@ class AmendmentAdmin(ServiceFormMixin, AuditLogAdmin):
                 request, _("%(count)d amendment(s) %(verb)s.") % {"count": done, "verb": verb}
             )
 
-    @admin.action(description=_("Accept into the working revision"))
+    @admin.action(description=_("Accept into the working revision"), permissions=["decide"])
     def accept(self, request, queryset):
         self.decide_each(request, queryset, services.amendment_accept, _("accepted"))
 
-    @admin.action(description=_("Reject"))
+    @admin.action(description=_("Reject"), permissions=["decide"])
     def reject(self, request, queryset):
         self.decide_each(request, queryset, services.amendment_reject, _("rejected"))
 
-    @admin.action(description=_("Withdraw"))
+    @admin.action(description=_("Withdraw"), permissions=["decide"])
     def withdraw(self, request, queryset):
         self.decide_each(request, queryset, services.amendment_withdraw, _("withdrawn"))
 
-    @admin.action(description=_("Merge into another amendment…"))
+    @admin.action(description=_("Merge into another amendment…"), permissions=["decide"])
     def merge(self, request, queryset):
         selected = list(queryset)
         if len({a.document_id for a in selected}) != 1:
@@ -537,7 +546,9 @@ class RecommendationAdmin(ServiceFormMixin, admin.ModelAdmin):
     autocomplete_fields = ["source_conference", "presented_at", "consolidated_into"]
     actions = ["consolidate", "mark_presented", export_selected_action("recommendations")]
 
-    @admin.action(description=_("Consolidate the selected into a new recommendation…"))
+    @admin.action(
+        description=_("Consolidate the selected into a new recommendation…"), permissions=["change"]
+    )
     def consolidate(self, request, queryset):
         selected = list(queryset.select_related("source_conference"))
         themes = {r.theme for r in selected}
@@ -568,7 +579,7 @@ class RecommendationAdmin(ServiceFormMixin, admin.ModelAdmin):
         title = _("Consolidate recommendations")
         return self.action_page(request, form, selected, "consolidate", title)
 
-    @admin.action(description=_("Mark as presented at a conference…"))
+    @admin.action(description=_("Mark as presented at a conference…"), permissions=["change"])
     def mark_presented(self, request, queryset):
         selected = list(queryset)
         form = forms.PresentedAtForm(request.POST if "apply" in request.POST else None)

@@ -358,7 +358,13 @@ class Amendment(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = f" {self.target_paragraph}" if self.target_paragraph_id else ""
+        # An addition's target is the paragraph the new text follows, not one it changes.
+        if self.action != AmendmentAction.ADD:
+            target = f" {self.target_paragraph}"
+        elif self.target_paragraph_id:
+            target = f" after {self.target_paragraph}"
+        else:
+            target = " at the start"
         return f"{self.get_action_display()}{target} ({self.get_status_display()})"
 
 

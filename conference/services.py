@@ -167,12 +167,15 @@ def _letters(index: int) -> str:
     return letters
 
 
-def _renumber(version: DocumentVersion, ordered: list[Paragraph]) -> None:
-    """Give ``ordered`` the positions 1..n and their numbers in two UPDATE statements.
+def _renumber(version: DocumentVersion, ordered: list[Paragraph] | None = None) -> None:
+    """Give ``ordered`` (by default the version's paragraphs in their present order) the
+    positions 1..n and their numbers in two UPDATE statements.
 
     Positions are unique per version and PostgreSQL checks that row by row, so the rows are
     first moved above every position in use, then written back in their new order.
     """
+    if ordered is None:
+        ordered = list(version.paragraphs.order_by("position"))
     top = max((p.position for p in ordered), default=0)
     Paragraph.objects.filter(version=version).update(position=F("position") + top + 1)
     operative = preambular = 0
@@ -190,8 +193,7 @@ def _renumber(version: DocumentVersion, ordered: list[Paragraph]) -> None:
 @transaction.atomic
 def version_renumber(*, version: DocumentVersion) -> None:
     """Recompute positions and numbers of a working revision after any change to it."""
-    locked = _editable(version)
-    _renumber(locked, list(locked.paragraphs.order_by("position")))
+    _renumber(_editable(version))
 
 
 def paragraph_label(paragraph: Paragraph) -> str:
@@ -283,12 +285,6 @@ def _insert(
     version: DocumentVersion, *, kind: str, text: str, is_bracketed: bool, after: Paragraph | None
 ) -> Paragraph:
     ordered = list(version.paragraphs.order_by("position"))
-    top = max((p.position for p in ordered), default=0)
-    paragraph = Paragraph(
-        version=version, position=top + 1, kind=kind, text=text.strip(), is_bracketed=is_bracketed
-    )
-    paragraph.full_clean()
-    paragraph.save()
     if after is None:
         index = 0
     else:
@@ -299,6 +295,12 @@ def _insert(
                 % {"version": version.label},
                 code="paragraph_elsewhere",
             )
+    top = max((p.position for p in ordered), default=0)
+    paragraph = Paragraph(
+        version=version, position=top + 1, kind=kind, text=text.strip(), is_bracketed=is_bracketed
+    )
+    paragraph.full_clean()
+    paragraph.save()
     ordered.insert(index, paragraph)
     _renumber(version, ordered)
     return paragraph
@@ -330,7 +332,7 @@ def paragraph_edit(*, paragraph: Paragraph, text: str, kind: str, is_bracketed: 
     current.is_bracketed = is_bracketed
     current.full_clean()
     current.save()
-    version_renumber(version=locked_version)
+    _renumber(locked_version)
     current.refresh_from_db()
     return current
 
@@ -339,7 +341,7 @@ def paragraph_edit(*, paragraph: Paragraph, text: str, kind: str, is_bracketed: 
 def paragraph_delete(*, paragraph: Paragraph) -> None:
     locked_version = _editable(paragraph.version)
     Paragraph.objects.get(pk=paragraph.pk).delete()
-    version_renumber(version=locked_version)
+    _renumber(locked_version)
 
 
 # Document transitions ------------------------------------------------------------------------
@@ -659,7 +661,7 @@ def amendment_accept(*, amendment: Amendment, by: User) -> Amendment:
         resulting = target
     else:
         target.delete()
-        _renumber(working, list(working.paragraphs.order_by("position")))
+        _renumber(working)
     return _decide(locked, status=AmendmentStatus.ACCEPTED, by=by, resulting_paragraph=resulting)
 
 
@@ -678,6 +680,8 @@ def amendment_withdraw(*, amendment: Amendment, by: User) -> Amendment:
 def amendment_merge(*, amendment: Amendment, into: Amendment, by: User) -> Amendment:
     """Fold an amendment into another on the same document; the other carries it on."""
     locked = _lock_proposed(amendment, _("merged"))
+    # The caller's copy may be stale: another officer may have just decided ``into``.
+    into = Amendment.objects.select_for_update().get(pk=into.pk)
     if into.pk == locked.pk or into.document_id != locked.document_id:
         raise DocumentError(
             _("An amendment merges into another amendment to the same document."),

@@ -329,9 +329,15 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and selectors.can_view_identity(request.user):
-            document = IdentityDocument.objects.filter(participant_id=object_id).first()
-            if document is not None:
-                services.identity_access_record(user=request.user, participant=document.participant)
+            # get_object, not a filter on the raw id: a malformed id must reach the admin's
+            # "doesn't exist" redirect rather than fail here.
+            participant = self.get_object(request, object_id)
+            if (
+                participant is not None
+                and hasattr(participant, "identity")
+                and self.has_view_or_change_permission(request, participant)
+            ):
+                services.identity_access_record(user=request.user, participant=participant)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -342,14 +348,14 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        identity_changed = set(form.changed_data) & set(
-            services.IDENTITY_PARTICIPANT_FIELDS
-        ) or any(
-            formset.model is IdentityDocument and formset.has_changed() for formset in formsets
-        )
-        if change and identity_changed:
-            services.participant_identity_changed_by_organizer(
-                participant=form.instance, by=request.user
+        if change:
+            # The service decides whether any of this is identity data.
+            changed = [*form.changed_data]
+            for formset in formsets:
+                if formset.model is IdentityDocument:
+                    changed += [name for inline in formset.forms for name in inline.changed_data]
+            services.participant_edited_by_organizer(
+                participant=form.instance, by=request.user, changed_fields=changed
             )
 
     def transition_confirm(self, request, queryset, name: str):

@@ -8,11 +8,9 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Delegation, IdentityDocument, Participant
+from .models import LOGISTICS_FIELDS, PASSPORT_FIELDS, Delegation, IdentityDocument, Participant
 from .photos import photo_reencode
-from .services import IDENTITY_DOCUMENT_FIELDS
 
-PASSPORT_FIELDS = [f for f in IDENTITY_DOCUMENT_FIELDS if f != "photo"]
 # Required for a complete identity record (IdentityDocument.is_complete).
 REQUIRED_PASSPORT_FIELDS = {
     "nationality",
@@ -74,16 +72,7 @@ class MemberForm(forms.ModelForm):
             "email",
             "phone",
             "preferred_language",
-            "hospitality_requested",
-            "arrival_at",
-            "arrival_flight",
-            "departure_at",
-            "departure_flight",
-            "hotel",
-            "needs_airport_transfer",
-            "needs_visa_support",
-            "dietary_needs",
-            "accessibility_needs",
+            *LOGISTICS_FIELDS,
         ]
         widgets = {"arrival_at": DateTimeInput(), "departure_at": DateTimeInput()}
         labels = {
@@ -112,7 +101,7 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, conference, **kwargs):
         super().__init__(*args, **kwargs)
         self.document = getattr(self.instance, "identity", None) if self.instance.pk else None
-        passport = PASSPORT_FIELDS if conference.requires_passport_data else []
+        passport = PASSPORT_FIELDS if conference.requires_passport_data else ()
         self.fields.update(
             fields_for_model(
                 IdentityDocument,

@@ -28,7 +28,7 @@ from conference.models import Conference
 from .enums import AccreditationStatus, DelegationRole, Gender, PreferredLanguage
 from .models import AccreditationEvent, BadgeCategory, Delegation, Participant
 from .rules import membership_errors
-from .services import IDENTITY_PARTICIPANT_FIELDS, participant_identity_changed_by_organizer
+from .services import participant_edited_by_organizer
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -494,11 +494,15 @@ def participants_import(
         participant.save()
     for participant in plan.updated:
         before = saved[participant.pk]
-        if any(
-            getattr(before, field) != getattr(participant, field)
-            for field in IDENTITY_PARTICIPANT_FIELDS
-        ):
-            participant_identity_changed_by_organizer(participant=participant, by=by)
+        participant_edited_by_organizer(
+            participant=participant,
+            by=by,
+            changed_fields=[
+                field.name
+                for field in Participant._meta.concrete_fields
+                if getattr(before, field.attname) != getattr(participant, field.attname)
+            ],
+        )
     for participant in plan.created:
         participant.save()
     AccreditationEvent.objects.bulk_create(

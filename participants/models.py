@@ -253,6 +253,22 @@ class Participant(models.Model):
         return f"{self.honorific} {self.full_name}".strip()
 
 
+# Field groups named once: the portal form, the services and the CSV exports all list these.
+# The exports' headers are a documented contract (docs/csv.md); a test holds them to it.
+LOGISTICS_FIELDS = (
+    "hospitality_requested",
+    "arrival_at",
+    "arrival_flight",
+    "departure_at",
+    "departure_flight",
+    "hotel",
+    "needs_airport_transfer",
+    "needs_visa_support",
+    "dietary_needs",
+    "accessibility_needs",
+)
+
+
 class IdentityDocument(models.Model):
     """Identity data, apart from the participant so it can be permissioned and shredded."""
 
@@ -292,6 +308,17 @@ class IdentityDocument(models.Model):
             and self.passport_number
             and self.passport_expires_on
         )
+
+
+# The identity document's data without the photo, which is uploaded and re-encoded apart.
+PASSPORT_FIELDS = (
+    "nationality",
+    "date_of_birth",
+    "place_of_birth",
+    "passport_number",
+    "passport_issued_on",
+    "passport_expires_on",
+)
 
 
 class IssuedBadge(models.Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -31,6 +31,7 @@ from .enums import (
     IdentityAccessKind,
 )
 from .models import (
+    PASSPORT_FIELDS,
     AccreditationEvent,
     Delegation,
     IdentityAccessLog,
@@ -244,17 +245,10 @@ SERVICES: dict[str, Callable[..., Participant]] = {
 
 # Focal-point nominations ------------------------------------------------------------------
 
-# Changing any of these after approval puts the member back under review.
+# Changing any of these (on the participant or its identity document) after approval puts
+# the member back under review.
 IDENTITY_PARTICIPANT_FIELDS = ("honorific", "given_names", "family_name", "passport_name", "gender")
-IDENTITY_DOCUMENT_FIELDS = (
-    "nationality",
-    "date_of_birth",
-    "place_of_birth",
-    "passport_number",
-    "passport_issued_on",
-    "passport_expires_on",
-    "photo",
-)
+IDENTITY_FIELDS = frozenset({*IDENTITY_PARTICIPANT_FIELDS, *PASSPORT_FIELDS, "photo"})
 
 
 def _check_membership(*, delegation: Delegation, participant: Participant) -> None:
@@ -274,21 +268,39 @@ def _check_membership(*, delegation: Delegation, participant: Participant) -> No
     participant.full_clean()
 
 
-def _save_identity(*, participant: Participant, identity: dict) -> bool:
-    """Store identity data; True when something an approved badge depends on changed."""
+def _save_identity(*, participant: Participant, identity: dict) -> set[str]:
+    """Store identity data; the fields that changed on a document that existed before."""
     document, created = IdentityDocument.objects.get_or_create(participant=participant)
-    changed = False
+    changed = set()
     for field, value in identity.items():
         if field == "photo":
             if value is None:
                 continue
-            changed = True
+            changed.add(field)
         elif getattr(document, field) != value:
-            changed = True
+            changed.add(field)
         setattr(document, field, value)
     document.full_clean()
     document.save()
-    return changed and not created
+    return set() if created else changed
+
+
+def _review_identity_change(
+    *,
+    participant: Participant,
+    changed_fields: Iterable[str],
+    by: AbstractBaseUser | None,
+    actor_label: str = "",
+    reason: str,
+) -> Participant:
+    """An approved badge must not quietly change its holder: new identity data is re-reviewed."""
+    if IDENTITY_FIELDS.isdisjoint(changed_fields) or (
+        participant.status not in TRANSITIONS["return_to_review"].sources
+    ):
+        return participant
+    return participant_return_to_review(
+        participant=participant, by=by, actor_label=actor_label, reason=reason
+    )
 
 
 @transaction.atomic
@@ -333,32 +345,35 @@ def participant_update_nomination(
                 % {"name": locked.full_name, "current": locked.get_status_display()},
                 code=f"closed_{locked.status}",
             )
-        identity_changed = any(
-            getattr(locked, f) != fields[f] for f in IDENTITY_PARTICIPANT_FIELDS if f in fields
-        )
+        changed = {field for field, value in fields.items() if getattr(locked, field) != value}
         for field, value in fields.items():
             setattr(locked, field, value)
         _check_membership(delegation=delegation, participant=locked)
         locked.save()
-        identity_changed = _save_identity(participant=locked, identity=identity) or identity_changed
-        if identity_changed and locked.status in TRANSITIONS["return_to_review"].sources:
-            locked = participant_return_to_review(
-                participant=locked,
-                by=None,
-                actor_label=FOCAL_POINT,
-                reason=_("Identity data changed by the focal point."),
-            )
+        changed |= _save_identity(participant=locked, identity=identity)
+        locked = _review_identity_change(
+            participant=locked,
+            changed_fields=changed,
+            by=None,
+            actor_label=FOCAL_POINT,
+            reason=_("Identity data changed by the focal point."),
+        )
     return locked
 
 
-def participant_identity_changed_by_organizer(
-    *, participant: Participant, by: AbstractBaseUser
+def participant_edited_by_organizer(
+    *, participant: Participant, by: AbstractBaseUser, changed_fields: Iterable[str]
 ) -> Participant:
-    """An organizer changed identity data: an approved badge must not quietly change holder."""
-    if participant.status not in TRANSITIONS["return_to_review"].sources:
-        return participant
-    return participant_return_to_review(
-        participant=participant, by=by, reason=_("Identity data changed by an organizer.")
+    """An organizer saved an edit (admin or import) of ``changed_fields``.
+
+    The names are the participant's and its identity document's; identity data among them
+    sends an approved member back to review.
+    """
+    return _review_identity_change(
+        participant=participant,
+        changed_fields=changed_fields,
+        by=by,
+        reason=_("Identity data changed by an organizer."),
     )
 
 

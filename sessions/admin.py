@@ -13,7 +13,12 @@ from conference.exports.admin import export_selected_action
 from conference.models import Conference
 
 from .models import Room, Session, Statement, StatementMove
-from .selectors import agenda_conflicts, session_conflicts, session_time_label
+from .selectors import (
+    agenda_conflicts,
+    conflict_counts,
+    session_conflicts,
+    session_time_label,
+)
 from .services import (
     agenda_item_delete,
     agenda_item_save,
@@ -181,10 +186,7 @@ class SessionAdmin(ConferenceTimeAdmin):
         ]
 
     def conflicts_index(self, request):
-        conferences = [
-            (conference, len(agenda_conflicts(conference=conference)))
-            for conference in Conference.objects.order_by("-start_date")
-        ]
+        conferences = conflict_counts(conferences=Conference.objects.order_by("-start_date"))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Agenda conflicts"),

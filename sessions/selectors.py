@@ -150,21 +150,38 @@ def session_time_label(conference: Conference, session: Session) -> str:
     return f"{start:%d %b %H:%M}–{end:%H:%M}"
 
 
-def agenda_conflicts(*, conference: Conference) -> list[Conflict]:
-    """Every scheduling conflict of a conference's agenda, public or not.
-
-    Two queries whatever the size: sessions with rooms and chairs, and their
-    active statements with speakers.
-    """
+def _sessions_to_check(sessions: QuerySet[Session]) -> list[Session]:
+    """Two queries whatever the size: sessions with rooms and chairs, and their
+    active statements with speakers."""
     active = Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES).select_related(
         "speaker"
     )
-    sessions = list(
-        Session.objects.filter(conference=conference)
-        .select_related("room", "chair")
+    return list(
+        sessions.select_related("room", "chair")
         .prefetch_related(Prefetch("statements", queryset=active))
         .order_by("starts_at", "id")
     )
+
+
+def agenda_conflicts(*, conference: Conference) -> list[Conflict]:
+    """Every scheduling conflict of a conference's agenda, public or not."""
+    sessions = _sessions_to_check(Session.objects.filter(conference=conference))
+    return _conflicts(conference, sessions)
+
+
+def conflict_counts(*, conferences: Iterable[Conference]) -> list[tuple[Conference, int]]:
+    """Each conference with its number of conflicts, in two queries for all of them."""
+    conferences = list(conferences)
+    by_conference: dict[int, list[Session]] = defaultdict(list)
+    for session in _sessions_to_check(Session.objects.filter(conference__in=conferences)):
+        by_conference[session.conference_id].append(session)
+    return [
+        (conference, len(_conflicts(conference, by_conference[conference.pk])))
+        for conference in conferences
+    ]
+
+
+def _conflicts(conference: Conference, sessions: list[Session]) -> list[Conflict]:
     conflicts: list[Conflict] = []
     conflicts += _room_conflicts(conference, sessions)
     conflicts += _person_conflicts(conference, sessions)

@@ -6,7 +6,7 @@ from functools import partial
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
@@ -18,14 +18,22 @@ from .selectors import speakers_list_in_protocol_order, statement_protocol_key
 AgendaItem = Room | Session | Statement
 
 
-def conference_published_version_bump(*, conference_id: int) -> None:
+def conferences_published_version_bump(*, conferences: QuerySet[Conference]) -> None:
+    """Bump the published version of every conference in ``conferences``: two queries."""
     # F() so that two organizers saving at once both count.
-    conference = Conference.objects.filter(pk=conference_id)
-    conference.update(published_version=F("published_version") + 1)
-    slug = conference.values_list("slug", flat=True).first()
-    if slug:
-        # After the commit, so no request can put the old version back meanwhile.
-        transaction.on_commit(partial(forget_public_conference, slug))
+    conferences.update(published_version=F("published_version") + 1)
+    for slug in conferences.values_list("slug", flat=True):
+        conference_published_version_forget(slug=slug)
+
+
+def conference_published_version_bump(*, conference_id: int) -> None:
+    conferences_published_version_bump(conferences=Conference.objects.filter(pk=conference_id))
+
+
+def conference_published_version_forget(*, slug: str) -> None:
+    """Drop the cached version of a conference whose version this transaction changes."""
+    # After the commit, so no request can put the old version back meanwhile.
+    transaction.on_commit(partial(forget_public_conference, slug))
 
 
 def _conference_id(item: AgendaItem) -> int:

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference
 from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, DelegationRole
-from participants.models import Delegation, IdentityDocument, Participant
+from participants.models import (
+    LOGISTICS_FIELDS,
+    PASSPORT_FIELDS,
+    Delegation,
+    IdentityDocument,
+    Participant,
+)
 from participants.selectors import delegations_in_precedence
 
 from .base import Export, Labels
@@ -53,16 +59,7 @@ class Participants(ParticipantExport):
         "badge_category",
         "status",
         "badge_number",
-        "hospitality_requested",
-        "arrival_at",
-        "arrival_flight",
-        "departure_at",
-        "departure_flight",
-        "hotel",
-        "needs_airport_transfer",
-        "needs_visa_support",
-        "dietary_needs",
-        "accessibility_needs",
+        *LOGISTICS_FIELDS,
     )
 
     def rows(self, objects):
@@ -82,16 +79,7 @@ class Participants(ParticipantExport):
                 p.badge_category.code if p.badge_category else "",
                 label(p, "status"),
                 p.badge_number,
-                p.hospitality_requested,
-                p.arrival_at,
-                p.arrival_flight,
-                p.departure_at,
-                p.departure_flight,
-                p.hotel,
-                p.needs_airport_transfer,
-                p.needs_visa_support,
-                p.dietary_needs,
-                p.accessibility_needs,
+                *(getattr(p, name) for name in LOGISTICS_FIELDS),
             )
 
 
@@ -108,12 +96,7 @@ class SecurityVetting(ActiveParticipantExport):
         "given_names",
         "passport_name",
         "gender",
-        "nationality",
-        "date_of_birth",
-        "place_of_birth",
-        "passport_number",
-        "passport_issued_on",
-        "passport_expires_on",
+        *PASSPORT_FIELDS,
         "functional_title",
         "delegation",
         "role",
@@ -137,12 +120,8 @@ class SecurityVetting(ActiveParticipantExport):
                 p.given_names,
                 p.passport_name,
                 label(p, "gender"),
-                identity.nationality.code or "",
-                identity.date_of_birth,
-                identity.place_of_birth,
-                identity.passport_number,
-                identity.passport_issued_on,
-                identity.passport_expires_on,
+                # The nationality is a Country; its text is the ISO code.
+                *(getattr(identity, name) for name in PASSPORT_FIELDS),
                 p.functional_title,
                 p.delegation.name if p.delegation else "",
                 label(p, "role"),

@@ -13,6 +13,19 @@ def officer(db):
 
 
 @pytest.fixture
+def negotiating(officer):
+    """A zero draft under negotiation: operative 1 “Welcomes.”, operative 2 “Urges.” bracketed."""
+    document = OutcomeDocumentFactory()
+    zero = services.version_create_zero_draft(document=document, by=officer)
+    services.paragraph_add(version=zero, kind=ParagraphKind.OPERATIVE, text="Welcomes.")
+    services.paragraph_add(
+        version=zero, kind=ParagraphKind.OPERATIVE, text="Urges.", is_bracketed=True
+    )
+    services.document_circulate_zero_draft(document=document, by=officer)
+    return services.document_open_negotiation(document=document, by=officer)
+
+
+@pytest.fixture
 def published_document(officer):
     """Build a document published by consensus from a zero draft of ``paragraphs`` paragraphs.
 

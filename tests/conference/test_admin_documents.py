@@ -2,33 +2,25 @@
 
 import pytest
 from django.contrib.admin import helpers
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conference import services
 from conference.enums import AmendmentAction, AmendmentStatus, DocumentStatus, ParagraphKind
 from conference.enums import RecommendationStatus as R
 from conference.models import Amendment, Recommendation
+from participants.roles import roles_sync
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
     OutcomeDocumentFactory,
     RecommendationFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def negotiating(officer):
-    """A zero draft under negotiation, with one bracketed operative paragraph."""
-    document = OutcomeDocumentFactory()
-    zero = services.version_create_zero_draft(document=document, by=officer)
-    services.paragraph_add(version=zero, kind=ParagraphKind.OPERATIVE, text="Welcomes.")
-    services.paragraph_add(
-        version=zero, kind=ParagraphKind.OPERATIVE, text="Urges.", is_bracketed=True
-    )
-    services.document_circulate_zero_draft(document=document, by=officer)
-    return services.document_open_negotiation(document=document, by=officer)
 
 
 def step_url(document, step):
@@ -182,3 +174,113 @@ def test_recommendation_filters(organizer):
     assert list(response.context["cl"].result_list) == [shown]
     response = organizer.get(url, {"theme": "Border security"})
     assert response.context["cl"].result_count == 2
+
+
+@pytest.fixture
+def observer(client):
+    """A client logged in as a staff member of the read-only observer role."""
+    roles_sync()
+    user = UserFactory(username="observer")
+    user.groups.add(Group.objects.get(name="Read-only observer"))
+    client.force_login(user)
+    return client
+
+
+def test_a_read_only_observer_can_read_but_not_decide(observer, negotiating, officer):
+    sponsor = DelegationFactory(conference=negotiating.conference)
+    amendment = services.amendment_propose(
+        document=negotiating, action=AmendmentAction.DELETE, delegations=[sponsor],
+        target_paragraph=negotiating.versions.get().paragraphs.get(number="1"),
+    )  # fmt: skip
+    recommendation = RecommendationFactory()
+    dushanbe = ConferenceFactory()
+
+    listing = observer.get(reverse("admin:conference_amendment_changelist"))
+    assert list(listing.context["cl"].result_list) == [amendment]
+    assert listing.context["action_form"] is None  # no action is offered
+    changelist_action(observer, "amendment", "reject", [amendment.pk])
+    changelist_action(
+        observer, "recommendation", "mark_presented", [recommendation.pk],
+        apply="1", conference=dushanbe.pk,
+    )  # fmt: skip
+    amendment.refresh_from_db()
+    assert amendment.status == AmendmentStatus.PROPOSED
+    assert list(recommendation.presented_at.all()) == []
+
+    page = observer.get(reverse("admin:conference_outcomedocument_change", args=[negotiating.pk]))
+    assert page.status_code == 200
+    assert page.context["steps"] == []
+    assert observer.get(step_url(negotiating, "adopt")).status_code == 403
+    services.version_create_revision(document=negotiating, by=officer)
+    compare = reverse("admin:conference_document_compare", args=[negotiating.pk])
+    assert observer.get(compare).status_code == 200
+
+
+def test_custom_views_of_a_missing_object_are_not_found(organizer):
+    for url in [
+        reverse("admin:conference_document_step", args=[999999, "adopt"]),
+        reverse("admin:conference_document_compare", args=[999999]),
+        reverse("admin:conference_version_issue", args=[999999]),
+    ]:
+        assert (url, organizer.get(url).status_code) == (url, 404)
+
+
+def test_custom_admin_views_queries_do_not_grow(organizer, officer):
+    """The comparison, the working revision, the amendment form and the action pages."""
+
+    def build(paragraphs: int) -> dict[str, tuple[str, dict | None]]:
+        document = OutcomeDocumentFactory()
+        zero = services.version_create_zero_draft(document=document, by=officer)
+        for index in range(paragraphs):
+            services.paragraph_add(version=zero, kind=ParagraphKind.OPERATIVE, text=f"P {index}.")
+        services.document_circulate_zero_draft(document=document, by=officer)
+        services.document_open_negotiation(document=document, by=officer)
+        sponsors = DelegationFactory.create_batch(3, conference=document.conference)
+        amendments = [
+            services.amendment_propose(
+                document=document,
+                action=AmendmentAction.DELETE,
+                target_paragraph=paragraph,
+                delegations=sponsors[: 1 + index % 3],
+            )  # fmt: skip
+            for index, paragraph in enumerate(zero.paragraphs.all())
+        ]
+        rev1 = services.version_create_revision(document=document, by=officer)
+        recommendations = [r.pk for r in RecommendationFactory.create_batch(paragraphs)]
+        checked = helpers.ACTION_CHECKBOX_NAME
+        amendment_list = reverse("admin:conference_amendment_changelist")
+        recommendation_list = reverse("admin:conference_recommendation_changelist")
+        return {
+            "compare": (reverse("admin:conference_document_compare", args=[document.pk]), None),
+            "revision": (
+                reverse("admin:conference_documentversion_change", args=[rev1.pk]),
+                None,
+            ),
+            "document": (
+                reverse("admin:conference_outcomedocument_change", args=[document.pk]),
+                None,
+            ),
+            "amend": (step_url(document, "amend"), None),
+            "merge": (amendment_list, {"action": "merge", checked: [a.pk for a in amendments]}),
+            "consolidate": (
+                recommendation_list,
+                {"action": "consolidate", checked: recommendations},
+            ),
+            "presented": (
+                recommendation_list,
+                {"action": "mark_presented", checked: recommendations},
+            ),
+        }
+
+    def counts(pages) -> dict[str, int]:
+        result = {}
+        for name, (url, data) in pages.items():
+            with CaptureQueriesContext(connection) as queries:
+                response = organizer.post(url, data) if data else organizer.get(url)
+            assert (name, response.status_code) == (name, 200)
+            result[name] = len(queries)
+        return result
+
+    small, large = build(5), build(40)
+    counts(small)  # warms the per-process caches (content types, session)
+    assert counts(small) == counts(large)

@@ -196,6 +196,25 @@ def test_exports_page_is_linked_from_the_conference_and_filters(organizer, confe
     assert organizer.get(download_url(conference, "nonsense")).status_code == 404
 
 
+def test_exports_page_queries_do_not_grow_with_filter_options(organizer, conference):
+    url = reverse("admin:conference_exports", args=[conference.pk])
+    with CaptureQueriesContext(connection) as with_two_delegations:
+        assert organizer.get(url).status_code == 200
+    add_rows(conference, 8, start=2)
+
+    with CaptureQueriesContext(connection) as with_ten_delegations:
+        page = organizer.get(url)
+
+    filters = {
+        (item["export"].identifier, choice["name"]): choice["options"]
+        for item in page.context["exports"]
+        for choice in item["filters"]
+    }
+    assert len(filters["participants", "delegation"]) == 10
+    assert len(filters["speakers", "session"]) == 10
+    assert len(with_ten_delegations) == len(with_two_delegations)
+
+
 def test_export_action_honours_the_selection(organizer, conference):
     chosen = Participant.objects.filter(conference=conference).order_by("pk").first()
     response = organizer.post(

@@ -279,3 +279,43 @@ def test_an_organizer_changing_identity_data_sends_an_approved_member_back_to_re
         ]
     else:
         assert not reviews.exists()
+
+
+@pytest.mark.parametrize("object_id", ["not-a-number", "999999"])
+def test_a_participant_url_with_a_bad_id_redirects_with_a_message(organizer, object_id):
+    url = reverse("admin:participants_participant_change", args=[object_id])
+    response = organizer.get(url, follow=True)
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"participant with ID “{object_id}” doesn’t exist. Perhaps it was deleted?"
+    ]
+    assert not IdentityAccessLog.objects.exists()
+
+
+def test_delegation_page_queries_stay_flat_as_members_and_history_grow(organizer):
+    delegation = DelegationFactory(max_size=30)
+    url = reverse("admin:participants_delegation_change", args=[delegation.pk])
+
+    def add_members(count: int) -> None:
+        for _ in range(count):
+            services.participant_review(
+                participant=ParticipantFactory(delegation=delegation), by=organizer.user
+            )
+
+    add_members(1)
+    queries_for(organizer, url)  # warms the caches (content types) the first request fills
+    few = queries_for(organizer, url)
+    add_members(9)
+    assert queries_for(organizer, url) == few
+
+
+def test_bulk_confirmation_page_queries_stay_flat_as_the_selection_grows(organizer):
+    def confirm_page_queries(count: int) -> int:
+        participants = ParticipantFactory.create_batch(count)
+        with CaptureQueriesContext(connection) as queries:
+            response = act(organizer, "approve", participants)
+        assert response.status_code == 200
+        assert len(response.context["rows"]) == count
+        return len(queries)
+
+    assert confirm_page_queries(10) == confirm_page_queries(1)

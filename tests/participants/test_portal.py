@@ -1,5 +1,6 @@
 import datetime as dt
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -7,7 +8,13 @@ from PIL import Image
 from conference.enums import ConferenceStatus
 from participants import services
 from participants.enums import AccreditationStatus as S
-from participants.models import AccreditationEvent, IdentityDocument, IssuedBadge, Participant
+from participants.models import (
+    AccreditationEvent,
+    Delegation,
+    IdentityDocument,
+    IssuedBadge,
+    Participant,
+)
 from participants.selectors import nomination_token
 from tests.factories import DelegationFactory, ParticipantFactory
 from tests.participants.conftest import image_upload, member_data
@@ -50,6 +57,23 @@ def test_the_delegation_page_lists_members_and_what_happens_next(portal):
     assert "Nominated" in content
     assert "What happens next" in content
     assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.parametrize(
+    ("reference", "file", "shown"),
+    [
+        ("", "", "Missing"),
+        ("No. 12/345-2019", "", "Scan missing"),
+        ("No. 12/345-2019", "notes_verbales/kz.pdf", "Received"),
+    ],
+)
+def test_the_note_verbale_card_says_what_is_on_file(portal, reference, file, shown):
+    Delegation.objects.filter(pk=portal.delegation.pk).update(
+        nomination_reference=reference, nomination_file=file
+    )
+    page = lxml.html.fromstring(portal.client.get(portal.url()).content)
+    card = page.xpath('//div[text()="Note verbale"]/following-sibling::div[1]')[0]
+    assert card.text_content().strip() == shown
 
 
 def test_a_png_photo_stays_png(portal):

@@ -137,3 +137,33 @@ def test_no_mail_when_the_delegation_has_no_focal_point(django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         services.participant_review(participant=participant, by=None)
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("start", "changed_fields", "expected"),
+    [
+        (["review"], ["family_name"], S.UNDER_REVIEW),
+        (PATH, ["hotel", "photo"], S.UNDER_REVIEW),
+        (PATH, ["nationality"], S.UNDER_REVIEW),
+        (PATH, ["hotel", "functional_title", "badge_category"], S.APPROVED),
+        (PATH, [], S.APPROVED),
+    ],
+)
+def test_an_organizer_edit_sends_a_member_back_to_review_only_for_identity_data(
+    start, changed_fields, expected
+):
+    officer = UserFactory()
+    participant = advance(ParticipantFactory(), *start)
+    before = participant.status
+    participant = services.participant_edited_by_organizer(
+        participant=participant, by=officer, changed_fields=changed_fields
+    )
+    participant.refresh_from_db()
+    assert participant.status == expected
+    moved = AccreditationEvent.objects.filter(participant=participant, by=officer)
+    if expected == before:
+        assert not moved.exists()
+    else:
+        assert list(moved.values_list("from_status", "to_status", "reason")) == [
+            (before, S.UNDER_REVIEW, "Identity data changed by an organizer.")
+        ]

@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from conference.models import Conference
+from participants.models import Delegation
 from sessions.models import Statement
 from sessions.services import agenda_item_save, statement_move
 from tests.factories import ConferenceFactory
@@ -148,3 +150,36 @@ def test_with_a_shared_cache_a_private_conference_is_remembered_as_absent(
     assert client.get(url).status_code == 404
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 404
+
+
+def test_saving_a_conference_read_before_another_change_never_reuses_a_version(client):
+    conference, sessions = build_agenda(scale=1)
+    read_earlier = Conference.objects.get(pk=conference.pk)
+    agenda_item_save(item=sessions[0])  # another organizer's change, after the read
+    url = reverse("site:home", args=[conference.slug])
+    assert "Renamed conference" not in client.get(url).content.decode()
+
+    read_earlier.title = "Renamed conference"
+    read_earlier.save()
+
+    assert "Renamed conference" in client.get(url).content.decode()
+    read_earlier.full_clean()  # the instance stays usable after the save
+
+
+def test_an_organization_change_bumps_only_the_conferences_showing_it(
+    django_assert_num_queries,
+):
+    showing, _ = build_agenda(scale=1)
+    elsewhere = ConferenceFactory()
+    organization = Delegation.objects.get(conference=showing, organization__isnull=False)
+    organization = organization.organization
+    versions = dict(Conference.objects.values_list("pk", "published_version"))
+
+    organization.name = "Renamed Regional Organization"
+    # The save and one bump for every conference, whatever their number.
+    with django_assert_num_queries(3):
+        organization.save()
+
+    after = dict(Conference.objects.values_list("pk", "published_version"))
+    assert after[showing.pk] == versions[showing.pk] + 1
+    assert after[elsewhere.pk] == versions[elsewhere.pk]

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessions.enums import ConflictKind, StatementStatus
@@ -209,3 +211,40 @@ def test_saving_a_session_in_the_admin_warns_and_bumps_the_version(organizer, co
     assert Session.objects.filter(title="Beta").exists()
     conference.refresh_from_db()
     assert conference.published_version > version
+
+
+def admin_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def add_conflicts(conference, count: int) -> None:
+    """``count`` more pairs of sessions double-booking a room and a speaker, both overrunning:
+    four conflicts a pair."""
+    room = RoomFactory(conference=conference)
+    speaker = ParticipantFactory(delegation__conference=conference)
+    for index in range(count):
+        for _ in range(2):
+            overrun = session(conference, local(16, 9 + index), local(16, 9 + index, 5), room=room)
+            StatementFactory(session=overrun, speaker=speaker, allotted_minutes=10)
+
+
+def test_admin_conflicts_page_queries_do_not_grow_with_conflicts(organizer, conference):
+    url = reverse("admin:agenda_session_conflicts", args=[conference.pk])
+    add_conflicts(conference, 1)
+    once = admin_queries(organizer, url)
+    add_conflicts(conference, 9)
+    assert len(agenda_conflicts(conference=conference)) == 40
+    assert admin_queries(organizer, url) == once
+
+
+def test_admin_conflicts_index_queries_do_not_grow_with_conferences(organizer, conference):
+    url = reverse("admin:agenda_session_conflicts_index")
+    add_conflicts(conference, 1)
+    once = admin_queries(organizer, url)
+    for _ in range(9):
+        add_conflicts(ConferenceFactory(), 2)
+    response = organizer.get(url)
+    assert [count for _conference, count in response.context["conferences"]].count(8) == 9
+    assert admin_queries(organizer, url) == once

@@ -101,8 +101,8 @@ def measure(size: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from conference.exports import registry
-    from conference.exports.base import csv_lines
+    from conference.csvio import registry
+    from conference.csvio.base import csv_lines
     from conference.models import Conference
 
     conference = Conference.objects.get(slug=f"bench-{size}")

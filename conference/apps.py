@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConferenceConfig(AppConfig):
     name = "conference"
-    verbose_name = "Conferences and outcome documents"
+    verbose_name = _("Conferences")

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "conference.apps.ConferenceConfig",
     "participants.apps.ParticipantsConfig",
     "sessions.apps.AgendaConfig",
+    "conference.documents.apps.DocumentsConfig",
 ]
 
 MIDDLEWARE = [

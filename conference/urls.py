@@ -12,8 +12,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("nominate/", include("participants.urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),
-    path("<slug:conference_slug>/", include("conference.document_urls")),
-    path("", include("conference.public_urls")),
+    path("<slug:conference_slug>/", include("conference.documents.urls")),
+    path("<slug:conference_slug>/", include("participants.public_urls")),
+    path("", include("conference.site.urls")),
 ]
 
 if settings.DEBUG:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
-from conference.admin_mixins import AuditLogAdmin
-from conference.exports.admin import export_selected_action
+from conference.admin_mixins import AuditLogAdmin, ReadOnlyInline, ServiceAdmin
+from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 
 from . import rules, selectors, services
@@ -50,18 +50,11 @@ class BadgeCategoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["conference", "zones"]
 
 
-class MemberInline(admin.TabularInline):
-    """Read-only: members are added and moved through the participant admin and its services."""
+class MemberInline(ReadOnlyInline):
+    """Members are added and moved through the participant admin and its services."""
 
     model = Participant
-    extra = 0
     fields = ["display_name", "functional_title", "role", "status", "badge_number"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("conference", "delegation")
@@ -76,7 +69,7 @@ LINK_OPERATIONS = {
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ServiceAdmin):
     list_display = [
         "name",
         "conference",
@@ -102,6 +95,12 @@ class DelegationAdmin(admin.ModelAdmin):
     inlines = [MemberInline]
     change_form_template = "admin/participants/delegation/change_form.html"
     actions = ["send_links", "rotate_links", "revoke_links", export_selected_action("delegations")]
+
+    def save_object(self, request, obj, form):
+        services.delegation_save(delegation=obj)
+
+    def delete_object(self, request, obj):
+        services.delegation_delete(delegation=obj)
 
     def get_urls(self):
         return [
@@ -268,7 +267,7 @@ def _transition_action(name: str):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ServiceAdmin):
     form = ParticipantAdminForm
     list_display = [
         "family_name",
@@ -341,22 +340,24 @@ class ParticipantAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
+        if not change:
             services.participant_register(participant=obj, by=request.user)
+        # An edit is saved in save_related, once the identity inline says what changed.
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
-            # The service decides whether any of this is identity data.
+            # The service decides whether any of this is identity or public data.
             changed = [*form.changed_data]
             for formset in formsets:
                 if formset.model is IdentityDocument:
                     changed += [name for inline in formset.forms for name in inline.changed_data]
-            services.participant_edited_by_organizer(
+            services.participant_edit(
                 participant=form.instance, by=request.user, changed_fields=changed
             )
+
+    def delete_object(self, request, obj):
+        services.participant_delete(participant=obj)
 
     def transition_confirm(self, request, queryset, name: str):
         transition = services.TRANSITIONS[name]

@@ -4,19 +4,20 @@ from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
+from conference.csvio.base import Export, Labels
+from conference.csvio.registry import register
 from conference.models import Conference
-from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, DelegationRole
-from participants.models import (
+
+from .enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, DelegationRole
+from .models import (
     LOGISTICS_FIELDS,
     PASSPORT_FIELDS,
     Delegation,
     IdentityDocument,
     Participant,
 )
-from participants.selectors import delegations_in_precedence
-
-from .base import Export, Labels
-from .registry import register
+from .selectors import delegations_in_precedence
+from .services import identity_export_record
 
 PARTICIPANT_FILTERS = {"delegation": "delegation_id", "status": "status"}
 
@@ -90,6 +91,12 @@ class SecurityVetting(ActiveParticipantExport):
     description = _("Identity and passport data. Every run is recorded in the access log.")
     permissions = ("participants.view_participant", "participants.view_identity_document")
     identity_data = True
+
+    def access_recorder(self, user):
+        return lambda row_count: identity_export_record(
+            user=user, export=self.identifier, row_count=row_count
+        )
+
     header = (
         "participant_id",
         "family_name",

@@ -12,7 +12,6 @@ import secrets
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponseRedirect
@@ -22,14 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conference.csvio.reader import ImportFileError, decode
+from conference.csvio.registry import CsvImport, register_import
 from conference.models import Conference
 
 from .imports import (
     MAX_BYTES,
     MAX_ROWS,
-    ImportFileError,
     ImportRejected,
-    decode,
     participants_import,
     participants_import_plan,
 )
@@ -37,11 +36,6 @@ from .models import Delegation
 
 STASH_DIR = "imports"
 STASH_LIFETIME = dt.timedelta(hours=6)
-IMPORT_PERMISSIONS = ("participants.add_participant", "participants.change_participant")
-
-
-def can_import(user) -> bool:
-    return user.has_perms(IMPORT_PERMISSIONS)
 
 
 class ImportForm(forms.Form):
@@ -128,7 +122,7 @@ def stash_drop(request, token: str) -> None:
 def _render(model_admin, request, conference, **context):
     return TemplateResponse(
         request,
-        "admin/exports/participant_import.html",
+        "admin/participants/participant_import.html",
         {
             **model_admin.admin_site.each_context(request),
             "opts": model_admin.opts,
@@ -140,8 +134,7 @@ def _render(model_admin, request, conference, **context):
 
 
 def import_participants(model_admin, request, conference: Conference):
-    if not can_import(request.user):
-        raise PermissionDenied
+    """The import page of a conference; the CSV framework checks the permissions first."""
     if request.method == "POST" and "token" in request.POST:
         return _confirm(model_admin, request, conference, request.POST["token"])
     if request.method == "POST":
@@ -207,17 +200,11 @@ def _confirm(model_admin, request, conference, token):
     return HttpResponseRedirect(f"{url}{query or f'?conference__id__exact={conference.pk}'}")
 
 
-def choose_conference(model_admin, request):
-    """The participant changelist's import link lands here when no conference is filtered."""
-    if not can_import(request.user):
-        raise PermissionDenied
-    return TemplateResponse(
-        request,
-        "admin/exports/choose_conference.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.opts,
-            "title": _("Import participants: choose the conference"),
-            "conferences": Conference.objects.order_by("-start_date"),
-        },
+register_import(
+    CsvImport(
+        identifier="participants",
+        label=gettext_lazy("Import participants from CSV"),
+        permissions=("participants.add_participant", "participants.change_participant"),
+        view=import_participants,
     )
+)

@@ -6,12 +6,8 @@ locks and writes everything or nothing. Validation is the portal's and the
 admin's: the model's ``full_clean`` and the delegation limits in ``rules``.
 """
 
-import codecs
 import copy
-import csv
 import datetime as dt
-import io
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -19,16 +15,17 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from conference.exports.base import restore
+from conference.csvio import reader
+from conference.csvio.base import restore
+from conference.csvio.reader import header_keys
 from conference.models import Conference
 
 from .enums import AccreditationStatus, DelegationRole, Gender, PreferredLanguage
 from .models import AccreditationEvent, BadgeCategory, Delegation, Participant
 from .rules import membership_errors
-from .services import participant_edited_by_organizer
+from .services import participant_edited_by_organizer, participants_publish_changes
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -80,15 +77,6 @@ CONSTRAINT_COLUMNS = {
 }
 
 
-BINARY_MESSAGE = gettext_lazy(
-    "This file holds binary data, not CSV text. Save the spreadsheet as CSV UTF-8."
-)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported; the message says why and what to do."""
-
-
 @dataclass(frozen=True)
 class RowError:
     row: int
@@ -116,105 +104,23 @@ class ImportRejected(Exception):
         self.plan = plan
 
 
-def _key(text: str) -> str:
-    text = text.strip().lower().replace("ё", "е").rstrip("*:")
-    return "".join(ch for ch in text if ch not in " ._-\u00a0")
-
-
-HEADER_KEYS = {_key(alias): name for name, aliases in COLUMNS.items() for alias in (name, *aliases)}
-
-
-def decode(raw: bytes) -> str:
-    """The file's text: UTF-8 (with or without BOM) or Windows-1251, else a clear error."""
-    if not raw.strip():
-        raise ImportFileError(_("The file is empty."))
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ImportFileError(
-            _(
-                "This is an Excel workbook, not a CSV file. In Excel choose File → Save As → "
-                "CSV UTF-8 and upload that file."
-            )
-        )
-    if raw.startswith(codecs.BOM_UTF8):
-        encodings = ("utf-8-sig",)
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode Text": tab-separated UTF-16, which read_rows handles too.
-        encodings = ("utf-16",)
-    elif b"\x00" in raw:
-        raise ImportFileError(BINARY_MESSAGE)
-    else:
-        # Windows-1251 decodes almost any bytes, so it is only tried when UTF-8 fails.
-        encodings = ("utf-8", "cp1251")
-    for encoding in encodings:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(
-            _("The file's encoding is not UTF-8 or Windows-1251. Save it as CSV UTF-8.")
-        )
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text):
-        raise ImportFileError(BINARY_MESSAGE)
-    return text
-
-
-def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and numbered data rows; semicolons or commas, whichever the header uses."""
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    try:
-        # newline="" lets the reader see every line ending, the old Mac CR included.
-        records = list(
-            csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
-        )
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The file is not valid CSV: %(error)s") % {"error": error}
-        ) from None
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise ImportFileError(_("The file is empty."))
-    # Spreadsheet row numbers: the header is row 1.
-    rows = [
-        (number, record)
-        for number, record in enumerate(records[1:], start=2)
-        if any(cell.strip() for cell in record)
-    ]
-    if not rows:
-        raise ImportFileError(_("The file has a header row but no participants."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has %(count)d rows; at most %(max)d can be imported at once. Split it.")
-            % {"count": len(rows), "max": MAX_ROWS}
-        )
-    return records[0], rows
+HEADER_KEYS = header_keys(COLUMNS)
 
 
 def match_header(header: list[str], *, needs_delegation: bool) -> tuple[dict[str, int], list[str]]:
     """Canonical column -> index, and the columns that will be ignored."""
-    positions: dict[str, int] = {}
-    ignored = []
-    for index, title in enumerate(header):
-        name = HEADER_KEYS.get(_key(title))
-        if name is None:
-            if title.strip() and _key(title) not in IGNORED_COLUMNS:
-                ignored.append(title.strip())
-            continue
-        if name in positions:
-            raise ImportFileError(
-                _("The columns “%(a)s” and “%(b)s” both mean %(name)s; keep one.")
-                % {"a": header[positions[name]].strip(), "b": title.strip(), "name": name}
-            )
-        positions[name] = index
-    required = (*REQUIRED, "delegation") if needs_delegation else REQUIRED
-    missing = [name for name in required if name not in positions]
-    if missing:
-        raise ImportFileError(
-            _("Required column(s) missing: %(columns)s. The header row must name them.")
-            % {"columns": ", ".join(missing)}
-        )
-    return positions, ignored
+    return reader.match_header(
+        header,
+        keys=HEADER_KEYS,
+        required=(*REQUIRED, "delegation") if needs_delegation else REQUIRED,
+        silently_ignored=IGNORED_COLUMNS,
+    )
+
+
+def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    return reader.read_rows(
+        text, max_rows=MAX_ROWS, no_rows_message=_("The file has a header row but no participants.")
+    )
 
 
 def _names(label) -> set[str]:
@@ -492,19 +398,25 @@ def participants_import(
     # Updates first, so a head who becomes a deputy frees the place before a new head arrives.
     for participant in plan.updated:
         participant.save()
-    for participant in plan.updated:
-        before = saved[participant.pk]
-        participant_edited_by_organizer(
-            participant=participant,
-            by=by,
-            changed_fields=[
+    changes = [
+        (
+            participant,
+            {
                 field.name
                 for field in Participant._meta.concrete_fields
-                if getattr(before, field.attname) != getattr(participant, field.attname)
-            ],
+                if getattr(saved[participant.pk], field.attname)
+                != getattr(participant, field.attname)
+            },
+        )
+        for participant in plan.updated
+    ]
+    for participant, changed_fields in changes:
+        participant_edited_by_organizer(
+            participant=participant, by=by, changed_fields=changed_fields
         )
     for participant in plan.created:
         participant.save()
+    participants_publish_changes(conference_id=conference.pk, changed=changes, created=plan.created)
     AccreditationEvent.objects.bulk_create(
         AccreditationEvent(
             participant=participant,

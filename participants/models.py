@@ -146,6 +146,11 @@ class Delegation(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def local_name(self) -> str:
+        """The name in the active language (country names are translated)."""
+        return str(self.country.name) if self.country else self.name
+
+    @property
     def represented_name(self) -> str:
         if self.organization_id:
             return self.organization.acronym or self.organization.name

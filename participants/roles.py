@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-APPS = ("conference", "participants", "agenda")
+APPS = ("conference", "participants", "agenda", "documents")
 # Seen only by those who need them; everyone else's "view all" leaves them out.
 PROTECTED = {"participants.identitydocument", "participants.identityaccesslog"}
 IDENTITY = "participants.view_identity_document"
@@ -39,13 +39,13 @@ ROLES: dict[str, dict] = {
             (
                 EDIT_DELETE,
                 [
-                    "conference.outcomedocument",
-                    "conference.documentversion",
-                    "conference.paragraph",
-                    "conference.amendment",
-                    "conference.silencebreak",
-                    "conference.positionstatement",
-                    "conference.recommendation",
+                    "documents.outcomedocument",
+                    "documents.documentversion",
+                    "documents.paragraph",
+                    "documents.amendment",
+                    "documents.silencebreak",
+                    "documents.positionstatement",
+                    "documents.recommendation",
                 ],
             )
         ],

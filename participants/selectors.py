@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from .enums import (
     CredentialsStatus,
     DelegationCategory,
     DelegationRole,
+    DelegationStatus,
 )
 from .models import AccreditationEvent, Delegation, Participant
 
@@ -254,3 +255,22 @@ def delegations_in_precedence(
 def _has_nomination(delegation: Delegation) -> bool:
     """A note verbale counts once it is on file or its number has been recorded."""
     return bool(delegation.nomination_file or delegation.nomination_reference)
+
+
+# Taking part: not withdrawn or refused.
+PARTICIPATING_DELEGATION_STATUSES = (DelegationStatus.NOMINATED, DelegationStatus.CONFIRMED)
+
+
+def public_delegations(*, conference: Conference) -> list[Delegation]:
+    """Taking-part delegations in protocol precedence, each with ``heads`` prefetched."""
+    heads = Participant.objects.filter(role=DelegationRole.HEAD).exclude(
+        status__in=INACTIVE_STATUSES
+    )
+    delegations = (
+        Delegation.objects.filter(
+            conference=conference, status__in=PARTICIPATING_DELEGATION_STATUSES
+        )
+        .select_related("organization")
+        .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+    )
+    return delegations_in_precedence(conference=conference, delegations=delegations)

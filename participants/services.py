@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conference.models import Conference
+from conference.site.publishing import public_pages_invalidate
 
 from . import notifications, rules
 from .enums import (
     BADGE_HOLDING_STATUSES,
     INACTIVE_STATUSES,
     AccreditationStatus,
+    DelegationRole,
     DelegationStatus,
     IdentityAccessKind,
 )
@@ -45,6 +47,37 @@ S = AccreditationStatus
 # A link sent without an explicit expiry lasts this long (or until the registration deadline).
 DEFAULT_LINK_LIFETIME = timedelta(days=30)
 FOCAL_POINT = "focal point"
+# What the public pages show of a participant (speakers, heads of delegation): a change to
+# any of these retires them; a hotel, flight or passport edit does not.
+PUBLIC_FIELDS = frozenset(
+    {"honorific", "given_names", "family_name", "functional_title", "delegation", "role"}
+)
+
+
+def _public_standing(status: str) -> tuple[bool, bool]:
+    """What the public pages can tell from a status: taking part, and accredited."""
+    return status not in INACTIVE_STATUSES, status in BADGE_HOLDING_STATUSES
+
+
+def _shown_as_newcomer(participant: Participant) -> bool:
+    # A new participant speaks nowhere yet; only a head shows, on the delegations page.
+    return participant.role == DelegationRole.HEAD and _public_standing(participant.status)[0]
+
+
+def participants_publish_changes(
+    *,
+    conference_id: int,
+    changed: Iterable[tuple[Participant, Iterable[str]]] = (),
+    created: Iterable[Participant] = (),
+) -> None:
+    """Retire the public pages, once, if any of these changes or new participants shows there.
+
+    ``changed`` holds (participant, names of the fields that changed).
+    """
+    if any(not PUBLIC_FIELDS.isdisjoint(fields) for _participant, fields in changed) or any(
+        _shown_as_newcomer(participant) for participant in created
+    ):
+        public_pages_invalidate(conference_ids=[conference_id])
 
 
 class AccreditationError(Exception):
@@ -183,6 +216,8 @@ def _transition(
         locked.status = transition.target
         locked.full_clean()
         locked.save()
+        if _public_standing(from_status) != _public_standing(locked.status):
+            public_pages_invalidate(conference_ids=[locked.conference_id])
         event = AccreditationEvent.objects.create(
             participant=locked,
             from_status=from_status,
@@ -314,8 +349,12 @@ def participant_nominate(*, delegation: Delegation, fields: dict, identity: dict
     participant.save()
     _save_identity(participant=participant, identity=identity)
     if delegation.status == DelegationStatus.INVITED:
+        # A nominating delegation takes part, and the delegations page lists it from now on.
         delegation.status = DelegationStatus.NOMINATED
         delegation.save(update_fields=["status"])
+        public_pages_invalidate(conference_ids=[delegation.conference_id])
+    else:
+        participants_publish_changes(conference_id=delegation.conference_id, created=[participant])
     AccreditationEvent.objects.create(
         participant=participant, to_status=participant.status, actor_label=FOCAL_POINT
     )
@@ -328,6 +367,7 @@ def participant_register(*, participant: Participant, by: AbstractBaseUser) -> P
     participant.status = S.NOMINATED
     participant.full_clean()
     participant.save()
+    participants_publish_changes(conference_id=participant.conference_id, created=[participant])
     AccreditationEvent.objects.create(participant=participant, to_status=participant.status, by=by)
     return participant
 
@@ -351,6 +391,9 @@ def participant_update_nomination(
         _check_membership(delegation=delegation, participant=locked)
         locked.save()
         changed |= _save_identity(participant=locked, identity=identity)
+        participants_publish_changes(
+            conference_id=locked.conference_id, changed=[(locked, changed)]
+        )
         locked = _review_identity_change(
             participant=locked,
             changed_fields=changed,
@@ -367,7 +410,8 @@ def participant_edited_by_organizer(
     """An organizer saved an edit (admin or import) of ``changed_fields``.
 
     The names are the participant's and its identity document's; identity data among them
-    sends an approved member back to review.
+    sends an approved member back to review. The caller publishes the changes, once for a
+    whole import (``participants_publish_changes``).
     """
     return _review_identity_change(
         participant=participant,
@@ -375,6 +419,43 @@ def participant_edited_by_organizer(
         by=by,
         reason=_("Identity data changed by an organizer."),
     )
+
+
+@transaction.atomic
+def participant_edit(
+    *, participant: Participant, by: AbstractBaseUser, changed_fields: Iterable[str]
+) -> Participant:
+    """Save an organizer's edit, validated by the admin's form, after its identity inline."""
+    changed_fields = set(changed_fields)
+    participant.save()
+    participants_publish_changes(
+        conference_id=participant.conference_id, changed=[(participant, changed_fields)]
+    )
+    return participant_edited_by_organizer(
+        participant=participant, by=by, changed_fields=changed_fields
+    )
+
+
+@transaction.atomic
+def participant_delete(*, participant: Participant) -> None:
+    participant.delete()
+    public_pages_invalidate(conference_ids=[participant.conference_id])
+
+
+@transaction.atomic
+def delegation_save(*, delegation: Delegation) -> Delegation:
+    """Save a delegation as the admin edits it; the delegations page shows it."""
+    previous = Delegation.objects.filter(pk=delegation.pk).values_list("conference_id", flat=True)
+    conference_ids = {delegation.conference_id, *previous}
+    delegation.save()
+    public_pages_invalidate(conference_ids=conference_ids)
+    return delegation
+
+
+@transaction.atomic
+def delegation_delete(*, delegation: Delegation) -> None:
+    delegation.delete()
+    public_pages_invalidate(conference_ids=[delegation.conference_id])
 
 
 def participant_withdraw(*, participant: Participant, reason: str) -> Participant:
@@ -451,6 +532,13 @@ def delegation_revoke_nomination_link(*, delegation: Delegation) -> Delegation:
     delegation.full_clean()
     delegation.save()
     return delegation
+
+
+def identity_export_record(*, user: AbstractBaseUser, export: str, row_count: int) -> None:
+    """Record that ``user`` exported ``row_count`` rows of identity data (the access log)."""
+    IdentityAccessLog.objects.create(
+        user=user, kind=IdentityAccessKind.EXPORT, export=export, row_count=row_count
+    )
 
 
 def identity_access_record(*, user: AbstractBaseUser, participant: Participant) -> None:

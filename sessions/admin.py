@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from conference.exports.admin import export_selected_action
+from conference.admin_mixins import ReadOnlyInline, ServiceAdmin
+from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 
 from .models import Room, Session, Statement, StatementMove
@@ -28,18 +29,12 @@ from .services import (
 )
 
 
-class AgendaServiceAdmin(admin.ModelAdmin):
-    """Saves and deletes go through the agenda services, which bump the public cache."""
-
-    def save_model(self, request, obj, form, change):
+class AgendaServiceAdmin(ServiceAdmin):
+    def save_object(self, request, obj, form):
         agenda_item_save(item=obj)
 
-    def delete_model(self, request, obj):
+    def delete_object(self, request, obj):
         agenda_item_delete(item=obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            agenda_item_delete(item=obj)
 
 
 class ConferenceTimeAdmin(AgendaServiceAdmin):
@@ -207,18 +202,9 @@ class SessionAdmin(ConferenceTimeAdmin):
         return TemplateResponse(request, "sessions/admin/conflicts.html", context)
 
 
-class StatementMoveInline(admin.TabularInline):
+class StatementMoveInline(ReadOnlyInline):
     model = StatementMove
-    extra = 0
     fields = ["at", "from_position", "to_position", "reason", "by"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class StatementMoveForm(forms.Form):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AgendaConfig(AppConfig):
@@ -6,9 +7,7 @@ class AgendaConfig(AppConfig):
     # "sessions" is taken by django.contrib.sessions; this label is permanent
     # because it names the tables (agenda_*) and every lazy reference.
     label = "agenda"
-    verbose_name = "Agenda"
+    verbose_name = _("Agenda")
 
     def ready(self) -> None:
-        from . import signals
-
-        signals.connect()
+        from . import exports  # noqa: F401  (registers the exports)

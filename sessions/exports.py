@@ -3,10 +3,10 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import Session, Statement
+from conference.csvio.base import Export, Labels
+from conference.csvio.registry import register
 
-from .base import Export, Labels
-from .registry import register
+from .models import Session, Statement
 
 
 def speaker_label(statement: Statement) -> str:

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from conference.models import Conference
+from conference.site.caching import cached_conference_page
 
-from .caching import cached_conference_page
 from .models import Session, Statement
 from .selectors import public_sessions
-from .templatetags.agenda import delegation_name
 
 PRODID = "-//Plenary//Conference agenda//EN"
 GUID_NAMESPACE = uuid.UUID("6f1c3bd4-5c1e-4a0b-9d87-4f1f0c1f9b2a")
@@ -27,7 +26,10 @@ def _session_url(request: HttpRequest, conference: Conference, session: Session)
 
 
 def _speaker_line(statement: Statement) -> str:
-    parts = [statement.speaker.display_name, delegation_name(statement.delegation)]
+    parts = [
+        statement.speaker.display_name,
+        (statement.delegation.local_name if statement.delegation else ""),
+    ]
     if statement.on_behalf_of:
         parts.append(statement.on_behalf_of)
     return " — ".join(part for part in parts if part)
@@ -92,7 +94,7 @@ def _person(participant) -> dict | None:
     return {
         "name": participant.display_name,
         "title": participant.functional_title,
-        "delegation": delegation_name(participant.delegation),
+        "delegation": (participant.delegation.local_name if participant.delegation else ""),
     }
 
 
@@ -113,7 +115,7 @@ def _session_record(request: HttpRequest, conference: Conference, session: Sessi
                 "position": position,
                 "name": s.speaker.display_name,
                 "title": s.speaker.functional_title,
-                "delegation": delegation_name(s.delegation),
+                "delegation": (s.delegation.local_name if s.delegation else ""),
                 "on_behalf_of": s.on_behalf_of,
                 "mode": s.mode,
                 "mode_label": str(s.get_mode_display()),

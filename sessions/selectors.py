@@ -10,9 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
-from participants.enums import INACTIVE_STATUSES, DelegationRole, DelegationStatus
-from participants.models import Delegation, Participant
-from participants.selectors import delegations_in_precedence
+from participants.models import Participant
 
 from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind
 from .models import Session, Statement
@@ -20,7 +18,6 @@ from .models import Session, Statement
 # A statement without a delegation (a guest speaker) speaks after every organization.
 UNRANKED_LEVEL = 99
 # Delegations shown as taking part on the public site.
-PARTICIPATING_DELEGATION_STATUSES = (DelegationStatus.NOMINATED, DelegationStatus.CONFIRMED)
 
 
 def statement_protocol_key(statement: Statement) -> tuple:
@@ -110,21 +107,6 @@ def public_speaker_sessions(*, conference: Conference, speaker: Participant) -> 
     return list(
         public_sessions(conference=conference).filter(Q(chair=speaker) | Q(pk__in=spoken_in))
     )
-
-
-def public_delegations(*, conference: Conference) -> list[Delegation]:
-    """Taking-part delegations in protocol precedence, each with ``heads`` prefetched."""
-    heads = Participant.objects.filter(role=DelegationRole.HEAD).exclude(
-        status__in=INACTIVE_STATUSES
-    )
-    delegations = (
-        Delegation.objects.filter(
-            conference=conference, status__in=PARTICIPATING_DELEGATION_STATUSES
-        )
-        .select_related("organization")
-        .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
-    )
-    return delegations_in_precedence(conference=conference, delegations=delegations)
 
 
 # Conflict checks ------------------------------------------------------------

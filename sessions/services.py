@@ -1,39 +1,17 @@
-"""Writes to the agenda. Every change bumps the conference's published version,
-which keys the public cache, so the next public request shows it."""
-
-from functools import partial
+"""Writes to the agenda. Every change retires the conference's cached public pages,
+so the next public request shows it."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
-from conference.models import Conference
+from conference.site.publishing import public_pages_invalidate
 
-from .caching import forget_public_conference
 from .models import Room, Session, Statement, StatementMove
 from .selectors import speakers_list_in_protocol_order, statement_protocol_key
 
 AgendaItem = Room | Session | Statement
-
-
-def conferences_published_version_bump(*, conferences: QuerySet[Conference]) -> None:
-    """Bump the published version of every conference in ``conferences``: two queries."""
-    # F() so that two organizers saving at once both count.
-    conferences.update(published_version=F("published_version") + 1)
-    for slug in conferences.values_list("slug", flat=True):
-        conference_published_version_forget(slug=slug)
-
-
-def conference_published_version_bump(*, conference_id: int) -> None:
-    conferences_published_version_bump(conferences=Conference.objects.filter(pk=conference_id))
-
-
-def conference_published_version_forget(*, slug: str) -> None:
-    """Drop the cached version of a conference whose version this transaction changes."""
-    # After the commit, so no request can put the old version back meanwhile.
-    transaction.on_commit(partial(forget_public_conference, slug))
 
 
 def _conference_id(item: AgendaItem) -> int:
@@ -45,7 +23,7 @@ def agenda_item_save(*, item: AgendaItem) -> AgendaItem:
     """Validate and save a room, session or statement as edited in the admin."""
     item.full_clean()
     item.save()
-    conference_published_version_bump(conference_id=_conference_id(item))
+    public_pages_invalidate(conference_ids=[_conference_id(item)])
     return item
 
 
@@ -53,7 +31,7 @@ def agenda_item_save(*, item: AgendaItem) -> AgendaItem:
 def agenda_item_delete(*, item: AgendaItem) -> None:
     conference_id = _conference_id(item)
     item.delete()
-    conference_published_version_bump(conference_id=conference_id)
+    public_pages_invalidate(conference_ids=[conference_id])
 
 
 def _locked_list(session: Session) -> list[Statement]:
@@ -77,7 +55,7 @@ def speakers_list_apply_protocol_order(*, session: Session) -> list[Statement]:
     """Put a whole speakers' list back into protocol order, undoing manual moves."""
     ordered = speakers_list_in_protocol_order(_locked_list(session))
     _renumber(ordered)
-    conference_published_version_bump(conference_id=session.conference_id)
+    public_pages_invalidate(conference_ids=[session.conference_id])
     return ordered
 
 
@@ -98,7 +76,7 @@ def statement_inscribe(*, statement: Statement) -> Statement:
     ahead = [i for i, other in enumerate(current) if statement_protocol_key(other) < key]
     current.insert(ahead[-1] + 1 if ahead else 0, statement)
     _renumber(current)
-    conference_published_version_bump(conference_id=statement.session.conference_id)
+    public_pages_invalidate(conference_ids=[statement.session.conference_id])
     return statement
 
 
@@ -130,5 +108,5 @@ def statement_move(
     )
     move.full_clean()
     move.save()
-    conference_published_version_bump(conference_id=statement.session.conference_id)
+    public_pages_invalidate(conference_ids=[statement.session.conference_id])
     return move

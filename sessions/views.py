@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from conference.models import Conference
+from conference.site.caching import cached_conference_page
 
-from .caching import cached_conference_page
 from .forms import AgendaFilterForm
 from .models import Session
 from .selectors import public_sessions, public_speaker_sessions, public_speakers

@@ -6,15 +6,10 @@ import zoneinfo
 import factory
 from django.contrib.auth import get_user_model
 
-from conference.enums import DocumentKind, OrganizationKind, ParagraphKind
-from conference.models import (
-    Conference,
-    DocumentVersion,
-    Organization,
-    OutcomeDocument,
-    Paragraph,
-    Recommendation,
-)
+from conference.documents.enums import DocumentKind, ParagraphKind
+from conference.documents.models import DocumentVersion, OutcomeDocument, Paragraph, Recommendation
+from conference.enums import OrganizationKind
+from conference.models import Conference, Organization
 from participants.enums import DelegationCategory, DelegationRole, RepresentationLevel
 from participants.models import BadgeCategory, Delegation, IdentityDocument, Participant
 from sessions.enums import SessionKind

@@ -120,7 +120,7 @@ PAGES = {
     ),
     "outcome document add": (
         [403, 403, 403, 200, 403, 403, 403, 302],
-        lambda w: reverse("admin:conference_outcomedocument_add"),
+        lambda w: reverse("admin:documents_outcomedocument_add"),
     ),
     "public conference home": ([200] * 8, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 8, lambda w: f"/{w['conference'].slug}/agenda/"),

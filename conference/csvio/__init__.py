@@ -1,7 +1,12 @@
-"""CSV exports: the base class and writer, the registry, and every registered export.
+"""The CSV framework every app's exports and imports share.
 
-Importing the package registers all exports, so callers only need
-``from conference.exports import registry``.
+- ``base``: the ``Export`` base class, the streaming writer, formula safety.
+- ``registry``: exports and imports register here, from their own app's ``exports.py``
+  (imported by the app's ``AppConfig.ready``); the admin and ``export_csv`` read it.
+- ``reader``: decoding a spreadsheet's CSV and matching its header to known columns.
+- ``http`` and ``admin``: the streamed download, the admin Exports page and actions.
+
+To add an export: subclass ``base.Export`` in your app's ``exports.py``, decorate it with
+``registry.register`` and document its columns in ``docs/csv.md``.
+No app's columns live in this package.
 """
-
-from . import agenda, documents, people  # noqa: F401  (registers the exports)

@@ -1,7 +1,7 @@
 """Admin integration: the per-conference Exports page and the "Export selected as CSV" action.
 
 ``ConferenceCsvAdmin`` is mixed into the conference admin; it adds the Exports
-page, the download URLs and the participant import pages under
+page, the download URLs and the pages of every registered import under
 /admin/conference/conference/.
 """
 
@@ -9,12 +9,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conference.models import Conference
-from participants import import_admin
 
 from . import registry
 from .http import csv_download
@@ -85,6 +84,23 @@ def _filter_choices(export, conference: Conference, shared: dict) -> list[dict]:
 class ConferenceCsvAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
+        imports = []
+        for csv_import in registry.all_imports():
+            name = f"conference_import_{csv_import.identifier}"
+            imports += [
+                path(
+                    f"import-{csv_import.identifier}/",
+                    view(self.import_choose_view),
+                    {"identifier": csv_import.identifier},
+                    name=f"{name}_choose",
+                ),
+                path(
+                    f"<path:object_id>/import-{csv_import.identifier}/",
+                    view(self.import_view),
+                    {"identifier": csv_import.identifier},
+                    name=name,
+                ),
+            ]
         return [
             path("<path:object_id>/exports/", view(self.exports_view), name="conference_exports"),
             path(
@@ -92,18 +108,15 @@ class ConferenceCsvAdmin(admin.ModelAdmin):
                 view(self.export_download_view),
                 name="conference_export_download",
             ),
-            path(
-                "import-participants/",
-                view(self.import_choose_view),
-                name="conference_import_choose",
-            ),
-            path(
-                "<path:object_id>/import-participants/",
-                view(self.import_view),
-                name="conference_import_participants",
-            ),
+            *imports,
             *super().get_urls(),
         ]
+
+    def _permitted_import(self, request, identifier: str) -> registry.CsvImport:
+        csv_import = next(i for i in registry.all_imports() if i.identifier == identifier)
+        if not csv_import.is_permitted(request.user):
+            raise PermissionDenied
+        return csv_import
 
     def _conference(self, request, object_id) -> Conference:
         conference = self.get_object(request, object_id)
@@ -126,7 +139,11 @@ class ConferenceCsvAdmin(admin.ModelAdmin):
             "original": conference,
             "title": _("Exports of %(conference)s") % {"conference": conference},
             "exports": exports,
-            "can_import": import_admin.can_import(request.user),
+            "imports": [
+                (i.label, reverse(f"admin:conference_import_{i.identifier}", args=[conference.pk]))
+                for i in registry.all_imports()
+                if i.is_permitted(request.user)
+            ],
         }
         return TemplateResponse(request, "admin/exports/conference_exports.html", context)
 
@@ -154,9 +171,20 @@ class ConferenceCsvAdmin(admin.ModelAdmin):
             user=request.user,
         )
 
-    def import_choose_view(self, request):
-        return import_admin.choose_conference(self, request)
+    def import_choose_view(self, request, identifier):
+        """An import's link from a changelist lands here when no conference is filtered."""
+        csv_import = self._permitted_import(request, identifier)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("%(label)s: choose the conference") % {"label": csv_import.label},
+            "conferences": [
+                (conference, reverse(f"admin:conference_import_{identifier}", args=[conference.pk]))
+                for conference in Conference.objects.order_by("-start_date")
+            ],
+        }
+        return TemplateResponse(request, "admin/exports/choose_conference.html", context)
 
-    def import_view(self, request, object_id):
-        conference = self._conference(request, object_id)
-        return import_admin.import_participants(self, request, conference)
+    def import_view(self, request, object_id, identifier):
+        csv_import = self._permitted_import(request, identifier)
+        return csv_import.view(self, request, self._conference(request, object_id))

@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 
 from conference.models import Conference
 
-from .base import Export, csv_lines, file_name, identity_export_logger
+from .base import Export, csv_lines, file_name
 
 # Lines per chunk handed to the server: fewer, larger writes than one per row.
 LINES_PER_CHUNK = 500
@@ -26,8 +26,9 @@ def _chunks(lines: Iterator[str]) -> Iterator[str]:
 def csv_download(
     *, export: Export, queryset: QuerySet, conference: Conference, user, bom: bool = True
 ) -> StreamingHttpResponse:
-    on_finish = identity_export_logger(user=user, export=export) if export.identity_data else None
-    lines = csv_lines(export, queryset, conference=conference, bom=bom, on_finish=on_finish)
+    lines = csv_lines(
+        export, queryset, conference=conference, bom=bom, on_finish=export.access_recorder(user)
+    )
     response = StreamingHttpResponse(_chunks(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name(conference, export)}"'
     # Lists of people must not linger in shared or browser caches.

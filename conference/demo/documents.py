@@ -9,16 +9,16 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from conference import services
-from conference.enums import (
+from conference.documents import services
+from conference.documents.enums import (
     AdoptionMethod,
     AmendmentAction,
     DocumentKind,
     ParagraphKind,
     PositionKind,
 )
-from conference.enums import DocumentStatus as Status
-from conference.models import (
+from conference.documents.enums import DocumentStatus as Status
+from conference.documents.models import (
     Amendment,
     DocumentEvent,
     DocumentVersion,

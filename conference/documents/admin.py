@@ -11,69 +11,22 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from sessions.services import conference_published_version_bump
+from conference.admin_mixins import AuditLogAdmin, ReadOnlyInline, ServiceAdmin
+from conference.csvio.admin import export_selected_action
 
-from . import document_forms as forms
-from . import selectors, services
-from .admin_mixins import AuditLogAdmin
+from . import forms, selectors, services
 from .diff import comparison_context
 from .enums import DocumentStatus
-from .exports.admin import ConferenceCsvAdmin, export_selected_action
 from .models import (
     Amendment,
-    Conference,
-    ConferencePartner,
     DocumentEvent,
     DocumentVersion,
-    Organization,
     OutcomeDocument,
     Paragraph,
     PositionStatement,
     Recommendation,
     SilenceBreak,
 )
-
-
-class ConferencePartnerInline(admin.TabularInline):
-    model = ConferencePartner
-    extra = 0
-    autocomplete_fields = ["organization"]
-
-
-@admin.register(Conference)
-class ConferenceAdmin(ConferenceCsvAdmin):
-    list_display = [
-        "short_title",
-        "city",
-        "country",
-        "start_date",
-        "end_date",
-        "status",
-        "is_public",
-    ]
-    list_filter = ["status", "is_public", "series"]
-    search_fields = ["title", "short_title", "city", "series"]
-    prepopulated_fields = {"slug": ["short_title"]}
-    readonly_fields = ["next_badge_number", "published_version"]
-    inlines = [ConferencePartnerInline]
-    date_hierarchy = "start_date"
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind"]
-    list_filter = ["kind"]
-    search_fields = ["name", "acronym"]
-
-
-@admin.register(ConferencePartner)
-class ConferencePartnerAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "conference", "role", "display_order"]
-    list_filter = ["role", "conference"]
-    list_select_related = ["conference", "organization"]
-    search_fields = ["organization__name", "organization__acronym", "country"]
-    autocomplete_fields = ["conference", "organization"]
-
 
 # Outcome documents ----------------------------------------------------------------------------
 # Every change of state, version or amendment goes through conference.services; the admin
@@ -144,7 +97,7 @@ def _admin_url(obj, view: str = "change") -> str:
 class ServiceFormMixin:
     """Renders a small form on an admin page and hands its data to a service."""
 
-    form_template = "admin/conference/form_page.html"
+    form_template = "admin/documents/form_page.html"
 
     def render_form(self, request, *, form, title: str, obj=None, hidden=(), submit=""):
         context = {
@@ -181,24 +134,9 @@ def sponsors(amendment: Amendment) -> str:
     return ", ".join(str(d) for d in amendment.proposed_by.all())
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
     fields = ["label", "sequence", "based_on", "author", "created_at", "issued_at"]
-    readonly_fields = fields
     ordering = ["sequence"]
 
     def get_queryset(self, request):
@@ -209,7 +147,6 @@ class AmendmentInline(ReadOnlyInline):
     model = Amendment
     fk_name = "document"
     fields = ["version", "action", "target_paragraph", sponsors, "status", "merged_into"]
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return (
@@ -225,7 +162,6 @@ class AmendmentInline(ReadOnlyInline):
 class PositionStatementInline(ReadOnlyInline):
     model = PositionStatement
     fields = ["kind", "text", "made_on"]
-    readonly_fields = fields
     show_change_link = True
 
 
@@ -257,24 +193,16 @@ class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
         "final_version",
     ]
     inlines = [DocumentVersionInline, AmendmentInline, PositionStatementInline]
-    change_form_template = "admin/conference/outcomedocument/change_form.html"
+    change_form_template = "admin/documents/outcomedocument/change_form.html"
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # This form edits the title, symbol and slug without a service. A published
-        # document's pages are cached on the conference's published version, so bump it
-        # (for the conference it left as well, if that changed).
-        if obj.status == DocumentStatus.PUBLISHED:
-            for conference_id in {obj.conference_id, form.initial.get("conference")} - {None}:
-                conference_published_version_bump(conference_id=conference_id)
+        services.document_save(document=obj, previous_conference_id=form.initial.get("conference"))
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path(
-                "<int:pk>/step/<str:step>/", wrap(self.step_view), name="conference_document_step"
-            ),
-            path("<int:pk>/compare/", wrap(self.compare_view), name="conference_document_compare"),
+            path("<int:pk>/step/<str:step>/", wrap(self.step_view), name="documents_document_step"),
+            path("<int:pk>/compare/", wrap(self.compare_view), name="documents_document_compare"),
             *super().get_urls(),
         ]
 
@@ -329,7 +257,7 @@ class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
             "versions": versions,
             **comparison_context(old, new),
         }
-        return TemplateResponse(request, "admin/conference/outcomedocument/compare.html", context)
+        return TemplateResponse(request, "admin/documents/outcomedocument/compare.html", context)
 
 
 class ParagraphInline(admin.TabularInline):
@@ -367,7 +295,7 @@ class DocumentVersionAdmin(ServiceFormMixin, admin.ModelAdmin):
     fields = ["document", "sequence", "label", "based_on", "author", "created_at", "issued_at"]
     readonly_fields = fields
     inlines = [ParagraphInline]
-    change_form_template = "admin/conference/documentversion/change_form.html"
+    change_form_template = "admin/documents/documentversion/change_form.html"
 
     @staticmethod
     def is_editable(version: DocumentVersion) -> bool:
@@ -376,7 +304,7 @@ class DocumentVersionAdmin(ServiceFormMixin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/issue/", wrap(self.issue_view), name="conference_version_issue"),
+            path("<int:pk>/issue/", wrap(self.issue_view), name="documents_version_issue"),
             *super().get_urls(),
         ]
 
@@ -531,7 +459,7 @@ class PositionStatementAdmin(AuditLogAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ServiceFormMixin, admin.ModelAdmin):
+class RecommendationAdmin(ServiceFormMixin, ServiceAdmin):
     list_display = [
         "code",
         "theme",
@@ -545,6 +473,17 @@ class RecommendationAdmin(ServiceFormMixin, admin.ModelAdmin):
     search_fields = ["code", "text", "theme", "addressee"]
     autocomplete_fields = ["source_conference", "presented_at", "consolidated_into"]
     actions = ["consolidate", "mark_presented", export_selected_action("recommendations")]
+
+    def save_object(self, request, obj, form):
+        services.recommendation_save(
+            recommendation=obj, presented_at=form.cleaned_data["presented_at"]
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing is left to save: the service wrote ``presented_at`` with the recommendation."""
+
+    def delete_object(self, request, obj):
+        services.recommendation_delete(recommendation=obj)
 
     @admin.action(
         description=_("Consolidate the selected into a new recommendation…"), permissions=["change"]

@@ -3,10 +3,11 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from conference.models import Amendment, Conference, Recommendation
+from conference.csvio.base import Export, Labels
+from conference.csvio.registry import register
+from conference.models import Conference
 
-from .base import Export, Labels
-from .registry import register
+from .models import Amendment, Recommendation
 
 
 @register
@@ -15,7 +16,7 @@ class Amendments(Export):
     label = _("Outcome-document amendments")
     description = _("Every amendment with its document, version, paragraph and sponsors.")
     model = Amendment
-    permissions = ("conference.view_amendment",)
+    permissions = ("documents.view_amendment",)
     conference_path = "document__conference"
     filters = {"status": "status"}
     header = (
@@ -62,7 +63,7 @@ class Recommendations(Export):
     label = _("Recommendations")
     description = _("Recommendations made at or presented to this conference.")
     model = Recommendation
-    permissions = ("conference.view_recommendation",)
+    permissions = ("documents.view_recommendation",)
     conference_path = "source_conference"
     filters = {"status": "status"}
     header = (

@@ -1,157 +1,24 @@
-import zoneinfo
-from datetime import date, datetime
+"""Outcome documents: versions and their paragraphs, amendments, the silence procedure,
+position statements, and the recommendations a conference adopts or hears presented."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+
+from conference.models import Conference
 
 from .enums import (
     AdoptionMethod,
     AmendmentAction,
     AmendmentStatus,
-    ConferenceStatus,
     DocumentKind,
     DocumentStatus,
-    OrganizationKind,
     ParagraphKind,
-    PartnerRole,
     PositionKind,
-    PrecedenceAlphabet,
     RecommendationStatus,
 )
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(
-            _("%(value)s is not a known IANA time zone."), params={"value": value}
-        )
-
-
-# Public URLs are /<conference slug>/…, so a conference must not take a top-level path.
-RESERVED_SLUGS = frozenset({"admin", "i18n", "language", "media", "nominate", "static"})
-
-
-def validate_not_reserved(value: str) -> None:
-    if value in RESERVED_SLUGS:
-        raise ValidationError(
-            _("“%(value)s” is reserved for the site itself; choose another slug."),
-            params={"value": value},
-        )
-
-
-class Conference(models.Model):
-    title = models.CharField(max_length=300)
-    short_title = models.CharField(max_length=80)
-    slug = models.SlugField(max_length=80, unique=True, validators=[validate_not_reserved])
-    theme = models.TextField(blank=True, help_text=_("Theme and objective of the conference."))
-    series = models.CharField(max_length=120, blank=True, help_text=_('e.g. "Dushanbe Process"'))
-    city = models.CharField(max_length=100)
-    country = CountryField()
-    venue_name = models.CharField(max_length=200, blank=True)
-    venue_address = models.CharField(max_length=300, blank=True)
-    start_date = models.DateField()
-    end_date = models.DateField()
-    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
-    working_languages = models.CharField(
-        max_length=100, blank=True, help_text=_("Comma-separated, e.g. English, Russian")
-    )
-    status = models.CharField(
-        max_length=24, choices=ConferenceStatus.choices, default=ConferenceStatus.PLANNING
-    )
-    is_public = models.BooleanField(default=False)
-    registration_deadline = models.DateTimeField(null=True, blank=True)
-    vetting_deadline = models.DateTimeField(null=True, blank=True)
-    statement_minutes = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1)], help_text=_("Default statement time limit.")
-    )
-    data_retention_until = models.DateField(
-        null=True, blank=True, help_text=_("Identity data is shredded after this date.")
-    )
-    max_delegation_size = models.PositiveSmallIntegerField(default=10)
-    requires_passport_data = models.BooleanField(default=True)
-    precedence_alphabet = models.CharField(
-        max_length=2, choices=PrecedenceAlphabet.choices, default=PrecedenceAlphabet.ENGLISH
-    )
-    precedence_start = models.CharField(
-        max_length=100,
-        blank=True,
-        help_text=_("Letter or delegation name drawn by lot that starts the alphabetical order."),
-    )
-    next_badge_number = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Badge numbers are issued once and never reused.")
-    )
-    published_version = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Bumped on every public change; keys the cache.")
-    )
-
-    class Meta:
-        ordering = ["-start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="conference_ends_after_start"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.short_title} ({self.start_date:%Y})"
-
-    @cached_property
-    def tz(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone)
-
-    def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.tz)
-
-    @property
-    def days(self) -> list[date]:
-        count = (self.end_date - self.start_date).days + 1
-        return [date.fromordinal(self.start_date.toordinal() + i) for i in range(count)]
-
-
-class Organization(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    kind = models.CharField(max_length=24, choices=OrganizationKind.choices)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
-
-
-class ConferencePartner(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="partners")
-    country = CountryField(blank=True)
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    role = models.CharField(max_length=16, choices=PartnerRole.choices)
-    display_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["conference", "display_order", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(country="") & Q(organization__isnull=False))
-                | (~Q(country="") & Q(organization__isnull=True)),
-                name="partner_country_xor_organization",
-                violation_error_message=_("Choose either a country or an organization, not both."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} — {self.get_role_display()}"
-
-    @property
-    def name(self) -> str:
-        return str(self.organization) if self.organization_id else self.country.name
 
 
 class OutcomeDocument(models.Model):

@@ -19,8 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
-from sessions.services import conference_published_version_bump
 
 from .enums import (
     AdoptionMethod,
@@ -525,7 +525,7 @@ def document_publish(*, document: OutcomeDocument, by: User, symbol: str = "") -
         document=document, target=S.PUBLISHED, by=by, action=_("be published"), **changes
     )
     # Public pages are cached on this counter, so a new public text must bump it.
-    conference_published_version_bump(conference_id=published.conference_id)
+    public_pages_invalidate(conference_ids=[published.conference_id])
     return published
 
 
@@ -724,7 +724,7 @@ def position_statement_add(
     statement.save()
     statement.delegations.set(delegations)
     if locked.status == S.PUBLISHED:
-        conference_published_version_bump(conference_id=locked.conference_id)
+        public_pages_invalidate(conference_ids=[locked.conference_id])
     return statement
 
 
@@ -768,8 +768,7 @@ def recommendation_consolidate(
     )
     # The public recommendations pages show each one's status.
     shown_at = Conference.objects.filter(presented_recommendations__in=pks).distinct()
-    for conference_id in shown_at.values_list("pk", flat=True):
-        conference_published_version_bump(conference_id=conference_id)
+    public_pages_invalidate(conference_ids=shown_at.values_list("pk", flat=True))
     return result
 
 
@@ -789,5 +788,53 @@ def recommendation_mark_presented(
     Recommendation.objects.filter(pk__in=pks, status=RecommendationStatus.PROPOSED).update(
         status=RecommendationStatus.PRESENTED
     )
-    conference_published_version_bump(conference_id=conference.pk)
+    public_pages_invalidate(conference_ids=[conference.pk])
     return len(rows)
+
+
+def _presenting(recommendation: Recommendation) -> set[int]:
+    """The conferences whose recommendations page shows it."""
+    if recommendation.pk is None:
+        return set()
+    through = Recommendation.presented_at.through
+    return set(
+        through.objects.filter(recommendation_id=recommendation.pk).values_list(
+            "conference_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def recommendation_save(
+    *, recommendation: Recommendation, presented_at: Iterable[Conference]
+) -> Recommendation:
+    """Save a recommendation as its admin form edits it, with where it was presented."""
+    before = _presenting(recommendation)
+    recommendation.save()
+    recommendation.presented_at.set(presented_at)
+    public_pages_invalidate(conference_ids=before | _presenting(recommendation))
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_delete(*, recommendation: Recommendation) -> None:
+    presenting = _presenting(recommendation)
+    recommendation.delete()
+    public_pages_invalidate(conference_ids=presenting)
+
+
+@transaction.atomic
+def document_save(
+    *, document: OutcomeDocument, previous_conference_id: int | None = None
+) -> OutcomeDocument:
+    """Save what the document's admin form edits: title, slug, symbol, conference.
+
+    A published document's pages are cached with its conference's, so they are retired
+    (those of the conference it left as well, if that changed).
+    """
+    document.save()
+    if document.status == DocumentStatus.PUBLISHED:
+        public_pages_invalidate(
+            conference_ids={document.conference_id, previous_conference_id} - {None}
+        )
+    return document

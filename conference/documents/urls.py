@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import document_views
+from . import views as document_views
 
 app_name = "documents"
 

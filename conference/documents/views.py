@@ -7,12 +7,12 @@ conference's published version, which the publishing services bump.
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sessions.caching import cached_conference_page
+from conference.models import Conference
+from conference.site.caching import cached_conference_page
 
 from . import selectors
 from .diff import comparison_context
 from .enums import ParagraphKind
-from .models import Conference
 
 
 @cached_conference_page
@@ -21,7 +21,7 @@ def document_list(request: HttpRequest, conference: Conference) -> HttpResponse:
         "conference": conference,
         "documents": selectors.published_documents(conference=conference),
     }
-    return render(request, "conference/documents/list.html", context)
+    return render(request, "documents/list.html", context)
 
 
 @cached_conference_page
@@ -38,7 +38,7 @@ def document_detail(
         "statements": selectors.position_statements(document=document),
         "has_versions": len(selectors.issued_versions(document=document)) > 1,
     }
-    return render(request, "conference/documents/detail.html", context)
+    return render(request, "documents/detail.html", context)
 
 
 @cached_conference_page
@@ -56,7 +56,7 @@ def document_compare(
         "versions": versions,
         **comparison_context(old, new),
     }
-    return render(request, "conference/documents/compare.html", context)
+    return render(request, "documents/compare.html", context)
 
 
 @cached_conference_page
@@ -65,4 +65,4 @@ def recommendation_list(request: HttpRequest, conference: Conference) -> HttpRes
         "conference": conference,
         "themes": selectors.recommendations_by_theme(conference=conference),
     }
-    return render(request, "conference/recommendations.html", context)
+    return render(request, "documents/recommendations.html", context)

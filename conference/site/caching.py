@@ -1,9 +1,9 @@
 """The cache in front of every public page and feed.
 
-The key holds the conference's published version (bumped by every agenda
-change), the language and the full path, so a change shows at once and a stale
-page is never served. Only public conferences reach the cache: anything else is
-a 404 before the key is built.
+The key holds the conference's published version (bumped by
+:func:`conference.site.publishing.public_pages_invalidate`), the language and the
+path, so a change shows at once and a stale page is never served. Only public
+conferences reach the cache: anything else is a 404 before the key is built.
 
 Cached pages are the same for every visitor: they carry no CSRF token (the
 language switcher posts to a token-free ``set_language``) and no flash messages.

@@ -1,4 +1,4 @@
-"""The public site: the list of conferences and each conference's own pages."""
+"""The public site's own pages; each app adds its pages under /<conference_slug>/ itself."""
 
 from django.urls import path
 
@@ -10,5 +10,4 @@ urlpatterns = [
     path("", views.conference_index, name="index"),
     path("language/", views.switch_language, name="language"),
     path("<slug:conference_slug>/", views.conference_home, name="home"),
-    path("<slug:conference_slug>/delegations/", views.delegation_list, name="delegations"),
 ]

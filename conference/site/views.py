@@ -1,15 +1,15 @@
-"""Public conference pages: the list of conferences, a conference's home and its delegations."""
+"""The site's own public pages: the list of conferences, a conference's home, the language."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from sessions.caching import cached_conference_page, cached_site_page
-from sessions.selectors import public_conferences, public_delegations
+from conference.enums import PartnerRole
+from conference.models import Conference
+from conference.selectors import public_conferences
 
-from .enums import PartnerRole
-from .models import Conference
+from .caching import cached_conference_page, cached_site_page
 
 ORGANIZER_ROLES = (PartnerRole.HOST, PartnerRole.CO_ORGANIZER)
 
@@ -21,7 +21,7 @@ switch_language = csrf_exempt(set_language)
 
 @cached_site_page
 def conference_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "conference/home_index.html", {"conferences": public_conferences()})
+    return render(request, "site/home_index.html", {"conferences": public_conferences()})
 
 
 @cached_conference_page
@@ -32,10 +32,4 @@ def conference_home(request: HttpRequest, conference: Conference) -> HttpRespons
         "organizers": [p for p in partners if p.role in ORGANIZER_ROLES],
         "partners": [p for p in partners if p.role not in ORGANIZER_ROLES],
     }
-    return render(request, "conference/home.html", context)
-
-
-@cached_conference_page
-def delegation_list(request: HttpRequest, conference: Conference) -> HttpResponse:
-    context = {"conference": conference, "delegations": public_delegations(conference=conference)}
-    return render(request, "conference/home_delegations.html", context)
+    return render(request, "site/home.html", context)

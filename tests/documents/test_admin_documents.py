@@ -7,10 +7,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conference import services
-from conference.enums import AmendmentAction, AmendmentStatus, DocumentStatus, ParagraphKind
-from conference.enums import RecommendationStatus as R
-from conference.models import Amendment, Recommendation
+from conference.documents import services
+from conference.documents.enums import (
+    AmendmentAction,
+    AmendmentStatus,
+    DocumentStatus,
+    ParagraphKind,
+)
+from conference.documents.enums import RecommendationStatus as R
+from conference.documents.models import Amendment, Recommendation
 from participants.roles import roles_sync
 from tests.factories import (
     ConferenceFactory,
@@ -24,11 +29,11 @@ pytestmark = pytest.mark.django_db
 
 
 def step_url(document, step):
-    return reverse("admin:conference_document_step", args=[document.pk, step])
+    return reverse("admin:documents_document_step", args=[document.pk, step])
 
 
 def test_change_page_offers_the_steps_of_the_current_state(organizer, negotiating):
-    url = reverse("admin:conference_outcomedocument_change", args=[negotiating.pk])
+    url = reverse("admin:documents_outcomedocument_change", args=[negotiating.pk])
     response = organizer.get(url)
     assert [s.name for s in response.context["steps"]] == [
         "revision", "amend", "silence", "adopt", "fail",
@@ -66,13 +71,11 @@ def test_steps_record_an_amendment_and_open_a_revision(organizer, negotiating):
     assert list(amendment.proposed_by.all()) == [kazakhstan]
     response = organizer.post(step_url(negotiating, "revision"))
     rev1 = negotiating.versions.get(sequence=1)
-    assert response["Location"] == reverse(
-        "admin:conference_documentversion_change", args=[rev1.pk]
-    )
+    assert response["Location"] == reverse("admin:documents_documentversion_change", args=[rev1.pk])
 
 
 def changelist_action(client, model, action, pks, **data):
-    url = reverse(f"admin:conference_{model}_changelist")
+    url = reverse(f"admin:documents_{model}_changelist")
     return client.post(url, {"action": action, helpers.ACTION_CHECKBOX_NAME: pks, **data})
 
 
@@ -119,7 +122,7 @@ def test_admin_compare_view_includes_the_working_revision(organizer, negotiating
     services.paragraph_edit(
         paragraph=paragraph, kind=paragraph.kind, text="Urges all States.", is_bracketed=False
     )
-    url = reverse("admin:conference_document_compare", args=[negotiating.pk])
+    url = reverse("admin:documents_document_compare", args=[negotiating.pk])
     response = organizer.get(url)
     assert response.status_code == 200
     assert response.context["changed_count"] == 1
@@ -165,7 +168,7 @@ def test_recommendations_are_marked_presented_at_a_conference(organizer):
 
 
 def test_recommendation_filters(organizer):
-    url = reverse("admin:conference_recommendation_changelist")
+    url = reverse("admin:documents_recommendation_changelist")
     dushanbe = ConferenceFactory()
     shown = RecommendationFactory(theme="Border security")
     shown.presented_at.add(dushanbe)
@@ -195,7 +198,7 @@ def test_a_read_only_observer_can_read_but_not_decide(observer, negotiating, off
     recommendation = RecommendationFactory()
     dushanbe = ConferenceFactory()
 
-    listing = observer.get(reverse("admin:conference_amendment_changelist"))
+    listing = observer.get(reverse("admin:documents_amendment_changelist"))
     assert list(listing.context["cl"].result_list) == [amendment]
     assert listing.context["action_form"] is None  # no action is offered
     changelist_action(observer, "amendment", "reject", [amendment.pk])
@@ -207,20 +210,20 @@ def test_a_read_only_observer_can_read_but_not_decide(observer, negotiating, off
     assert amendment.status == AmendmentStatus.PROPOSED
     assert list(recommendation.presented_at.all()) == []
 
-    page = observer.get(reverse("admin:conference_outcomedocument_change", args=[negotiating.pk]))
+    page = observer.get(reverse("admin:documents_outcomedocument_change", args=[negotiating.pk]))
     assert page.status_code == 200
     assert page.context["steps"] == []
     assert observer.get(step_url(negotiating, "adopt")).status_code == 403
     services.version_create_revision(document=negotiating, by=officer)
-    compare = reverse("admin:conference_document_compare", args=[negotiating.pk])
+    compare = reverse("admin:documents_document_compare", args=[negotiating.pk])
     assert observer.get(compare).status_code == 200
 
 
 def test_custom_views_of_a_missing_object_are_not_found(organizer):
     for url in [
-        reverse("admin:conference_document_step", args=[999999, "adopt"]),
-        reverse("admin:conference_document_compare", args=[999999]),
-        reverse("admin:conference_version_issue", args=[999999]),
+        reverse("admin:documents_document_step", args=[999999, "adopt"]),
+        reverse("admin:documents_document_compare", args=[999999]),
+        reverse("admin:documents_version_issue", args=[999999]),
     ]:
         assert (url, organizer.get(url).status_code) == (url, 404)
 
@@ -248,16 +251,16 @@ def test_custom_admin_views_queries_do_not_grow(organizer, officer):
         rev1 = services.version_create_revision(document=document, by=officer)
         recommendations = [r.pk for r in RecommendationFactory.create_batch(paragraphs)]
         checked = helpers.ACTION_CHECKBOX_NAME
-        amendment_list = reverse("admin:conference_amendment_changelist")
-        recommendation_list = reverse("admin:conference_recommendation_changelist")
+        amendment_list = reverse("admin:documents_amendment_changelist")
+        recommendation_list = reverse("admin:documents_recommendation_changelist")
         return {
-            "compare": (reverse("admin:conference_document_compare", args=[document.pk]), None),
+            "compare": (reverse("admin:documents_document_compare", args=[document.pk]), None),
             "revision": (
-                reverse("admin:conference_documentversion_change", args=[rev1.pk]),
+                reverse("admin:documents_documentversion_change", args=[rev1.pk]),
                 None,
             ),
             "document": (
-                reverse("admin:conference_outcomedocument_change", args=[document.pk]),
+                reverse("admin:documents_outcomedocument_change", args=[document.pk]),
                 None,
             ),
             "amend": (step_url(document, "amend"), None),

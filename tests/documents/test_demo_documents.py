@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from conference.diff import ADDED, CHANGED, compare_versions
-from conference.enums import AdoptionMethod, AmendmentStatus, DocumentStatus, PositionKind
-from conference.models import OutcomeDocument
+from conference.documents.diff import ADDED, CHANGED, compare_versions
+from conference.documents.enums import AdoptionMethod, AmendmentStatus, DocumentStatus, PositionKind
+from conference.documents.models import OutcomeDocument
 
 pytestmark = pytest.mark.django_db
 DUSHANBE = "dushanbe-2019"

@@ -2,9 +2,16 @@
 
 import pytest
 
-from conference import services
-from conference.diff import ADDED, CHANGED, DELETED, UNCHANGED, compare_versions, word_diff
-from conference.enums import AmendmentAction, ParagraphKind
+from conference.documents import services
+from conference.documents.diff import (
+    ADDED,
+    CHANGED,
+    DELETED,
+    UNCHANGED,
+    compare_versions,
+    word_diff,
+)
+from conference.documents.enums import AmendmentAction, ParagraphKind
 from tests.factories import DelegationFactory, OutcomeDocumentFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conference.enums import (
+from conference.documents.enums import (
     AdoptionMethod,
     AmendmentAction,
     AmendmentStatus,
@@ -13,8 +13,8 @@ from conference.enums import (
     ParagraphKind,
     PositionKind,
 )
-from conference.models import DocumentEvent, OutcomeDocument, SilenceBreak
-from conference.services import (
+from conference.documents.models import DocumentEvent, OutcomeDocument, SilenceBreak
+from conference.documents.services import (
     DocumentError,
     amendment_accept,
     amendment_merge,

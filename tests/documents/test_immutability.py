@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from conference import services
-from conference.enums import ParagraphKind
-from conference.models import DocumentVersion, IssuedVersionError, Paragraph
+from conference.documents import services
+from conference.documents.enums import ParagraphKind
+from conference.documents.models import DocumentVersion, IssuedVersionError, Paragraph
 from tests.factories import OutcomeDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_models_refuse_to_save_or_delete_issued_rows(issued):
 
 
 def version_url(version, view="change"):
-    return reverse(f"admin:conference_documentversion_{view}", args=[version.pk])
+    return reverse(f"admin:documents_documentversion_{view}", args=[version.pk])
 
 
 def test_admin_shows_an_issued_version_read_only(organizer, issued):
@@ -123,14 +123,14 @@ def test_admin_refuses_posts_that_would_change_an_issued_version(organizer, issu
     assert organizer.post(version_url(issued), data).status_code == 403
     assert organizer.post(version_url(issued, "delete"), {"post": "yes"}).status_code == 403
     assert (
-        organizer.post(reverse("admin:conference_version_issue", args=[issued.pk])).status_code
+        organizer.post(reverse("admin:documents_version_issue", args=[issued.pk])).status_code
         == 403
     )
-    paragraph_url = reverse("admin:conference_paragraph_change", args=[first.pk])
+    paragraph_url = reverse("admin:documents_paragraph_change", args=[first.pk])
     assert organizer.post(paragraph_url, {"text": "Rewritten."}).status_code == 403
-    delete_url = reverse("admin:conference_paragraph_delete", args=[first.pk])
+    delete_url = reverse("admin:documents_paragraph_delete", args=[first.pk])
     assert organizer.post(delete_url, {"post": "yes"}).status_code == 403
-    document_delete = reverse("admin:conference_outcomedocument_delete", args=[issued.document_id])
+    document_delete = reverse("admin:documents_outcomedocument_delete", args=[issued.document_id])
     assert organizer.post(document_delete, {"post": "yes"}).status_code == 403
     assert snapshot(issued) == before
 
@@ -164,7 +164,7 @@ def test_admin_edits_a_working_revision_through_the_services(organizer, issued):
         (2, "1", "operative", "Decides.", True),
         (3, "2", "operative", "Requests a report.", False),
     ]
-    response = organizer.post(reverse("admin:conference_version_issue", args=[rev1.pk]))
+    response = organizer.post(reverse("admin:documents_version_issue", args=[rev1.pk]))
     assert response.status_code == 302
     rev1.refresh_from_db()
     assert rev1.is_issued

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conference.exports import registry
+from conference.csvio import registry
 from conference.models import Conference
 from participants.models import IdentityAccessLog
 from tests.exports.conftest import download_url, parse

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conference.exports import registry
-from conference.exports.base import cell, csv_lines, file_name, identity_export_logger
+from conference.csvio import registry
+from conference.csvio.base import cell, csv_lines, file_name
 from participants.enums import IdentityAccessKind
 from participants.models import IdentityAccessLog, Participant
 from tests.exports.conftest import add_rows, download_url, grant, parse
@@ -167,7 +167,7 @@ def test_a_dropped_download_logs_the_rows_that_left(conference, officer):
         export,
         export.queryset(conference),
         conference=conference,
-        on_finish=identity_export_logger(user=officer, export=export),
+        on_finish=export.access_recorder(officer),
     )
     assert next(lines).startswith("\ufeffparticipant_id,")
     next(lines)
@@ -255,7 +255,7 @@ def test_export_action_refuses_a_selection_across_conferences(organizer, confere
         ("participants_delegation", "export_csv_delegations"),
         ("agenda_session", "export_csv_agenda"),
         ("agenda_statement", "export_csv_speakers"),
-        ("conference_recommendation", "export_csv_recommendations"),
+        ("documents_recommendation", "export_csv_recommendations"),
     ],
 )
 def test_every_changelist_offers_the_export_action(organizer, conference, model, action):

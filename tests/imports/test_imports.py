@@ -8,15 +8,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conference.exports import registry
+from conference.csvio import registry
+from conference.csvio.reader import ImportFileError, decode
 from participants.enums import AccreditationStatus, DelegationRole
 from participants.imports import (
     MAX_BYTES,
     MAX_ROWS,
-    ImportFileError,
     ImportRejected,
     RowError,
-    decode,
     participants_import,
     participants_import_plan,
 )
@@ -335,7 +334,7 @@ def test_import_is_linked_from_the_delegation_and_the_participant_list(organizer
     ).content.decode()
     assert f"{import_url(delegation.conference)}?delegation={delegation.pk}" in change
     changelist = organizer.get(reverse("admin:participants_participant_changelist"))
-    chooser = reverse("admin:conference_import_choose")
+    chooser = reverse("admin:conference_import_participants_choose")
     assert chooser in changelist.content.decode()
     assert import_url(delegation.conference) in organizer.get(chooser).content.decode()
 

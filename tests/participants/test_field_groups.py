@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conference.exports import registry
+from conference.csvio import registry
 from participants.enums import AccreditationStatus
 from participants.forms import MemberForm
 from participants.models import LOGISTICS_FIELDS, PASSPORT_FIELDS

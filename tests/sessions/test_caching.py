@@ -5,10 +5,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from conference.models import Conference
+from conference.services import organization_save
 from participants.models import Delegation
+from participants.services import participant_edit
 from sessions.models import Statement
 from sessions.services import agenda_item_save, statement_move
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, UserFactory
 from tests.sessions.conftest import build_agenda
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +65,7 @@ def test_a_speakers_name_change_outside_the_agenda_shows_too(client):
     client.get(url)
     speaker = Statement.objects.filter(session=sessions[0]).first().speaker
     speaker.family_name = "Corrected"
-    speaker.save()
+    participant_edit(participant=speaker, by=UserFactory(), changed_fields=["family_name"])
 
     assert "Corrected" in client.get(url).content.decode()
 
@@ -176,9 +178,9 @@ def test_an_organization_change_bumps_only_the_conferences_showing_it(
     versions = dict(Conference.objects.values_list("pk", "published_version"))
 
     organization.name = "Renamed Regional Organization"
-    # The save and one bump for every conference, whatever their number.
-    with django_assert_num_queries(3):
-        organization.save()
+    # The save, the conferences showing it and one bump for them all, whatever their number.
+    with django_assert_num_queries(6):
+        organization_save(organization=organization)
 
     after = dict(Conference.objects.values_list("pk", "published_version"))
     assert after[showing.pk] == versions[showing.pk] + 1

@@ -10,8 +10,8 @@ from django.core.cache import cache
 
 from conference.models import Conference
 from participants.models import Delegation, IdentityDocument, Participant
+from participants.selectors import public_delegations
 from sessions.models import Session
-from sessions.selectors import public_delegations
 
 pytestmark = pytest.mark.django_db
 SKIP_PREFIXES = ("/admin/", "/i18n/", "/nominate/", "/static/", "/media/")

@@ -21,7 +21,7 @@ def public_urls(conference, session, speaker) -> dict[str, str]:
     return {
         "index": reverse("site:index"),
         "home": reverse("site:home", args=[slug]),
-        "delegations": reverse("site:delegations", args=[slug]),
+        "delegations": reverse("delegations:list", args=[slug]),
         "agenda": reverse("agenda:agenda", args=[slug]),
         "agenda-filtered": reverse("agenda:agenda", args=[slug]) + "?day=2019-05-16&kind=thematic",
         "agenda-print": reverse("agenda:agenda_print", args=[slug]),
@@ -154,7 +154,7 @@ def test_agenda_times_are_local_to_the_conference(client):
 
 def test_delegations_page_shows_public_data_only_in_precedence(client):
     conference, _ = build_agenda(scale=1)
-    html = client.get(reverse("site:delegations", args=[conference.slug])).content.decode()
+    html = client.get(reverse("delegations:list", args=[conference.slug])).content.decode()
 
     heads = [d.members.get(role="head") for d in conference.delegations.order_by("name")]
     for head in heads:

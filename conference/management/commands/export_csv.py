@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from conference.exports import registry
-from conference.exports.base import csv_lines, file_name, identity_export_logger
+from conference.csvio import registry
+from conference.csvio.base import csv_lines, file_name
 from conference.models import Conference
 
 PROGRESS_EVERY = 10_000
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
         on_finish = None
         if export.identity_data:
-            on_finish = identity_export_logger(user=self._vetted_user(user, export), export=export)
+            on_finish = export.access_recorder(self._vetted_user(user, export))
 
         queryset = export.queryset(conf)
         total = queryset.count()

@@ -61,7 +61,7 @@ def test_home_page_shows_the_conference(client):
     assert "Example Office — Supporter" in html
     for name in ("agenda:agenda", "agenda:speakers", "agenda:agenda_ics", "agenda:agenda_print"):
         assert reverse(name, args=[conference.slug]) in html
-    assert reverse("site:delegations", args=[conference.slug]) in html
+    assert reverse("delegations:list", args=[conference.slug]) in html
 
 
 def test_home_page_in_russian(client):

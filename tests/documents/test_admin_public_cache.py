@@ -18,7 +18,7 @@ def test_a_published_document_retitled_in_the_admin_shows(organizer, published_d
 
     submit_change_form(
         organizer,
-        reverse("admin:conference_outcomedocument_change", args=[document.pk]),
+        reverse("admin:documents_outcomedocument_change", args=[document.pk]),
         title="Dushanbe Declaration (corrected)",
     )
 
@@ -38,7 +38,7 @@ def test_a_recommendation_edited_in_the_admin_shows(organizer):
 
     submit_change_form(
         organizer,
-        reverse("admin:conference_recommendation_change", args=[recommendation.pk]),
+        reverse("admin:documents_recommendation_change", args=[recommendation.pk]),
         text="Establish a regional financial intelligence exchange.",
     )
 
@@ -53,7 +53,7 @@ def test_a_recommendation_newly_presented_through_the_admin_form_shows(organizer
 
     submit_change_form(
         organizer,
-        reverse("admin:conference_recommendation_change", args=[recommendation.pk]),
+        reverse("admin:documents_recommendation_change", args=[recommendation.pk]),
         presented_at=[str(conference.pk)],
     )
 

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from . import services
+from .admin_mixins import ServiceAdmin
+from .csvio.admin import ConferenceCsvAdmin
+from .models import Conference, ConferencePartner, Organization
+
+
+class ConferencePartnerInline(admin.TabularInline):
+    model = ConferencePartner
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Conference)
+class ConferenceAdmin(ConferenceCsvAdmin, ServiceAdmin):
+    list_display = [
+        "short_title",
+        "city",
+        "country",
+        "start_date",
+        "end_date",
+        "status",
+        "is_public",
+    ]
+    list_filter = ["status", "is_public", "series"]
+    search_fields = ["title", "short_title", "city", "series"]
+    prepopulated_fields = {"slug": ["short_title"]}
+    readonly_fields = ["next_badge_number", "published_version"]
+    inlines = [ConferencePartnerInline]
+    date_hierarchy = "start_date"
+
+    def save_object(self, request, obj, form):
+        # The partner inline is saved in the same transaction, so this one bump covers it.
+        services.conference_save(conference=obj)
+
+    def delete_object(self, request, obj):
+        services.conference_delete(conference=obj)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ServiceAdmin):
+    list_display = ["name", "acronym", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym"]
+
+    def save_object(self, request, obj, form):
+        services.organization_save(organization=obj)
+
+    def delete_object(self, request, obj):
+        services.organization_delete(organization=obj)
+
+
+@admin.register(ConferencePartner)
+class ConferencePartnerAdmin(ServiceAdmin):
+    list_display = ["__str__", "conference", "role", "display_order"]
+    list_filter = ["role", "conference"]
+    list_select_related = ["conference", "organization"]
+    search_fields = ["organization__name", "organization__acronym", "country"]
+    autocomplete_fields = ["conference", "organization"]
+
+    def save_object(self, request, obj, form):
+        services.conference_partner_save(partner=obj)
+
+    def delete_object(self, request, obj):
+        services.conference_partner_delete(partner=obj)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "conference.documents"
+    label = "documents"
+    verbose_name = _("Outcome documents")
+
+    def ready(self) -> None:
+        from . import exports  # noqa: F401  (registers the exports)

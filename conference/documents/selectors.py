@@ -1,0 +1,84 @@
+"""Careful reads for outcome documents and recommendations.
+
+The public selectors are the only gate between drafts and the public: they return
+published documents of public conferences and nothing else.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from conference.models import Conference
+from participants.models import Delegation
+
+from .enums import DocumentStatus
+from .models import (
+    DocumentVersion,
+    OutcomeDocument,
+    Paragraph,
+    PositionStatement,
+    Recommendation,
+)
+
+
+def published_documents(*, conference: Conference) -> QuerySet[OutcomeDocument]:
+    return conference.outcome_documents.filter(status=DocumentStatus.PUBLISHED).order_by(
+        "-adopted_on", "title"
+    )
+
+
+def published_document(*, conference: Conference, slug: str) -> OutcomeDocument:
+    """A published document with its final version, or 404 for anything else."""
+    return get_object_or_404(
+        published_documents(conference=conference).select_related("final_version"), slug=slug
+    )
+
+
+def version_paragraphs(*, version: DocumentVersion) -> list[Paragraph]:
+    return list(version.paragraphs.order_by("position"))
+
+
+def position_statements(*, document: OutcomeDocument) -> list[PositionStatement]:
+    return list(
+        document.position_statements.order_by("made_on", "id").prefetch_related(
+            Prefetch("delegations", queryset=Delegation.objects.order_by("name"))
+        )
+    )
+
+
+def issued_versions(*, document: OutcomeDocument) -> list[DocumentVersion]:
+    return list(document.versions.filter(issued_at__isnull=False).order_by("sequence"))
+
+
+def versions_to_compare(
+    *, versions: list[DocumentVersion], old: str | None, new: str | None
+) -> tuple[DocumentVersion, DocumentVersion]:
+    """The two versions named by sequence in the query string; by default the last two.
+
+    ``versions`` is the list the reader may choose from, so a draft that is not in it
+    cannot be reached by guessing its number.
+    """
+    if len(versions) < 2:
+        raise Http404(_("This document has a single version."))
+    by_sequence = {str(v.sequence): v for v in versions}
+    try:
+        return by_sequence[old or str(versions[-2].sequence)], by_sequence[
+            new or str(versions[-1].sequence)
+        ]
+    except KeyError as missing:
+        raise Http404(_("No such version.")) from missing
+
+
+def recommendations_by_theme(*, conference: Conference) -> list[tuple[str, list[Recommendation]]]:
+    """The recommendations presented at ``conference``, grouped by theme."""
+    rows = (
+        Recommendation.objects.filter(presented_at=conference)
+        .select_related("source_conference")
+        .order_by("theme", "source_conference__start_date", "code")
+    )
+    return [(theme, list(items)) for theme, items in groupby(rows, key=lambda r: r.theme)]

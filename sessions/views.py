@@ -20,7 +20,7 @@ def _by_day(conference: Conference, sessions) -> list[tuple]:
     return [(day, list(day_sessions)) for day, day_sessions in groupby(sessions, key=local_day)]
 
 
-@cached_conference_page
+@cached_conference_page(query=tuple(AgendaFilterForm.base_fields))
 def agenda(request: HttpRequest, conference: Conference) -> HttpResponse:
     rooms = list(conference.rooms.filter(sessions__is_public=True).distinct().order_by("name"))
     form = AgendaFilterForm(request.GET or None, conference=conference, rooms=rooms)

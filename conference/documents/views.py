@@ -41,7 +41,7 @@ def document_detail(
     return render(request, "documents/detail.html", context)
 
 
-@cached_conference_page
+@cached_conference_page(query=("old", "new"))
 def document_compare(
     request: HttpRequest, conference: Conference, document_slug: str
 ) -> HttpResponse:

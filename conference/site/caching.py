@@ -13,13 +13,13 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Count, Sum
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -38,9 +38,21 @@ class CachedPage:
     last_modified: float
 
 
+def _keep_query(request: HttpRequest, names: tuple[str, ...]) -> None:
+    """Let the view see only the parameters it reads, so no other one can change the page."""
+    query = QueryDict(mutable=True)
+    for name in names:
+        if name in request.GET:
+            query.setlist(name, request.GET.getlist(name))
+    query._mutable = False
+    request.GET = query
+
+
 def _key(request: HttpRequest, scope: str) -> str:
-    # The host is part of it: feeds carry absolute links.
-    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    # The host is part of it: feeds carry absolute links. Only the kept parameters count,
+    # so ``?utm_source=…`` or ``?x=1`` is served from the page's one cached copy.
+    url = request.build_absolute_uri(request.path) + "?" + request.GET.urlencode()
+    path = hashlib.sha256(url.encode()).hexdigest()
     return f"public:{scope}:{translation.get_language()}:{path}"
 
 
@@ -118,11 +130,20 @@ def forget_public_conference(slug: str) -> None:
     cache.delete(_state_key(slug))
 
 
-def cached_conference_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For views under /<conference_slug>/: the view receives the public ``conference``."""
+def cached_conference_page(
+    view: Callable[..., HttpResponse] | None = None, *, query: tuple[str, ...] = ()
+):
+    """For views under /<conference_slug>/: the view receives the public ``conference``.
+
+    ``query`` names the GET parameters the view reads; every other one is dropped before
+    the view runs, and is no part of the cache key.
+    """
+    if view is None:
+        return partial(cached_conference_page, query=query)
 
     @wraps(view)
     def wrapper(request: HttpRequest, conference_slug: str, **kwargs) -> HttpResponse:
+        _keep_query(request, query)
         state = public_conference_state(conference_slug)
         if state is None:
             raise Http404("No public conference here.")
@@ -144,6 +165,7 @@ def cached_site_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @wraps(view)
     def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
+        _keep_query(request, ())
         totals = Conference.objects.aggregate(versions=Sum("published_version"), count=Count("id"))
         scope = f"site:{totals['versions'] or 0}:{totals['count']}"
         return _serve(request, scope, lambda: view(request, **kwargs))

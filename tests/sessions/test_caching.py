@@ -185,3 +185,26 @@ def test_an_organization_change_bumps_only_the_conferences_showing_it(
     after = dict(Conference.objects.values_list("pk", "published_version"))
     assert after[showing.pk] == versions[showing.pk] + 1
     assert after[elsewhere.pk] == versions[elsewhere.pk]
+
+
+def test_a_parameter_the_page_does_not_read_is_served_from_the_cached_page(
+    client, django_assert_num_queries
+):
+    conference, _ = build_agenda(scale=1)
+    url = reverse("agenda:agenda", args=[conference.slug])
+    first = client.get(url)
+    # Only the conference is read to build the key: the page itself comes from the cache.
+    with django_assert_num_queries(1):
+        probed = client.get(url, {"x": "1", "utm_source": "newsletter"})
+    assert probed.status_code == 200
+    assert probed["ETag"] == first["ETag"]
+    assert probed.content == first.content
+
+
+def test_the_agenda_filters_still_key_the_cache(client):
+    conference, sessions = build_agenda(scale=1)
+    url = reverse("agenda:agenda", args=[conference.slug])
+    whole = client.get(url)
+    filtered = client.get(url, {"day": "2019-05-17", "x": "1"})
+    assert filtered["ETag"] != whole["ETag"]
+    assert filtered["ETag"] == client.get(url, {"day": "2019-05-17"})["ETag"]

@@ -9,6 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from conference.audit import TransitionRecord
+
 from .enums import (
     INACTIVE_STATUSES,
     STATE_CATEGORIES,
@@ -350,27 +352,21 @@ class IssuedBadge(models.Model):
         return f"Badge {self.number} ({self.participant})"
 
 
-class AccreditationEvent(models.Model):
+class AccreditationEvent(TransitionRecord):
+    subject_field = "participant"
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="accreditation_events"
     )
     from_status = models.CharField(max_length=16, choices=AccreditationStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=AccreditationStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     actor_label = models.CharField(
         max_length=120, blank=True, help_text=_('Who acted without an account, e.g. "focal point".')
     )
-    at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
     badge_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["participant", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.participant}: {self.from_status or '—'} → {self.to_status}"
 
 
 class IdentityAccessLog(models.Model):

@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from conference.audit import AuditRecord
 
 from .enums import INACTIVE_STATEMENT_STATUSES, SessionKind, StatementMode, StatementStatus
 
@@ -123,17 +124,13 @@ class Statement(models.Model):
         return f"{self.speaker} — {self.session}"
 
 
-class StatementMove(models.Model):
+class StatementMove(AuditRecord):
     """Audit row of a manual move on a speakers' list; protocol order is the default."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="moves")
     from_position = models.PositiveSmallIntegerField()
     to_position = models.PositiveSmallIntegerField()
     reason = models.TextField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["statement", "at", "id"]

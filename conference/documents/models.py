@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from conference.audit import TransitionRecord
 from conference.models import Conference
 
 from .enums import (
@@ -235,23 +236,17 @@ class Amendment(models.Model):
         return f"{self.get_action_display()}{target} ({self.get_status_display()})"
 
 
-class DocumentEvent(models.Model):
+class DocumentEvent(TransitionRecord):
     """Audit trail of an outcome document's transitions."""
 
+    subject_field = "document"
     document = models.ForeignKey(OutcomeDocument, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=DocumentStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=DocumentStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["document", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.document}: {self.from_status or '—'} → {self.to_status}"
 
 
 class SilenceBreak(models.Model):

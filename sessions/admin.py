@@ -303,7 +303,7 @@ class StatementAdmin(ConferenceTimeAdmin):
             **self.admin_site.each_context(request),
             "title": _("Move %s") % statement,
             "statement": statement,
-            "speakers_list": statement.session.statements.select_related("speaker"),
+            "speakers_list": statement.session.statements.select_related("speaker", "delegation"),
             "form": form,
             "opts": self.model._meta,
         }

@@ -10,7 +10,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
-from participants.enums import INACTIVE_STATUSES, DelegationRole, DelegationStatus
+from participants.enums import (
+    BADGE_HOLDING_STATUSES,
+    INACTIVE_STATUSES,
+    DelegationRole,
+    DelegationStatus,
+)
 from participants.models import Delegation, Participant
 from participants.selectors import delegations_in_precedence
 
@@ -32,7 +37,7 @@ def statement_protocol_key(statement: Statement) -> tuple:
     a level, the time of inscription decides. Rights of reply come after the
     list and withdrawn statements last.
     """
-    delegation = statement.delegation or statement.speaker.delegation
+    delegation = statement.delegation or (statement.speaker and statement.speaker.delegation)
     level = delegation.level if delegation else UNRANKED_LEVEL
     is_organization = not delegation.is_state if delegation else True
     return (
@@ -93,8 +98,11 @@ def _public_roles(conference: Conference) -> Q:
 
 
 def public_speakers(*, conference: Conference) -> QuerySet[Participant]:
+    """Accredited speakers and chairs of public sessions; the others are not announced yet."""
     return (
-        Participant.objects.filter(_public_roles(conference), conference=conference)
+        Participant.objects.filter(
+            _public_roles(conference), conference=conference, status__in=BADGE_HOLDING_STATUSES
+        )
         .select_related("delegation")
         .order_by("family_name", "given_names", "id")
     )
@@ -225,7 +233,8 @@ def _person_conflicts(conference: Conference, sessions: list[Session]) -> list[C
     by_person: dict[int, list[Session]] = defaultdict(list)
     people: dict[int, Participant] = {}
     for session in sessions:
-        involved = {s.speaker_id: s.speaker for s in session.statements.all()}
+        # A delegation that has not named its speaker yet is nobody's double booking.
+        involved = {s.speaker_id: s.speaker for s in session.statements.all() if s.speaker_id}
         if session.chair_id:
             involved[session.chair_id] = session.chair
         for pk, person in involved.items():

@@ -89,7 +89,7 @@ def statement_inscribe(*, statement: Statement) -> Statement:
     never jumps ahead of anyone who outranks it, and manual moves already made
     to the rest of the list stay as they are.
     """
-    if statement.delegation_id is None:
+    if statement.delegation_id is None and statement.speaker_id is not None:
         statement.delegation = statement.speaker.delegation
     statement.full_clean(exclude=["order"])
     current = _locked_list(statement.session)

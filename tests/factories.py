@@ -15,7 +15,12 @@ from conference.models import (
     Paragraph,
     Recommendation,
 )
-from participants.enums import DelegationCategory, DelegationRole, RepresentationLevel
+from participants.enums import (
+    AccreditationStatus,
+    DelegationCategory,
+    DelegationRole,
+    RepresentationLevel,
+)
 from participants.models import BadgeCategory, Delegation, IdentityDocument, Participant
 from sessions.enums import SessionKind
 from sessions.models import Room, Session, Statement
@@ -136,9 +141,11 @@ class StatementFactory(factory.django.DjangoModelFactory):
         model = Statement
 
     session = factory.SubFactory(SessionFactory)
+    # Accredited, as a speaker must be before the public pages name them.
     speaker = factory.SubFactory(
         ParticipantFactory,
         delegation__conference=factory.SelfAttribute("...session.conference"),
+        status=AccreditationStatus.APPROVED,
     )
     delegation = factory.LazyAttribute(lambda s: s.speaker.delegation)
     allotted_minutes = 5

@@ -11,7 +11,8 @@ from .registry import register
 
 def speaker_label(statement: Statement) -> str:
     delegation = f" ({statement.delegation.name})" if statement.delegation else ""
-    return f"{statement.speaker.display_name}{delegation}"
+    speaker = statement.speaker.display_name if statement.speaker else str(_("Speaker to be confirmed"))
+    return f"{speaker}{delegation}"
 
 
 @register
@@ -93,8 +94,8 @@ class SpeakersList(Export):
                 st.session.title,
                 st.session.starts_at,
                 st.order,
-                st.speaker.display_name,
-                st.speaker.functional_title,
+                st.speaker.display_name if st.speaker else "",
+                st.speaker.functional_title if st.speaker else "",
                 st.delegation.name if st.delegation else "",
                 st.on_behalf_of,
                 label(st, "mode"),

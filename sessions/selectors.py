@@ -20,7 +20,7 @@ from participants.models import Delegation, Participant
 from participants.selectors import delegations_in_precedence
 
 from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind
-from .models import Session, Statement
+from .models import Session, Statement, StatementMove
 
 # A statement without a delegation (a guest speaker) speaks after every organization.
 UNRANKED_LEVEL = 99
@@ -53,6 +53,53 @@ def statement_protocol_key(statement: Statement) -> tuple:
 def speakers_list_in_protocol_order(statements: Iterable[Statement]) -> list[Statement]:
     """The one function that computes a speakers' list's protocol order."""
     return sorted(statements, key=statement_protocol_key)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A statement that putting its list back into protocol order would move."""
+
+    statement: Statement
+    now: int
+    then: int
+
+
+@dataclass(frozen=True)
+class ProtocolOrderChange:
+    """What putting one session's list back into protocol order would change."""
+
+    session: Session
+    shifts: tuple[Shift, ...]
+    # The audited manual moves of the statements it shifts, which it would undo.
+    moves: tuple[StatementMove, ...]
+
+
+def speakers_list_protocol_order_changes(
+    *, sessions: Iterable[Session]
+) -> list[ProtocolOrderChange]:
+    """The sessions whose list is not in protocol order, with what restoring it undoes."""
+    moves = StatementMove.objects.select_related("by").order_by("at", "id")
+    statements = (
+        Statement.objects.select_related("delegation", "speaker__delegation")
+        .prefetch_related(Prefetch("moves", queryset=moves))
+        .order_by("order", "inscribed_at", "id")
+    )
+    sessions = Session.objects.filter(pk__in=[s.pk for s in sessions]).prefetch_related(
+        Prefetch("statements", queryset=statements)
+    )
+    changes = []
+    for session in sessions.order_by("starts_at", "order", "id"):
+        current = list(session.statements.all())
+        then = {s.pk: i for i, s in enumerate(speakers_list_in_protocol_order(current), start=1)}
+        shifts = tuple(
+            Shift(statement, now, then[statement.pk])
+            for now, statement in enumerate(current, start=1)
+            if then[statement.pk] != now
+        )
+        if shifts:
+            undone = tuple(move for shift in shifts for move in shift.statement.moves.all())
+            changes.append(ProtocolOrderChange(session, shifts, undone))
+    return changes
 
 
 # Public reads ---------------------------------------------------------------

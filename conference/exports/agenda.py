@@ -11,8 +11,9 @@ from .registry import register
 
 def speaker_label(statement: Statement) -> str:
     delegation = f" ({statement.delegation.name})" if statement.delegation else ""
-    speaker = statement.speaker.display_name if statement.speaker else str(_("Speaker to be confirmed"))
-    return f"{speaker}{delegation}"
+    speaker = statement.speaker
+    name = speaker.display_name if speaker else str(_("Speaker to be confirmed"))
+    return f"{name}{delegation}"
 
 
 @register

@@ -5,20 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agenda', '0003_statement_move'),
-        ('participants', '0001_initial'),
+        ("agenda", "0003_statement_move"),
+        ("participants", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statement',
-            name='speaker',
-            field=models.ForeignKey(blank=True, help_text='Leave empty while the delegation has not named its speaker.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='participants.participant'),
+            model_name="statement",
+            name="speaker",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Leave empty while the delegation has not named its speaker.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="statements",
+                to="participants.participant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('speaker__isnull', False), ('delegation__isnull', False), _connector='OR'), name='statement_has_speaker_or_delegation', violation_error_message='Name the speaker, or at least the delegation that will speak.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("speaker__isnull", False), ("delegation__isnull", False), _connector="OR"
+                ),
+                name="statement_has_speaker_or_delegation",
+                violation_error_message="Name the speaker, or at least the delegation that will speak.",
+            ),
         ),
     ]

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,7 @@ from .selectors import (
     conflict_counts,
     session_conflicts,
     session_time_label,
+    speakers_list_protocol_order_changes,
 )
 from .services import (
     agenda_item_delete,
@@ -159,11 +161,27 @@ class SessionAdmin(ConferenceTimeAdmin):
         super().save_related(request, form, formsets, change)
         warn_about_conflicts(request, form.instance)
 
-    @admin.action(description=_("Put the speakers' lists back into protocol order"))
+    @admin.action(
+        description=_("Put the speakers' lists back into protocol order"), permissions=["change"]
+    )
     def apply_protocol_order(self, request, queryset):
-        for session in queryset:
+        sessions = list(queryset.select_related("conference"))
+        # Restoring protocol order undoes audited manual moves: show which, then ask.
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Put the speakers' lists back into protocol order?"),
+                "opts": self.model._meta,
+                "sessions": sessions,
+                "changes": speakers_list_protocol_order_changes(sessions=sessions),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "sessions/admin/protocol_order_confirmation.html", context
+            )
+        for session in sessions:
             speakers_list_apply_protocol_order(session=session)
-        self.message_user(request, _("Protocol order applied to %d session(s).") % len(queryset))
+        self.message_user(request, _("Protocol order applied to %d session(s).") % len(sessions))
 
     def get_urls(self):
         return [
@@ -289,7 +307,7 @@ class StatementAdmin(ConferenceTimeAdmin):
             **self.admin_site.each_context(request),
             "title": _("Move %s") % statement,
             "statement": statement,
-            "speakers_list": statement.session.statements.select_related("speaker"),
+            "speakers_list": statement.session.statements.select_related("speaker", "delegation"),
             "form": form,
             "opts": self.model._meta,
         }

@@ -11,7 +11,9 @@ from .models import Session, Statement
 
 def speaker_label(statement: Statement) -> str:
     delegation = f" ({statement.delegation.name})" if statement.delegation else ""
-    return f"{statement.speaker.display_name}{delegation}"
+    speaker = statement.speaker
+    name = speaker.display_name if speaker else str(_("Speaker to be confirmed"))
+    return f"{name}{delegation}"
 
 
 @register
@@ -93,8 +95,8 @@ class SpeakersList(Export):
                 st.session.title,
                 st.session.starts_at,
                 st.order,
-                st.speaker.display_name,
-                st.speaker.functional_title,
+                st.speaker.display_name if st.speaker else "",
+                st.speaker.functional_title if st.speaker else "",
                 st.delegation.name if st.delegation else "",
                 st.on_behalf_of,
                 label(st, "mode"),

@@ -26,8 +26,9 @@ def _session_url(request: HttpRequest, conference: Conference, session: Session)
 
 
 def _speaker_line(statement: Statement) -> str:
+    speaker = statement.public_speaker
     parts = [
-        statement.speaker.display_name,
+        speaker.display_name if speaker else _("Speaker to be confirmed"),
         (statement.delegation.local_name if statement.delegation else ""),
     ]
     if statement.on_behalf_of:
@@ -61,8 +62,8 @@ def _calendar(request: HttpRequest, conference: Conference, sessions) -> HttpRes
         event.add("categories", [session.get_kind_display()])
         event.add("url", _session_url(request, conference, session))
         lines = [session.description] if session.description else []
-        if session.chair:
-            lines.append(_("Chair: %(name)s") % {"name": session.chair.display_name})
+        if session.public_chair:
+            lines.append(_("Chair: %(name)s") % {"name": session.public_chair.display_name})
         lines += [_speaker_line(s) for s in session.statements.all()]
         if lines:
             event.add("description", "\n".join(lines))
@@ -108,13 +109,14 @@ def _session_record(request: HttpRequest, conference: Conference, session: Sessi
         "starts_at": conference.local(session.starts_at).isoformat(),
         "ends_at": conference.local(session.ends_at).isoformat(),
         "room": session.room.name if session.room else None,
-        "chair": _person(session.chair),
+        "chair": _person(session.public_chair),
         "url": _session_url(request, conference, session),
         "speakers": [
             {
                 "position": position,
-                "name": s.speaker.display_name,
-                "title": s.speaker.functional_title,
+                # null until the speaker is named and accredited
+                "name": s.public_speaker.display_name if s.public_speaker else None,
+                "title": s.public_speaker.functional_title if s.public_speaker else None,
                 "delegation": (s.delegation.local_name if s.delegation else ""),
                 "on_behalf_of": s.on_behalf_of,
                 "mode": s.mode,
@@ -181,9 +183,8 @@ def _event(request, conference: Conference, session: Session, room_name: str) ->
     _text(event, "abstract", session.description)
     _text(event, "description", session.description)
     persons = _text(event, "persons")
-    people = [session.chair] if session.chair else []
-    people += [statement.speaker for statement in session.statements.all()]
-    for person in dict.fromkeys(people):
+    people = [session.public_chair, *(s.public_speaker for s in session.statements.all())]
+    for person in dict.fromkeys(filter(None, people)):
         _text(persons, "person", person.display_name, id=person.pk)
     links = _text(event, "links")
     _text(links, "link", session.title, href=_session_url(request, conference, session))

@@ -1,11 +1,20 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conference.audit import AuditRecord
+from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES
 
 from .enums import INACTIVE_STATEMENT_STATUSES, SessionKind, StatementMode, StatementStatus
+
+
+def _accredited(participant):
+    """The participant if the public may see their name: accredited, badge or not yet."""
+    if participant is not None and participant.status in BADGE_HOLDING_STATUSES:
+        return participant
+    return None
 
 
 class Room(models.Model):
@@ -87,13 +96,27 @@ class Session(models.Model):
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
+    @property
+    def public_chair(self):
+        """The chair as the public pages name them: only once accredited."""
+        return _accredited(self.chair)
+
 
 class Statement(models.Model):
-    """A slot on a session's speakers' list."""
+    """A slot on a session's speakers' list.
+
+    A delegation may be inscribed before it names who will speak: the statement then
+    has a delegation and no speaker until the speaker is filled in.
+    """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="statements")
     speaker = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="statements"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text=_("Leave empty while the delegation has not named its speaker."),
     )
     delegation = models.ForeignKey(
         "participants.Delegation",
@@ -119,9 +142,39 @@ class Statement(models.Model):
 
     class Meta:
         ordering = ["session", "order", "inscribed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=False) | Q(delegation__isnull=False),
+                name="statement_has_speaker_or_delegation",
+                violation_error_message=_(
+                    "Name the speaker, or at least the delegation that will speak."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.speaker} — {self.session}"
+        return f"{self.speaker or self.delegation} — {self.session}"
+
+    def clean(self):
+        super().clean()
+        # Withdrawn statements stay editable after their speaker's accreditation ends.
+        if self.speaker_id is None or self.status in INACTIVE_STATEMENT_STATUSES:
+            return
+        if self.speaker.status in INACTIVE_STATUSES:
+            raise ValidationError(
+                {
+                    "speaker": _("%(name)s cannot speak: their accreditation is %(status)s.")
+                    % {
+                        "name": self.speaker.full_name,
+                        "status": self.speaker.get_status_display().lower(),
+                    }
+                }
+            )
+
+    @property
+    def public_speaker(self):
+        """The speaker as the public pages name them: only once accredited."""
+        return _accredited(self.speaker)
 
 
 class StatementMove(AuditRecord):

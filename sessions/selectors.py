@@ -10,10 +10,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
+from participants.enums import (
+    BADGE_HOLDING_STATUSES,
+)
 from participants.models import Participant
 
 from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind
-from .models import Session, Statement
+from .models import Session, Statement, StatementMove
 
 # A statement without a delegation (a guest speaker) speaks after every organization.
 UNRANKED_LEVEL = 99
@@ -29,7 +32,7 @@ def statement_protocol_key(statement: Statement) -> tuple:
     a level, the time of inscription decides. Rights of reply come after the
     list and withdrawn statements last.
     """
-    delegation = statement.delegation or statement.speaker.delegation
+    delegation = statement.delegation or (statement.speaker and statement.speaker.delegation)
     level = delegation.level if delegation else UNRANKED_LEVEL
     is_organization = not delegation.is_state if delegation else True
     return (
@@ -45,6 +48,53 @@ def statement_protocol_key(statement: Statement) -> tuple:
 def speakers_list_in_protocol_order(statements: Iterable[Statement]) -> list[Statement]:
     """The one function that computes a speakers' list's protocol order."""
     return sorted(statements, key=statement_protocol_key)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A statement that putting its list back into protocol order would move."""
+
+    statement: Statement
+    now: int
+    then: int
+
+
+@dataclass(frozen=True)
+class ProtocolOrderChange:
+    """What putting one session's list back into protocol order would change."""
+
+    session: Session
+    shifts: tuple[Shift, ...]
+    # The audited manual moves of the statements it shifts, which it would undo.
+    moves: tuple[StatementMove, ...]
+
+
+def speakers_list_protocol_order_changes(
+    *, sessions: Iterable[Session]
+) -> list[ProtocolOrderChange]:
+    """The sessions whose list is not in protocol order, with what restoring it undoes."""
+    moves = StatementMove.objects.select_related("by").order_by("at", "id")
+    statements = (
+        Statement.objects.select_related("delegation", "speaker__delegation")
+        .prefetch_related(Prefetch("moves", queryset=moves))
+        .order_by("order", "inscribed_at", "id")
+    )
+    sessions = Session.objects.filter(pk__in=[s.pk for s in sessions]).prefetch_related(
+        Prefetch("statements", queryset=statements)
+    )
+    changes = []
+    for session in sessions.order_by("starts_at", "order", "id"):
+        current = list(session.statements.all())
+        then = {s.pk: i for i, s in enumerate(speakers_list_in_protocol_order(current), start=1)}
+        shifts = tuple(
+            Shift(statement, now, then[statement.pk])
+            for now, statement in enumerate(current, start=1)
+            if then[statement.pk] != now
+        )
+        if shifts:
+            undone = tuple(move for shift in shifts for move in shift.statement.moves.all())
+            changes.append(ProtocolOrderChange(session, shifts, undone))
+    return changes
 
 
 # Public reads ---------------------------------------------------------------
@@ -90,8 +140,11 @@ def _public_roles(conference: Conference) -> Q:
 
 
 def public_speakers(*, conference: Conference) -> QuerySet[Participant]:
+    """Accredited speakers and chairs of public sessions; the others are not announced yet."""
     return (
-        Participant.objects.filter(_public_roles(conference), conference=conference)
+        Participant.objects.filter(
+            _public_roles(conference), conference=conference, status__in=BADGE_HOLDING_STATUSES
+        )
         .select_related("delegation")
         .order_by("family_name", "given_names", "id")
     )
@@ -207,7 +260,8 @@ def _person_conflicts(conference: Conference, sessions: list[Session]) -> list[C
     by_person: dict[int, list[Session]] = defaultdict(list)
     people: dict[int, Participant] = {}
     for session in sessions:
-        involved = {s.speaker_id: s.speaker for s in session.statements.all()}
+        # A delegation that has not named its speaker yet is nobody's double booking.
+        involved = {s.speaker_id: s.speaker for s in session.statements.all() if s.speaker_id}
         if session.chair_id:
             involved[session.chair_id] = session.chair
         for pk, person in involved.items():

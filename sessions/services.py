@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from conference.site.publishing import public_pages_invalidate
 
+from .enums import INACTIVE_STATEMENT_STATUSES
 from .models import Room, Session, Statement, StatementMove
 from .selectors import speakers_list_in_protocol_order, statement_protocol_key
 
@@ -21,6 +22,8 @@ def _conference_id(item: AgendaItem) -> int:
 @transaction.atomic
 def agenda_item_save(*, item: AgendaItem) -> AgendaItem:
     """Validate and save a room, session or statement as edited in the admin."""
+    if isinstance(item, Statement) and item.pk:
+        return _statement_save(item)
     item.full_clean()
     item.save()
     public_pages_invalidate(conference_ids=[_conference_id(item)])
@@ -30,11 +33,16 @@ def agenda_item_save(*, item: AgendaItem) -> AgendaItem:
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem) -> None:
     conference_id = _conference_id(item)
-    item.delete()
+    if isinstance(item, Statement):
+        _locked_list(item.session_id)
+        item.delete()
+        _close_gaps(item.session_id)
+    else:
+        item.delete()
     public_pages_invalidate(conference_ids=[conference_id])
 
 
-def _locked_list(session: Session) -> list[Statement]:
+def _locked_list(session: Session | int) -> list[Statement]:
     # of=("self",): PostgreSQL cannot lock the nullable side of the delegation join.
     return list(
         Statement.objects.filter(session=session)
@@ -50,6 +58,44 @@ def _renumber(statements: list[Statement]) -> None:
     Statement.objects.bulk_update(statements, ["order"])
 
 
+def _close_gaps(session: Session | int) -> None:
+    """Number a list 1..n again, keeping its order (manual moves included); statements
+    that no longer take time on it go to its end."""
+    current = _locked_list(session)
+    _renumber(sorted(current, key=lambda s: s.status in INACTIVE_STATEMENT_STATUSES))
+
+
+def _take_protocol_place(statement: Statement, current: list[Statement]) -> None:
+    """Put a saved statement into ``current`` (its list without it) at its protocol place.
+
+    It goes right after the last statement that protocol puts before it, so it never
+    jumps ahead of anyone who outranks it, and manual moves already made stay as they are.
+    """
+    key = statement_protocol_key(statement)
+    ahead = [i for i, other in enumerate(current) if statement_protocol_key(other) < key]
+    current.insert(ahead[-1] + 1 if ahead else 0, statement)
+    _renumber(current)
+
+
+def _statement_save(statement: Statement) -> Statement:
+    """Save an edited statement; its position changes only through the list's services."""
+    stored = Statement.objects.select_for_update().get(pk=statement.pk)
+    statement.full_clean(exclude=["order"])
+    if stored.session_id == statement.session_id:
+        statement.order = stored.order  # the form's copy may predate a delete or a move
+        statement.save()
+        _close_gaps(statement.session_id)
+    else:
+        others = [s for s in _locked_list(statement.session_id) if s.pk != statement.pk]
+        statement.save()
+        _take_protocol_place(statement, others)
+        _close_gaps(stored.session_id)
+        if stored.session.conference_id != statement.session.conference_id:
+            public_pages_invalidate(conference_ids=[stored.session.conference_id])
+    public_pages_invalidate(conference_ids=[statement.session.conference_id])
+    return statement
+
+
 @transaction.atomic
 def speakers_list_apply_protocol_order(*, session: Session) -> list[Statement]:
     """Put a whole speakers' list back into protocol order, undoing manual moves."""
@@ -61,21 +107,13 @@ def speakers_list_apply_protocol_order(*, session: Session) -> list[Statement]:
 
 @transaction.atomic
 def statement_inscribe(*, statement: Statement) -> Statement:
-    """Inscribe a new statement at its protocol place on the speakers' list.
-
-    It goes right after the last statement that protocol puts before it, so it
-    never jumps ahead of anyone who outranks it, and manual moves already made
-    to the rest of the list stay as they are.
-    """
-    if statement.delegation_id is None:
+    """Inscribe a new statement at its protocol place on the speakers' list."""
+    if statement.delegation_id is None and statement.speaker_id is not None:
         statement.delegation = statement.speaker.delegation
     statement.full_clean(exclude=["order"])
     current = _locked_list(statement.session)
     statement.save()
-    key = statement_protocol_key(statement)
-    ahead = [i for i, other in enumerate(current) if statement_protocol_key(other) < key]
-    current.insert(ahead[-1] + 1 if ahead else 0, statement)
-    _renumber(current)
+    _take_protocol_place(statement, current)
     public_pages_invalidate(conference_ids=[statement.session.conference_id])
     return statement
 

@@ -10,7 +10,12 @@ from conference.documents.enums import DocumentKind, ParagraphKind
 from conference.documents.models import DocumentVersion, OutcomeDocument, Paragraph, Recommendation
 from conference.enums import OrganizationKind
 from conference.models import Conference, Organization
-from participants.enums import DelegationCategory, DelegationRole, RepresentationLevel
+from participants.enums import (
+    AccreditationStatus,
+    DelegationCategory,
+    DelegationRole,
+    RepresentationLevel,
+)
 from participants.models import BadgeCategory, Delegation, IdentityDocument, Participant
 from sessions.enums import SessionKind
 from sessions.models import Room, Session, Statement
@@ -131,9 +136,11 @@ class StatementFactory(factory.django.DjangoModelFactory):
         model = Statement
 
     session = factory.SubFactory(SessionFactory)
+    # Accredited, as a speaker must be before the public pages name them.
     speaker = factory.SubFactory(
         ParticipantFactory,
         delegation__conference=factory.SelfAttribute("...session.conference"),
+        status=AccreditationStatus.APPROVED,
     )
     delegation = factory.LazyAttribute(lambda s: s.speaker.delegation)
     allotted_minutes = 5

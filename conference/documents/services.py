@@ -281,9 +281,20 @@ def version_issue(*, version: DocumentVersion, by: User) -> DocumentVersion:
     return locked
 
 
+def _within_kind(ordered: list[Paragraph], kind: str, index: int) -> int:
+    """The nearest insertion index to ``index`` that keeps the preamble before the operative
+    part: a preambular paragraph never follows an operative one, nor the reverse."""
+    if kind == ParagraphKind.OPERATIVE:
+        preambular = [i for i, p in enumerate(ordered) if p.kind != ParagraphKind.OPERATIVE]
+        return max(index, preambular[-1] + 1 if preambular else 0)
+    operative = [i for i, p in enumerate(ordered) if p.kind == ParagraphKind.OPERATIVE]
+    return min(index, operative[0] if operative else len(ordered))
+
+
 def _insert(
     version: DocumentVersion, *, kind: str, text: str, is_bracketed: bool, after: Paragraph | None
 ) -> Paragraph:
+    """Insert after ``after``, or at the start of its own kind without it."""
     ordered = list(version.paragraphs.order_by("position"))
     if after is None:
         index = 0
@@ -295,6 +306,7 @@ def _insert(
                 % {"version": version.label},
                 code="paragraph_elsewhere",
             )
+    index = _within_kind(ordered, kind, index)
     top = max((p.position for p in ordered), default=0)
     paragraph = Paragraph(
         version=version, position=top + 1, kind=kind, text=text.strip(), is_bracketed=is_bracketed

@@ -217,3 +217,47 @@ def test_whole_lifecycle_from_zero_draft_to_published():
         (S.SILENCE_PROCEDURE, S.ADOPTED),
         (S.ADOPTED, S.PUBLISHED),
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "target_number", "expected"),
+    [
+        # No target: the start of its own kind.
+        (OP, None, ["a", "b", "NEW", "1", "2", "3"]),
+        (PRE, None, ["NEW", "a", "b", "1", "2", "3"]),
+        # A target of the other kind: the nearest place its own kind allows.
+        (PRE, "2", ["a", "b", "NEW", "1", "2", "3"]),
+        (OP, "a", ["a", "b", "NEW", "1", "2", "3"]),
+        # A target of its own kind: right after it.
+        (OP, "1", ["a", "b", "1", "NEW", "2", "3"]),
+        (PRE, "a", ["a", "NEW", "b", "1", "2", "3"]),
+    ],
+)
+def test_an_accepted_addition_keeps_the_preamble_before_the_operative_part(
+    kind, target_number, expected
+):
+    officer = UserFactory()
+    document = OutcomeDocumentFactory()
+    delegation = DelegationFactory(conference=document.conference, country="KZ")
+    zero = zero_draft(document, officer)
+    document = document_circulate_zero_draft(document=document, by=officer)
+    document = document_open_negotiation(document=document, by=officer)
+    target = zero.paragraphs.get(number=target_number) if target_number else None
+    addition = amendment_propose(
+        document=document,
+        action=AmendmentAction.ADD,
+        kind=kind,
+        target_paragraph=target,
+        proposed_text="NEW",
+        delegations=[delegation],
+    )
+    rev1 = version_create_revision(document=document, by=officer)
+    before = {p.pk: p.number for p in rev1.paragraphs.all()}
+
+    amendment_accept(amendment=addition, by=officer)
+
+    paragraphs = list(rev1.paragraphs.order_by("position"))
+    assert [p.text if p.text == "NEW" else before[p.pk] for p in paragraphs] == expected
+    assert [p.kind for p in paragraphs] == sorted(
+        (p.kind for p in paragraphs), key=lambda k: k == OP
+    )

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from participants.enums import (
+    AccreditationStatus,
     DelegationCategory,
     DelegationRole,
     DelegationStatus,
@@ -60,7 +61,9 @@ def build_agenda(*, scale: int, conference=None):
                     room=room,
                     starts_at=start,
                     ends_at=start + dt.timedelta(minutes=30),
-                    chair=ParticipantFactory(delegation=delegations[0]),
+                    chair=ParticipantFactory(
+                        delegation=delegations[0], status=AccreditationStatus.APPROVED
+                    ),
                 )
                 for index in range(2):
                     StatementFactory(

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from sessions.models import Session, StatementMove
+from sessions.models import Session, Statement, StatementMove
+from sessions.services import statement_inscribe, statement_move
 from tests.admin_forms import submit_change_form
 from tests.sessions.conftest import build_agenda
 
@@ -53,7 +54,7 @@ def test_action_puts_lists_back_into_protocol_order(organizer):
 
     response = organizer.post(
         reverse("admin:agenda_session_changelist"),
-        {"action": "apply_protocol_order", "_selected_action": [session.pk]},
+        {"action": "apply_protocol_order", "_selected_action": [session.pk], "confirm": "yes"},
     )
 
     assert response.status_code == 302
@@ -101,3 +102,48 @@ def test_a_session_added_in_the_admin_takes_the_conference_time_zone(organizer):
     assert response.status_code == 302
     session = Session.objects.get(title="Closing session")
     assert session.starts_at == dt.datetime(2019, 5, 17, 12, 15, tzinfo=dt.UTC)
+
+
+def moved_by_hand(session):
+    """Two statements in protocol order, the second moved by hand to the top."""
+    first, second = session.statements.all()
+    statement_move(statement=second, to_position=1, reason="Minister leaves at noon", by=None)
+    return first, second
+
+
+def test_protocol_order_action_lists_the_manual_moves_and_asks_first(organizer):
+    _, sessions = build_agenda(scale=1)
+    session = sessions[0]
+    first, second = moved_by_hand(session)
+    changelist = reverse("admin:agenda_session_changelist")
+    chosen = {"action": "apply_protocol_order", "_selected_action": [session.pk, sessions[1].pk]}
+
+    page = organizer.post(changelist, chosen)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Minister leaves at noon" in html
+    assert f"{second.speaker}: from position 1 to 2" in html
+    assert html.count('name="_selected_action"') == 2
+    assert list(session.statements.values_list("pk", flat=True)) == [second.pk, first.pk]
+
+    done = organizer.post(changelist, {**chosen, "confirm": "yes"})
+
+    assert done.status_code == 302
+    assert list(session.statements.values_list("pk", "order")) == [(first.pk, 1), (second.pk, 2)]
+
+
+def test_a_statement_deleted_on_the_session_page_leaves_no_gap(organizer):
+    conference, sessions = build_agenda(scale=1)
+    session = sessions[0]
+    delegation = conference.delegations.get(country="TM")
+    statement_inscribe(statement=Statement(session=session, delegation=delegation))
+    assert list(session.statements.values_list("order", flat=True)) == [1, 2, 3]
+    url = reverse("admin:agenda_session_change", args=[session.pk])
+
+    submit_change_form(organizer, url, **{"statements-0-DELETE": "on"})
+
+    assert list(session.statements.values_list("order", flat=True)) == [1, 2]
+    last = session.statements.last()
+    move_page = organizer.get(reverse("admin:agenda_statement_move", args=[last.pk]))
+    assert move_page.context["form"]["to_position"].value() == 2

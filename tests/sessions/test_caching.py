@@ -59,15 +59,16 @@ def test_a_manual_move_shows_on_the_next_request(client):
     assert html.index(second.speaker.full_name) < html.index(first.speaker.full_name)
 
 
-def test_a_speakers_name_change_outside_the_agenda_shows_too(client):
+def test_a_speakers_title_change_outside_the_agenda_shows_too(client):
+    # A name is identity data: changing it sends the speaker back to review, off the pages.
     conference, sessions = build_agenda(scale=1)
     url = reverse("agenda:speakers", args=[conference.slug])
     client.get(url)
     speaker = Statement.objects.filter(session=sessions[0]).first().speaker
-    speaker.family_name = "Corrected"
-    participant_edit(participant=speaker, by=UserFactory(), changed_fields=["family_name"])
+    speaker.functional_title = "Deputy Minister (corrected)"
+    participant_edit(participant=speaker, by=UserFactory(), changed_fields=["functional_title"])
 
-    assert "Corrected" in client.get(url).content.decode()
+    assert "Deputy Minister (corrected)" in client.get(url).content.decode()
 
 
 def test_languages_and_query_strings_are_cached_apart(client):

@@ -9,8 +9,13 @@ from conference.models import Conference
 from participants.enums import DelegationCategory, RepresentationLevel
 from sessions.enums import StatementStatus
 from sessions.models import Statement, StatementMove
-from sessions.selectors import speakers_list_in_protocol_order
+from sessions.selectors import (
+    speakers_list_in_protocol_order,
+    speakers_list_protocol_order_changes,
+)
 from sessions.services import (
+    agenda_item_delete,
+    agenda_item_save,
     speakers_list_apply_protocol_order,
     statement_inscribe,
     statement_move,
@@ -213,3 +218,84 @@ def test_the_database_refuses_a_move_without_reason(session):
     statement = inscribe(session, state(session, "KZ", RepresentationLevel.MINISTER), 0)
     with pytest.raises(IntegrityError):
         StatementMove.objects.create(statement=statement, from_position=1, to_position=1, reason="")
+
+
+def positions(session):
+    return list(session.statements.values_list("pk", "order"))
+
+
+@pytest.fixture
+def four(session):
+    """A speakers' list of four in protocol order, the last moved by hand to second."""
+    a, b, c, d = (
+        inscribe(session, state(session, country, level), minutes)
+        for minutes, (country, level) in enumerate(
+            [
+                ("TJ", RepresentationLevel.HEAD_OF_STATE),
+                ("KZ", RepresentationLevel.MINISTER),
+                ("KG", RepresentationLevel.AMBASSADOR),
+                ("DE", RepresentationLevel.EXPERT),
+            ]
+        )
+    )
+    speakers_list_apply_protocol_order(session=session)
+    statement_move(statement=d, to_position=2, reason="Leaves at noon", by=None)
+    return a, b, c, d
+
+
+def test_deleting_a_statement_leaves_no_gap(session, four):
+    a, b, c, d = four
+
+    agenda_item_delete(item=d)
+
+    assert positions(session) == [(a.pk, 1), (b.pk, 2), (c.pk, 3)]
+
+
+def test_a_withdrawn_statement_goes_to_the_end_of_the_list(session, four):
+    a, b, c, d = four
+    d.refresh_from_db()
+    d.status = StatementStatus.WITHDRAWN
+
+    agenda_item_save(item=d)
+
+    assert positions(session) == [(a.pk, 1), (b.pk, 2), (c.pk, 3), (d.pk, 4)]
+
+
+def test_a_stale_order_on_an_edited_statement_does_not_move_it(session, four):
+    a, b, c, d = four
+    stale = Statement.objects.get(pk=d.pk)  # second, before the deletion
+    agenda_item_delete(item=a)
+    stale.allotted_minutes = 7  # an edit made on a form loaded before the deletion
+
+    agenda_item_save(item=stale)
+
+    assert positions(session) == [(d.pk, 1), (b.pk, 2), (c.pk, 3)]
+
+
+def test_a_statement_moved_to_another_session_takes_its_protocol_place_there(session, four):
+    a, b, c, d = four
+    other = SessionFactory(conference=session.conference)
+    expert = inscribe(other, state(other, "UZ", RepresentationLevel.EXPERT), 0)
+    b.refresh_from_db()
+    b.session = other
+
+    agenda_item_save(item=b)
+
+    assert positions(session) == [(a.pk, 1), (d.pk, 2), (c.pk, 3)]
+    assert positions(other) == [(b.pk, 1), (expert.pk, 2)]
+
+
+def test_protocol_order_changes_name_the_manual_moves_it_undoes(session, four):
+    a, b, c, d = four
+
+    [change] = speakers_list_protocol_order_changes(sessions=[session])
+
+    assert change.session == session
+    assert [(s.statement, s.now, s.then) for s in change.shifts] == [
+        (d, 2, 4),
+        (b, 3, 2),
+        (c, 4, 3),
+    ]
+    assert [m.reason for m in change.moves] == ["Leaves at noon"]
+    speakers_list_apply_protocol_order(session=session)
+    assert speakers_list_protocol_order_changes(sessions=[session]) == []

@@ -55,7 +55,10 @@ class MemberForm(forms.ModelForm):
     photo = forms.FileField(
         label=gettext_lazy("Photo"),
         required=False,
-        help_text=gettext_lazy("A recent colour photo, JPEG or PNG, at most 5 MB."),
+        help_text=gettext_lazy(
+            "A recent colour portrait photo, 3 wide by 4 high, at least 300 × 400 pixels; "
+            "JPEG or PNG, at most 5 MB."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 

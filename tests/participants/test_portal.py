@@ -39,7 +39,7 @@ def test_nominating_a_member_stores_identity_and_a_reencoded_photo(portal):
     assert (identity.passport_number, identity.is_complete) == ("N1234567", True)
     assert identity.photo.name.startswith("photos/") and identity.photo.name.endswith(".jpg")
     with Image.open(identity.photo.path) as photo:
-        assert (photo.format, photo.size) == ("JPEG", (60, 80))
+        assert (photo.format, photo.size) == ("JPEG", (300, 400))
     event = AccreditationEvent.objects.get()
     assert (event.from_status, event.to_status, event.actor_label) == (
         "",

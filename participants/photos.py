@@ -5,11 +5,15 @@ payloads) and guarantees the badge printer gets a clean file.
 """
 
 import uuid
+from datetime import timedelta
 from io import BytesIO
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
@@ -108,3 +112,55 @@ def photo_reencode(upload: UploadedFile) -> ContentFile:
     return ContentFile(
         output.getvalue(), name=f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}"
     )
+
+
+# A photo that passed its checks on a form that failed others waits here, so the focal point
+# does not have to pick it again. The form carries a signed token naming the file and the
+# delegation; files nobody came back for are pruned.
+KEPT_DIR = "photos/kept"
+KEPT_SALT = "participants.kept-photo"
+KEPT_LIFETIME = timedelta(hours=6)
+
+
+def _prune_kept() -> None:
+    if not default_storage.exists(KEPT_DIR):
+        return
+    cutoff = timezone.now() - KEPT_LIFETIME
+    for name in default_storage.listdir(KEPT_DIR)[1]:
+        path = f"{KEPT_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+
+
+def photo_keep(photo: ContentFile, *, scope: str) -> str:
+    """Store a re-encoded photo for a later submission; the token to send back for it."""
+    _prune_kept()
+    photo.seek(0)
+    name = default_storage.save(f"{KEPT_DIR}/{photo.name}", photo)
+    return signing.dumps({"name": name, "scope": scope}, salt=KEPT_SALT)
+
+
+def _kept_name(token: str, *, scope: str) -> str | None:
+    try:
+        payload = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_LIFETIME)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("scope") != scope:
+        return None
+    name = payload.get("name")
+    return name if isinstance(name, str) and default_storage.exists(name) else None
+
+
+def photo_kept(token: str, *, scope: str) -> ContentFile | None:
+    """The photo a token from ``photo_keep`` names, if it is still there and for this scope."""
+    name = _kept_name(token, scope=scope) if token else None
+    if name is None:
+        return None
+    with default_storage.open(name, "rb") as stored:
+        return ContentFile(stored.read(), name=name.rsplit("/", 1)[-1])
+
+
+def photo_discard_kept(token: str, *, scope: str) -> None:
+    name = _kept_name(token, scope=scope) if token else None
+    if name is not None:
+        default_storage.delete(name)

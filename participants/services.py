@@ -42,7 +42,8 @@ from .models import (
 from .selectors import nomination_token
 
 S = AccreditationStatus
-# A link sent without an explicit expiry lasts this long (or until the registration deadline).
+# A link sent lasts until the registration deadline, and at least this long: after the
+# deadline it still shows the members' statuses.
 DEFAULT_LINK_LIFETIME = timedelta(days=30)
 FOCAL_POINT = "focal point"
 
@@ -402,14 +403,18 @@ def delegation_upload_note_verbale(
 def _default_expiry(conference: Conference) -> datetime:
     fallback = timezone.now() + DEFAULT_LINK_LIFETIME
     deadline = conference.registration_deadline
-    return min(deadline, fallback) if deadline else fallback
+    return max(deadline, fallback) if deadline else fallback
 
 
 @transaction.atomic
 def delegation_send_nomination_link(
     *, delegation: Delegation, portal_url: Callable[[str], str]
 ) -> Delegation:
-    """E-mail the link to the focal point; ``portal_url`` turns a token into an absolute URL."""
+    """E-mail the link to the focal point; ``portal_url`` turns a token into an absolute URL.
+
+    A live link is sent again as it is (a reminder must not break the one in use) and lasts
+    at least until the registration deadline; a revoked or expired one is replaced.
+    """
     delegation = (
         Delegation.objects.select_for_update().select_related("conference").get(pk=delegation.pk)
     )
@@ -418,12 +423,15 @@ def delegation_send_nomination_link(
             _("%(delegation)s has no focal point e-mail address.") % {"delegation": delegation},
             code="no_focal_point",
         )
-    delegation.nomination_link_revoked = False
-    if (
-        delegation.nomination_link_expires_at is None
-        or delegation.nomination_link_expires_at <= timezone.now()
-    ):
-        delegation.nomination_link_expires_at = _default_expiry(delegation.conference)
+    expires = delegation.nomination_link_expires_at
+    if delegation.nomination_link_revoked or (expires is not None and expires <= timezone.now()):
+        # A dead link stays dead: the focal point gets a new one.
+        delegation.nomination_nonce = uuid.uuid4()
+        delegation.nomination_link_revoked = False
+        expires = None
+    delegation.nomination_link_expires_at = max(
+        filter(None, [expires, _default_expiry(delegation.conference)])
+    )
     delegation.full_clean()
     delegation.save()
     url = portal_url(nomination_token(delegation=delegation))

@@ -261,8 +261,19 @@ class ReasonForm(forms.Form):
         max_length=1000,
     )
 
-    def __init__(self, *args, submit_label: str, required: bool = True, **kwargs):
+    def __init__(
+        self, *args, submit_label: str, required: bool = True, with_message: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+        if with_message:
+            # An organizer's reason can say what the delegation must not read; what it is
+            # told goes in a field of its own.
+            self.fields["message"] = forms.CharField(
+                label=gettext_lazy("Message to the delegation"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=1000,
+            )
         self.helper = FormHelper()
         self.helper.add_input(Submit("confirm", submit_label, css_class="btn-danger"))

@@ -420,7 +420,12 @@ class AccreditationEvent(models.Model):
         max_length=120, blank=True, help_text=_('Who acted without an account, e.g. "focal point".')
     )
     at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(
+        blank=True, help_text=_("Internal: kept in the file, never sent to the delegation.")
+    )
+    message = models.TextField(
+        blank=True, help_text=_("Sent with the e-mail to the delegation's focal point.")
+    )
     badge_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

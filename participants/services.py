@@ -153,7 +153,12 @@ def _transition(
     by: AbstractBaseUser | None,
     actor_label: str = "",
     reason: str = "",
+    message: str = "",
 ) -> Participant:
+    """Move ``participant`` along ``name``.
+
+    ``reason`` is internal and stays in the audit trail; only ``message`` is mailed.
+    """
     transition = TRANSITIONS[name]
     reason = reason.strip()
     if transition.needs_reason and not reason:
@@ -191,6 +196,7 @@ def _transition(
             by=by,
             actor_label=actor_label,
             reason=reason,
+            message=message.strip(),
             # The badge this transition issued, kept or voided.
             badge_number=locked.badge_number or voided,
         )
@@ -208,10 +214,16 @@ def _service(name: str) -> Callable[..., Participant]:
         participant: Participant,
         by: AbstractBaseUser | None,
         reason: str = "",
+        message: str = "",
         actor_label: str = "",
     ) -> Participant:
         return _transition(
-            name=name, participant=participant, by=by, reason=reason, actor_label=actor_label
+            name=name,
+            participant=participant,
+            by=by,
+            reason=reason,
+            message=message,
+            actor_label=actor_label,
         )
 
     service.__name__ = service.__qualname__ = f"participant_{name}"
@@ -299,8 +311,9 @@ def _review_identity_change(
         participant.status not in TRANSITIONS["return_to_review"].sources
     ):
         return participant
+    # The reason here is ours, not an organizer's note, and tells the focal point why.
     return participant_return_to_review(
-        participant=participant, by=by, actor_label=actor_label, reason=reason
+        participant=participant, by=by, actor_label=actor_label, reason=reason, message=reason
     )
 
 

@@ -381,3 +381,47 @@ def test_sending_a_live_link_again_keeps_it():
     first = nomination_token(delegation=Delegation.objects.get(pk=delegation.pk))
     services.delegation_send_nomination_link(delegation=delegation, portal_url=str)
     assert nomination_token(delegation=Delegation.objects.get(pk=delegation.pk)) == first
+
+
+# Issue 10, item 8: the reject form says what the delegation will read.
+
+
+def test_the_reject_form_separates_the_internal_reason_from_the_message(organizer):
+    participant = ParticipantFactory()
+    page = lxml.html.fromstring(act(organizer, "reject", [participant]).content.decode())
+    labels = [label.text_content() for label in page.xpath("//fieldset//label")]
+    assert labels == ["Internal reason (required)", "Message to the delegation (optional)"]
+    assert page.get_element_by_id("reason-help").text_content() == (
+        "Kept in the accreditation file for the organizers. It is never sent to the delegation."
+    )
+    assert page.get_element_by_id("mail-preview").text_content() == (
+        "What the focal point receives: an e-mail saying the participant's accreditation is "
+        "now “Rejected”, with your message to the delegation if you write one — never the "
+        "internal reason."
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "mailed"),
+    [("", None), ("Please nominate a ministry official.", "Please nominate a ministry official.")],
+)
+def test_a_bulk_reject_mails_the_message_and_never_the_reason(
+    organizer, django_capture_on_commit_callbacks, message, mailed
+):
+    participant = ParticipantFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(
+            organizer,
+            "reject",
+            [participant],
+            confirm="yes",
+            reason="Security service objects",
+            message=message,
+        )
+    event = participant.accreditation_events.get()
+    assert (event.reason, event.message) == ("Security service objects", message)
+    [sent] = mail.outbox
+    assert "Security service" not in sent.body
+    assert ("Message from the accreditation team" in sent.body) is (mailed is not None)
+    if mailed:
+        assert mailed in sent.body

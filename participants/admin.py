@@ -18,6 +18,7 @@ from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 
 from . import rules, selectors, services
+from .enums import AccreditationStatus
 from .forms import ReasonForm
 from .models import (
     AccessZone,
@@ -365,6 +366,7 @@ class ParticipantAdmin(ServiceAdmin):
             request.POST if "confirm" in request.POST else None,
             submit_label=str(transition.label),
             required=transition.needs_reason,
+            with_message=True,
         )
         participants = list(queryset.select_related("delegation"))
         if form.is_bound and form.is_valid():
@@ -376,6 +378,7 @@ class ParticipantAdmin(ServiceAdmin):
                         participant=participant,
                         by=request.user,
                         reason=form.cleaned_data["reason"],
+                        message=form.cleaned_data["message"],
                     )
                 except (services.AccreditationError, ValidationError) as error:
                     refused.append(f"{participant}: {error}")
@@ -408,6 +411,7 @@ class ParticipantAdmin(ServiceAdmin):
                 "title": _("%(action)s: confirm") % {"action": transition.label},
                 "opts": self.model._meta,
                 "transition": transition,
+                "target_label": AccreditationStatus(transition.target).label,
                 "action": f"transition_{name}",
                 "form": form,
                 "rows": [

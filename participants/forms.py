@@ -8,8 +8,16 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import LOGISTICS_FIELDS, PASSPORT_FIELDS, Delegation, IdentityDocument, Participant
-from .photos import photo_reencode
+from .models import (
+    LOGISTICS_FIELDS,
+    PASSPORT_FIELDS,
+    Delegation,
+    IdentityDocument,
+    Participant,
+    passport_expiry_problem,
+    passport_expiry_warning,
+)
+from .photos import photo_discard_kept, photo_keep, photo_kept, photo_reencode
 
 # Required for a complete identity record (IdentityDocument.is_complete).
 REQUIRED_PASSPORT_FIELDS = {
@@ -55,9 +63,14 @@ class MemberForm(forms.ModelForm):
     photo = forms.FileField(
         label=gettext_lazy("Photo"),
         required=False,
-        help_text=gettext_lazy("A recent colour photo, JPEG or PNG, at most 5 MB."),
+        help_text=gettext_lazy(
+            "A recent colour portrait photo, 3 wide by 4 high, at least 300 × 400 pixels; "
+            "JPEG or PNG, at most 5 MB."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
+    # The token of a photo that passed its checks on an earlier, failed submission.
+    kept_photo = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Participant
@@ -100,7 +113,10 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, conference, **kwargs):
         super().__init__(*args, **kwargs)
+        self.conference = conference
         self.document = getattr(self.instance, "identity", None) if self.instance.pk else None
+        self.kept_scope = f"delegation-{self.instance.delegation_id}"
+        self.kept = photo_kept(self.data.get("kept_photo", ""), scope=self.kept_scope)
         passport = PASSPORT_FIELDS if conference.requires_passport_data else ()
         self.fields.update(
             fields_for_model(
@@ -119,8 +135,13 @@ class MemberForm(forms.ModelForm):
         if self.document:
             for name in passport:
                 self.initial[name] = getattr(self.document, name)
+        delegation = self.instance.delegation
+        if passport and delegation and not self.initial.get("nationality"):
+            self.initial["nationality"] = delegation.country.code
         # Every badge needs a photo; after the first upload a new one is optional.
         self.fields["photo"].required = not (self.document and self.document.photo)
+        if self.kept:
+            self._show_photo_kept()
         self.fields["arrival_at"].input_formats = self.fields["departure_at"].input_formats = [
             "%Y-%m-%dT%H:%M"
         ]
@@ -132,6 +153,7 @@ class MemberForm(forms.ModelForm):
                 _row("given_names", "family_name"),
                 "passport_name",
                 "photo",
+                "kept_photo",
             ),
             Fieldset(_("Role"), _row("functional_title", "role")),
             Fieldset(_("Contact"), _row("email", "phone"), "preferred_language"),
@@ -161,7 +183,39 @@ class MemberForm(forms.ModelForm):
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
-        return photo_reencode(upload) if upload else None
+        return photo_reencode(upload) if upload else self.kept
+
+    def clean_passport_expires_on(self):
+        expires_on = self.cleaned_data["passport_expires_on"]
+        problem = passport_expiry_problem(expires_on=expires_on, conference=self.conference)
+        if problem:
+            raise forms.ValidationError(problem, code="passport_expires_too_soon")
+        return expires_on
+
+    def passport_warning(self) -> str | None:
+        return passport_expiry_warning(
+            expires_on=self.cleaned_data.get("passport_expires_on"), conference=self.conference
+        )
+
+    def keep_photo(self) -> None:
+        """After a failed submission: hold on to a photo that passed, for the next one."""
+        photo = getattr(self, "cleaned_data", {}).get("photo")
+        if photo is None or photo is self.kept:
+            return
+        self.data = self.data.copy()
+        self.data["kept_photo"] = photo_keep(photo, scope=self.kept_scope)
+        self._show_photo_kept()
+
+    def _show_photo_kept(self) -> None:
+        self.fields["photo"].required = False
+        # The bound field copies the help text when created, which validation has done.
+        self.fields["photo"].help_text = self["photo"].help_text = _(
+            "The photo you chose is kept. Choose a file only to replace it."
+        )
+
+    def discard_kept_photo(self) -> None:
+        """After a successful save the kept copy has been stored with the member."""
+        photo_discard_kept(self.data.get("kept_photo", ""), scope=self.kept_scope)
 
     def identity_data(self) -> dict:
         """Identity-document values for the service; a photo of None means "keep the old one"."""
@@ -207,8 +261,19 @@ class ReasonForm(forms.Form):
         max_length=1000,
     )
 
-    def __init__(self, *args, submit_label: str, required: bool = True, **kwargs):
+    def __init__(
+        self, *args, submit_label: str, required: bool = True, with_message: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+        if with_message:
+            # An organizer's reason can say what the delegation must not read; what it is
+            # told goes in a field of its own.
+            self.fields["message"] = forms.CharField(
+                label=gettext_lazy("Message to the delegation"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=1000,
+            )
         self.helper = FormHelper()
         self.helper.add_input(Submit("confirm", submit_label, css_class="btn-danger"))

@@ -1,11 +1,16 @@
+import calendar
+import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -26,6 +31,14 @@ from .enums import (
 )
 
 hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour such as #C8102E."))
+# A name goes on one line of a badge, a visa letter and a CSV row; a pasted line break or
+# control character splits all three.
+single_line = RegexValidator(
+    r"[\x00-\x1f\x7f\x85\u2028\u2029]",
+    _("Write the name on one line, without line breaks."),
+    code="line_break",
+    inverse_match=True,
+)
 
 
 class AccessZone(models.Model):
@@ -184,11 +197,16 @@ class Participant(models.Model):
         related_name="members",
         help_text=_("Empty for organizer staff and media without a delegation."),
     )
-    honorific = models.CharField(max_length=30, blank=True, help_text=_("e.g. H.E. Mr."))
-    given_names = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    honorific = models.CharField(
+        max_length=30, blank=True, validators=[single_line], help_text=_("e.g. H.E. Mr.")
+    )
+    given_names = models.CharField(max_length=100, validators=[single_line])
+    family_name = models.CharField(max_length=100, validators=[single_line])
     passport_name = models.CharField(
-        max_length=200, blank=True, help_text=_("Full name exactly as in the passport.")
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text=_("Full name exactly as in the passport."),
     )
     gender = models.CharField(max_length=8, choices=Gender.choices, blank=True)
     functional_title = models.CharField(max_length=200, blank=True)
@@ -307,6 +325,13 @@ class IdentityDocument(models.Model):
     def __str__(self) -> str:
         return f"Identity document of {self.participant}"
 
+    def clean(self):
+        problem = passport_expiry_problem(
+            expires_on=self.passport_expires_on, conference=self.participant.conference
+        )
+        if problem:
+            raise ValidationError({"passport_expires_on": problem})
+
     @property
     def is_complete(self) -> bool:
         return bool(
@@ -315,6 +340,43 @@ class IdentityDocument(models.Model):
             and self.passport_number
             and self.passport_expires_on
         )
+
+
+# Many countries refuse a visa on a passport that expires within six months of the stay.
+PASSPORT_MARGIN_MONTHS = 6
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def passport_expiry_problem(*, expires_on: dt.date | None, conference) -> str | None:
+    """Why a passport with this expiry cannot be used for the conference, or None."""
+    if expires_on is not None and expires_on <= conference.end_date:
+        return gettext(
+            "The passport expires on %(expires)s; it must be valid beyond the end of the "
+            "conference on %(end)s."
+        ) % {
+            "expires": date_format(expires_on, "j E Y"),
+            "end": date_format(conference.end_date, "j E Y"),
+        }
+    return None
+
+
+def passport_expiry_warning(*, expires_on: dt.date | None, conference) -> str | None:
+    """A passport that is valid but too close to expiry for some visas, or None."""
+    margin = _months_after(conference.end_date, PASSPORT_MARGIN_MONTHS)
+    if expires_on is not None and conference.end_date < expires_on < margin:
+        return gettext(
+            "The passport expires on %(expires)s, less than six months after the conference "
+            "ends; many countries refuse a visa on it. Ask for a renewed passport if a visa "
+            "is needed."
+        ) % {"expires": date_format(expires_on, "j E Y")}
+    return None
 
 
 # The identity document's data without the photo, which is uploaded and re-encoded apart.
@@ -362,7 +424,12 @@ class AccreditationEvent(TransitionRecord):
     actor_label = models.CharField(
         max_length=120, blank=True, help_text=_('Who acted without an account, e.g. "focal point".')
     )
-    reason = models.TextField(blank=True)
+    reason = models.TextField(
+        blank=True, help_text=_("Internal: kept in the file, never sent to the delegation.")
+    )
+    message = models.TextField(
+        blank=True, help_text=_("Sent with the e-mail to the delegation's focal point.")
+    )
     badge_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

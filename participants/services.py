@@ -44,7 +44,8 @@ from .models import (
 from .selectors import nomination_token
 
 S = AccreditationStatus
-# A link sent without an explicit expiry lasts this long (or until the registration deadline).
+# A link sent lasts until the registration deadline, and at least this long: after the
+# deadline it still shows the members' statuses.
 DEFAULT_LINK_LIFETIME = timedelta(days=30)
 FOCAL_POINT = "focal point"
 # What the public pages show of a participant (speakers, heads of delegation): a change to
@@ -185,7 +186,12 @@ def _transition(
     by: AbstractBaseUser | None,
     actor_label: str = "",
     reason: str = "",
+    message: str = "",
 ) -> Participant:
+    """Move ``participant`` along ``name``.
+
+    ``reason`` is internal and stays in the audit trail; only ``message`` is mailed.
+    """
     transition = TRANSITIONS[name]
     reason = reason.strip()
     if transition.needs_reason and not reason:
@@ -225,6 +231,7 @@ def _transition(
             by=by,
             actor_label=actor_label,
             reason=reason,
+            message=message.strip(),
             # The badge this transition issued, kept or voided.
             badge_number=locked.badge_number or voided,
         )
@@ -242,10 +249,16 @@ def _service(name: str) -> Callable[..., Participant]:
         participant: Participant,
         by: AbstractBaseUser | None,
         reason: str = "",
+        message: str = "",
         actor_label: str = "",
     ) -> Participant:
         return _transition(
-            name=name, participant=participant, by=by, reason=reason, actor_label=actor_label
+            name=name,
+            participant=participant,
+            by=by,
+            reason=reason,
+            message=message,
+            actor_label=actor_label,
         )
 
     service.__name__ = service.__qualname__ = f"participant_{name}"
@@ -333,8 +346,9 @@ def _review_identity_change(
         participant.status not in TRANSITIONS["return_to_review"].sources
     ):
         return participant
+    # The reason here is ours, not an organizer's note, and tells the focal point why.
     return participant_return_to_review(
-        participant=participant, by=by, actor_label=actor_label, reason=reason
+        participant=participant, by=by, actor_label=actor_label, reason=reason, message=reason
     )
 
 
@@ -483,14 +497,18 @@ def delegation_upload_note_verbale(
 def _default_expiry(conference: Conference) -> datetime:
     fallback = timezone.now() + DEFAULT_LINK_LIFETIME
     deadline = conference.registration_deadline
-    return min(deadline, fallback) if deadline else fallback
+    return max(deadline, fallback) if deadline else fallback
 
 
 @transaction.atomic
 def delegation_send_nomination_link(
     *, delegation: Delegation, portal_url: Callable[[str], str]
 ) -> Delegation:
-    """E-mail the link to the focal point; ``portal_url`` turns a token into an absolute URL."""
+    """E-mail the link to the focal point; ``portal_url`` turns a token into an absolute URL.
+
+    A live link is sent again as it is (a reminder must not break the one in use) and lasts
+    at least until the registration deadline; a revoked or expired one is replaced.
+    """
     delegation = (
         Delegation.objects.select_for_update().select_related("conference").get(pk=delegation.pk)
     )
@@ -499,12 +517,15 @@ def delegation_send_nomination_link(
             _("%(delegation)s has no focal point e-mail address.") % {"delegation": delegation},
             code="no_focal_point",
         )
-    delegation.nomination_link_revoked = False
-    if (
-        delegation.nomination_link_expires_at is None
-        or delegation.nomination_link_expires_at <= timezone.now()
-    ):
-        delegation.nomination_link_expires_at = _default_expiry(delegation.conference)
+    expires = delegation.nomination_link_expires_at
+    if delegation.nomination_link_revoked or (expires is not None and expires <= timezone.now()):
+        # A dead link stays dead: the focal point gets a new one.
+        delegation.nomination_nonce = uuid.uuid4()
+        delegation.nomination_link_revoked = False
+        expires = None
+    delegation.nomination_link_expires_at = max(
+        filter(None, [expires, _default_expiry(delegation.conference)])
+    )
     delegation.full_clean()
     delegation.save()
     url = portal_url(nomination_token(delegation=delegation))

@@ -113,11 +113,17 @@ def _save_member(request, *, delegation, token, member=None):
                         )
                         % {"name": saved},
                     )
+            form.discard_kept_photo()
+            warning = form.passport_warning()
+            if warning:
+                messages.warning(request, f"{saved}: {warning}")
             return redirect("participants:portal", token=token)
         except ValidationError as error:
             form.add_error(None, error)
         except services.AccreditationError as error:
             form.add_error(None, str(error))
+    if form.is_bound:
+        form.keep_photo()
     return render(
         request,
         "participants/portal/member_form.html",

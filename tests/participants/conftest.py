@@ -12,7 +12,7 @@ from participants.selectors import nomination_token
 from tests.factories import ConferenceFactory, DelegationFactory
 
 
-def image_upload(name="photo.jpg", image_format="JPEG", size=(60, 80)) -> SimpleUploadedFile:
+def image_upload(name="photo.jpg", image_format="JPEG", size=(300, 400)) -> SimpleUploadedFile:
     buffer = BytesIO()
     Image.new("RGB", size, "navy").save(buffer, image_format)
     content_type = "image/png" if image_format == "PNG" else "image/jpeg"

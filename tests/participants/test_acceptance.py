@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:participants_participant_changelist")
 
 
-def bulk(client, action, participants, reason=""):
+def bulk(client, action, participants, reason="", message=""):
     return client.post(
         CHANGELIST,
         {
@@ -23,6 +23,7 @@ def bulk(client, action, participants, reason=""):
             ACTION_CHECKBOX_NAME: [p.pk for p in participants],
             "confirm": "yes",
             "reason": reason,
+            "message": message,
         },
     )
 
@@ -79,7 +80,13 @@ def test_focal_point_nominates_three_and_sees_two_approved_and_one_rejected(
         bulk(client, "review", [aziza, bakhtiyor, dilnoza])
         bulk(client, "send_to_vetting", [aziza, bakhtiyor])
         bulk(client, "approve", [aziza, bakhtiyor])
-        response = bulk(client, "reject", [dilnoza], reason="Not a member of the ministry")
+        response = bulk(
+            client,
+            "reject",
+            [dilnoza],
+            reason="Not a member of the ministry",
+            message="Only officials of the ministry can be accredited.",
+        )
     assert [str(m) for m in response.wsgi_request._messages][-1] == "Reject: 1 participant done."
     client.logout()
 
@@ -104,5 +111,6 @@ def test_focal_point_nominates_three_and_sees_two_approved_and_one_rejected(
     )
     assert {m.to[0] for m in mail.outbox} == {delegation.focal_point_email}
     rejection = mail.outbox[-1]
-    assert "Reason: Not a member of the ministry" in rejection.body
+    assert "Only officials of the ministry can be accredited." in rejection.body
+    assert "Not a member of the ministry" not in rejection.body
     assert AccreditationEvent.objects.count() == 3 + 3 + 2 + 2 + 1

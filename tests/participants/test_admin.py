@@ -1,13 +1,18 @@
+import datetime as dt
+
+import lxml.html
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from conference.enums import ConferenceStatus
 from participants import services
 from participants.enums import AccreditationStatus as S
-from participants.models import AccreditationEvent, IdentityAccessLog, Participant
+from participants.models import AccreditationEvent, Delegation, IdentityAccessLog, Participant
 from participants.selectors import nomination_token
 from tests.admin_forms import submit_change_form
 from tests.factories import (
@@ -319,3 +324,104 @@ def test_bulk_confirmation_page_queries_stay_flat_as_the_selection_grows(organiz
         return len(queries)
 
     assert confirm_page_queries(10) == confirm_page_queries(1)
+
+
+# Issue 10, item 7: the nomination link from the delegation page.
+
+
+def test_the_send_button_submits_a_form_outside_the_change_form(
+    organizer, django_capture_on_commit_callbacks
+):
+    delegation = DelegationFactory(focal_point_email="focal@mfa.example")
+    change = organizer.get(reverse("admin:participants_delegation_change", args=[delegation.pk]))
+    page = lxml.html.fromstring(change.content)
+    button = page.xpath('//button[normalize-space()="Send the link to the focal point"]')[0]
+    form = page.get_element_by_id(button.get("form"))
+    assert form.xpath("ancestor::form") == []
+    assert form.get("method") == "post"
+    token = form.xpath('.//input[@name="csrfmiddlewaretoken"]')[0].get("value")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer.post(form.get("action"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["focal@mfa.example"]]
+    assert nomination_token(delegation=delegation) in mail.outbox[0].body
+
+
+def test_a_new_link_lasts_until_the_registration_deadline():
+    deadline = timezone.now() + dt.timedelta(days=90)
+    delegation = DelegationFactory(conference__registration_deadline=deadline)
+    services.delegation_send_nomination_link(delegation=delegation, portal_url=str)
+    delegation.refresh_from_db()
+    assert delegation.nomination_link_expires_at == deadline
+
+
+def test_sending_after_a_revoke_issues_a_new_link_and_the_old_stays_dead(
+    client, django_capture_on_commit_callbacks
+):
+    delegation = DelegationFactory(
+        conference__status=ConferenceStatus.REGISTRATION_OPEN,
+        conference__registration_deadline=timezone.now() + dt.timedelta(days=90),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delegation_send_nomination_link(delegation=delegation, portal_url=str)
+    first = nomination_token(delegation=Delegation.objects.get(pk=delegation.pk))
+    services.delegation_revoke_nomination_link(delegation=delegation)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delegation_send_nomination_link(delegation=delegation, portal_url=str)
+    second = nomination_token(delegation=Delegation.objects.get(pk=delegation.pk))
+    assert second != first
+    assert [m.body.count(token) for m in mail.outbox for token in (first, second)] == [1, 0, 0, 1]
+    assert client.get(f"/nominate/{first}/").status_code == 403
+    assert client.get(f"/nominate/{second}/").status_code == 200
+
+
+def test_sending_a_live_link_again_keeps_it():
+    delegation = DelegationFactory()
+    services.delegation_send_nomination_link(delegation=delegation, portal_url=str)
+    first = nomination_token(delegation=Delegation.objects.get(pk=delegation.pk))
+    services.delegation_send_nomination_link(delegation=delegation, portal_url=str)
+    assert nomination_token(delegation=Delegation.objects.get(pk=delegation.pk)) == first
+
+
+# Issue 10, item 8: the reject form says what the delegation will read.
+
+
+def test_the_reject_form_separates_the_internal_reason_from_the_message(organizer):
+    participant = ParticipantFactory()
+    page = lxml.html.fromstring(act(organizer, "reject", [participant]).content.decode())
+    labels = [label.text_content() for label in page.xpath("//fieldset//label")]
+    assert labels == ["Internal reason (required)", "Message to the delegation (optional)"]
+    assert page.get_element_by_id("reason-help").text_content() == (
+        "Kept in the accreditation file for the organizers. It is never sent to the delegation."
+    )
+    assert page.get_element_by_id("mail-preview").text_content() == (
+        "What the focal point receives: an e-mail saying the participant's accreditation is "
+        "now “Rejected”, with your message to the delegation if you write one — never the "
+        "internal reason."
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "mailed"),
+    [("", None), ("Please nominate a ministry official.", "Please nominate a ministry official.")],
+)
+def test_a_bulk_reject_mails_the_message_and_never_the_reason(
+    organizer, django_capture_on_commit_callbacks, message, mailed
+):
+    participant = ParticipantFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(
+            organizer,
+            "reject",
+            [participant],
+            confirm="yes",
+            reason="Security service objects",
+            message=message,
+        )
+    event = participant.accreditation_events.get()
+    assert (event.reason, event.message) == ("Security service objects", message)
+    [sent] = mail.outbox
+    assert "Security service" not in sent.body
+    assert ("Message from the accreditation team" in sent.body) is (mailed is not None)
+    if mailed:
+        assert mailed in sent.body

@@ -2,6 +2,7 @@ import datetime as dt
 
 import lxml.html
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -39,7 +40,7 @@ def test_nominating_a_member_stores_identity_and_a_reencoded_photo(portal):
     assert (identity.passport_number, identity.is_complete) == ("N1234567", True)
     assert identity.photo.name.startswith("photos/") and identity.photo.name.endswith(".jpg")
     with Image.open(identity.photo.path) as photo:
-        assert (photo.format, photo.size) == ("JPEG", (60, 80))
+        assert (photo.format, photo.size) == ("JPEG", (300, 400))
     event = AccreditationEvent.objects.get()
     assert (event.from_status, event.to_status, event.actor_label) == (
         "",
@@ -334,3 +335,112 @@ def test_portal_page_queries_stay_flat_as_members_grow(portal, django_assert_num
     ParticipantFactory.create_batch(6, delegation=portal.delegation)
     with django_assert_num_queries(len(one.captured_queries)):
         assert portal.client.get(url).status_code == 200
+
+
+# Issue 10, item 6: the portal's checks.
+
+
+def test_a_tiny_photo_is_refused_with_its_size(portal):
+    response = portal.nominate(photo=image_upload(size=(40, 50)))
+    assert response.context["form"].errors["photo"] == [
+        "The photo is 40 × 50 pixels; a badge photo must be at least 300 pixels wide "
+        "and 400 pixels high."
+    ]
+    assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "shown"),
+    [("2019-05-16", "16 May 2019"), ("2019-05-17", "17 May 2019")],
+    ids=["opening-day", "closing-day"],
+)
+def test_a_passport_that_expires_during_the_conference_is_refused(portal, expires_on, shown):
+    response = portal.nominate(passport_expires_on=expires_on)
+    assert response.context["form"].errors["passport_expires_on"] == [
+        f"The passport expires on {shown}; it must be valid beyond the end of the conference "
+        "on 17 May 2019."
+    ]
+    assert Participant.objects.count() == 0
+
+
+def test_the_passport_rule_holds_for_every_entry_point(portal):
+    with pytest.raises(ValidationError) as excinfo:
+        services.participant_nominate(
+            delegation=portal.delegation,
+            fields={"given_names": "A", "family_name": "B", "email": "ab@mfa.example"},
+            identity={"passport_expires_on": dt.date(2019, 5, 17)},
+        )
+    assert list(excinfo.value.message_dict) == ["passport_expires_on"]
+    assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "warned"),
+    [("2019-05-18", True), ("2019-11-16", True), ("2019-11-17", False), ("2028-01-01", False)],
+)
+def test_a_passport_close_to_expiry_is_saved_with_a_warning(portal, expires_on, warned):
+    response = portal.nominate(passport_expires_on=expires_on)
+    assert response.status_code == 302
+    notes = [str(m) for m in response.wsgi_request._messages]
+    day = dt.date.fromisoformat(expires_on)
+    warning = (
+        f"Testbek Exampleov: The passport expires on {day.day} {day:%B %Y}, less than six "
+        "months after the conference ends; many countries refuse a visa on it. Ask for a "
+        "renewed passport if a visa is needed."
+    )
+    assert notes == ["Testbek Exampleov has been nominated.", *([warning] if warned else [])]
+
+
+def test_errors_are_summarized_at_the_top_with_links_to_the_fields(portal):
+    response = portal.nominate(family_name="", passport_number="")
+    page = lxml.html.fromstring(response.content)
+    summary = page.get_element_by_id("error-summary")
+    assert summary.getprevious().tag == "h1"
+    links = [(a.get("href"), a.text_content()) for a in summary.iter("a")]
+    assert links == [("#id_family_name", "Family name"), ("#id_passport_number", "Passport number")]
+    for href, _label in links:
+        assert page.get_element_by_id(href[1:]).tag == "input"
+
+
+def test_a_good_photo_is_kept_when_other_fields_fail(portal, settings):
+    response = portal.nominate(passport_number="", photo=image_upload("me.png", "PNG"))
+    form = response.context["form"]
+    assert form.errors == {"passport_number": ["This field is required."]}
+    token = lxml.html.fromstring(response.content).get_element_by_id("id_kept_photo").value
+    assert "The photo you chose is kept." in response.content.decode()
+    kept_dir = settings.MEDIA_ROOT / "photos" / "kept"
+    assert len(list(kept_dir.iterdir())) == 1
+
+    response = portal.nominate(photo=None, kept_photo=token)
+    assert response.status_code == 302
+    photo = Participant.objects.get().identity.photo
+    assert photo.name.startswith("photos/") and photo.name.endswith(".png")
+    with Image.open(photo.path) as image:
+        assert image.size == (300, 400)
+    assert list(kept_dir.iterdir()) == []
+
+
+def test_a_kept_photo_token_works_only_for_its_delegation(portal, client):
+    response = portal.nominate(passport_number="")
+    token = lxml.html.fromstring(response.content).get_element_by_id("id_kept_photo").value
+    other = DelegationFactory(conference=portal.delegation.conference, country="UZ")
+    response = client.post(
+        f"/nominate/{nomination_token(delegation=other)}/members/add/",
+        member_data(photo=None, kept_photo=token, nationality="UZ"),
+    )
+    assert response.context["form"].errors["photo"] == ["This field is required."]
+
+
+def test_nationality_defaults_to_the_delegations_country(portal):
+    page = lxml.html.fromstring(portal.client.get(portal.url("member_add")).content)
+    assert page.get_element_by_id("id_nationality").value == "KZ"
+
+
+@pytest.mark.parametrize("field", ["honorific", "given_names", "family_name", "passport_name"])
+@pytest.mark.parametrize("value", ["Testbek\nEvil", "Testbek\r\nEvil", "Testbek\u2028Evil"])
+def test_name_fields_refuse_line_breaks(portal, field, value):
+    response = portal.nominate(**{field: value})
+    assert response.context["form"].errors[field] == [
+        "Write the name on one line, without line breaks."
+    ]
+    assert Participant.objects.count() == 0

@@ -95,13 +95,41 @@ def test_reject_cancel_revoke_and_reprint_need_a_reason(action):
     assert Participant.objects.get(pk=participant.pk).status == S.UNDER_REVIEW
 
 
-def test_reject_records_the_reason_and_mails_it(django_capture_on_commit_callbacks):
+def test_reject_keeps_the_reason_in_the_file_and_never_mails_it(
+    django_capture_on_commit_callbacks,
+):
+    # Issue 10, item 8: the internal reason was mailed word for word to the focal point.
     participant = advance(ParticipantFactory(), "review")
     with django_capture_on_commit_callbacks(execute=True):
-        services.participant_reject(participant=participant, by=None, reason="Late nomination")
+        services.participant_reject(
+            participant=participant, by=None, reason="Flagged by the security service"
+        )
     event = AccreditationEvent.objects.filter(participant=participant).last()
-    assert (event.to_status, event.reason) == (S.REJECTED, "Late nomination")
-    assert "Reason: Late nomination" in mail.outbox[-1].body
+    assert (event.to_status, event.reason, event.message) == (
+        S.REJECTED,
+        "Flagged by the security service",
+        "",
+    )
+    body = mail.outbox[-1].body
+    assert "security" not in body and "Reason" not in body and "Message" not in body
+
+
+def test_reject_mails_only_the_message_to_the_delegation(django_capture_on_commit_callbacks):
+    participant = advance(ParticipantFactory(), "review")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participant_reject(
+            participant=participant,
+            by=None,
+            reason="Flagged by the security service",
+            message="  The nomination arrived after the deadline.  ",
+        )
+    event = AccreditationEvent.objects.filter(participant=participant).last()
+    assert event.message == "The nomination arrived after the deadline."
+    body = mail.outbox[-1].body
+    assert (
+        "Message from the accreditation team:\nThe nomination arrived after the deadline.\n" in body
+    )
+    assert "security" not in body
 
 
 def test_badge_numbers_are_never_reused_after_revoke_or_reprint():

@@ -1,3 +1,4 @@
+import zoneinfo
 from collections import namedtuple
 
 from django.contrib import admin, messages
@@ -5,7 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextField
-from django.forms import Textarea
+from django.forms import ChoiceField, ModelForm, Textarea
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +16,13 @@ from sessions.services import conference_published_version_bump
 
 from . import document_forms as forms
 from . import selectors, services
-from .admin_mixins import AuditLogAdmin
+from .admin_mixins import (
+    AuditLogAdmin,
+    ConferenceFieldTimeMixin,
+    ConferenceTimeMixin,
+    in_conference_time,
+    local_time_column,
+)
 from .diff import comparison_context
 from .enums import DocumentStatus
 from .exports.admin import ConferenceCsvAdmin, export_selected_action
@@ -40,8 +47,19 @@ class ConferencePartnerInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [("", "---------"), *((zone, zone) for zone in sorted(zoneinfo.available_timezones()))]
+
+
+class ConferenceAdminForm(ModelForm):
+    # No Meta: the admin supplies the model and the fields.
+    # A list to pick from: a mistyped zone would shift every time of the conference.
+    time_zone = ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+
+
 @admin.register(Conference)
-class ConferenceAdmin(ConferenceCsvAdmin):
+class ConferenceAdmin(ConferenceTimeMixin, ConferenceCsvAdmin):
+    form = ConferenceAdminForm
     list_display = [
         "short_title",
         "city",
@@ -57,6 +75,14 @@ class ConferenceAdmin(ConferenceCsvAdmin):
     readonly_fields = ["next_badge_number", "published_version"]
     inlines = [ConferencePartnerInline]
     date_hierarchy = "start_date"
+    local_time_fields = ("registration_deadline", "vetting_deadline")
+
+    def form_conference(self, request, obj) -> Conference | None:
+        # The deadlines are in the zone the form names, which may be the one just chosen.
+        zone = request.POST.get("time_zone", "")
+        if zone in zoneinfo.available_timezones():
+            return Conference(time_zone=zone)
+        return obj
 
 
 @admin.register(Organization)
@@ -230,7 +256,7 @@ class PositionStatementInline(ReadOnlyInline):
 
 
 @admin.register(OutcomeDocument)
-class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
+class OutcomeDocumentAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "conference",
@@ -298,6 +324,10 @@ class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
 
     def step_view(self, request, pk: int, step: str):
         document = self.get_object_or_404(request, pk)
+        # The silence deadline is typed and read in the conference's time zone.
+        return in_conference_time(document.conference, self._step, request, document, step)
+
+    def _step(self, request, document, step: str):
         if step not in STEPS:
             raise Http404
         step = STEPS[step]
@@ -359,10 +389,17 @@ class ParagraphInline(admin.TabularInline):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(ServiceFormMixin, admin.ModelAdmin):
-    list_display = ["label", "document", "sequence", "issued_at", "author"]
+class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.ModelAdmin):
+    conference_path = "document__conference"
+    list_display = [
+        "label",
+        "document",
+        "sequence",
+        local_time_column(DocumentVersion, "issued_at", conference_path=conference_path),
+        "author",
+    ]
     list_filter = ["document__conference"]
-    list_select_related = ["document", "author"]
+    list_select_related = ["document__conference", "author"]
     search_fields = ["label", "document__title"]
     fields = ["document", "sequence", "label", "based_on", "author", "created_at", "issued_at"]
     readonly_fields = fields
@@ -442,12 +479,20 @@ class ParagraphAdmin(AuditLogAdmin):
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(ServiceFormMixin, AuditLogAdmin):
+class AmendmentAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, AuditLogAdmin):
     """Amendments are recorded from their document's page and decided by the actions."""
 
-    list_display = ["__str__", "document", "version", sponsors, "status", "submitted_at"]
+    conference_path = "document__conference"
+    list_display = [
+        "__str__",
+        "document",
+        "version",
+        sponsors,
+        "status",
+        local_time_column(Amendment, "submitted_at", conference_path=conference_path),
+    ]
     list_filter = ["status", "action", "document"]
-    list_select_related = ["document", "version__document", "target_paragraph"]
+    list_select_related = ["document__conference", "version__document", "target_paragraph"]
     search_fields = ["proposed_text", "document__title"]
     actions = ["accept", "reject", "withdraw", "merge"]
 
@@ -508,17 +553,29 @@ class AmendmentAdmin(ServiceFormMixin, AuditLogAdmin):
 
 
 @admin.register(DocumentEvent)
-class DocumentEventAdmin(AuditLogAdmin):
-    list_display = ["document", "from_status", "to_status", "by", "at"]
+class DocumentEventAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    conference_path = "document__conference"
+    list_display = [
+        "document",
+        "from_status",
+        "to_status",
+        "by",
+        local_time_column(DocumentEvent, "at", conference_path=conference_path),
+    ]
     list_filter = ["to_status"]
-    list_select_related = ["document", "by"]
+    list_select_related = ["document__conference", "by"]
     search_fields = ["document__title", "note"]
 
 
 @admin.register(SilenceBreak)
-class SilenceBreakAdmin(AuditLogAdmin):
-    list_display = ["document", "delegation", "broken_at"]
-    list_select_related = ["document", "delegation"]
+class SilenceBreakAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    conference_path = "document__conference"
+    list_display = [
+        "document",
+        "delegation",
+        local_time_column(SilenceBreak, "broken_at", conference_path=conference_path),
+    ]
+    list_select_related = ["document__conference", "delegation"]
     search_fields = ["document__title", "delegation__name", "text"]
 
 

@@ -37,7 +37,7 @@ class SilenceForm(DocumentStepForm):
     deadline = forms.DateTimeField(
         label=_("Silence deadline"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("In the server's time zone (UTC)."),
+        help_text=_("In the conference's time zone."),
     )
 
 

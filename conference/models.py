@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -107,6 +108,10 @@ class Conference(models.Model):
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
+
+    def local_text(self, moment: datetime) -> str:
+        """The moment as people read it: wall time here, the site's one format, the language."""
+        return date_format(self.local(moment), "DATETIME_FORMAT")
 
     @property
     def days(self) -> list[date]:

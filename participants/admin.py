@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
-from conference.admin_mixins import AuditLogAdmin
+from conference.admin_mixins import AuditLogAdmin, ConferenceFieldTimeMixin, local_time_column
 from conference.exports.admin import export_selected_action
 from conference.models import Conference
 
@@ -76,7 +76,7 @@ LINK_OPERATIONS = {
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ConferenceFieldTimeMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "conference",
@@ -101,6 +101,7 @@ class DelegationAdmin(admin.ModelAdmin):
     readonly_fields = ["nomination_link_expires_at", "nomination_link_revoked"]
     inlines = [MemberInline]
     change_form_template = "admin/participants/delegation/change_form.html"
+    local_time_fields = ("nomination_link_expires_at",)
     actions = ["send_links", "rotate_links", "revoke_links", export_selected_action("delegations")]
 
     def get_urls(self):
@@ -268,7 +269,7 @@ def _transition_action(name: str):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ConferenceFieldTimeMixin, admin.ModelAdmin):
     form = ParticipantAdminForm
     list_display = [
         "family_name",
@@ -304,6 +305,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         export_selected_action("participants"),
     ]
     change_list_template = "admin/participants/participant/change_list.html"
+    local_time_fields = ("arrival_at", "departure_at")
 
     # Identity data (passport, birth, nationality) only for holders of the permission.
 
@@ -464,15 +466,22 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedBadge)
-class IssuedBadgeAdmin(AuditLogAdmin):
-    list_display = ["number", "participant", "conference", "issued_at", "voided_at"]
+class IssuedBadgeAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    list_display = [
+        "number",
+        "participant",
+        "conference",
+        local_time_column(IssuedBadge, "issued_at"),
+        local_time_column(IssuedBadge, "voided_at"),
+    ]
     list_filter = ["conference"]
     list_select_related = ["participant", "conference"]
     search_fields = ["participant__family_name", "=number"]
 
 
 @admin.register(AccreditationEvent)
-class AccreditationEventAdmin(AuditLogAdmin):
+class AccreditationEventAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    conference_path = "participant__conference"
     list_display = [
         "participant",
         "from_status",
@@ -481,10 +490,10 @@ class AccreditationEventAdmin(AuditLogAdmin):
         "actor_label",
         "reason",
         "badge_number",
-        "at",
+        local_time_column(AccreditationEvent, "at", conference_path=conference_path),
     ]
     list_filter = ["to_status"]
-    list_select_related = ["participant", "by"]
+    list_select_related = ["participant__conference", "by"]
     search_fields = ["participant__family_name", "reason"]
 
 

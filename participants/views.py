@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -42,7 +43,9 @@ def portal_view(*, writes: bool):
             if closed and writes:
                 return _closed(request, closed)
             request.portal = {"delegation": delegation, "token": token, "closed": closed}
-            return view(request, delegation=delegation, token=token, **kwargs)
+            # Focal points enter and read arrival and departure as the conference's wall time.
+            with timezone.override(delegation.conference.tz):
+                return view(request, delegation=delegation, token=token, **kwargs)
 
         return wrapper
 

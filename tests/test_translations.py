@@ -137,7 +137,7 @@ def test_the_portal_delegation_page_reads_in_russian(russian, kazakhstan):
             "<title>Делегация: Казахстан · Dushanbe High-Level Conference 2019</title>",
             '<h1 class="h3">Делегация: Казахстан</h1>',
             # The demo's registration closed at 13:00 UTC, 18:00 in Dushanbe.
-            "Регистрация на Dushanbe High-Level Conference 2019 закрыта 03 мая 2019 18:00.",
+            "Регистрация на Dushanbe High-Level Conference 2019 закрыта 3 мая 2019, 18:00 +05.",
             "Члены делегации и их аккредитация",
             "Служба безопасности",
             "Бейдж выдан",

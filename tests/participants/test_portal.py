@@ -160,7 +160,7 @@ def test_missing_passport_data_is_refused_when_the_conference_requires_it(portal
         ({"nomination_link_revoked": True}, "This link has been revoked by the organizers."),
         (
             {"nomination_link_expires_at": dt.datetime(2019, 5, 1, 12, tzinfo=dt.UTC)},
-            "This link expired on 01 May 2019 17:00. Ask the organizers for a new one.",
+            "This link expired on 1 May 2019, 17:00 +05. Ask the organizers for a new one.",
         ),
     ],
     ids=["revoked", "expired"],

@@ -20,6 +20,7 @@ from .admin_mixins import (
     AuditLogAdmin,
     ConferenceFieldTimeMixin,
     ConferenceTimeMixin,
+    WordBoundarySlugMixin,
     in_conference_time,
     local_time_column,
 )
@@ -58,7 +59,7 @@ class ConferenceAdminForm(ModelForm):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(ConferenceTimeMixin, ConferenceCsvAdmin):
+class ConferenceAdmin(WordBoundarySlugMixin, ConferenceTimeMixin, ConferenceCsvAdmin):
     form = ConferenceAdminForm
     list_display = [
         "short_title",
@@ -256,7 +257,9 @@ class PositionStatementInline(ReadOnlyInline):
 
 
 @admin.register(OutcomeDocument)
-class OutcomeDocumentAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.ModelAdmin):
+class OutcomeDocumentAdmin(
+    ServiceFormMixin, WordBoundarySlugMixin, ConferenceFieldTimeMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "conference",

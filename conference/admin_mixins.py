@@ -1,5 +1,6 @@
 from operator import attrgetter
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -127,3 +128,46 @@ def local_time_column(model: type[Model], name: str, *, conference_path: str = "
 
     column.__name__ = f"local_{name}"
     return column
+
+
+def slug_cut(slug: str, length: int) -> str:
+    """``slug`` in at most ``length`` characters, ending with a whole word where it can."""
+    if len(slug) <= length:
+        return slug
+    if slug[length] == "-":
+        return slug[:length].rstrip("-")
+    head, hyphen, _rest = slug[:length].rpartition("-")
+    return head.rstrip("-") if hyphen and head else slug[:length]
+
+
+class WordBoundarySlugField(forms.SlugField):
+    """A slug the admin prepopulates from a longer title, cut at a word when saved.
+
+    The prepopulating script cuts the slug at the field's ``max_length``, mid-word; this
+    field lets it write the whole slug (up to the title's length) and cuts it here.
+    """
+
+    def __init__(self, *, stored_length: int, source_length: int, **kwargs):
+        super().__init__(max_length=source_length, **kwargs)
+        self.stored_length = stored_length
+
+    def to_python(self, value):
+        return slug_cut(super().to_python(value), self.stored_length)
+
+
+class WordBoundarySlugMixin:
+    """``prepopulated_fields`` slugs cut at a whole word, not at the column's length."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        sources = self.prepopulated_fields.get(db_field.name)
+        if not sources:
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        source_length = max(self.model._meta.get_field(name).max_length for name in sources)
+        return WordBoundarySlugField(
+            stored_length=db_field.max_length,
+            # The script transliterates, and "щ" becomes "shch": room for four letters each.
+            source_length=4 * source_length,
+            required=not db_field.blank,
+            label=capfirst(db_field.verbose_name),
+            help_text=db_field.help_text,
+        )

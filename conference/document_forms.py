@@ -75,6 +75,10 @@ class PublishForm(DocumentStepForm):
         label=_("Symbol"), max_length=60, required=False, help_text=_("e.g. A/73/886")
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["symbol"].initial = self.document.symbol
+
 
 class PositionStatementForm(DocumentStepForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=PositionKind.choices)

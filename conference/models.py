@@ -66,6 +66,10 @@ class Conference(models.Model):
         max_length=24, choices=ConferenceStatus.choices, default=ConferenceStatus.PLANNING
     )
     is_public = models.BooleanField(default=False)
+    contact_email = models.EmailField(
+        blank=True,
+        help_text=_("The accreditation team's address, given to focal points on the portal."),
+    )
     registration_deadline = models.DateTimeField(null=True, blank=True)
     vetting_deadline = models.DateTimeField(null=True, blank=True)
     statement_minutes = models.PositiveSmallIntegerField(
@@ -143,9 +147,14 @@ class ConferencePartner(models.Model):
     class Meta:
         ordering = ["conference", "display_order", "id"]
         constraints = [
+            # Two constraints, so that each mistake gets its own message.
             models.CheckConstraint(
-                condition=(Q(country="") & Q(organization__isnull=False))
-                | (~Q(country="") & Q(organization__isnull=True)),
+                condition=~Q(country="") | Q(organization__isnull=False),
+                name="partner_country_or_organization",
+                violation_error_message=_("Choose a country or an organization."),
+            ),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(organization__isnull=True),
                 name="partner_country_xor_organization",
                 violation_error_message=_("Choose either a country or an organization, not both."),
             ),

@@ -85,7 +85,7 @@ class DelegationAdmin(ConferenceFieldTimeMixin, admin.ModelAdmin):
         "credentials_status",
         "status",
         "hospitality_quota",
-        "nomination_link_revoked",
+        "link_revoked",
     ]
     list_filter = ["conference", "category", "level", "credentials_status", "status"]
     list_select_related = ["conference", "organization"]
@@ -103,6 +103,11 @@ class DelegationAdmin(ConferenceFieldTimeMixin, admin.ModelAdmin):
     change_form_template = "admin/participants/delegation/change_form.html"
     local_time_fields = ("nomination_link_expires_at",)
     actions = ["send_links", "rotate_links", "revoke_links", export_selected_action("delegations")]
+
+    @admin.display(description=gettext_lazy("Nomination link"), ordering="nomination_link_revoked")
+    def link_revoked(self, delegation: Delegation) -> str:
+        # Said only when it is so: a boolean column would mark every open link with a red ✗.
+        return _("Revoked") if delegation.nomination_link_revoked else ""
 
     def get_urls(self):
         return [

@@ -1,3 +1,4 @@
+import lxml.html
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
@@ -319,3 +320,20 @@ def test_bulk_confirmation_page_queries_stay_flat_as_the_selection_grows(organiz
         return len(queries)
 
     assert confirm_page_queries(10) == confirm_page_queries(1)
+
+
+def test_the_delegation_list_names_a_revoked_link_and_leaves_open_ones_blank(organizer):
+    conference = ConferenceFactory()
+    DelegationFactory(conference=conference, country="KZ")
+    DelegationFactory(conference=conference, country="UZ", nomination_link_revoked=True)
+    page = lxml.html.fromstring(
+        organizer.get(reverse("admin:participants_delegation_changelist")).content.decode()
+    )
+    cells = {
+        row.xpath('string(.//*[contains(@class, "field-name")])'): row.xpath(
+            'string(.//td[contains(@class, "field-link_revoked")])'
+        )
+        for row in page.xpath('//table[@id="result_list"]/tbody/tr')
+    }
+    assert cells == {"Kazakhstan": "-", "Uzbekistan": "Revoked"}
+    assert not page.xpath('//table[@id="result_list"]//img[@alt="False"]')

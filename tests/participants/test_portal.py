@@ -334,3 +334,25 @@ def test_portal_page_queries_stay_flat_as_members_grow(portal, django_assert_num
     ParticipantFactory.create_batch(6, delegation=portal.delegation)
     with django_assert_num_queries(len(one.captured_queries)):
         assert portal.client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("contact_email", "shown"),
+    [
+        ("accreditation@dushanbe2019.example", "accreditation@dushanbe2019.example"),
+        ("", "accreditation@plenary.localhost"),
+    ],
+    ids=["conference-contact", "site-sender"],
+)
+def test_a_closed_link_page_gives_the_accreditation_teams_address(
+    portal, settings, contact_email, shown
+):
+    settings.DEFAULT_FROM_EMAIL = "accreditation@plenary.localhost"
+    conference = portal.delegation.conference
+    type(conference).objects.filter(pk=conference.pk).update(contact_email=contact_email)
+    type(portal.delegation).objects.filter(pk=portal.delegation.pk).update(
+        nomination_link_revoked=True
+    )
+    page = lxml.html.fromstring(portal.client.get(portal.url()).content.decode())
+    (link,) = page.xpath('//main//a[starts-with(@href, "mailto:")]')
+    assert (link.get("href"), link.text) == (f"mailto:{shown}", shown)

@@ -1,7 +1,11 @@
+import zoneinfo
+
 from django.contrib import admin
+from django.forms import ChoiceField, ModelForm
+from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .admin_mixins import ServiceAdmin
+from .admin_mixins import ConferenceTimeMixin, ServiceAdmin, WordBoundarySlugMixin
 from .csvio.admin import ConferenceCsvAdmin
 from .models import Conference, ConferencePartner, Organization
 
@@ -12,8 +16,19 @@ class ConferencePartnerInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [("", "---------"), *((zone, zone) for zone in sorted(zoneinfo.available_timezones()))]
+
+
+class ConferenceAdminForm(ModelForm):
+    # No Meta: the admin supplies the model and the fields.
+    # A list to pick from: a mistyped zone would shift every time of the conference.
+    time_zone = ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+
+
 @admin.register(Conference)
-class ConferenceAdmin(ConferenceCsvAdmin, ServiceAdmin):
+class ConferenceAdmin(WordBoundarySlugMixin, ConferenceTimeMixin, ConferenceCsvAdmin, ServiceAdmin):
+    form = ConferenceAdminForm
     list_display = [
         "short_title",
         "city",
@@ -29,6 +44,14 @@ class ConferenceAdmin(ConferenceCsvAdmin, ServiceAdmin):
     readonly_fields = ["next_badge_number", "published_version"]
     inlines = [ConferencePartnerInline]
     date_hierarchy = "start_date"
+    local_time_fields = ("registration_deadline", "vetting_deadline")
+
+    def form_conference(self, request, obj) -> Conference | None:
+        # The deadlines are in the zone the form names, which may be the one just chosen.
+        zone = request.POST.get("time_zone", "")
+        if zone in zoneinfo.available_timezones():
+            return Conference(time_zone=zone)
+        return obj
 
     def save_object(self, request, obj, form):
         # The partner inline is saved in the same transaction, so this one bump covers it.

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -51,6 +52,10 @@ class Conference(models.Model):
         max_length=24, choices=ConferenceStatus.choices, default=ConferenceStatus.PLANNING
     )
     is_public = models.BooleanField(default=False)
+    contact_email = models.EmailField(
+        blank=True,
+        help_text=_("The accreditation team's address, given to focal points on the portal."),
+    )
     registration_deadline = models.DateTimeField(null=True, blank=True)
     vetting_deadline = models.DateTimeField(null=True, blank=True)
     statement_minutes = models.PositiveSmallIntegerField(
@@ -94,6 +99,10 @@ class Conference(models.Model):
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
 
+    def local_text(self, moment: datetime) -> str:
+        """The moment as people read it: wall time here, the site's one format, the language."""
+        return date_format(self.local(moment), "DATETIME_FORMAT")
+
     @property
     def days(self) -> list[date]:
         count = (self.end_date - self.start_date).days + 1
@@ -124,9 +133,14 @@ class ConferencePartner(models.Model):
     class Meta:
         ordering = ["conference", "display_order", "id"]
         constraints = [
+            # Two constraints, so that each mistake gets its own message.
             models.CheckConstraint(
-                condition=(Q(country="") & Q(organization__isnull=False))
-                | (~Q(country="") & Q(organization__isnull=True)),
+                condition=~Q(country="") | Q(organization__isnull=False),
+                name="partner_country_or_organization",
+                violation_error_message=_("Choose a country or an organization."),
+            ),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(organization__isnull=True),
                 name="partner_country_xor_organization",
                 violation_error_message=_("Choose either a country or an organization, not both."),
             ),

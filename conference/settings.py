@@ -107,6 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["conference.formats"]
 USE_I18N = True
 # Stored times are UTC; each conference renders them in its own time zone.
 TIME_ZONE = "UTC"

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
-from conference.admin_mixins import AuditLogAdmin, ReadOnlyInline, ServiceAdmin
+from conference.admin_mixins import (
+    AuditLogAdmin,
+    ConferenceFieldTimeMixin,
+    ReadOnlyInline,
+    ServiceAdmin,
+    local_time_column,
+)
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 
@@ -70,7 +76,7 @@ LINK_OPERATIONS = {
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ServiceAdmin):
+class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
     list_display = [
         "name",
         "conference",
@@ -79,7 +85,7 @@ class DelegationAdmin(ServiceAdmin):
         "credentials_status",
         "status",
         "hospitality_quota",
-        "nomination_link_revoked",
+        "link_revoked",
     ]
     list_filter = ["conference", "category", "level", "credentials_status", "status"]
     list_select_related = ["conference", "organization"]
@@ -95,6 +101,7 @@ class DelegationAdmin(ServiceAdmin):
     readonly_fields = ["nomination_link_expires_at", "nomination_link_revoked"]
     inlines = [MemberInline]
     change_form_template = "admin/participants/delegation/change_form.html"
+    local_time_fields = ("nomination_link_expires_at",)
     actions = ["send_links", "rotate_links", "revoke_links", export_selected_action("delegations")]
 
     def save_object(self, request, obj, form):
@@ -102,6 +109,11 @@ class DelegationAdmin(ServiceAdmin):
 
     def delete_object(self, request, obj):
         services.delegation_delete(delegation=obj)
+
+    @admin.display(description=gettext_lazy("Nomination link"), ordering="nomination_link_revoked")
+    def link_revoked(self, delegation: Delegation) -> str:
+        # Said only when it is so: a boolean column would mark every open link with a red ✗.
+        return _("Revoked") if delegation.nomination_link_revoked else ""
 
     def get_urls(self):
         return [
@@ -268,7 +280,7 @@ def _transition_action(name: str):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ServiceAdmin):
+class ParticipantAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
     form = ParticipantAdminForm
     list_display = [
         "family_name",
@@ -304,6 +316,7 @@ class ParticipantAdmin(ServiceAdmin):
         export_selected_action("participants"),
     ]
     change_list_template = "admin/participants/participant/change_list.html"
+    local_time_fields = ("arrival_at", "departure_at")
 
     # Identity data (passport, birth, nationality) only for holders of the permission.
 
@@ -469,15 +482,22 @@ class ParticipantAdmin(ServiceAdmin):
 
 
 @admin.register(IssuedBadge)
-class IssuedBadgeAdmin(AuditLogAdmin):
-    list_display = ["number", "participant", "conference", "issued_at", "voided_at"]
+class IssuedBadgeAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    list_display = [
+        "number",
+        "participant",
+        "conference",
+        local_time_column(IssuedBadge, "issued_at"),
+        local_time_column(IssuedBadge, "voided_at"),
+    ]
     list_filter = ["conference"]
     list_select_related = ["participant", "conference"]
     search_fields = ["participant__family_name", "=number"]
 
 
 @admin.register(AccreditationEvent)
-class AccreditationEventAdmin(AuditLogAdmin):
+class AccreditationEventAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    conference_path = "participant__conference"
     list_display = [
         "participant",
         "from_status",
@@ -486,10 +506,10 @@ class AccreditationEventAdmin(AuditLogAdmin):
         "actor_label",
         "reason",
         "badge_number",
-        "at",
+        local_time_column(AccreditationEvent, "at", conference_path=conference_path),
     ]
     list_filter = ["to_status"]
-    list_select_related = ["participant", "by"]
+    list_select_related = ["participant__conference", "by"]
     search_fields = ["participant__family_name", "reason"]
 
 

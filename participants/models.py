@@ -129,9 +129,14 @@ class Delegation(models.Model):
     class Meta:
         ordering = ["conference", "name"]
         constraints = [
+            # Two constraints, so that each mistake gets its own message.
             models.CheckConstraint(
-                condition=(Q(country="") & Q(organization__isnull=False))
-                | (~Q(country="") & Q(organization__isnull=True)),
+                condition=~Q(country="") | Q(organization__isnull=False),
+                name="delegation_country_or_organization",
+                violation_error_message=_("Choose a country or an organization."),
+            ),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(organization__isnull=True),
                 name="delegation_country_xor_organization",
                 violation_error_message=_(
                     "A delegation represents either a country or an organization, not both."

@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conference.enums import ConferenceStatus, PrecedenceAlphabet
@@ -80,7 +79,7 @@ def nomination_link_invalid_reason(*, delegation: Delegation, current: bool) -> 
     expires = delegation.nomination_link_expires_at
     if expires is not None and expires <= timezone.now():
         return _("This link expired on %(date)s. Ask the organizers for a new one.") % {
-            "date": date_format(delegation.conference.local(expires), "d E Y H:i")
+            "date": delegation.conference.local_text(expires)
         }
     return None
 
@@ -91,7 +90,7 @@ def registration_closed_reason(*, conference: Conference) -> str | None:
     if deadline and deadline <= timezone.now():
         return _("Registration for %(conference)s closed on %(date)s.") % {
             "conference": conference.short_title,
-            "date": date_format(conference.local(deadline), "d E Y H:i"),
+            "date": conference.local_text(deadline),
         }
     if conference.status != ConferenceStatus.REGISTRATION_OPEN:
         return _("Registration for %(conference)s is not open (%(status)s).") % {

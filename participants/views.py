@@ -2,10 +2,12 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -14,8 +16,11 @@ from .enums import INACTIVE_STATUSES, DelegationRole
 from .forms import MemberForm, NoteVerbaleForm, ReasonForm
 
 
-def _closed(request, reason: str):
-    return render(request, "participants/portal/closed.html", {"reason": reason}, status=403)
+def _closed(request, reason: str, conference):
+    # Whoever is locked out needs an address to ask for a new link; the sender's will do.
+    contact = conference.contact_email or settings.DEFAULT_FROM_EMAIL
+    context = {"reason": reason, "contact_email": contact}
+    return render(request, "participants/portal/closed.html", context, status=403)
 
 
 def portal_view(*, writes: bool):
@@ -37,12 +42,14 @@ def portal_view(*, writes: bool):
                 delegation=delegation, current=current
             )
             if invalid:
-                return _closed(request, invalid)
+                return _closed(request, invalid, delegation.conference)
             closed = selectors.registration_closed_reason(conference=delegation.conference)
             if closed and writes:
-                return _closed(request, closed)
+                return _closed(request, closed, delegation.conference)
             request.portal = {"delegation": delegation, "token": token, "closed": closed}
-            return view(request, delegation=delegation, token=token, **kwargs)
+            # Focal points enter and read arrival and departure as the conference's wall time.
+            with timezone.override(delegation.conference.tz):
+                return view(request, delegation=delegation, token=token, **kwargs)
 
         return wrapper
 

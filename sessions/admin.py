@@ -1,16 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from conference.admin_mixins import ReadOnlyInline, ServiceAdmin
+from conference.admin_mixins import (
+    ConferenceFieldTimeMixin,
+    ConferenceTimeMixin,
+    ReadOnlyInline,
+    ServiceAdmin,
+)
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 
@@ -39,46 +42,8 @@ class AgendaServiceAdmin(ServiceAdmin):
         agenda_item_delete(item=obj)
 
 
-class ConferenceTimeAdmin(AgendaServiceAdmin):
-    """Times are read and entered in the conference's own time zone, as the public sees them.
-
-    The server's time zone is UTC; a programme officer in Dushanbe who typed 10:30
-    would otherwise put the session at 15:30 local time.
-    """
-
-    local_time_fields: tuple[str, ...] = ()
-
-    def form_conference(self, request, obj) -> Conference | None:
-        raise NotImplementedError
-
-    def _posted(self, request, name: str) -> str:
-        value = request.POST.get(name) or request.GET.get(name) or ""
-        return value if value.isdigit() else ""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        conference = self.form_conference(request, obj)
-        note = (
-            _("Times are in the conference's time zone, %(zone)s.") % {"zone": conference.tz}
-            if conference
-            else _("Times are in the time zone of the chosen conference.")
-        )
-        # A view-only form has no editable fields to annotate.
-        for name in set(self.local_time_fields) & set(form.base_fields):
-            form.base_fields[name].help_text = note
-        return form
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        obj = self.get_object(request, unquote(object_id)) if object_id else None
-        conference = self.form_conference(request, obj)
-        if conference is None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        # Forms parse and render datetimes in the current time zone; render inside it too.
-        with timezone.override(conference.tz):
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if hasattr(response, "render"):
-                response.render()
-            return response
+class ConferenceTimeAdmin(ConferenceTimeMixin, AgendaServiceAdmin):
+    """Agenda items, timed in their conference's zone and saved through the agenda services."""
 
 
 def warn_about_conflicts(request, session: Session) -> None:
@@ -117,7 +82,7 @@ class StatementInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ConferenceTimeAdmin):
+class SessionAdmin(ConferenceFieldTimeMixin, ConferenceTimeAdmin):
     list_display = [
         "title",
         "conference",
@@ -135,12 +100,6 @@ class SessionAdmin(ConferenceTimeAdmin):
     actions = ["apply_protocol_order", export_selected_action("agenda")]
     change_list_template = "sessions/admin/session_change_list.html"
     local_time_fields = ("starts_at", "ends_at")
-
-    def form_conference(self, request, obj) -> Conference | None:
-        if obj is not None:
-            return obj.conference
-        pk = self._posted(request, "conference")
-        return Conference.objects.filter(pk=pk).first() if pk else None
 
     @admin.display(description=_("When (local time)"), ordering="starts_at")
     def local_times(self, session: Session) -> str:

@@ -137,7 +137,7 @@ def test_the_portal_delegation_page_reads_in_russian(russian, kazakhstan):
             "<title>Делегация: Казахстан · Dushanbe High-Level Conference 2019</title>",
             '<h1 class="h3">Делегация: Казахстан</h1>',
             # The demo's registration closed at 13:00 UTC, 18:00 in Dushanbe.
-            "Регистрация на Dushanbe High-Level Conference 2019 закрыта 03 мая 2019 18:00.",
+            "Регистрация на Dushanbe High-Level Conference 2019 закрыта 3 мая 2019, 18:00 +05.",
             "Члены делегации и их аккредитация",
             "Служба безопасности",
             "Бейдж выдан",
@@ -173,7 +173,8 @@ def test_the_portal_member_form_has_russian_labels(russian, kazakhstan):
             "Гражданство",
             "Паспорт действителен до",
             "За счёт организаторов",
-            "Недавняя цветная фотография в формате JPEG или PNG, не более 5 МБ.",
+            "Недавняя цветная портретная фотография, 3 в ширину на 4 в высоту, не менее 300 × 400 "
+            "пикселей; JPEG или PNG, не более 5 МБ.",
         ),
         english=("Given names", "Family name", "Nationality", "Passport expires", "Save member"),
     )

@@ -11,7 +11,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from conference.admin_mixins import AuditLogAdmin, ReadOnlyInline, ServiceAdmin
+from conference.admin_mixins import (
+    AuditLogAdmin,
+    ConferenceFieldTimeMixin,
+    ReadOnlyInline,
+    ServiceAdmin,
+    WordBoundarySlugMixin,
+    in_conference_time,
+    local_time_column,
+)
 from conference.csvio.admin import export_selected_action
 
 from . import forms, selectors, services
@@ -166,7 +174,9 @@ class PositionStatementInline(ReadOnlyInline):
 
 
 @admin.register(OutcomeDocument)
-class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
+class OutcomeDocumentAdmin(
+    ServiceFormMixin, WordBoundarySlugMixin, ConferenceFieldTimeMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "conference",
@@ -226,6 +236,10 @@ class OutcomeDocumentAdmin(ServiceFormMixin, admin.ModelAdmin):
 
     def step_view(self, request, pk: int, step: str):
         document = self.get_object_or_404(request, pk)
+        # The silence deadline is typed and read in the conference's time zone.
+        return in_conference_time(document.conference, self._step, request, document, step)
+
+    def _step(self, request, document, step: str):
         if step not in STEPS:
             raise Http404
         step = STEPS[step]
@@ -287,10 +301,17 @@ class ParagraphInline(admin.TabularInline):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(ServiceFormMixin, admin.ModelAdmin):
-    list_display = ["label", "document", "sequence", "issued_at", "author"]
+class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.ModelAdmin):
+    conference_path = "document__conference"
+    list_display = [
+        "label",
+        "document",
+        "sequence",
+        local_time_column(DocumentVersion, "issued_at", conference_path=conference_path),
+        "author",
+    ]
     list_filter = ["document__conference"]
-    list_select_related = ["document", "author"]
+    list_select_related = ["document__conference", "author"]
     search_fields = ["label", "document__title"]
     fields = ["document", "sequence", "label", "based_on", "author", "created_at", "issued_at"]
     readonly_fields = fields
@@ -370,12 +391,20 @@ class ParagraphAdmin(AuditLogAdmin):
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(ServiceFormMixin, AuditLogAdmin):
+class AmendmentAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, AuditLogAdmin):
     """Amendments are recorded from their document's page and decided by the actions."""
 
-    list_display = ["__str__", "document", "version", sponsors, "status", "submitted_at"]
+    conference_path = "document__conference"
+    list_display = [
+        "__str__",
+        "document",
+        "version",
+        sponsors,
+        "status",
+        local_time_column(Amendment, "submitted_at", conference_path=conference_path),
+    ]
     list_filter = ["status", "action", "document"]
-    list_select_related = ["document", "version__document", "target_paragraph"]
+    list_select_related = ["document__conference", "version__document", "target_paragraph"]
     search_fields = ["proposed_text", "document__title"]
     actions = ["accept", "reject", "withdraw", "merge"]
 
@@ -436,17 +465,29 @@ class AmendmentAdmin(ServiceFormMixin, AuditLogAdmin):
 
 
 @admin.register(DocumentEvent)
-class DocumentEventAdmin(AuditLogAdmin):
-    list_display = ["document", "from_status", "to_status", "by", "at"]
+class DocumentEventAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    conference_path = "document__conference"
+    list_display = [
+        "document",
+        "from_status",
+        "to_status",
+        "by",
+        local_time_column(DocumentEvent, "at", conference_path=conference_path),
+    ]
     list_filter = ["to_status"]
-    list_select_related = ["document", "by"]
+    list_select_related = ["document__conference", "by"]
     search_fields = ["document__title", "note"]
 
 
 @admin.register(SilenceBreak)
-class SilenceBreakAdmin(AuditLogAdmin):
-    list_display = ["document", "delegation", "broken_at"]
-    list_select_related = ["document", "delegation"]
+class SilenceBreakAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    conference_path = "document__conference"
+    list_display = [
+        "document",
+        "delegation",
+        local_time_column(SilenceBreak, "broken_at", conference_path=conference_path),
+    ]
+    list_select_related = ["document__conference", "delegation"]
     search_fields = ["document__title", "delegation__name", "text"]
 
 

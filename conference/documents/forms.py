@@ -37,7 +37,7 @@ class SilenceForm(DocumentStepForm):
     deadline = forms.DateTimeField(
         label=_("Silence deadline"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("In the server's time zone (UTC)."),
+        help_text=_("In the conference's time zone."),
     )
 
 
@@ -74,6 +74,10 @@ class PublishForm(DocumentStepForm):
     symbol = forms.CharField(
         label=_("Symbol"), max_length=60, required=False, help_text=_("e.g. A/73/886")
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["symbol"].initial = self.document.symbol
 
 
 class PositionStatementForm(DocumentStepForm):

@@ -1,5 +1,6 @@
 """The drafting officer's admin: steps, comparison, amendment and recommendation actions."""
 
+import lxml.html
 import pytest
 from django.contrib.admin import helpers
 from django.contrib.auth.models import Group
@@ -287,3 +288,9 @@ def test_custom_admin_views_queries_do_not_grow(organizer, officer):
     small, large = build(5), build(40)
     counts(small)  # warms the per-process caches (content types, session)
     assert counts(small) == counts(large)
+
+
+def test_the_publish_form_shows_the_documents_symbol(organizer):
+    document = OutcomeDocumentFactory(symbol="A/73/886")
+    page = lxml.html.fromstring(organizer.get(step_url(document, "publish")).content)
+    assert page.xpath('//input[@name="symbol"]/@value') == ["A/73/886"]

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import zipfile
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -26,6 +27,7 @@ from tests.factories import (
     BadgeCategoryFactory,
     ConferenceFactory,
     DelegationFactory,
+    IdentityDocumentFactory,
     ParticipantFactory,
 )
 
@@ -50,6 +52,13 @@ def upload(client, conference, content: bytes, **data):
         import_url(conference),
         {"file": _file(content), **data},
     )
+
+
+def summary(response) -> str:
+    (paragraph,) = lxml.html.fromstring(response.content.decode()).xpath(
+        '//p[@id="import-summary"]'
+    )
+    return " ".join(paragraph.text_content().split())
 
 
 def _file(content: bytes, name: str = "delegation.csv"):
@@ -86,10 +95,9 @@ def test_dry_run_preview_counts_and_errors_and_writes_nothing(organizer, delegat
             "security, protocol, interpreter, support.",
         ),
     ]
-    page = response.content.decode()
-    assert "2 participants will be created" in page
-    assert "1 updated (matched by e-mail)" in page
-    assert "3 errors" in page
+    assert summary(response) == (
+        "3 errors: nothing will be created or updated until the rows with errors are fixed."
+    )
     assert response.context["token"] is None
     assert Participant.objects.get(email="known@mfa.kz").given_names == "Old"
     assert Participant.objects.count() == 1
@@ -104,6 +112,7 @@ def test_preview_then_confirm_imports_into_a_delegation(organizer, delegation):
     preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
     token = preview.context["token"]
     assert token
+    assert summary(preview) == "2 participants will be created, 0 updated (matched by e-mail)."
     response = organizer.post(import_url(delegation.conference), {"token": token})
 
     assert response.status_code == 302
@@ -402,3 +411,58 @@ def test_an_import_that_renames_an_approved_member_sends_them_back_to_review(del
         "Minister Counsellor",
         AccreditationStatus.APPROVED,
     )
+
+
+NATIONALITY_HEADER = "email,given_names,family_name,nationality\n"
+
+
+def test_the_nationality_column_is_read_by_code_or_name_and_stored(organizer, delegation):
+    approved = ParticipantFactory(
+        delegation=delegation, email="known@mfa.kz", status=AccreditationStatus.APPROVED
+    )
+    IdentityDocumentFactory(participant=approved, nationality="KZ")
+    content = (
+        NATIONALITY_HEADER
+        + "known@mfa.kz,Aliya,Nurlanova,RUS\n"
+        + "a@mfa.kz,Yerlan,Karin,KZ\n"
+        + "b@mfa.kz,Dana,Sarsen,Kyrgyzstan\n"
+        + "c@mfa.kz,Erik,Ospan,Узбекистан\n"
+        + "d@mfa.kz,Aigerim,Bek,\n"
+    ).encode()
+    preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
+    assert preview.context["plan"].errors == []
+    organizer.post(import_url(delegation.conference), {"token": preview.context["token"]})
+
+    nationalities = dict(
+        Participant.objects.order_by("email").values_list("email", "identity__nationality")
+    )
+    assert nationalities == {
+        "a@mfa.kz": "KZ",
+        "b@mfa.kz": "KG",
+        "c@mfa.kz": "UZ",
+        "d@mfa.kz": None,
+        "known@mfa.kz": "RU",
+    }
+    # A changed nationality is identity data: the approved member goes back to review.
+    approved.refresh_from_db()
+    assert approved.status == AccreditationStatus.UNDER_REVIEW
+
+
+def test_an_unknown_nationality_is_refused_with_a_clear_message(organizer, delegation):
+    content = (
+        NATIONALITY_HEADER + "a@mfa.kz,Yerlan,Karin,Atlantis\n" + "b@mfa.kz,Dana,Sarsen,KZ\n"
+    ).encode()
+    preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
+    assert preview.context["plan"].errors == [
+        RowError(
+            2,
+            "nationality",
+            "Unknown nationality “Atlantis”; use an ISO code such as KZ or the country's "
+            "name in English or Russian.",
+        )
+    ]
+    assert summary(preview) == (
+        "1 error: nothing will be created or updated until the rows with errors are fixed."
+    )
+    assert preview.context["token"] is None
+    assert Participant.objects.count() == 0

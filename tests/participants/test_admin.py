@@ -425,3 +425,20 @@ def test_a_bulk_reject_mails_the_message_and_never_the_reason(
     assert ("Message from the accreditation team" in sent.body) is (mailed is not None)
     if mailed:
         assert mailed in sent.body
+
+
+def test_the_delegation_list_names_a_revoked_link_and_leaves_open_ones_blank(organizer):
+    conference = ConferenceFactory()
+    DelegationFactory(conference=conference, country="KZ")
+    DelegationFactory(conference=conference, country="UZ", nomination_link_revoked=True)
+    page = lxml.html.fromstring(
+        organizer.get(reverse("admin:participants_delegation_changelist")).content.decode()
+    )
+    cells = {
+        row.xpath('string(.//*[contains(@class, "field-name")])'): row.xpath(
+            'string(.//td[contains(@class, "field-link_revoked")])'
+        )
+        for row in page.xpath('//table[@id="result_list"]/tbody/tr')
+    }
+    assert cells == {"Kazakhstan": "-", "Uzbekistan": "Revoked"}
+    assert not page.xpath('//table[@id="result_list"]//img[@alt="False"]')

@@ -106,3 +106,47 @@ def test_delegation_name_is_stored_in_english_whatever_the_language_of_the_save(
         delegation = DelegationFactory(country="KZ")
     delegation.refresh_from_db()
     assert delegation.name == "Kazakhstan"
+
+
+@pytest.mark.parametrize(
+    ("with_country", "with_organization", "message"),
+    [
+        (False, False, "Choose a country or an organization."),
+        (
+            True,
+            True,
+            "A delegation represents either a country or an organization, not both.",
+        ),
+    ],
+    ids=["neither", "both"],
+)
+def test_a_delegation_without_or_with_both_says_which(with_country, with_organization, message):
+    delegation = Delegation(
+        conference=ConferenceFactory(),
+        country="KZ" if with_country else "",
+        organization=OrganizationFactory() if with_organization else None,
+        category="participating_state",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        delegation.full_clean()
+    assert excinfo.value.messages == [message]
+
+
+@pytest.mark.parametrize(
+    ("with_country", "with_organization", "message"),
+    [
+        (False, False, "Choose a country or an organization."),
+        (True, True, "Choose either a country or an organization, not both."),
+    ],
+    ids=["neither", "both"],
+)
+def test_a_partner_without_or_with_both_says_which(with_country, with_organization, message):
+    partner = ConferencePartner(
+        conference=ConferenceFactory(),
+        country="TJ" if with_country else "",
+        organization=OrganizationFactory() if with_organization else None,
+        role="host",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        partner.full_clean()
+    assert excinfo.value.messages == [message]

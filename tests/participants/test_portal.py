@@ -161,7 +161,7 @@ def test_missing_passport_data_is_refused_when_the_conference_requires_it(portal
         ({"nomination_link_revoked": True}, "This link has been revoked by the organizers."),
         (
             {"nomination_link_expires_at": dt.datetime(2019, 5, 1, 12, tzinfo=dt.UTC)},
-            "This link expired on 01 May 2019 17:00. Ask the organizers for a new one.",
+            "This link expired on 1 May 2019, 17:00 +05. Ask the organizers for a new one.",
         ),
     ],
     ids=["revoked", "expired"],
@@ -444,3 +444,25 @@ def test_name_fields_refuse_line_breaks(portal, field, value):
         "Write the name on one line, without line breaks."
     ]
     assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("contact_email", "shown"),
+    [
+        ("accreditation@dushanbe2019.example", "accreditation@dushanbe2019.example"),
+        ("", "accreditation@plenary.localhost"),
+    ],
+    ids=["conference-contact", "site-sender"],
+)
+def test_a_closed_link_page_gives_the_accreditation_teams_address(
+    portal, settings, contact_email, shown
+):
+    settings.DEFAULT_FROM_EMAIL = "accreditation@plenary.localhost"
+    conference = portal.delegation.conference
+    type(conference).objects.filter(pk=conference.pk).update(contact_email=contact_email)
+    type(portal.delegation).objects.filter(pk=portal.delegation.pk).update(
+        nomination_link_revoked=True
+    )
+    page = lxml.html.fromstring(portal.client.get(portal.url()).content.decode())
+    (link,) = page.xpath('//main//a[starts-with(@href, "mailto:")]')
+    assert (link.get("href"), link.text) == (f"mailto:{shown}", shown)

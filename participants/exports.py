@@ -4,7 +4,7 @@ from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from conference.csvio.base import Export, Labels
+from conference.csvio.base import Export
 from conference.csvio.registry import register
 from conference.models import Conference
 
@@ -13,7 +13,6 @@ from .models import (
     LOGISTICS_FIELDS,
     PASSPORT_FIELDS,
     Delegation,
-    IdentityDocument,
     Participant,
 )
 from .selectors import delegations_in_precedence
@@ -41,12 +40,15 @@ class ActiveParticipantExport(ParticipantExport):
         return super().base_queryset().exclude(status__in=INACTIVE_STATUSES)
 
 
+DELEGATION = ("delegation", "delegation.name")
+
+
 @register
 class Participants(ParticipantExport):
     identifier = "participants"
     label = _("Participants")
     description = _("Every participant with public and logistics columns; re-importable.")
-    header = (
+    columns = (
         "email",
         "honorific",
         "given_names",
@@ -55,33 +57,13 @@ class Participants(ParticipantExport):
         "gender",
         "preferred_language",
         "phone",
-        "delegation",
+        DELEGATION,
         "role",
-        "badge_category",
+        ("badge_category", "badge_category.code"),
         "status",
         "badge_number",
         *LOGISTICS_FIELDS,
     )
-
-    def rows(self, objects):
-        label = Labels(self.model)
-        for p in objects:
-            yield (
-                p.email,
-                p.honorific,
-                p.given_names,
-                p.family_name,
-                p.functional_title,
-                label(p, "gender"),
-                label(p, "preferred_language"),
-                p.phone,
-                p.delegation.name if p.delegation else "",
-                label(p, "role"),
-                p.badge_category.code if p.badge_category else "",
-                label(p, "status"),
-                p.badge_number,
-                *(getattr(p, name) for name in LOGISTICS_FIELDS),
-            )
 
 
 @register
@@ -91,49 +73,27 @@ class SecurityVetting(ActiveParticipantExport):
     description = _("Identity and passport data. Every run is recorded in the access log.")
     permissions = ("participants.view_participant", "participants.view_identity_document")
     identity_data = True
+    columns = (
+        ("participant_id", "pk"),
+        "family_name",
+        "given_names",
+        "passport_name",
+        "gender",
+        # The nationality is a Country; its text is the ISO code.
+        *((name, f"identity.{name}") for name in PASSPORT_FIELDS),
+        "functional_title",
+        DELEGATION,
+        "role",
+        "status",
+    )
 
     def access_recorder(self, user):
         return lambda row_count: identity_export_record(
             user=user, export=self.identifier, row_count=row_count
         )
 
-    header = (
-        "participant_id",
-        "family_name",
-        "given_names",
-        "passport_name",
-        "gender",
-        *PASSPORT_FIELDS,
-        "functional_title",
-        "delegation",
-        "role",
-        "status",
-    )
-
     def prepare(self, queryset: QuerySet) -> QuerySet:
         return super().prepare(queryset).select_related("identity")
-
-    def rows(self, objects):
-        label = Labels(self.model)
-        blank = IdentityDocument()
-        for p in objects:
-            try:
-                identity = p.identity
-            except IdentityDocument.DoesNotExist:
-                identity = blank
-            yield (
-                p.pk,
-                p.family_name,
-                p.given_names,
-                p.passport_name,
-                label(p, "gender"),
-                # The nationality is a Country; its text is the ISO code.
-                *(getattr(identity, name) for name in PASSPORT_FIELDS),
-                p.functional_title,
-                p.delegation.name if p.delegation else "",
-                label(p, "role"),
-                label(p, "status"),
-            )
 
 
 @register
@@ -141,16 +101,16 @@ class BadgePrintList(ParticipantExport):
     identifier = "badges"
     label = _("Badge print list")
     description = _("Approved participants in badge-number order, with category and colour.")
-    header = (
+    columns = (
         "badge_number",
         "honorific",
-        "name",
+        ("name", "full_name"),
         "functional_title",
-        "delegation",
-        "category_code",
-        "category",
-        "colour",
-        "colour_hex",
+        DELEGATION,
+        ("category_code", "badge_category.code"),
+        ("category", "badge_category.name"),
+        ("colour", "badge_category.colour_name"),
+        ("colour_hex", "badge_category.colour"),
         "status",
     )
     ordering = (F("badge_number").asc(nulls_last=True), "family_name", "given_names", "id")
@@ -158,39 +118,22 @@ class BadgePrintList(ParticipantExport):
     def base_queryset(self) -> QuerySet:
         return super().base_queryset().filter(status__in=BADGE_HOLDING_STATUSES)
 
-    def rows(self, objects):
-        label = Labels(self.model)
-        for p in objects:
-            category = p.badge_category
-            yield (
-                p.badge_number,
-                p.honorific,
-                p.full_name,
-                p.functional_title,
-                p.delegation.name if p.delegation else "",
-                category.code if category else "",
-                category.name if category else "",
-                category.colour_name if category else "",
-                category.colour if category else "",
-                label(p, "status"),
-            )
-
 
 @register
 class ArrivalsDepartures(ActiveParticipantExport):
     identifier = "travel"
     label = _("Arrivals and departures")
     description = _("Flights and airport transfers, in order of arrival.")
-    header = (
+    columns = (
         "arrival_at",
         "arrival_flight",
         "departure_at",
         "departure_flight",
-        "airport_transfer",
+        ("airport_transfer", "needs_airport_transfer"),
         "family_name",
         "given_names",
         "honorific",
-        "delegation",
+        DELEGATION,
         "role",
         "hotel",
         "phone",
@@ -210,24 +153,23 @@ class ArrivalsDepartures(ActiveParticipantExport):
             .filter(Q(arrival_at__isnull=False) | Q(departure_at__isnull=False))
         )
 
-    def rows(self, objects):
-        label = Labels(self.model)
-        for p in objects:
-            yield (
-                p.arrival_at,
-                p.arrival_flight,
-                p.departure_at,
-                p.departure_flight,
-                p.needs_airport_transfer,
-                p.family_name,
-                p.given_names,
-                p.honorific,
-                p.delegation.name if p.delegation else "",
-                label(p, "role"),
-                p.hotel,
-                p.phone,
-                p.accessibility_needs,
-            )
+
+def _local_date(field: str):
+    """The day of a stay's date-time in the conference's time zone."""
+
+    def get(participant: Participant):
+        moment = getattr(participant, field)
+        return participant.conference.local(moment).date() if moment else None
+
+    return get
+
+
+_check_in, _check_out = _local_date("arrival_at"), _local_date("departure_at")
+
+
+def _nights(participant: Participant) -> int | None:
+    check_in, check_out = _check_in(participant), _check_out(participant)
+    return (check_out - check_in).days if check_in and check_out else None
 
 
 @register
@@ -235,17 +177,17 @@ class RoomingList(ActiveParticipantExport):
     identifier = "rooming-list"
     label = _("Hotel rooming list")
     description = _("Guests by hotel with check-in and check-out dates and who pays.")
-    header = (
+    columns = (
         "hotel",
         "family_name",
         "given_names",
         "honorific",
         "gender",
-        "delegation",
-        "check_in",
-        "check_out",
-        "nights",
-        "host_paid",
+        DELEGATION,
+        ("check_in", _check_in),
+        ("check_out", _check_out),
+        ("nights", _nights),
+        ("host_paid", "hospitality_requested"),
         "dietary_needs",
         "accessibility_needs",
         "phone",
@@ -255,28 +197,6 @@ class RoomingList(ActiveParticipantExport):
 
     def base_queryset(self) -> QuerySet:
         return super().base_queryset().exclude(hotel="")
-
-    def rows(self, objects):
-        label = Labels(self.model)
-        for p in objects:
-            check_in = p.conference.local(p.arrival_at).date() if p.arrival_at else None
-            check_out = p.conference.local(p.departure_at).date() if p.departure_at else None
-            yield (
-                p.hotel,
-                p.family_name,
-                p.given_names,
-                p.honorific,
-                label(p, "gender"),
-                p.delegation.name if p.delegation else "",
-                check_in,
-                check_out,
-                (check_out - check_in).days if check_in and check_out else None,
-                p.hospitality_requested,
-                p.dietary_needs,
-                p.accessibility_needs,
-                p.phone,
-                p.email,
-            )
 
 
 @register
@@ -290,13 +210,13 @@ class Delegations(Export):
     model = Delegation
     permissions = ("participants.view_delegation",)
     filters = {"status": "status"}
-    header = (
+    columns = (
         "position",
-        "delegation",
+        ("delegation", "name"),
         "category",
         "level",
-        "head_of_delegation",
-        "head_title",
+        ("head_of_delegation", lambda d: (d.head_name or "").strip()),
+        ("head_title", lambda d: d.head_title or ""),
         "size",
         "hospitality_quota",
         "credentials_status",
@@ -328,24 +248,7 @@ class Delegations(Export):
     def objects(self, queryset: QuerySet, conference: Conference):
         # A conference has at most a few hundred delegations: sorting them in
         # memory by the one precedence rule the whole app uses is cheap.
-        return delegations_in_precedence(conference=conference, delegations=queryset)
-
-    def rows(self, objects):
-        label = Labels(self.model)
-        for position, d in enumerate(objects, start=1):
-            yield (
-                position,
-                d.name,
-                label(d, "category"),
-                label(d, "level"),
-                (d.head_name or "").strip(),
-                d.head_title or "",
-                d.size,
-                d.hospitality_quota,
-                label(d, "credentials_status"),
-                label(d, "status"),
-                d.focal_point_name,
-                d.focal_point_email,
-                d.focal_point_phone,
-                d.nomination_reference,
-            )
+        delegations = delegations_in_precedence(conference=conference, delegations=queryset)
+        for position, delegation in enumerate(delegations, start=1):
+            delegation.position = position
+        return delegations

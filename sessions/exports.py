@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from conference.csvio.base import Export, Labels
+from conference.csvio.base import Export
 from conference.csvio.registry import register
 
 from .models import Session, Statement
@@ -23,16 +23,16 @@ class Agenda(Export):
     description = _("Sessions in local time with room, chair and speakers in speaking order.")
     model = Session
     permissions = ("agenda.view_session",)
-    header = (
-        "date",
+    columns = (
+        ("date", lambda s: s.conference.local(s.starts_at).date()),
         "starts_at",
         "ends_at",
         "title",
         "kind",
-        "room",
-        "chair",
-        "speakers",
-        "public",
+        ("room", "room.name"),
+        ("chair", "chair.display_name"),
+        ("speakers", lambda s: "; ".join(speaker_label(st) for st in s.statements.all())),
+        ("public", "is_public"),
     )
 
     def prepare(self, queryset: QuerySet) -> QuerySet:
@@ -41,21 +41,6 @@ class Agenda(Export):
             .select_related("conference")
             .order_by("starts_at", "order", "id")
         )
-
-    def rows(self, objects):
-        label = Labels(self.model)
-        for s in objects:
-            yield (
-                s.conference.local(s.starts_at).date(),
-                s.starts_at,
-                s.ends_at,
-                s.title,
-                label(s, "kind"),
-                s.room.name if s.room else "",
-                s.chair.display_name if s.chair else "",
-                "; ".join(speaker_label(statement) for statement in s.statements.all()),
-                s.is_public,
-            )
 
 
 @register
@@ -67,18 +52,18 @@ class SpeakersList(Export):
     permissions = ("agenda.view_statement",)
     conference_path = "session__conference"
     filters = {"session": "session_id", "status": "status"}
-    header = (
-        "session",
-        "session_starts_at",
-        "position",
-        "speaker",
-        "functional_title",
-        "delegation",
+    columns = (
+        ("session", "session.title"),
+        ("session_starts_at", "session.starts_at"),
+        ("position", "order"),
+        ("speaker", "speaker.display_name"),
+        ("functional_title", "speaker.functional_title"),
+        ("delegation", "delegation.name"),
         "on_behalf_of",
         "mode",
         "allotted_minutes",
         "status",
-        "right_of_reply",
+        ("right_of_reply", "is_right_of_reply"),
         "title",
         "inscribed_at",
     )
@@ -87,22 +72,3 @@ class SpeakersList(Export):
         return queryset.select_related("session", "speaker", "delegation").order_by(
             "session__starts_at", "session__order", "session_id", "order", "inscribed_at", "id"
         )
-
-    def rows(self, objects):
-        label = Labels(self.model)
-        for st in objects:
-            yield (
-                st.session.title,
-                st.session.starts_at,
-                st.order,
-                st.speaker.display_name if st.speaker else "",
-                st.speaker.functional_title if st.speaker else "",
-                st.delegation.name if st.delegation else "",
-                st.on_behalf_of,
-                label(st, "mode"),
-                st.allotted_minutes,
-                label(st, "status"),
-                st.is_right_of_reply,
-                st.title,
-                st.inscribed_at,
-            )

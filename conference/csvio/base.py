@@ -1,8 +1,8 @@
 """The export base class and the CSV writer every export shares.
 
 An export is a small class: an identifier, a label, the permissions it needs,
-a header of stable column names, the queryset it reads for one conference and
-a generator of rows. The admin page, the admin actions and the ``export_csv``
+its columns (each a stable name and where its value comes from), and the queryset it
+reads for one conference. The admin page, the admin actions and the ``export_csv``
 command all go through :func:`csv_lines`, so the format is the same everywhere.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -67,6 +68,40 @@ class Labels:
         value = getattr(obj, field)
         return self._labels[field].get(value, value)
 
+    def __contains__(self, field: str) -> bool:
+        return field in self._labels
+
+
+# A column: its name, or (name, source). A source is a dotted path from the row's object
+# ("delegation.name", empty where a link is missing) or a function of the object. A plain
+# choice field of the export's model exports its label, in the active language.
+ColumnSpec = str | tuple[str, str | Callable[[Any], Any]]
+
+
+def _path_getter(path: str) -> Callable[[Any], Any]:
+    steps = path.split(".")
+
+    def get(obj: Any) -> Any:
+        for step in steps:
+            try:
+                obj = getattr(obj, step)
+            except ObjectDoesNotExist:  # a missing one-to-one row
+                return None
+            if obj is None:
+                return None
+        return obj
+
+    return get
+
+
+def _getter(spec: ColumnSpec, labels: Labels) -> Callable[[Any], Any]:
+    name, source = (spec, spec) if isinstance(spec, str) else spec
+    if callable(source):
+        return source
+    if source in labels:
+        return lambda obj: labels(obj, source)
+    return _path_getter(source)
+
 
 class _Echo:
     """csv.writer wants a file; this one hands back what it is given."""
@@ -81,6 +116,8 @@ class Export:
     description: ClassVar[Promise | str] = ""
     model: ClassVar[type[Model]]
     permissions: ClassVar[tuple[str, ...]]
+    columns: ClassVar[tuple[ColumnSpec, ...]]
+    # The columns' names, the file's first row: derived from ``columns``.
     header: ClassVar[tuple[str, ...]]
     # Path from the exported model to its conference, for filtering and for
     # checking that an admin selection stays within one conference.
@@ -90,6 +127,11 @@ class Export:
     identity_data: ClassVar[bool] = False
     # Admin-page filters this export understands: name -> queryset lookup.
     filters: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "columns" in cls.__dict__:
+            cls.header = tuple(c if isinstance(c, str) else c[0] for c in cls.columns)
 
     def base_queryset(self) -> QuerySet:
         return self.model._default_manager.all()
@@ -109,7 +151,10 @@ class Export:
 
     def rows(self, objects: Iterable[Model]) -> Iterator[Iterable[Any]]:
         """One list of cell values per object, in header order."""
-        raise NotImplementedError
+        labels = Labels(self.model)
+        getters = [_getter(spec, labels) for spec in self.columns]
+        for obj in objects:
+            yield [get(obj) for get in getters]
 
     def is_permitted(self, user) -> bool:
         return user.is_active and user.has_perms(self.permissions)

@@ -3,11 +3,16 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from conference.csvio.base import Export, Labels
+from conference.csvio.base import Export
 from conference.csvio.registry import register
 from conference.models import Conference
 
 from .models import Amendment, Recommendation
+
+
+def _paragraph(amendment: Amendment):
+    target = amendment.target_paragraph
+    return (target.number or target.position) if target else ""
 
 
 @register
@@ -19,13 +24,13 @@ class Amendments(Export):
     permissions = ("documents.view_amendment",)
     conference_path = "document__conference"
     filters = {"status": "status"}
-    header = (
-        "document",
-        "version",
+    columns = (
+        ("document", "document.title"),
+        ("version", "version.label"),
         "action",
-        "paragraph",
-        "paragraph_kind",
-        "proposed_by",
+        ("paragraph", _paragraph),
+        ("paragraph_kind", "kind"),
+        ("proposed_by", lambda a: "; ".join(sorted(d.name for d in a.proposed_by.all()))),
         "proposed_text",
         "status",
         "submitted_at",
@@ -39,23 +44,6 @@ class Amendments(Export):
             .order_by("document__title", "submitted_at", "id")
         )
 
-    def rows(self, objects):
-        label = Labels(self.model)
-        for a in objects:
-            target = a.target_paragraph
-            yield (
-                a.document.title,
-                a.version.label,
-                label(a, "action"),
-                (target.number or target.position) if target else "",
-                label(a, "kind"),
-                "; ".join(sorted(d.name for d in a.proposed_by.all())),
-                a.proposed_text,
-                label(a, "status"),
-                a.submitted_at,
-                a.decided_at,
-            )
-
 
 @register
 class Recommendations(Export):
@@ -66,15 +54,15 @@ class Recommendations(Export):
     permissions = ("documents.view_recommendation",)
     conference_path = "source_conference"
     filters = {"status": "status"}
-    header = (
+    columns = (
         "code",
         "theme",
         "text",
         "addressee",
-        "source_conference",
-        "presented_at",
+        ("source_conference", "source_conference.short_title"),
+        ("presented_at", lambda r: "; ".join(c.short_title for c in r.presented_at.all())),
         "status",
-        "consolidated_into",
+        ("consolidated_into", "consolidated_into.code"),
     )
 
     def queryset(self, conference: Conference, **filters: str) -> QuerySet:
@@ -91,17 +79,3 @@ class Recommendations(Export):
             .prefetch_related("presented_at")
             .order_by("source_conference__start_date", "code", "id")
         )
-
-    def rows(self, objects):
-        label = Labels(self.model)
-        for r in objects:
-            yield (
-                r.code,
-                r.theme,
-                r.text,
-                r.addressee,
-                r.source_conference.short_title,
-                "; ".join(c.short_title for c in r.presented_at.all()),
-                label(r, "status"),
-                r.consolidated_into.code if r.consolidated_into else "",
-            )

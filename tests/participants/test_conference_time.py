@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conference.models import Conference
 from participants.enums import AccreditationStatus as S
-from participants.models import AccreditationEvent, Delegation, Participant
+from participants.models import AccreditationEvent, Participant
 from tests.exports.conftest import download_url, parse
 from tests.factories import DUSHANBE, ParticipantFactory
 from tests.participants.conftest import Portal

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from conference.services import organization_save
 from conference.models import Conference
+from conference.services import organization_save
 from participants.models import Delegation
 from participants.services import participant_edit
 from sessions.models import Statement

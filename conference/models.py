@@ -2,10 +2,12 @@ import zoneinfo
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -112,6 +114,33 @@ class Conference(models.Model):
     def days(self) -> list[date]:
         count = (self.end_date - self.start_date).days + 1
         return [date.fromordinal(self.start_date.toordinal() + i) for i in range(count)]
+
+
+def validate_same_conference(instance: models.Model, *fields: str, conference_id) -> None:
+    """Refuse ``fields`` of ``instance`` that point at another conference's row.
+
+    Rooms, people and delegations of different years carry the same names, so a wrong
+    pick looks right on the form; each error names both conferences.
+    """
+    errors = {}
+    for field in fields:
+        try:
+            target = getattr(instance, field)
+        except ObjectDoesNotExist:  # a required reference not chosen yet: the field says so
+            continue
+        if target is None or conference_id is None or target.conference_id == conference_id:
+            continue
+        errors[field] = ValidationError(
+            _("%(target)s belongs to %(other)s, not to %(conference)s."),
+            code="other_conference",
+            params={
+                "target": target,
+                "other": target.conference,
+                "conference": Conference.objects.get(pk=conference_id),
+            },
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 class Organization(models.Model):
@@ -420,6 +449,29 @@ class PositionStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.document}"
+
+
+@receiver(m2m_changed, sender=Amendment.proposed_by.through)
+@receiver(m2m_changed, sender=PositionStatement.delegations.through)
+def refuse_delegations_of_other_conferences(sender, instance, action, reverse, model, pk_set, **kw):
+    """Sponsors are delegations to the document's conference, whoever adds them.
+
+    Many-to-many rows skip ``clean()``, so the check sits on the relation itself.
+    """
+    if action != "pre_add" or not pk_set:
+        return
+    added = model.objects.filter(pk__in=pk_set)
+    if reverse:  # delegation.amendments.add(…): the documents must be of its conference
+        elsewhere = added.exclude(document__conference=instance.conference_id).exists()
+        foreign = [instance] if elsewhere else []
+    else:
+        foreign = list(added.exclude(conference=instance.document.conference_id))
+    if foreign:
+        raise ValidationError(
+            _("Not delegations to this conference: %(names)s."),
+            code="foreign_delegation",
+            params={"names": ", ".join(str(d) for d in foreign)},
+        )
 
 
 class Recommendation(models.Model):

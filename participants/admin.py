@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
-from conference.admin_mixins import AuditLogAdmin
+from conference.admin_mixins import AuditLogAdmin, SameConferenceChoicesMixin
 from conference.exports.admin import export_selected_action
 from conference.models import Conference
 
@@ -42,7 +42,7 @@ class AccessZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(BadgeCategory)
-class BadgeCategoryAdmin(admin.ModelAdmin):
+class BadgeCategoryAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "colour_name", "colour", "conference"]
     list_filter = ["conference", "colour_name"]
     list_select_related = ["conference"]
@@ -268,7 +268,7 @@ def _transition_action(name: str):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
     form = ParticipantAdminForm
     list_display = [
         "family_name",

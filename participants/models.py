@@ -9,6 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from conference.models import validate_same_conference
+
 from .enums import (
     INACTIVE_STATUSES,
     STATE_CATEGORIES,
@@ -243,6 +245,12 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self):
+        super().clean()
+        validate_same_conference(
+            self, "delegation", "badge_category", conference_id=self.conference_id
+        )
 
     @property
     def full_name(self) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin_mixins import SameConferenceChoicesMixin, id_param
 from conference.exports.admin import export_selected_action
 from conference.models import Conference
 
@@ -54,9 +55,8 @@ class ConferenceTimeAdmin(AgendaServiceAdmin):
     def form_conference(self, request, obj) -> Conference | None:
         raise NotImplementedError
 
-    def _posted(self, request, name: str) -> str:
-        value = request.POST.get(name) or request.GET.get(name) or ""
-        return value if value.isdigit() else ""
+    def _posted(self, request, name: str) -> int | None:
+        return id_param(request, name)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -98,7 +98,7 @@ class RoomAdmin(AgendaServiceAdmin):
     autocomplete_fields = ["conference"]
 
 
-class StatementInline(admin.TabularInline):
+class StatementInline(SameConferenceChoicesMixin, admin.TabularInline):
     model = Statement
     extra = 0
     fields = [
@@ -120,7 +120,7 @@ class StatementInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ConferenceTimeAdmin):
+class SessionAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
     list_display = [
         "title",
         "conference",
@@ -231,7 +231,7 @@ class StatementMoveForm(forms.Form):
 
 
 @admin.register(Statement)
-class StatementAdmin(ConferenceTimeAdmin):
+class StatementAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
     list_display = [
         "speaker",
         "session",

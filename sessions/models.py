@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conference.models import validate_same_conference
+
 from .enums import INACTIVE_STATEMENT_STATUSES, SessionKind, StatementMode, StatementStatus
 
 
@@ -82,6 +84,10 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        super().clean()
+        validate_same_conference(self, "room", "chair", conference_id=self.conference_id)
+
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
@@ -121,6 +127,14 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker} — {self.session}"
+
+    def clean(self):
+        super().clean()
+        try:
+            conference_id = self.session.conference_id
+        except Session.DoesNotExist:  # no session chosen yet: its field says so
+            return
+        validate_same_conference(self, "speaker", "delegation", conference_id=conference_id)
 
 
 class StatementMove(models.Model):

@@ -107,6 +107,7 @@ def test_reject_records_the_reason_and_mails_it(django_capture_on_commit_callbac
 def test_badge_numbers_are_never_reused_after_revoke_or_reprint():
     first, second = ParticipantFactory.create_batch(2)
     second.delegation.conference = first.conference
+    second.delegation.save()
     second.conference = first.conference
     second.save()
     first = advance(first, *PATH, "print_badge")

@@ -119,6 +119,7 @@ class SameConferenceChoicesMixin:
     def _label(self, field, request):
         bound = field is not None and is_conference_bound(field.queryset.model)
         if bound and getattr(request, EDITED_CONFERENCE, None) is None:
+            field.queryset = field.queryset.select_related("conference")
             field.label_from_instance = conference_label
         return field
 
@@ -221,7 +222,6 @@ def checked_query(view):
             query = request.GET.copy()
             for name in long:
                 query[name] = cut_search(query[name])
-            query._mutable = False
             request.GET = query
         if "q" in long:
             messages.warning(

@@ -1,7 +1,7 @@
 import zoneinfo
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -107,6 +107,33 @@ class Conference(models.Model):
     def days(self) -> list[date]:
         count = (self.end_date - self.start_date).days + 1
         return [date.fromordinal(self.start_date.toordinal() + i) for i in range(count)]
+
+
+def validate_same_conference(instance: models.Model, *fields: str, conference_id) -> None:
+    """Refuse ``fields`` of ``instance`` that point at another conference's row.
+
+    Rooms, people and delegations of different years carry the same names, so a wrong
+    pick looks right on the form; each error names both conferences.
+    """
+    errors = {}
+    for field in fields:
+        try:
+            target = getattr(instance, field)
+        except ObjectDoesNotExist:  # a required reference not chosen yet: the field says so
+            continue
+        if target is None or conference_id is None or target.conference_id == conference_id:
+            continue
+        errors[field] = ValidationError(
+            _("%(target)s belongs to %(other)s, not to %(conference)s."),
+            code="other_conference",
+            params={
+                "target": target,
+                "other": target.conference,
+                "conference": Conference.objects.get(pk=conference_id),
+            },
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 class Organization(models.Model):

@@ -17,6 +17,7 @@ from conference.admin_mixins import (
     AuditLogAdmin,
     ConferenceFieldTimeMixin,
     ReadOnlyInline,
+    SameConferenceChoicesMixin,
     ServiceAdmin,
     local_time_column,
 )
@@ -49,7 +50,7 @@ class AccessZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(BadgeCategory)
-class BadgeCategoryAdmin(admin.ModelAdmin):
+class BadgeCategoryAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "colour_name", "colour", "conference"]
     list_filter = ["conference", "colour_name"]
     list_select_related = ["conference"]
@@ -280,7 +281,7 @@ def _transition_action(name: str):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
+class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ServiceAdmin):
     form = ParticipantAdminForm
     list_display = [
         "family_name",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from conference.audit import TransitionRecord
+from conference.models import validate_same_conference
 
 from .enums import (
     INACTIVE_STATUSES,
@@ -273,6 +274,12 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self):
+        super().clean()
+        validate_same_conference(
+            self, "delegation", "badge_category", conference_id=self.conference_id
+        )
 
     @property
     def full_name(self) -> str:

@@ -12,6 +12,7 @@ from conference.admin_mixins import (
     ConferenceFieldTimeMixin,
     ConferenceTimeMixin,
     ReadOnlyInline,
+    SameConferenceChoicesMixin,
     ServiceAdmin,
 )
 from conference.csvio.admin import export_selected_action
@@ -60,7 +61,7 @@ class RoomAdmin(AgendaServiceAdmin):
     autocomplete_fields = ["conference"]
 
 
-class StatementInline(admin.TabularInline):
+class StatementInline(SameConferenceChoicesMixin, admin.TabularInline):
     model = Statement
     extra = 0
     fields = [
@@ -82,7 +83,7 @@ class StatementInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ConferenceFieldTimeMixin, ConferenceTimeAdmin):
+class SessionAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ConferenceTimeAdmin):
     list_display = [
         "title",
         "conference",
@@ -194,7 +195,7 @@ class StatementMoveForm(forms.Form):
 
 
 @admin.register(Statement)
-class StatementAdmin(ConferenceTimeAdmin):
+class StatementAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
     list_display = [
         "speaker",
         "session",

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conference.audit import AuditRecord
+from conference.models import validate_same_conference
 from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES
 
 from .enums import INACTIVE_STATEMENT_STATUSES, SessionKind, StatementMode, StatementStatus
@@ -92,6 +93,10 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        super().clean()
+        validate_same_conference(self, "room", "chair", conference_id=self.conference_id)
+
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
@@ -157,6 +162,11 @@ class Statement(models.Model):
 
     def clean(self):
         super().clean()
+        try:
+            conference_id = self.session.conference_id
+        except Session.DoesNotExist:  # no session chosen yet: its field says so
+            return
+        validate_same_conference(self, "speaker", "delegation", conference_id=conference_id)
         # Withdrawn statements stay editable after their speaker's accreditation ends.
         if self.speaker_id is None or self.status in INACTIVE_STATEMENT_STATUSES:
             return

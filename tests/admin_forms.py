@@ -4,8 +4,8 @@ import lxml.html
 from django.urls import reverse
 
 
-def submit_change_form(client, url: str, **changes) -> None:
-    """Post the admin change form at ``url`` with every field as rendered, ``changes`` applied.
+def change_form_data(client, url: str, **changes) -> dict[str, list[str]]:
+    """The admin change form at ``url`` with every field as rendered, ``changes`` applied.
 
     A list value replaces a multi-valued field (a select multiple) entirely.
     """
@@ -19,7 +19,12 @@ def submit_change_form(client, url: str, **changes) -> None:
         data.setdefault(name, []).append(value)
     for name, value in changes.items():
         data[name] = value if isinstance(value, list) else [value]
-    response = client.post(url, data)
+    return data
+
+
+def submit_change_form(client, url: str, **changes) -> None:
+    """Post the admin change form at ``url`` as rendered, ``changes`` applied; it must save."""
+    response = client.post(url, change_form_data(client, url, **changes))
     assert response.status_code == 302, response.context["adminform"].form.errors
 
 

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from conference.audit import TransitionRecord
@@ -282,6 +284,29 @@ class PositionStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.document}"
+
+
+@receiver(m2m_changed, sender=Amendment.proposed_by.through)
+@receiver(m2m_changed, sender=PositionStatement.delegations.through)
+def refuse_delegations_of_other_conferences(sender, instance, action, reverse, model, pk_set, **kw):
+    """Sponsors are delegations to the document's conference, whoever adds them.
+
+    Many-to-many rows skip ``clean()``, so the check sits on the relation itself.
+    """
+    if action != "pre_add" or not pk_set:
+        return
+    added = model.objects.filter(pk__in=pk_set)
+    if reverse:  # delegation.amendments.add(…): the documents must be of its conference
+        elsewhere = added.exclude(document__conference=instance.conference_id).exists()
+        foreign = [instance] if elsewhere else []
+    else:
+        foreign = list(added.exclude(conference=instance.document.conference_id))
+    if foreign:
+        raise ValidationError(
+            _("Not delegations to this conference: %(names)s."),
+            code="foreign_delegation",
+            params={"names": ", ".join(str(d) for d in foreign)},
+        )
 
 
 class Recommendation(models.Model):

@@ -135,6 +135,7 @@ def test_reject_mails_only_the_message_to_the_delegation(django_capture_on_commi
 def test_badge_numbers_are_never_reused_after_revoke_or_reprint():
     first, second = ParticipantFactory.create_batch(2)
     second.delegation.conference = first.conference
+    second.delegation.save()
     second.conference = first.conference
     second.save()
     first = advance(first, *PATH, "print_badge")

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -204,6 +204,9 @@ class SessionAdmin(ConferenceTimeAdmin):
         ]
 
     def conflicts_index(self, request):
+        # Conflicts name non-public sessions, also of conferences hidden from the public.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         conferences = conflict_counts(conferences=Conference.objects.order_by("-start_date"))
         context = {
             **self.admin_site.each_context(request),
@@ -214,6 +217,8 @@ class SessionAdmin(ConferenceTimeAdmin):
         return TemplateResponse(request, "sessions/admin/conflicts_index.html", context)
 
     def conflicts_view(self, request, conference_id: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         conference = get_object_or_404(Conference, pk=conference_id)
         context = {
             **self.admin_site.each_context(request),

@@ -141,6 +141,9 @@ class SessionAdmin(ConferenceTimeAdmin):
     change_list_template = "sessions/admin/session_change_list.html"
     local_time_fields = ("starts_at", "ends_at")
 
+    class Media:
+        css = {"all": ["sessions/admin.css"]}
+
     def form_conference(self, request, obj) -> Conference | None:
         if obj is not None:
             return obj.conference

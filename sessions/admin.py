@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -102,6 +102,9 @@ class SessionAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Confere
     change_list_template = "sessions/admin/session_change_list.html"
     local_time_fields = ("starts_at", "ends_at")
 
+    class Media:
+        css = {"all": ["sessions/admin.css"]}
+
     @admin.display(description=_("When (local time)"), ordering="starts_at")
     def local_times(self, session: Session) -> str:
         return session_time_label(session.conference, session)
@@ -159,6 +162,9 @@ class SessionAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Confere
         ]
 
     def conflicts_index(self, request):
+        # Conflicts name non-public sessions, also of conferences hidden from the public.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         conferences = conflict_counts(conferences=Conference.objects.order_by("-start_date"))
         context = {
             **self.admin_site.each_context(request),
@@ -169,6 +175,8 @@ class SessionAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Confere
         return TemplateResponse(request, "sessions/admin/conflicts_index.html", context)
 
     def conflicts_view(self, request, conference_id: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         conference = get_object_or_404(Conference, pk=conference_id)
         context = {
             **self.admin_site.each_context(request),

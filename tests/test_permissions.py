@@ -1,9 +1,12 @@
 """Who may open what: every admin changelist and the key pages × each role, anonymous and
-a staff user with no group; and the identity data only the permission holders see."""
+a staff user with no group; every admin action × each role; and the identity data only the
+permission holders see."""
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -11,11 +14,14 @@ from conference.enums import ConferenceStatus
 from participants.models import IdentityAccessLog
 from participants.roles import ROLES, role_permissions
 from participants.selectors import nomination_token
+from sessions.services import statement_move
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
     IdentityDocumentFactory,
     ParticipantFactory,
+    SessionFactory,
+    StatementFactory,
     UserFactory,
 )
 
@@ -122,6 +128,15 @@ PAGES = {
         [403, 403, 403, 200, 403, 403, 403, 302],
         lambda w: reverse("admin:documents_outcomedocument_add"),
     ),
+    # Conflicts name non-public sessions and hidden conferences: view permission on sessions.
+    "agenda conflicts": (
+        [200] * 6 + [403, 302],
+        lambda w: reverse("admin:agenda_session_conflicts_index"),
+    ),
+    "agenda conflicts of a conference": (
+        [200] * 6 + [403, 302],
+        lambda w: reverse("admin:agenda_session_conflicts", args=[w["conference"].pk]),
+    ),
     "public conference home": ([200] * 8, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 8, lambda w: f"/{w['conference'].slug}/agenda/"),
     "public documents": ([200] * 8, lambda w: f"/{w['conference'].slug}/documents/"),
@@ -227,3 +242,129 @@ def test_every_change_page_on_the_demo(client, demo_db, who):
         perms = {f"{meta.app_label}.{action}_{meta.model_name}" for action in ("view", "change")}
         expected = admin_status(who, perms)
         assert (meta.label, client.get(url).status_code) == (meta.label, expected)
+
+
+# Admin actions × roles ------------------------------------------------------------------------
+# The permission each admin action needs, for every model in the admin. Changing actions need
+# the change permission (deciding an amendment is a change), exports the view permission (and
+# the export's own identity rule), deletion the delete permission; None: never offered.
+CHANGE, VIEW, DELETE = "change", "view", "delete"
+AUDIT_ONLY = {
+    "documents.amendment",
+    "documents.documentevent",
+    "documents.paragraph",
+    "documents.positionstatement",
+    "documents.silencebreak",
+    "participants.accreditationevent",
+    "participants.identityaccesslog",
+    "participants.issuedbadge",
+}
+ACTIONS: dict[str, dict[str, str | None]] = {
+    model._meta.label_lower: {
+        "delete_selected": None if model._meta.label_lower in AUDIT_ONLY else DELETE
+    }
+    for model in CHANGELISTS
+}
+ACTIONS["agenda.session"] |= {"apply_protocol_order": CHANGE, "export_csv_agenda": VIEW}
+ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW}
+ACTIONS["documents.amendment"] |= dict.fromkeys(["accept", "reject", "withdraw", "merge"], CHANGE)
+ACTIONS["documents.recommendation"] |= {
+    "consolidate": CHANGE,
+    "mark_presented": CHANGE,
+    "export_csv_recommendations": VIEW,
+}
+ACTIONS["participants.delegation"] |= {
+    **dict.fromkeys(["send_links", "rotate_links", "revoke_links"], CHANGE),
+    "export_csv_delegations": VIEW,
+}
+ACTIONS["participants.participant"] |= {
+    **{
+        f"transition_{name}": CHANGE
+        for name in ["review", "send_to_vetting", "approve", "print_badge", "reject", "revoke"]
+    },
+    "export_csv_participants": VIEW,
+}
+STAFF = [*ROLE_NAMES, "no group", "superuser"]
+
+
+def staff_user(who: str):
+    user = UserFactory(username=who.lower().replace(" ", "-"), is_superuser=who == "superuser")
+    if who in ROLES:
+        user.groups.add(Group.objects.get(name=who))
+    return user
+
+
+def may(who: str, label: str, permission: str | None) -> bool:
+    if permission is None or who == "no group":
+        return False
+    app_label, model_name = label.split(".")
+    return who == "superuser" or f"{app_label}.{permission}_{model_name}" in role_permissions(who)
+
+
+def test_the_action_table_covers_every_admin_action():
+    offered = {
+        model._meta.label_lower: {name for _f, name, _d in model_admin._get_base_actions()}
+        for model, model_admin in admin.site._registry.items()
+    }
+    assert offered == {label: set(actions) for label, actions in ACTIONS.items()}
+
+
+@pytest.mark.parametrize("who", STAFF)
+def test_each_role_is_offered_exactly_the_actions_it_may_run(rf, world, who):
+    request = rf.get("/admin/")
+    request.user = staff_user(who)
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        expected = {name for name, perm in ACTIONS[label].items() if may(who, label, perm)}
+        assert (label, set(model_admin.get_actions(request))) == (label, expected)
+
+
+def fingerprint(obj) -> tuple:
+    counts = tuple(model._default_manager.count() for model in CHANGELISTS)
+    row = list(type(obj)._default_manager.filter(pk=obj.pk).values())
+    return counts, row, len(mail.outbox)
+
+
+@pytest.mark.parametrize("who", STAFF)
+def test_no_role_runs_a_changing_action_without_the_permission(client, demo_db, db, who):
+    client.force_login(staff_user(who))
+    for model in CHANGELISTS:
+        label = model._meta.label_lower
+        obj = model._default_manager.order_by("pk").first()
+        for action, permission in ACTIONS[label].items():
+            if obj is None or permission == VIEW or may(who, label, permission):
+                continue
+            before = fingerprint(obj)
+            response = client.post(
+                reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+                # Every confirmation the intermediate pages ask for, already given.
+                {"action": action, "_selected_action": [obj.pk], "post": "yes", "apply": "1"}
+                | {"confirm": "yes"},
+            )
+            # Messages of earlier redirects are never read here, so they pile up.
+            messages = {str(m) for m in get_messages(response.wsgi_request)}
+            refused = (
+                response.status_code == 403
+                or (response.status_code == 302 and messages == {"No action selected."})
+                # A list with no action to offer ignores the POST and shows itself.
+                or (response.status_code == 200 and response.context["action_form"] is None)
+            )
+            assert (label, action, refused) == (label, action, True)
+            assert (label, action, fingerprint(obj)) == (label, action, before)
+
+
+def test_a_read_only_observer_cannot_restore_protocol_order(client, world):
+    session = SessionFactory(conference=world["conference"])
+    first, second = (
+        StatementFactory(session=session, speaker__delegation=world["delegation"], order=order)
+        for order in (1, 2)
+    )
+    statement_move(statement=second, to_position=1, reason="Arrives late", by=None)
+
+    response = login(client, "Read-only observer").post(
+        reverse("admin:agenda_session_changelist"),
+        {"action": "apply_protocol_order", "_selected_action": [session.pk], "confirm": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert list(session.statements.values_list("pk", flat=True)) == [second.pk, first.pk]

@@ -22,7 +22,8 @@ from .http import csv_download
 def export_selected_action(identifier: str):
     """An admin action that streams the selected (or all filtered) rows through one export."""
 
-    @admin.action(description=gettext_lazy("Export selected as CSV"))
+    # Offered to those who may view the list; the export itself may ask for more (identity).
+    @admin.action(description=gettext_lazy("Export selected as CSV"), permissions=["view"])
     def action(modeladmin, request, queryset):
         export = registry.get(identifier)
         if not export.is_permitted(request.user):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from conference import services
+from conference.documents import services
 from conference.documents.enums import AmendmentAction, PositionKind
 from conference.documents.models import Amendment, PositionStatement
 from tests.factories import ConferenceFactory, DelegationFactory

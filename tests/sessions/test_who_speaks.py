@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from participants.enums import AccreditationStatus, RepresentationLevel
 from sessions.models import Statement
@@ -27,10 +28,11 @@ def test_an_inactive_participant_cannot_be_inscribed(status):
         delegation__conference=session.conference, delegation__country="KZ", status=status
     )
 
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         statement_inscribe(statement=Statement(session=session, speaker=speaker))
 
-    label = AccreditationStatus(status).label.lower()
+    with translation.override("en"):
+        label = str(AccreditationStatus(status).label).lower()
     assert refused.value.message_dict == {
         "speaker": [f"{speaker.full_name} cannot speak: their accreditation is {label}."]
     }

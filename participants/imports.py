@@ -26,7 +26,7 @@ from conference.exports.base import restore
 from conference.models import Conference
 
 from .enums import AccreditationStatus, DelegationRole, Gender, PreferredLanguage
-from .models import AccreditationEvent, BadgeCategory, Delegation, IdentityDocument, Participant
+from .models import AccreditationEvent, BadgeCategory, Delegation, Participant
 from .rules import membership_errors
 from .services import participant_edited_by_organizer
 
@@ -46,7 +46,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "preferred_language": ("language", "язык"),
     "phone": ("telephone", "телефон"),
     "delegation": ("country", "делегация", "страна"),
-    "nationality": ("citizenship", "гражданство"),
     "role": ("роль", "роль в делегации"),
     "badge_category": ("category", "категория", "категория бейджа"),
     "hospitality_requested": ("hospitality", "host paid", "за счёт принимающей стороны"),
@@ -103,8 +102,6 @@ class ImportPlan:
     updated: list[Participant] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    # The nationality column goes to the identity document, apart from the participant.
-    nationalities: list[tuple[Participant, str]] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -261,17 +258,10 @@ def _delegation_lookup(conference: Conference) -> dict[str, Delegation]:
     return lookup
 
 
-def _country_code(value: str) -> str:
-    """The ISO code of a country named by code (KZ, KAZ) or English or Russian name; or ""."""
-    return (
-        countries.alpha2(value)
-        or countries.by_name(value, language="en")
-        or countries.by_name(value, language="ru")
-    )
-
-
 def _is_known_country(value: str) -> bool:
-    return bool(_country_code(value))
+    if value.upper() in countries:
+        return True
+    return any(value.lower() in _country_names(code) for code, _name in countries)
 
 
 def _constraint_column(message: str) -> str:
@@ -320,7 +310,7 @@ def _set_fields(participant: Participant, values: dict[str, str], ctx: _Context)
     """Copy a row's cells onto the participant; column -> message for cells that are wrong."""
     errors = {}
     for name, value in values.items():
-        if name in ("delegation", "nationality"):
+        if name == "delegation":
             continue
         try:
             if name in CHOICE_FIELDS:
@@ -453,16 +443,6 @@ def participants_import_plan(
             participant.delegation = target
         for column, message in _set_fields(participant, values, ctx).items():
             fail(column, message)
-        nationality = values.get("nationality", "")
-        if nationality and not _country_code(nationality):
-            fail(
-                "nationality",
-                _(
-                    "Unknown nationality “%(value)s”; use an ISO code such as KZ or the "
-                    "country's name in English or Russian."
-                )
-                % {"value": nationality},
-            )
 
         try:
             participant.full_clean(exclude=[name for name in errors if name != "delegation"])
@@ -489,10 +469,10 @@ def participants_import_plan(
                 RowError(number, titles.get(column, column), message)
                 for column, message in errors.items()
             ]
+        elif existing is not None:
+            plan.updated.append(participant)
         else:
-            (plan.updated if existing is not None else plan.created).append(participant)
-            if nationality:
-                plan.nationalities.append((participant, _country_code(nationality)))
+            plan.created.append(participant)
     return plan
 
 
@@ -509,33 +489,22 @@ def participants_import(
     if plan.errors:
         raise ImportRejected(plan)
     saved = Participant.objects.in_bulk([participant.pk for participant in plan.updated])
-    nationality_before = dict(
-        IdentityDocument.objects.filter(participant__in=plan.updated).values_list(
-            "participant_id", "nationality"
-        )
-    )
     # Updates first, so a head who becomes a deputy frees the place before a new head arrives.
     for participant in plan.updated:
         participant.save()
-    for participant in plan.created:
-        participant.save()
-    nationality_changed = set()
-    for participant, code in plan.nationalities:
-        IdentityDocument.objects.update_or_create(
-            participant=participant, defaults={"nationality": code}
-        )
-        if participant.pk in saved and nationality_before.get(participant.pk, "") != code:
-            nationality_changed.add(participant.pk)
     for participant in plan.updated:
         before = saved[participant.pk]
-        changed = [
-            field.name
-            for field in Participant._meta.concrete_fields
-            if getattr(before, field.attname) != getattr(participant, field.attname)
-        ]
-        if participant.pk in nationality_changed:
-            changed.append("nationality")
-        participant_edited_by_organizer(participant=participant, by=by, changed_fields=changed)
+        participant_edited_by_organizer(
+            participant=participant,
+            by=by,
+            changed_fields=[
+                field.name
+                for field in Participant._meta.concrete_fields
+                if getattr(before, field.attname) != getattr(participant, field.attname)
+            ],
+        )
+    for participant in plan.created:
+        participant.save()
     AccreditationEvent.objects.bulk_create(
         AccreditationEvent(
             participant=participant,

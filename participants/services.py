@@ -474,7 +474,13 @@ def delegation_revoke_nomination_link(*, delegation: Delegation) -> Delegation:
     return delegation
 
 
-def identity_access_record(*, user: AbstractBaseUser, participant: Participant) -> None:
+def identity_access_record(
+    *, user: AbstractBaseUser, participant: Participant | None, what: str = ""
+) -> None:
+    """Log a view of identity data; ``what`` names a file opened (a photo, a note verbale)."""
     IdentityAccessLog.objects.create(
-        user=user, kind=IdentityAccessKind.VIEW, participant=participant
+        user=user,
+        kind=IdentityAccessKind.FILE if what else IdentityAccessKind.VIEW,
+        participant=participant,
+        export=what,
     )

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,6 +14,5 @@ urlpatterns = [
     path("<slug:conference_slug>/", include("participants.public_urls")),
     path("", include("conference.site.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_URL is served, with DEBUG on or off: uploads are identity data (badge
+# photos, notes verbales) and the admin serves each through a view that checks permissions.

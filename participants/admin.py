@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
@@ -38,6 +39,41 @@ from .models import (
     Participant,
 )
 from .photos import photo_reencode
+from .uploads import file_response
+
+
+class StoredFileLink:
+    """What the admin's file widget shows of a stored file: its name and a checked URL."""
+
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+
+class ProtectedFileWidget(AdminFileWidget):
+    """Links the stored file to the view that checks permissions, not to its storage URL.
+
+    The form sets ``url`` once it knows the instance.
+    """
+
+    url = ""
+
+    def format_value(self, value):
+        return StoredFileLink(value.name, self.url) if self.is_initial(value) else None
+
+
+def _protect_file_link(form: forms.ModelForm, field: str, url_name: str, pk) -> None:
+    if field in form.fields and pk is not None:
+        widget = ProtectedFileWidget(attrs=form.fields[field].widget.attrs)
+        widget.url = reverse(url_name, args=[pk])
+        form.fields[field].widget = widget
+
+
+def _serve(request, *, field_file, participant, label: str, download_name: str):
+    services.identity_access_record(user=request.user, participant=participant, what=label)
+    return file_response(field_file, download_name=download_name)
 
 
 @admin.register(AccessZone)
@@ -76,8 +112,19 @@ LINK_OPERATIONS = {
 }
 
 
+class DelegationAdminForm(forms.ModelForm):
+    # No Meta: the admin supplies the model and the fields.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _protect_file_link(
+            self, "nomination_file", "admin:participants_delegation_note_verbale", self.instance.pk
+        )
+
+
 @admin.register(Delegation)
 class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
+    form = DelegationAdminForm
     list_display = [
         "name",
         "conference",
@@ -123,8 +170,27 @@ class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
                 self.admin_site.admin_view(self.nomination_link_view),
                 name="participants_delegation_nomination_link",
             ),
+            path(
+                "<int:pk>/note-verbale/",
+                self.admin_site.admin_view(self.note_verbale_view),
+                name="participants_delegation_note_verbale",
+            ),
             *super().get_urls(),
         ]
+
+    def note_verbale_view(self, request, pk: int):
+        delegation = get_object_or_404(Delegation, pk=pk)
+        if not self.has_view_permission(request, delegation):
+            raise PermissionDenied
+        if not delegation.nomination_file:
+            raise Http404(_("No note verbale has been uploaded."))
+        return _serve(
+            request,
+            field_file=delegation.nomination_file,
+            participant=None,
+            label=f"note verbale: {delegation}"[:60],
+            download_name=f"note-verbale-{delegation.pk}",
+        )
 
     def _portal_url(self, request):
         return lambda token: request.build_absolute_uri(
@@ -193,6 +259,11 @@ class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
 
 class IdentityDocumentForm(forms.ModelForm):
     # No Meta: the inline supplies the model and the fields.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        participant = self.instance.participant_id if self.instance.pk else None
+        _protect_file_link(self, "photo", "admin:participants_participant_photo", participant)
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -450,8 +521,32 @@ class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Ser
                 self.admin_site.admin_view(self.dashboard_view),
                 name="participants_participant_dashboard",
             ),
+            path(
+                "<int:pk>/photo/",
+                self.admin_site.admin_view(self.photo_view),
+                name="participants_participant_photo",
+            ),
             *super().get_urls(),
         ]
+
+    def photo_view(self, request, pk: int):
+        """The full-size badge photo: identity data, so for holders of the permission only."""
+        participant = get_object_or_404(Participant.objects.select_related("identity"), pk=pk)
+        if not (
+            selectors.can_view_identity(request.user)
+            and self.has_view_permission(request, participant)
+        ):
+            raise PermissionDenied
+        document = getattr(participant, "identity", None)
+        if document is None or not document.photo:
+            raise Http404(_("This participant has no photo."))
+        return _serve(
+            request,
+            field_file=document.photo,
+            participant=participant,
+            label="photo",
+            download_name=f"photo-{participant.pk}",
+        )
 
     def dashboard_latest(self, request):
         if not self.has_view_permission(request):

@@ -104,3 +104,4 @@ class PreferredLanguage(models.TextChoices):
 class IdentityAccessKind(models.TextChoices):
     VIEW = "view", _("Viewed in admin")
     EXPORT = "export", _("Exported")
+    FILE = "file", _("Opened a file")

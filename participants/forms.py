@@ -3,7 +3,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -230,7 +229,8 @@ class NoteVerbaleForm(forms.ModelForm):
     class Meta:
         model = Delegation
         fields = ["nomination_reference", "nomination_date", "nomination_file"]
-        widgets = {"nomination_date": DateInput()}
+        # No link to the stored file: the portal has no business serving identity files.
+        widgets = {"nomination_date": DateInput(), "nomination_file": forms.FileInput()}
         labels = {
             "nomination_reference": gettext_lazy("Note verbale number"),
             "nomination_date": gettext_lazy("Date of the note verbale"),
@@ -239,11 +239,9 @@ class NoteVerbaleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model checks the file's extension and content, whoever uploads it.
         for field in self.fields.values():
             field.required = True
-        self.fields["nomination_file"].validators.append(
-            FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])
-        )
         self.helper = FormHelper()
         self.helper.add_input(Submit("upload", _("Upload note verbale")))
 

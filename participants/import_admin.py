@@ -3,7 +3,8 @@
 The uploaded bytes wait between preview and confirmation in a file under
 MEDIA_ROOT/imports named by a random token. Only the session that uploaded it
 knows the token, and the session keeps the file's SHA-256, so a swapped file
-is refused.
+is refused. A preview nobody confirms is deleted when the same session previews
+another file, or after STASH_LIFETIME at the next visit of any import page.
 """
 
 import datetime as dt
@@ -88,8 +89,16 @@ def _prune_stash() -> None:
             default_storage.delete(path)
 
 
+def _drop_earlier_stashes(request) -> None:
+    """A new preview abandons the session's earlier ones: their files go at once."""
+    prefix = _session_key("")
+    # A session has keys() but is not iterable.
+    for key in [key for key in request.session.keys() if key.startswith(prefix)]:  # noqa: SIM118
+        default_storage.delete(request.session.pop(key)["name"])
+
+
 def stash_put(request, raw: bytes, *, conference: Conference, delegation) -> str:
-    _prune_stash()
+    _drop_earlier_stashes(request)
     token = secrets.token_urlsafe(24)
     name = default_storage.save(f"{STASH_DIR}/{token}.csv", ContentFile(raw))
     request.session[_session_key(token)] = {
@@ -135,6 +144,7 @@ def _render(model_admin, request, conference, **context):
 
 def import_participants(model_admin, request, conference: Conference):
     """The import page of a conference; the CSV framework checks the permissions first."""
+    _prune_stash()
     if request.method == "POST" and "token" in request.POST:
         return _confirm(model_admin, request, conference, request.POST["token"])
     if request.method == "POST":

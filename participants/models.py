@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -29,6 +29,12 @@ from .enums import (
     IdentityAccessKind,
     PreferredLanguage,
     RepresentationLevel,
+)
+from .uploads import (
+    NOTE_VERBALE_EXTENSIONS,
+    delete_replaced_files,
+    note_verbale_path,
+    validate_note_verbale,
 )
 
 hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour such as #C8102E."))
@@ -108,7 +114,14 @@ class Delegation(models.Model):
         max_length=100, blank=True, help_text=_("Note verbale number.")
     )
     nomination_date = models.DateField(null=True, blank=True)
-    nomination_file = models.FileField(upload_to="notes_verbales/", blank=True)
+    nomination_file = models.FileField(
+        upload_to=note_verbale_path,
+        blank=True,
+        validators=[
+            FileExtensionValidator(sorted(NOTE_VERBALE_EXTENSIONS)),
+            validate_note_verbale,
+        ],
+    )
     credentials_status = models.CharField(
         max_length=10, choices=CredentialsStatus.choices, default=CredentialsStatus.NONE
     )
@@ -164,6 +177,7 @@ class Delegation(models.Model):
         # The stored name is the English sort and search key, whoever saves.
         with translation.override("en"):
             self.name = self.represented_name
+        delete_replaced_files(self, "nomination_file")
         super().save(*args, **kwargs)
 
     @property
@@ -336,6 +350,10 @@ class IdentityDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Identity document of {self.participant}"
+
+    def save(self, *args, **kwargs):
+        delete_replaced_files(self, "photo")
+        super().save(*args, **kwargs)
 
     def clean(self):
         problem = passport_expiry_problem(

@@ -562,7 +562,13 @@ def identity_export_record(*, user: AbstractBaseUser, export: str, row_count: in
     )
 
 
-def identity_access_record(*, user: AbstractBaseUser, participant: Participant) -> None:
+def identity_access_record(
+    *, user: AbstractBaseUser, participant: Participant | None, what: str = ""
+) -> None:
+    """Log a view of identity data; ``what`` names a file opened (a photo, a note verbale)."""
     IdentityAccessLog.objects.create(
-        user=user, kind=IdentityAccessKind.VIEW, participant=participant
+        user=user,
+        kind=IdentityAccessKind.FILE if what else IdentityAccessKind.VIEW,
+        participant=participant,
+        export=what,
     )

@@ -173,8 +173,7 @@ def test_the_portal_member_form_has_russian_labels(russian, kazakhstan):
             "Гражданство",
             "Паспорт действителен до",
             "За счёт организаторов",
-            "Недавняя цветная портретная фотография, 3 в ширину на 4 в высоту, не менее 300 × 400 "
-            "пикселей; JPEG или PNG, не более 5 МБ.",
+            "Недавняя цветная портретная фотография с пропорциями 3 : 4 (ширина : высота),",
         ),
         english=("Given names", "Family name", "Nationality", "Passport expires", "Save member"),
     )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import os
 import zipfile
 
 import lxml.html
@@ -466,3 +467,27 @@ def test_an_unknown_nationality_is_refused_with_a_clear_message(organizer, deleg
     )
     assert preview.context["token"] is None
     assert Participant.objects.count() == 0
+
+
+# Issue 10, item 10: an abandoned preview holds personal data on disk.
+
+
+def test_a_new_preview_deletes_the_abandoned_one(organizer, delegation, settings):
+    stash = settings.MEDIA_ROOT / "imports"
+    content = b"email,given_names,family_name\nhead@mfa.kz,Yerlan,Karin\n"
+    first = upload(organizer, delegation.conference, content, delegation=delegation.pk)
+    assert len(list(stash.iterdir())) == 1
+    second = upload(organizer, delegation.conference, content, delegation=delegation.pk)
+    assert [path.name for path in stash.iterdir()] == [f"{second.context['token']}.csv"]
+    stale = organizer.post(import_url(delegation.conference), {"token": first.context["token"]})
+    assert "expired or was already imported" in stale.content.decode()
+
+
+def test_a_preview_past_its_lifetime_is_deleted_at_the_next_visit(organizer, delegation, settings):
+    content = b"email,given_names,family_name\nhead@mfa.kz,Yerlan,Karin\n"
+    upload(organizer, delegation.conference, content, delegation=delegation.pk)
+    [stashed] = (settings.MEDIA_ROOT / "imports").iterdir()
+    old = (dt.datetime.now() - dt.timedelta(hours=7)).timestamp()
+    os.utime(stashed, (old, old))
+    organizer.get(import_url(delegation.conference))
+    assert not stashed.exists()

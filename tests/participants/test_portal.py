@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import lxml.html
 import pytest
@@ -264,7 +265,7 @@ def test_uploading_the_note_verbale(portal):
     assert response.status_code == 302
     portal.delegation.refresh_from_db()
     assert portal.delegation.nomination_reference == "No. 12/345"
-    assert portal.delegation.nomination_file.name.startswith("notes_verbales/note")
+    assert re.fullmatch(r"notes_verbales/[0-9a-f]{32}\.pdf", portal.delegation.nomination_file.name)
 
 
 def test_a_note_verbale_of_the_wrong_type_is_refused(portal):

@@ -1,0 +1,100 @@
+"""Stored identity files (badge photos, notes verbales): names, content checks, serving.
+
+None of them is reachable under MEDIA_URL: the admin serves each through a view that checks
+the permission and logs the access, so the files keep random names and are checked by
+content, not by the name the uploader gave them.
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
+
+# What the first bytes of a file say it is: (extension, content type).
+SIGNATURES = {
+    b"%PDF-": ("pdf", "application/pdf"),
+    b"\xff\xd8\xff": ("jpg", "image/jpeg"),
+    b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
+}
+NOTE_VERBALE_EXTENSIONS = {"pdf", "jpg", "jpeg", "png"}
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for signature, kind in SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    return None
+
+
+def _head(file, size: int = 16) -> bytes:
+    position = file.tell()
+    file.seek(0)
+    head = file.read(size)
+    file.seek(position)
+    return head
+
+
+def validate_note_verbale(value: FieldFile) -> None:
+    """A fresh upload must really be a PDF, JPEG or PNG, whatever its name says."""
+    if not value or getattr(value, "_committed", True):
+        return  # a stored file was checked when it came in
+    if sniff(_head(value.file)) is None:
+        raise ValidationError(
+            _("The note verbale must be a PDF, JPEG or PNG file; this file is none of them."),
+            code="note_verbale_wrong_type",
+        )
+
+
+def note_verbale_path(instance, filename: str) -> str:
+    """A random name: the uploader's own ("Note to MFA Kazakhstan.pdf") is guessable."""
+    suffix = PurePath(filename).suffix.lower().lstrip(".")
+    extension = f".{suffix}" if suffix in NOTE_VERBALE_EXTENSIONS else ""
+    return f"notes_verbales/{uuid.uuid4().hex}{extension}"
+
+
+def delete_replaced_files(instance: models.Model, *field_names: str) -> None:
+    """Before ``instance`` is saved: delete the files it no longer points at, after the commit.
+
+    A rollback keeps the old file, and a file another row still names is kept.
+    """
+    if instance.pk is None:
+        return
+    # Only a new upload or a cleared field can replace a file; other saves cost no query.
+    changing = [
+        name
+        for name in field_names
+        if not getattr(instance, name).name or not getattr(instance, name)._committed
+    ]
+    if not changing:
+        return
+    model = type(instance)
+    stored = model.objects.filter(pk=instance.pk).values(*changing).first() or {}
+    for name, old in stored.items():
+        if not old or old == getattr(instance, name).name:
+            continue
+        if model.objects.filter(**{name: old}).exclude(pk=instance.pk).exists():
+            continue
+        storage = getattr(instance, name).storage
+        transaction.on_commit(lambda storage=storage, old=old: storage.delete(old))
+
+
+def file_response(field_file: FieldFile, *, download_name: str) -> FileResponse:
+    """The stored file, typed by its content, never cached and never sniffed as HTML."""
+    try:
+        field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension, content_type = sniff(_head(field_file.file)) or ("bin", "application/octet-stream")
+    response = FileResponse(
+        field_file.file,
+        content_type=content_type,
+        as_attachment=False,
+        filename=f"{download_name}.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -18,7 +18,6 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +33,7 @@ from .imports import (
     participants_import_plan,
 )
 from .models import Delegation
+from .uploads import stored_files_prune
 
 STASH_DIR = "imports"
 STASH_LIFETIME = dt.timedelta(hours=6)
@@ -76,17 +76,6 @@ class ImportForm(forms.Form):
 
 def _session_key(token: str) -> str:
     return f"participant-import:{token}"
-
-
-def _prune_stash() -> None:
-    """Delete uploads nobody confirmed; they hold personal data."""
-    if not default_storage.exists(STASH_DIR):
-        return
-    cutoff = timezone.now() - STASH_LIFETIME
-    for name in default_storage.listdir(STASH_DIR)[1]:
-        path = f"{STASH_DIR}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
 
 
 def _drop_earlier_stashes(request) -> None:
@@ -144,7 +133,7 @@ def _render(model_admin, request, conference, **context):
 
 def import_participants(model_admin, request, conference: Conference):
     """The import page of a conference; the CSV framework checks the permissions first."""
-    _prune_stash()
+    stored_files_prune(STASH_DIR, older_than=STASH_LIFETIME)
     if request.method == "POST" and "token" in request.POST:
         return _confirm(model_admin, request, conference, request.POST["token"])
     if request.method == "POST":

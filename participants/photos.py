@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from .uploads import stored_files_prune
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png"}
@@ -122,19 +123,9 @@ KEPT_SALT = "participants.kept-photo"
 KEPT_LIFETIME = timedelta(hours=6)
 
 
-def _prune_kept() -> None:
-    if not default_storage.exists(KEPT_DIR):
-        return
-    cutoff = timezone.now() - KEPT_LIFETIME
-    for name in default_storage.listdir(KEPT_DIR)[1]:
-        path = f"{KEPT_DIR}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
-
-
 def photo_keep(photo: ContentFile, *, scope: str) -> str:
     """Store a re-encoded photo for a later submission; the token to send back for it."""
-    _prune_kept()
+    stored_files_prune(KEPT_DIR, older_than=KEPT_LIFETIME)
     photo.seek(0)
     name = default_storage.save(f"{KEPT_DIR}/{photo.name}", photo)
     return signing.dumps({"name": name, "scope": scope}, salt=KEPT_SALT)

@@ -6,12 +6,15 @@ content, not by the name the uploader gave them.
 """
 
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # What the first bytes of a file say it is: (extension, content type).
@@ -80,6 +83,17 @@ def delete_replaced_files(instance: models.Model, *field_names: str) -> None:
             continue
         storage = getattr(instance, name).storage
         transaction.on_commit(lambda storage=storage, old=old: storage.delete(old))
+
+
+def stored_files_prune(directory: str, *, older_than: timedelta) -> None:
+    """Delete the files left in ``directory`` for longer than ``older_than`` (personal data)."""
+    if not default_storage.exists(directory):
+        return
+    cutoff = timezone.now() - older_than
+    for name in default_storage.listdir(directory)[1]:
+        path = f"{directory}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 def file_response(field_file: FieldFile, *, download_name: str) -> FileResponse:

@@ -146,7 +146,9 @@ class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
         "focal_point_email",
     ]
     autocomplete_fields = ["conference", "organization"]
-    readonly_fields = ["nomination_link_expires_at", "nomination_link_revoked"]
+    # The link's state changes only through the link buttons; "Revoked" is said only when so.
+    exclude = ["nomination_link_revoked"]
+    readonly_fields = ["nomination_link_expires_at", "link_revoked"]
     inlines = [MemberInline]
     change_form_template = "admin/participants/delegation/change_form.html"
     local_time_fields = ("nomination_link_expires_at",)

@@ -442,3 +442,16 @@ def test_the_delegation_list_names_a_revoked_link_and_leaves_open_ones_blank(org
     }
     assert cells == {"Kazakhstan": "-", "Uzbekistan": "Revoked"}
     assert not page.xpath('//table[@id="result_list"]//img[@alt="False"]')
+
+
+def test_the_delegation_page_says_revoked_only_when_the_link_is(organizer):
+    open_link = DelegationFactory()
+    revoked = DelegationFactory(nomination_link_revoked=True)
+
+    def page(delegation) -> str:
+        url = reverse("admin:participants_delegation_change", args=[delegation.pk])
+        return organizer.get(url).content.decode()
+
+    assert "icon-no.svg" not in page(open_link)
+    assert ">Revoked<" not in page(open_link)
+    assert ">Revoked<" in page(revoked)

@@ -1,5 +1,6 @@
 """The public list of conferences and a conference's home page."""
 
+import lxml.html
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -77,3 +78,23 @@ def test_private_conference_home_is_404(client):
     conference = ConferenceFactory(is_public=False)
     assert client.get(reverse("site:home", args=[conference.slug])).status_code == 404
     assert client.get("/no-such-conference/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name, label",
+    [
+        ("site:home", "Overview"),
+        ("agenda:agenda", "Agenda"),
+        ("agenda:speakers", "Speakers"),
+        ("delegations:list", "Delegations"),
+        ("documents:list", "Documents"),
+        ("documents:recommendations", "Recommendations"),
+    ],
+)
+def test_the_conference_menu_marks_the_page_it_is_on_and_no_other(client, name, label):
+    conference = ConferenceFactory(is_public=True)
+    html = client.get(reverse(name, args=[conference.slug])).content.decode()
+    nav = lxml.html.fromstring(html).xpath(
+        "//*[contains(@class, 'conference-nav')]//a[contains(concat(' ', @class, ' '), ' active ')]"
+    )
+    assert [link.text_content() for link in nav] == [label]

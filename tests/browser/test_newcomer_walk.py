@@ -1,0 +1,99 @@
+"""A newcomer's first hour, in a real browser: a conference created from scratch in the admin,
+a delegation, its nomination link sent from the delegation page, a member nominated on a
+phone through that link, and approved by the organizer."""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from PIL import Image
+
+from participants.enums import AccreditationStatus
+from participants.models import Participant
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def _photo(tmp_path):
+    path = tmp_path / "portrait.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 800), (200, 180, 160)).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_conference_made_from_scratch_runs_from_link_to_approval(
+    transactional_db, live_server, browser_page, tmp_path
+):
+    UserFactory(username="organizer", is_superuser=True)
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill("organizer")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"{live_server.url}/admin/conference/conference/add/")
+    page.fill("#id_title", "Regional Conference on Border Cooperation")
+    page.fill("#id_short_title", "Almaty 2027")
+    page.fill("#id_city", "Almaty")
+    page.select_option("#id_country", "KZ")
+    page.fill("#id_start_date", "2027-03-16")
+    page.fill("#id_end_date", "2027-03-17")
+    page.select_option("#id_time_zone", "Asia/Almaty")
+    page.select_option("#id_status", "registration_open")
+    page.fill("#id_registration_deadline_0", "2027-03-01")
+    page.fill("#id_registration_deadline_1", "18:00")
+    page.click("input[name=_save]")
+    assert "was added successfully" in page.locator("ul.messagelist").inner_text()
+
+    page.goto(f"{live_server.url}/admin/participants/delegation/add/")
+    page.click("#id_conference + .select2 .select2-selection")
+    page.keyboard.type("Almaty")
+    page.locator(".select2-results__option", has_text="Almaty 2027").click()
+    page.select_option("#id_country", "UZ")
+    page.select_option("#id_category", index=1)
+    page.fill("#id_focal_point_name", "Dilnoza Karimova")
+    page.fill("#id_focal_point_email", "focal@mfa.uz.example")
+    page.click("input[name=_continue]")
+    page.get_by_role("button", name="Send the link to the focal point").click()
+    assert page.locator("ul.messagelist").inner_text() == "Nomination link sent: Uzbekistan."
+    [invitation] = mail.outbox
+    assert invitation.to == ["focal@mfa.uz.example"]
+    # The link lasts until the deadline, written in the conference's own time.
+    assert "The link works until 1 March 2027, 18:00 +05." in invitation.body
+    link = re.search(r"http://\S+/nominate/\S+/", invitation.body).group(0)
+
+    phone = page.context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(link)
+    phone.get_by_role("link", name="Nominate a member").click()
+    phone.fill("#id_given_names", "Aziz")
+    phone.fill("#id_family_name", "Rakhimov")
+    phone.fill("#id_email", "a.rakhimov@mfa.uz.example")
+    phone.set_input_files("#id_photo", str(_photo(tmp_path)))
+    phone.select_option("#id_role", "head")
+    phone.fill("#id_passport_number", "FA1234567")
+    phone.fill("#id_date_of_birth", "1975-04-02")
+    phone.fill("#id_passport_expires_on", "2031-03-16")
+    phone.get_by_role("button", name="Save member").click()
+    assert "Aziz Rakhimov has been nominated." in phone.locator(".alert").all_inner_texts()
+    assert phone.evaluate("document.documentElement.scrollWidth") == 390
+
+    member = Participant.objects.get(email="a.rakhimov@mfa.uz.example")
+    changelist = (
+        f"{live_server.url}/admin/participants/participant/"
+        f"?conference__id__exact={member.conference_id}"
+    )
+    for step in ("review", "send_to_vetting", "approve"):
+        page.goto(changelist)
+        page.check(f"input[name=_selected_action][value='{member.pk}']")
+        page.select_option("select[name=action]", f"transition_{step}")
+        page.click("button[name=index]")
+        page.locator(".submit-row input[type=submit]").click()
+    member.refresh_from_db()
+    assert member.status == AccreditationStatus.APPROVED
+    assert member.badge_number == 1
+    # One e-mail to the focal point for each of the three steps.
+    assert [m.to for m in mail.outbox[1:]] == [["focal@mfa.uz.example"]] * 3

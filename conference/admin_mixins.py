@@ -12,7 +12,7 @@ from django.contrib.admin.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
 )
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
@@ -406,6 +406,31 @@ def query_problem(query: QueryDict) -> str | None:
     return None
 
 
+def initial_value_problem(model: type[Model], query: QueryDict) -> str | None:
+    """Why a parameter that pre-fills a relation on an add page names no possible row, or None.
+
+    ``/add/?conference=abc`` would reach the relation's widget and fail while it renders.
+    """
+    for key, values in query.lists():
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+        if not field.is_relation:
+            continue
+        target = field.target_field
+        for value in values:
+            for part in value.split(",") if field.many_to_many else [value]:
+                try:
+                    target.run_validators(target.to_python(part))
+                except (ValidationError, TypeError, ValueError):
+                    return _("“%(parameter)s” does not name a %(model)s.") % {
+                        "parameter": key,
+                        "model": field.related_model._meta.verbose_name,
+                    }
+    return None
+
+
 def search_too_long(term: str) -> bool:
     return len(term) > SEARCH_MAX_CHARS or len(term.split()) > SEARCH_MAX_WORDS
 
@@ -417,9 +442,14 @@ def cut_search(term: str) -> str:
 def checked_query(view):
     """``view`` answering 400 to an unusable query string and cutting a long search."""
 
+    model_admin = getattr(view, "__self__", None)
+    model = getattr(model_admin, "model", None)
+
     @wraps(view)
     def checked(request, *args, **kwargs):
         problem = query_problem(request.GET)
+        if problem is None and model is not None:
+            problem = initial_value_problem(model, request.GET)
         if problem:
             return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
         long = [name for name in SEARCH_PARAMS if search_too_long(request.GET.get(name, ""))]

@@ -8,7 +8,7 @@ from django.db.models import CharField, TextField
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from tests.factories import ParticipantFactory
+from tests.factories import ConferenceFactory, ParticipantFactory
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 IDS = [model._meta.label for model, _ in REGISTERED]
@@ -117,3 +117,24 @@ def test_a_long_autocomplete_search_uses_its_first_ten_words(organizer, two_year
 
     assert long.status_code == 200
     assert len(long.json()["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/agenda/session/add/?conference=abc",
+        "/admin/agenda/session/add/?conference=%C2%B2",
+        "/admin/participants/participant/add/?delegation=99999999999999999999",
+        "/admin/documents/amendment/?proposed_by=1,x",
+    ],
+)
+def test_an_add_page_pre_filled_with_an_impossible_row_is_a_bad_request(organizer, url):
+    response = organizer.get(url)
+    assert response.status_code == 400
+    assert "does not name a" in response.content.decode()
+
+
+def test_an_add_page_pre_filled_with_a_real_row_still_works(organizer):
+    conference = ConferenceFactory()
+    response = organizer.get(f"/admin/agenda/session/add/?conference={conference.pk}")
+    assert response.status_code == 200

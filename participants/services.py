@@ -9,11 +9,13 @@ functions; nothing else sets ``Participant.status``.
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,17 +24,23 @@ from django.utils.translation import gettext_lazy
 
 from conference.models import Conference
 
-from . import notifications, rules
+from . import notifications, rules, selectors
 from .enums import (
     BADGE_HOLDING_STATUSES,
+    GREEN_RESULTS,
     INACTIVE_STATUSES,
     AccreditationStatus,
     DelegationStatus,
     IdentityAccessKind,
+    ScanAction,
+    ScanResult,
 )
 from .models import (
     PASSPORT_FIELDS,
+    AccessZone,
     AccreditationEvent,
+    BadgeCategory,
+    BadgeScan,
     Delegation,
     IdentityAccessLog,
     IdentityDocument,
@@ -152,6 +160,7 @@ def _transition(
     by: AbstractBaseUser | None,
     actor_label: str = "",
     reason: str = "",
+    prepare: Callable[[Participant], None] | None = None,
 ) -> Participant:
     transition = TRANSITIONS[name]
     reason = reason.strip()
@@ -178,8 +187,14 @@ def _transition(
             transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge"
         ):
             voided = _void_current_badge(participant=locked, reason=reason or str(transition.label))
+        if prepare is not None:
+            prepare(locked)
         if name in {"approve", "reprint_badge"}:
             _issue_badge(participant=locked)
+        if name in {"print_badge", "reprint_badge"}:
+            IssuedBadge.objects.filter(
+                conference_id=locked.conference_id, number=locked.badge_number
+            ).update(printed_at=timezone.now())
         locked.status = transition.target
         locked.full_clean()
         locked.save()
@@ -218,9 +233,48 @@ def _service(name: str) -> Callable[..., Participant]:
     return service
 
 
+def _set_badge_category(participant: Participant, category: BadgeCategory | None) -> None:
+    category = category or selectors.default_badge_category(participant=participant)
+    if category is None:
+        raise AccreditationError(
+            _("Choose a badge category for %(name)s: none fits the role by default.")
+            % {"name": participant.full_name},
+            code="no_badge_category",
+        )
+    if category.conference_id != participant.conference_id:
+        raise AccreditationError(
+            _("The badge category %(category)s belongs to another conference.")
+            % {"category": category},
+            code="badge_category_other_conference",
+        )
+    participant.badge_category = category
+
+
+def participant_approve(
+    *,
+    participant: Participant,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    actor_label: str = "",
+    badge_category: BadgeCategory | None = None,
+) -> Participant:
+    """Approve and issue a badge number in ``badge_category``.
+
+    Without one, the participant's chosen category or the default for the role and the
+    delegation's category; approval is refused when neither exists.
+    """
+    return _transition(
+        name="approve",
+        participant=participant,
+        by=by,
+        reason=reason,
+        actor_label=actor_label,
+        prepare=lambda locked: _set_badge_category(locked, badge_category),
+    )
+
+
 participant_review = _service("review")
 participant_send_to_vetting = _service("send_to_vetting")
-participant_approve = _service("approve")
 participant_print_badge = _service("print_badge")
 participant_reprint_badge = _service("reprint_badge")
 participant_collect_badge = _service("collect")
@@ -457,3 +511,229 @@ def identity_access_record(*, user: AbstractBaseUser, participant: Participant) 
     IdentityAccessLog.objects.create(
         user=user, kind=IdentityAccessKind.VIEW, participant=participant
     )
+
+
+# Security holds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_security_hold(
+    *, participant: Participant, by: AbstractBaseUser, reason: str
+) -> Participant:
+    """Every scan of the participant's badge turns red until the hold is lifted."""
+    reason = reason.strip()
+    if not reason:
+        raise AccreditationError(_("A security hold needs a reason."), code="reason_required")
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    locked.security_hold_reason = reason[:200]
+    locked.security_hold_at = timezone.now()
+    locked.security_hold_by = by
+    locked.save(update_fields=["security_hold_reason", "security_hold_at", "security_hold_by"])
+    # The audit trail keeps holds; no mail goes to the focal point for them.
+    AccreditationEvent.objects.create(
+        participant=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+        by=by,
+        reason=_("Security hold: %(reason)s") % {"reason": reason},
+        badge_number=locked.badge_number,
+    )
+    return locked
+
+
+@transaction.atomic
+def participant_security_release(*, participant: Participant, by: AbstractBaseUser) -> Participant:
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not locked.on_security_hold:
+        raise AccreditationError(
+            _("%(name)s is not on security hold.") % {"name": locked.full_name}, code="no_hold"
+        )
+    locked.security_hold_reason = ""
+    locked.security_hold_at = None
+    locked.security_hold_by = None
+    locked.save(update_fields=["security_hold_reason", "security_hold_at", "security_hold_by"])
+    AccreditationEvent.objects.create(
+        participant=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+        by=by,
+        reason=_("Security hold lifted."),
+        badge_number=locked.badge_number,
+    )
+    return locked
+
+
+# The check-in desk ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """Where a scan happens: the accreditation desk (no zone) or a zone's entry or exit."""
+
+    action: str
+    zone: AccessZone | None = None
+
+    DESK = "desk"
+
+    @classmethod
+    def parse(cls, value: str, *, conference: Conference) -> Checkpoint | None:
+        """ "desk", or "<zone code>:entry" / "<zone code>:exit"; None for anything else."""
+        if value == cls.DESK:
+            return cls(action=ScanAction.LOOKUP)
+        code, _sep, direction = value.partition(":")
+        if direction not in (ScanAction.ENTRY, ScanAction.EXIT):
+            return None
+        zone = AccessZone.objects.filter(conference=conference, code=code).first()
+        return cls(action=direction, zone=zone) if zone else None
+
+    @property
+    def value(self) -> str:
+        return f"{self.zone.code}:{self.action}" if self.zone else self.DESK
+
+
+@dataclasses.dataclass(frozen=True)
+class ScanOutcome:
+    result: str
+    scan: BadgeScan
+    badge: IssuedBadge | None = None
+
+    @property
+    def green(self) -> bool:
+        return self.result in GREEN_RESULTS
+
+    @property
+    def reason(self) -> str:
+        return ScanResult(self.result).label
+
+
+# A typed number: "DUS-0042", "dus 42" or "42".
+NUMBER_PATTERN = re.compile(r"^(?:([A-Z0-9]+)[-\s]?)??0*(\d{1,9})$")
+
+
+def _find_badge(*, conference: Conference, code: str) -> tuple[IssuedBadge | None, str | None]:
+    """The badge a scanned token or typed number names, or the red result that says why not."""
+    if ":" in code:
+        try:
+            badge = selectors.badge_for_token(code)
+        except signing.BadSignature:
+            return None, ScanResult.FORGED
+        return badge, None if badge else ScanResult.UNKNOWN
+    match = NUMBER_PATTERN.match(code.upper())
+    if match is None:
+        return None, ScanResult.UNKNOWN
+    prefix, number = match.group(1) or "", int(match.group(2))
+    if prefix and prefix != conference.badge_prefix:
+        other = Conference.objects.filter(badge_prefix=prefix).exclude(pk=conference.pk)
+        return None, ScanResult.OTHER_CONFERENCE if other.exists() else ScanResult.UNKNOWN
+    badge = (
+        IssuedBadge.objects.filter(conference=conference, number=number)
+        .select_related("participant")
+        .first()
+    )
+    return badge, None if badge else ScanResult.UNKNOWN
+
+
+def _judge(*, badge: IssuedBadge, conference: Conference, checkpoint: Checkpoint) -> str:
+    """The scan's result for a badge that exists: the first reason to refuse, else valid."""
+    participant = badge.participant
+    if badge.conference_id != conference.pk:
+        return ScanResult.OTHER_CONFERENCE
+    if badge.voided_at is not None:
+        return ScanResult.VOIDED
+    if participant.status not in BADGE_HOLDING_STATUSES:
+        return ScanResult.REVOKED
+    if participant.on_security_hold:
+        return ScanResult.SECURITY_HOLD
+    if badge.printed_at is None:
+        return ScanResult.NOT_PRINTED
+    if checkpoint.action == ScanAction.HANDOVER and badge.collected_at is not None:
+        return ScanResult.ALREADY_COLLECTED
+    if checkpoint.zone is None:
+        return ScanResult.VALID
+    if badge.collected_at is None:
+        return ScanResult.NOT_COLLECTED
+    if (
+        checkpoint.action == ScanAction.ENTRY
+        and not participant.badge_category.zones.filter(pk=checkpoint.zone.pk).exists()
+    ):
+        return ScanResult.WRONG_ZONE
+    return ScanResult.VALID
+
+
+def _record(*, conference, code, checkpoint, badge, result, by) -> ScanOutcome:
+    scan = BadgeScan.objects.create(
+        conference=conference,
+        badge=badge,
+        code=code[:120],
+        zone=checkpoint.zone,
+        action=checkpoint.action,
+        result=result,
+        officer=by,
+    )
+    return ScanOutcome(result=result, scan=scan, badge=badge)
+
+
+def badge_scan(
+    *, conference: Conference, code: str, checkpoint: Checkpoint, by: AbstractBaseUser
+) -> ScanOutcome:
+    """Check a scanned token or typed number at a checkpoint; every scan writes one row.
+
+    A green scan at a zone checkpoint is itself the recorded entry or exit.
+    """
+    code = code.strip()
+    with transaction.atomic():
+        badge, refused = _find_badge(conference=conference, code=code)
+        if badge is not None and badge.conference_id != conference.pk:
+            # Another conference's badge is not linked to this conference's scan rows.
+            return _record(
+                conference=conference,
+                code=code,
+                checkpoint=checkpoint,
+                badge=None,
+                result=ScanResult.OTHER_CONFERENCE,
+                by=by,
+            )
+        result = refused or _judge(badge=badge, conference=conference, checkpoint=checkpoint)
+        return _record(
+            conference=conference,
+            code=code,
+            checkpoint=checkpoint,
+            badge=badge,
+            result=result,
+            by=by,
+        )
+
+
+def badge_hand_over(*, conference: Conference, code: str, by: AbstractBaseUser) -> ScanOutcome:
+    """The desk hands the badge over: it becomes collected, once, whichever desk is first.
+
+    The issued badge's row lock makes a second desk wait, then see it already collected.
+    """
+    code = code.strip()
+    handover = Checkpoint(action=ScanAction.HANDOVER)
+    with transaction.atomic():
+        badge, refused = _find_badge(conference=conference, code=code)
+        if badge is not None:
+            badge = (
+                IssuedBadge.objects.select_for_update()
+                .select_related("participant")
+                .get(pk=badge.pk)
+            )
+            if badge.conference_id != conference.pk:
+                badge, refused = None, ScanResult.OTHER_CONFERENCE
+        result = refused or _judge(badge=badge, conference=conference, checkpoint=handover)
+        if result == ScanResult.VALID:
+            result = ScanResult.HANDED_OVER
+            badge.collected_at = timezone.now()
+            badge.collected_by = by
+            badge.save(update_fields=["collected_at", "collected_by"])
+            if badge.participant.status == S.BADGE_PRINTED:
+                participant_collect_badge(participant=badge.participant, by=by)
+        return _record(
+            conference=conference,
+            code=code,
+            checkpoint=handover,
+            badge=badge,
+            result=result,
+            by=by,
+        )

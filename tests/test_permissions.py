@@ -95,45 +95,45 @@ def test_every_changelist(client, world, who):
 
 
 # Page -> expected status per role, in the order of WHO:
-# Protocol, Accreditation, Programme, Drafting, Security, Observer, no group, anonymous.
+# Protocol, Accreditation, Programme, Drafting, Security, Desk, Observer, no group, anonymous.
 PAGES = {
-    "admin index": ([200] * 7 + [302], lambda w: reverse("admin:index")),
+    "admin index": ([200] * 8 + [302], lambda w: reverse("admin:index")),
     "dashboard": (
-        [200] * 6 + [403, 302],
+        [200] * 7 + [403, 302],
         lambda w: reverse("admin:participants_participant_dashboard", args=[w["conference"].pk]),
     ),
     "participant change": (
-        [200] * 6 + [403, 302],
+        [200] * 7 + [403, 302],
         lambda w: reverse("admin:participants_participant_change", args=[w["participant"].pk]),
     ),
     "participant add": (
-        [403, 200, 403, 403, 403, 403, 403, 302],
+        [403, 200, 403, 403, 403, 403, 403, 403, 302],
         lambda w: reverse("admin:participants_participant_add"),
     ),
     "delegation change": (
-        [200] * 6 + [403, 302],
+        [200] * 7 + [403, 302],
         lambda w: reverse("admin:participants_delegation_change", args=[w["delegation"].pk]),
     ),
     "identity access log": (
-        [403, 403, 403, 403, 200, 403, 403, 302],
+        [403, 403, 403, 403, 200, 403, 403, 403, 302],
         lambda w: reverse("admin:participants_identityaccesslog_changelist"),
     ),
     "outcome document add": (
-        [403, 403, 403, 200, 403, 403, 403, 302],
+        [403, 403, 403, 200, 403, 403, 403, 403, 302],
         lambda w: reverse("admin:conference_outcomedocument_add"),
     ),
-    "public conference home": ([200] * 8, lambda w: f"/{w['conference'].slug}/"),
-    "public agenda": ([200] * 8, lambda w: f"/{w['conference'].slug}/agenda/"),
-    "public documents": ([200] * 8, lambda w: f"/{w['conference'].slug}/documents/"),
-    "public agenda feed": ([200] * 8, lambda w: f"/{w['conference'].slug}/agenda.ics"),
-    "portal": ([200] * 8, lambda w: f"/nominate/{nomination_token(delegation=w['delegation'])}/"),
+    "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
+    "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
+    "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),
+    "public agenda feed": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda.ics"),
+    "portal": ([200] * 9, lambda w: f"/nominate/{nomination_token(delegation=w['delegation'])}/"),
     "portal, another delegation's member": (
-        [404] * 8,
+        [404] * 9,
         lambda w: (
             f"/nominate/{nomination_token(delegation=w['delegation'])}/members/{w['stranger'].pk}/"
         ),
     ),
-    "portal, forged token": ([404] * 8, lambda w: "/nominate/forged:token/"),
+    "portal, forged token": ([404] * 9, lambda w: "/nominate/forged:token/"),
 }
 
 

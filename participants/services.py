@@ -737,3 +737,47 @@ def badge_hand_over(*, conference: Conference, code: str, by: AbstractBaseUser) 
             result=result,
             by=by,
         )
+
+
+# Printing ---------------------------------------------------------------------------------
+
+
+def badges_print(
+    *, participants: Iterable[Participant], by: AbstractBaseUser | None
+) -> tuple[list[IssuedBadge], list[str]]:
+    """Print the badges of approved participants: their issued badges, and who was refused.
+
+    Each participant moves to "badge printed" in its own transaction, so one refusal leaves
+    the others printed; the caller renders the PDF of exactly the badges returned.
+    """
+    printed, refused = [], []
+    for participant in participants:
+        try:
+            done = participant_print_badge(participant=participant, by=by)
+        except (AccreditationError, ValidationError) as error:
+            refused.append(f"{participant}: {error}")
+        else:
+            printed.append(done.pk)
+    return _current_badges(printed), refused
+
+
+def badge_reprint(
+    *, participant: Participant, by: AbstractBaseUser | None, reason: str
+) -> IssuedBadge:
+    """Void the badge in circulation (its QR then fails at the door) and print the next one."""
+    done = participant_reprint_badge(participant=participant, by=by, reason=reason)
+    return _current_badges([done.pk])[0]
+
+
+def _current_badges(participant_ids: list[int]) -> list[IssuedBadge]:
+    order = {pk: index for index, pk in enumerate(participant_ids)}
+    badges = IssuedBadge.objects.filter(
+        participant_id__in=participant_ids, voided_at__isnull=True
+    ).select_related(
+        "conference",
+        "participant__conference",
+        "participant__delegation__organization",
+        "participant__badge_category",
+        "participant__identity",
+    )
+    return sorted(badges, key=lambda badge: order[badge.participant_id])

@@ -5,20 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0003_reserved_slugs'),
+        ("conference", "0003_reserved_slugs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conference',
-            name='badge_format',
-            field=models.CharField(choices=[('cr80', 'Card 54 × 86 mm (CR80)'), ('a6', 'A6 sheet 105 × 148 mm')], default='cr80', max_length=4),
+            model_name="conference",
+            name="badge_format",
+            field=models.CharField(
+                choices=[("cr80", "Card 54 × 86 mm (CR80)"), ("a6", "A6 sheet 105 × 148 mm")],
+                default="cr80",
+                max_length=4,
+            ),
         ),
         migrations.AddField(
-            model_name='conference',
-            name='badge_prefix',
-            field=models.CharField(blank=True, help_text='Printed before the badge number, e.g. DUS for DUS-0042.', max_length=6, validators=[django.core.validators.RegexValidator('^[A-Z0-9]+$', 'Capital letters and digits only.')]),
+            model_name="conference",
+            name="badge_prefix",
+            field=models.CharField(
+                blank=True,
+                help_text="Printed before the badge number, e.g. DUS for DUS-0042.",
+                max_length=6,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z0-9]+$", "Capital letters and digits only."
+                    )
+                ],
+            ),
         ),
     ]

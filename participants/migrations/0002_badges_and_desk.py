@@ -6,116 +6,254 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0004_badges_and_desk'),
-        ('participants', '0001_initial'),
+        ("conference", "0004_badges_and_desk"),
+        ("participants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BadgeScan',
+            name="BadgeScan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, help_text='What was scanned or typed.', max_length=120)),
-                ('action', models.CharField(choices=[('lookup', 'Checked at the accreditation desk'), ('handover', 'Badge handed over'), ('entry', 'Entry'), ('exit', 'Exit')], max_length=10)),
-                ('result', models.CharField(choices=[('valid', 'Valid'), ('handed_over', 'Badge handed over'), ('unknown', 'Unknown code'), ('forged', 'Forged or damaged code'), ('other_conference', 'Badge of another conference'), ('voided', 'Badge voided'), ('revoked', 'Accreditation withdrawn'), ('security_hold', 'Security hold'), ('not_printed', 'Badge not printed yet'), ('not_collected', 'Badge not collected yet'), ('already_collected', 'Badge already handed over'), ('wrong_zone', 'No access to this zone')], max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, help_text="What was scanned or typed.", max_length=120
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("lookup", "Checked at the accreditation desk"),
+                            ("handover", "Badge handed over"),
+                            ("entry", "Entry"),
+                            ("exit", "Exit"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("valid", "Valid"),
+                            ("handed_over", "Badge handed over"),
+                            ("unknown", "Unknown code"),
+                            ("forged", "Forged or damaged code"),
+                            ("other_conference", "Badge of another conference"),
+                            ("voided", "Badge voided"),
+                            ("revoked", "Accreditation withdrawn"),
+                            ("security_hold", "Security hold"),
+                            ("not_printed", "Badge not printed yet"),
+                            ("not_collected", "Badge not collected yet"),
+                            ("already_collected", "Badge already handed over"),
+                            ("wrong_zone", "No access to this zone"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-at', '-pk'],
-                'permissions': [('use_badge_desk', 'Can check badges at the accreditation desk and checkpoints'), ('set_security_hold', 'Can put a participant on security hold')],
+                "ordering": ["-at", "-pk"],
+                "permissions": [
+                    (
+                        "use_badge_desk",
+                        "Can check badges at the accreditation desk and checkpoints",
+                    ),
+                    ("set_security_hold", "Can put a participant on security hold"),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='badgecategory',
-            name='kind',
-            field=models.CharField(choices=[('head', 'Head of delegation'), ('delegate', 'Delegate'), ('organization', 'Organization'), ('guest', 'Guest'), ('media', 'Media'), ('security', 'Security'), ('staff', 'Staff'), ('host', 'Host'), ('technical', 'Technical')], default='delegate', help_text='Approval proposes the category of the kind that fits the role.', max_length=16),
+            model_name="badgecategory",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("head", "Head of delegation"),
+                    ("delegate", "Delegate"),
+                    ("organization", "Organization"),
+                    ("guest", "Guest"),
+                    ("media", "Media"),
+                    ("security", "Security"),
+                    ("staff", "Staff"),
+                    ("host", "Host"),
+                    ("technical", "Technical"),
+                ],
+                default="delegate",
+                help_text="Approval proposes the category of the kind that fits the role.",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='badgecategory',
-            name='label_en',
-            field=models.CharField(blank=True, help_text='Empty: the name.', max_length=40, verbose_name='printed label (English)'),
+            model_name="badgecategory",
+            name="label_en",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the name.",
+                max_length=40,
+                verbose_name="printed label (English)",
+            ),
         ),
         migrations.AddField(
-            model_name='badgecategory',
-            name='label_ru',
-            field=models.CharField(blank=True, max_length=40, verbose_name='printed label (Russian)'),
+            model_name="badgecategory",
+            name="label_ru",
+            field=models.CharField(
+                blank=True, max_length=40, verbose_name="printed label (Russian)"
+            ),
         ),
         migrations.AddField(
-            model_name='issuedbadge',
-            name='collected_at',
+            model_name="issuedbadge",
+            name="collected_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='issuedbadge',
-            name='collected_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="issuedbadge",
+            name="collected_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='issuedbadge',
-            name='printed_at',
+            model_name="issuedbadge",
+            name="printed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='name_cyrillic',
-            field=models.CharField(blank=True, help_text='Printed under the name on the badge, e.g. Эмомали Рахмон.', max_length=200, verbose_name='name in Cyrillic'),
+            model_name="participant",
+            name="name_cyrillic",
+            field=models.CharField(
+                blank=True,
+                help_text="Printed under the name on the badge, e.g. Эмомали Рахмон.",
+                max_length=200,
+                verbose_name="name in Cyrillic",
+            ),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='security_hold_at',
+            model_name="participant",
+            name="security_hold_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='security_hold_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="participant",
+            name="security_hold_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='security_hold_reason',
+            model_name="participant",
+            name="security_hold_reason",
             field=models.CharField(blank=True, editable=False, max_length=200),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', frozenset(['approved', 'badge_collected', 'badge_printed'])), _negated=True), ('badge_category__isnull', False), _connector='OR'), name='badge_holder_has_category', violation_error_message='An approved participant needs a badge category.'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status__in", frozenset(["approved", "badge_collected", "badge_printed"])),
+                        _negated=True,
+                    ),
+                    ("badge_category__isnull", False),
+                    _connector="OR",
+                ),
+                name="badge_holder_has_category",
+                violation_error_message="An approved participant needs a badge category.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('security_hold_at__isnull', True), models.Q(('security_hold_reason', ''), _negated=True), _connector='OR'), name='security_hold_has_reason'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("security_hold_at__isnull", True),
+                    models.Q(("security_hold_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="security_hold_has_reason",
+            ),
         ),
         migrations.AddField(
-            model_name='badgescan',
-            name='badge',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='scans', to='participants.issuedbadge'),
+            model_name="badgescan",
+            name="badge",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scans",
+                to="participants.issuedbadge",
+            ),
         ),
         migrations.AddField(
-            model_name='badgescan',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='badge_scans', to='conference.conference'),
+            model_name="badgescan",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="badge_scans",
+                to="conference.conference",
+            ),
         ),
         migrations.AddField(
-            model_name='badgescan',
-            name='officer',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="badgescan",
+            name="officer",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='badgescan',
-            name='zone',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='scans', to='participants.accesszone'),
+            model_name="badgescan",
+            name="zone",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="scans",
+                to="participants.accesszone",
+            ),
         ),
         migrations.AddIndex(
-            model_name='badgescan',
-            index=models.Index(fields=['conference', 'zone', 'action', 'result'], name='participant_confere_e86376_idx'),
+            model_name="badgescan",
+            index=models.Index(
+                fields=["conference", "zone", "action", "result"],
+                name="participant_confere_e86376_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='badgescan',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action__in', ['lookup', 'handover']), ('zone__isnull', True)), models.Q(('action__in', ['entry', 'exit']), ('zone__isnull', False)), _connector='OR'), name='scan_zone_matches_action'),
+            model_name="badgescan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action__in", ["lookup", "handover"]), ("zone__isnull", True)),
+                    models.Q(("action__in", ["entry", "exit"]), ("zone__isnull", False)),
+                    _connector="OR",
+                ),
+                name="scan_zone_matches_action",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='badgescan',
-            constraint=models.UniqueConstraint(condition=models.Q(('result', 'handed_over')), fields=('badge',), name='one_handover_per_badge'),
+            model_name="badgescan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("result", "handed_over")),
+                fields=("badge",),
+                name="one_handover_per_badge",
+            ),
         ),
     ]

@@ -18,6 +18,7 @@ from conference.exports.admin import export_selected_action
 from conference.models import Conference
 
 from . import rules, selectors, services
+from .badge_admin import BadgeAdminMixin
 from .forms import ReasonForm
 from .models import (
     AccessZone,
@@ -268,7 +269,7 @@ def _transition_action(name: str):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(BadgeAdminMixin, admin.ModelAdmin):
     form = ParticipantAdminForm
     list_display = [
         "family_name",
@@ -291,7 +292,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         IdentityCompleteFilter,
         "delegation__credentials_status",
     ]
-    list_select_related = ["delegation", "badge_category", "conference"]
+    list_select_related = ["delegation", "badge_category", "conference", "identity"]
     search_fields = ["family_name", "given_names", "email", "delegation__name"]
     # The participant's own identity field; the rest lives on IdentityDocument.
     identity_fields = ["passport_name"]
@@ -304,6 +305,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         export_selected_action("participants"),
     ]
     change_list_template = "admin/participants/participant/change_list.html"
+    change_form_template = "admin/participants/participant/change_form.html"
 
     # Identity data (passport, birth, nationality) only for holders of the permission.
 

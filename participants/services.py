@@ -638,10 +638,11 @@ def _judge(*, badge: IssuedBadge, conference: Conference, checkpoint: Checkpoint
     participant = badge.participant
     if badge.conference_id != conference.pk:
         return ScanResult.OTHER_CONFERENCE
-    if badge.voided_at is not None:
-        return ScanResult.VOIDED
+    # A withdrawn accreditation voids the badge too; saying so tells the guard more.
     if participant.status not in BADGE_HOLDING_STATUSES:
         return ScanResult.REVOKED
+    if badge.voided_at is not None:
+        return ScanResult.VOIDED
     if participant.on_security_hold:
         return ScanResult.SECURITY_HOLD
     if badge.printed_at is None:

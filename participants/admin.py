@@ -461,6 +461,7 @@ class ParticipantAdmin(BadgeAdminMixin, admin.ModelAdmin):
                 ),
                 "now": timezone.now(),
                 **selectors.accreditation_dashboard(conference=conference),
+                "badges": selectors.badge_figures(conference=conference),
             },
         )
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conference.enums import ConferenceStatus
+from participants import services
 from participants.models import IdentityAccessLog
 from participants.roles import ROLES, role_permissions
 from participants.selectors import nomination_token
@@ -122,6 +123,27 @@ PAGES = {
         [403, 403, 403, 200, 403, 403, 403, 403, 302],
         lambda w: reverse("admin:conference_outcomedocument_add"),
     ),
+    "check-in desk": (
+        [403, 200, 403, 403, 200, 200, 403, 403, 302],
+        lambda w: reverse("desk:desk", args=[w["conference"].slug]),
+    ),
+    # Allowed roles reach the view and learn there is no photo; the others never do.
+    "participant photo": (
+        [403, 404, 403, 403, 404, 404, 403, 403, 302],
+        lambda w: reverse("desk:photo", args=[w["participant"].pk]),
+    ),
+    "badge reprint": (
+        [403, 200, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse(
+            "admin:participants_participant_reprint_badge", args=[w["participant"].pk]
+        ),
+    ),
+    "security hold": (
+        [403, 403, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse(
+            "admin:participants_participant_security_hold", args=[w["participant"].pk]
+        ),
+    ),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
     "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),
@@ -152,6 +174,23 @@ def test_link_controls_need_the_change_permission(client, world):
     assert login(client, "Read-only observer").post(url).status_code == 403
     world["delegation"].refresh_from_db()
     assert world["delegation"].nomination_link_revoked is False
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_printing_badges_needs_the_change_permission(client, world, who):
+    participant = world["participant"]
+    services.participant_review(participant=participant, by=None)
+    services.participant_send_to_vetting(participant=participant, by=None)
+    services.participant_approve(participant=participant, by=None)
+    url = reverse("admin:participants_participant_print_badge", args=[participant.pk])
+    response = login(client, who).post(url)
+    response.close()  # the server closes the spooled PDF once sent
+    allowed = who in ("Accreditation officer", "Security officer")
+    expected = 200 if allowed else 302 if who == "anonymous" else 403
+    assert response.status_code == expected
+    assert (response.get("Content-Type") == "application/pdf") is allowed
+    participant.refresh_from_db()
+    assert participant.status == ("badge_printed" if allowed else "approved")
 
 
 def pages_seen_by(client, world) -> str:

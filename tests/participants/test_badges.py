@@ -5,7 +5,6 @@ import io
 import pytest
 import zxingcpp
 from pypdf import PdfReader
-from reportlab.lib.units import mm
 
 from conference.models import Conference
 from participants import badges, selectors, services
@@ -119,7 +118,3 @@ def test_printing_records_the_badge_and_a_reprint_voids_the_old_qr(db, superuser
     assert (
         services.badge_scan(conference=conference, code=new_token, checkpoint=desk, by=superuser)
     ).result == ScanResult.VALID
-    assert CR80_POINTS == (54 * mm, 86 * mm)
-
-
-CR80_POINTS = badges.CARD_W, badges.CARD_H

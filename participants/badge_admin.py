@@ -6,7 +6,7 @@ write goes through participants.services; these views only ask and answer.
 
 from __future__ import annotations
 
-import tempfile
+import io
 
 from django import forms
 from django.contrib import admin, messages
@@ -26,13 +26,10 @@ from .enums import AccreditationStatus
 from .forms import ReasonForm
 from .models import Participant
 
-# Spooled: a batch of a few hundred cards stays in memory up to this size, then goes to disk.
-SPOOL_BYTES = 8 * 1024 * 1024
-
 
 def pdf_response(issued, *, conference: Conference, layout: str, filename: str) -> FileResponse:
-    # FileResponse closes the file once it is sent.
-    output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    # The photos are drawn one at a time; the finished PDF itself is a few megabytes.
+    output = io.BytesIO()
     badges.render_badges(issued, conference=conference, layout=layout, output=output)
     output.seek(0)
     response = FileResponse(output, content_type="application/pdf", filename=filename)

@@ -11,6 +11,13 @@ class ConferenceStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+class BadgeFormat(models.TextChoices):
+    """The printed badge: a plastic card (ISO/IEC 7810 ID-1, "CR80") or an A6 sheet."""
+
+    CR80 = "cr80", _("Card 54 × 86 mm (CR80)")
+    A6 = "a6", _("A6 sheet 105 × 148 mm")
+
+
 class PrecedenceAlphabet(models.TextChoices):
     ENGLISH = "en", _("English alphabetical order")
     FRENCH = "fr", _("French alphabetical order")

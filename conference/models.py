@@ -2,7 +2,7 @@ import zoneinfo
 from datetime import date, datetime
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .enums import ConferenceStatus, OrganizationKind, PartnerRole, PrecedenceAlphabet
+from .enums import BadgeFormat, ConferenceStatus, OrganizationKind, PartnerRole, PrecedenceAlphabet
 
 
 def validate_time_zone(value: str) -> None:
@@ -21,7 +21,7 @@ def validate_time_zone(value: str) -> None:
 
 
 # Public URLs are /<conference slug>/…, so a conference must not take a top-level path.
-RESERVED_SLUGS = frozenset({"admin", "i18n", "language", "media", "nominate", "static"})
+RESERVED_SLUGS = frozenset({"admin", "desk", "i18n", "language", "media", "nominate", "static"})
 
 
 def validate_not_reserved(value: str) -> None:
@@ -77,6 +77,15 @@ class Conference(models.Model):
     next_badge_number = models.PositiveIntegerField(
         default=1, editable=False, help_text=_("Badge numbers are issued once and never reused.")
     )
+    badge_prefix = models.CharField(
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z0-9]+$", _("Capital letters and digits only."))],
+        help_text=_("Printed before the badge number, e.g. DUS for DUS-0042."),
+    )
+    badge_format = models.CharField(
+        max_length=4, choices=BadgeFormat.choices, default=BadgeFormat.CR80
+    )
     published_version = models.PositiveIntegerField(
         default=1, editable=False, help_text=_("Bumped on every public change; keys the cache.")
     )
@@ -102,6 +111,10 @@ class Conference(models.Model):
     def local_text(self, moment: datetime) -> str:
         """The moment as people read it: wall time here, the site's one format, the language."""
         return date_format(self.local(moment), "DATETIME_FORMAT")
+
+    def printed_badge_number(self, number: int) -> str:
+        """The number as printed and typed at the desk; the stored one stays the integer."""
+        return f"{self.badge_prefix}-{number:04d}" if self.badge_prefix else f"{number:04d}"
 
     @property
     def days(self) -> list[date]:

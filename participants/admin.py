@@ -26,6 +26,7 @@ from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 
 from . import rules, selectors, services
+from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
 from .enums import AccreditationStatus
 from .forms import ReasonForm
 from .models import (
@@ -354,7 +355,9 @@ def _transition_action(name: str):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ServiceAdmin):
+class ParticipantAdmin(
+    BadgeAdminMixin, SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ServiceAdmin
+):
     form = ParticipantAdminForm
     list_display = [
         "family_name",
@@ -377,7 +380,7 @@ class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Ser
         IdentityCompleteFilter,
         "delegation__credentials_status",
     ]
-    list_select_related = ["delegation", "badge_category", "conference"]
+    list_select_related = ["delegation", "badge_category", "conference", "identity"]
     search_fields = ["family_name", "given_names", "email", "delegation__name"]
     # The participant's own identity field; the rest lives on IdentityDocument.
     identity_fields = ["passport_name"]
@@ -387,10 +390,12 @@ class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Ser
     inlines = [IdentityDocumentInline]
     actions = [
         *(_transition_action(name) for name in BULK_TRANSITIONS),
+        *BADGE_ACTIONS,
         export_selected_action("participants"),
     ]
     change_list_template = "admin/participants/participant/change_list.html"
     local_time_fields = ("arrival_at", "departure_at")
+    change_form_template = "admin/participants/participant/change_form.html"
 
     # Identity data (passport, birth, nationality) only for holders of the permission.
 
@@ -575,6 +580,7 @@ class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Ser
                 ),
                 "now": timezone.now(),
                 **selectors.accreditation_dashboard(conference=conference),
+                "badges": selectors.badge_figures(conference=conference),
             },
         )
 

@@ -105,3 +105,44 @@ class IdentityAccessKind(models.TextChoices):
     VIEW = "view", _("Viewed in admin")
     EXPORT = "export", _("Exported")
     FILE = "file", _("Opened a file")
+
+
+class BadgeKind(models.TextChoices):
+    """What a badge category is for; approval picks the conference's category of this kind."""
+
+    HEAD = "head", _("Head of delegation")
+    DELEGATE = "delegate", _("Delegate")
+    ORGANIZATION = "organization", _("Organization")
+    GUEST = "guest", _("Guest")
+    MEDIA = "media", _("Media")
+    SECURITY = "security", _("Security")
+    STAFF = "staff", _("Staff")
+    HOST = "host", _("Host")
+    TECHNICAL = "technical", _("Technical")
+
+
+class ScanAction(models.TextChoices):
+    LOOKUP = "lookup", _("Checked at the accreditation desk")
+    HANDOVER = "handover", _("Badge handed over")
+    ENTRY = "entry", _("Entry")
+    EXIT = "exit", _("Exit")
+
+
+class ScanResult(models.TextChoices):
+    """Green results first; every other one is a red screen with this reason."""
+
+    VALID = "valid", _("Valid")
+    HANDED_OVER = "handed_over", _("Badge handed over")
+    UNKNOWN = "unknown", _("Unknown code")
+    FORGED = "forged", _("Forged or damaged code")
+    OTHER_CONFERENCE = "other_conference", _("Badge of another conference")
+    VOIDED = "voided", _("Badge voided")
+    REVOKED = "revoked", _("Accreditation withdrawn")
+    SECURITY_HOLD = "security_hold", _("Security hold")
+    NOT_PRINTED = "not_printed", _("Badge not printed yet")
+    NOT_COLLECTED = "not_collected", _("Badge not collected yet")
+    ALREADY_COLLECTED = "already_collected", _("Badge already handed over")
+    WRONG_ZONE = "wrong_zone", _("No access to this zone")
+
+
+GREEN_RESULTS = frozenset({ScanResult.VALID, ScanResult.HANDED_OVER})

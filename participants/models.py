@@ -18,9 +18,11 @@ from conference.audit import TransitionRecord
 from conference.models import validate_same_conference
 
 from .enums import (
+    BADGE_HOLDING_STATUSES,
     INACTIVE_STATUSES,
     STATE_CATEGORIES,
     AccreditationStatus,
+    BadgeKind,
     CredentialsStatus,
     DelegationCategory,
     DelegationRole,
@@ -29,6 +31,8 @@ from .enums import (
     IdentityAccessKind,
     PreferredLanguage,
     RepresentationLevel,
+    ScanAction,
+    ScanResult,
 )
 from .uploads import (
     NOTE_VERBALE_EXTENSIONS,
@@ -73,6 +77,16 @@ class BadgeCategory(models.Model):
     name = models.CharField(max_length=100)
     colour_name = models.CharField(max_length=30)
     colour = models.CharField(max_length=7, validators=[hex_colour])
+    kind = models.CharField(
+        max_length=16,
+        choices=BadgeKind.choices,
+        default=BadgeKind.DELEGATE,
+        help_text=_("Approval proposes the category of the kind that fits the role."),
+    )
+    label_en = models.CharField(
+        _("printed label (English)"), max_length=40, blank=True, help_text=_("Empty: the name.")
+    )
+    label_ru = models.CharField(_("printed label (Russian)"), max_length=40, blank=True)
     zones = models.ManyToManyField(AccessZone, blank=True, related_name="badge_categories")
 
     class Meta:
@@ -245,6 +259,23 @@ class Participant(models.Model):
         BadgeCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="holders"
     )
     badge_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    name_cyrillic = models.CharField(
+        _("name in Cyrillic"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed under the name on the badge, e.g. Эмомали Рахмон."),
+    )
+    # A security hold turns every scan of the participant's badge red until it is lifted.
+    security_hold_reason = models.CharField(max_length=200, blank=True, editable=False)
+    security_hold_at = models.DateTimeField(null=True, blank=True, editable=False)
+    security_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     # Logistics
     hospitality_requested = models.BooleanField(
         default=False,
@@ -284,6 +315,15 @@ class Participant(models.Model):
                 condition=Q(badge_number__isnull=False),
                 name="participant_badge_number_unique",
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=BADGE_HOLDING_STATUSES) | Q(badge_category__isnull=False),
+                name="badge_holder_has_category",
+                violation_error_message=_("An approved participant needs a badge category."),
+            ),
+            models.CheckConstraint(
+                condition=Q(security_hold_at__isnull=True) | ~Q(security_hold_reason=""),
+                name="security_hold_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,6 +342,21 @@ class Participant(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.honorific} {self.full_name}".strip()
+
+    @property
+    def badge_name(self) -> str:
+        """The name as it is read aloud and printed: honorific, given names, FAMILY NAME."""
+        return f"{self.honorific} {self.given_names} {self.family_name.upper()}".strip()
+
+    @property
+    def on_security_hold(self) -> bool:
+        return self.security_hold_at is not None
+
+    @property
+    def printed_badge_number(self) -> str:
+        if self.badge_number is None:
+            return ""
+        return self.conference.printed_badge_number(self.badge_number)
 
 
 # Field groups named once: the portal form, the services and the CSV exports all list these.
@@ -433,6 +488,11 @@ class IssuedBadge(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=200, blank=True)
+    printed_at = models.DateTimeField(null=True, blank=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["conference", "number"]
@@ -442,6 +502,56 @@ class IssuedBadge(models.Model):
 
     def __str__(self) -> str:
         return f"Badge {self.number} ({self.participant})"
+
+    @property
+    def printed_number(self) -> str:
+        return self.conference.printed_badge_number(self.number)
+
+
+class BadgeScan(models.Model):
+    """One row per scan or typed number at a desk or checkpoint, green or red."""
+
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="badge_scans"
+    )
+    # Empty when the code named no badge of this conference (forged, unknown).
+    badge = models.ForeignKey(
+        IssuedBadge, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+    )
+    code = models.CharField(max_length=120, blank=True, help_text=_("What was scanned or typed."))
+    # Empty at the accreditation desk; the zone of a checkpoint otherwise.
+    zone = models.ForeignKey(
+        AccessZone, on_delete=models.PROTECT, null=True, blank=True, related_name="scans"
+    )
+    action = models.CharField(max_length=10, choices=ScanAction.choices)
+    result = models.CharField(max_length=20, choices=ScanResult.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["conference", "zone", "action", "result"])]
+        permissions = [
+            ("use_badge_desk", "Can check badges at the accreditation desk and checkpoints"),
+            ("set_security_hold", "Can put a participant on security hold"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=[ScanAction.LOOKUP, ScanAction.HANDOVER], zone__isnull=True)
+                | Q(action__in=[ScanAction.ENTRY, ScanAction.EXIT], zone__isnull=False),
+                name="scan_zone_matches_action",
+            ),
+            models.UniqueConstraint(
+                fields=["badge"],
+                condition=Q(result=ScanResult.HANDED_OVER),
+                name="one_handover_per_badge",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.get_result_display()} ({self.code})"
 
 
 class AccreditationEvent(TransitionRecord):

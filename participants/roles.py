@@ -13,6 +13,8 @@ APPS = ("conference", "participants", "agenda", "documents")
 # Seen only by those who need them; everyone else's "view all" leaves them out.
 PROTECTED = {"participants.identitydocument", "participants.identityaccesslog"}
 IDENTITY = "participants.view_identity_document"
+DESK = "participants.use_badge_desk"
+HOLD = "participants.set_security_hold"
 EDIT = ("add", "change")
 EDIT_DELETE = ("add", "change", "delete")
 
@@ -29,7 +31,7 @@ ROLES: dict[str, dict] = {
             (EDIT, ["participants.badgecategory", "participants.accesszone"]),
             (("view", *EDIT), ["participants.identitydocument"]),
         ],
-        "extra": [IDENTITY],
+        "extra": [IDENTITY, DESK],
     },
     "Programme officer": {
         "grants": [(EDIT_DELETE, ["agenda.room", "agenda.session", "agenda.statement"])],
@@ -55,8 +57,10 @@ ROLES: dict[str, dict] = {
             (("change",), ["participants.participant"]),
             (("view",), sorted(PROTECTED)),
         ],
-        "extra": [IDENTITY],
+        "extra": [IDENTITY, DESK, HOLD],
     },
+    # Hands badges over and checks them at the doors; sees photos there, no passport data.
+    "Desk officer": {"grants": [], "extra": [DESK]},
     "Read-only observer": {"grants": []},
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
@@ -15,16 +16,31 @@ from conference.enums import ConferenceStatus, PrecedenceAlphabet
 from conference.models import Conference
 
 from .enums import (
+    GREEN_RESULTS,
     INACTIVE_STATUSES,
     AccreditationStatus,
+    BadgeKind,
     CredentialsStatus,
     DelegationCategory,
     DelegationRole,
     DelegationStatus,
+    ScanAction,
 )
-from .models import AccreditationEvent, Delegation, Participant
+from .models import (
+    PASSPORT_FIELDS,
+    AccessZone,
+    AccreditationEvent,
+    BadgeCategory,
+    BadgeScan,
+    Delegation,
+    IssuedBadge,
+    Participant,
+)
 
 IDENTITY_PERMISSION = "participants.view_identity_document"
+DESK_PERMISSION = "participants.use_badge_desk"
+HOLD_PERMISSION = "participants.set_security_hold"
+BADGE_SALT = "participants.badge"
 ACTIVE = ~Q(status__in=INACTIVE_STATUSES)
 NOMINATION_SALT = "participants.nomination-link"
 PHOTO_MISSING = Q(identity__isnull=True) | Q(identity__photo="")
@@ -47,6 +63,191 @@ def nomination_token(*, delegation: Delegation) -> str:
     return signing.Signer(salt=NOMINATION_SALT).sign_object(
         {"d": delegation.pk, "n": delegation.nomination_nonce.hex}
     )
+
+
+def badge_token(*, badge: IssuedBadge) -> str:
+    """What the QR code carries: the issued badge's key, signed. No personal data.
+
+    A voided badge keeps its key, so its token still verifies and the desk can say
+    "voided" rather than "forged".
+    """
+    return signing.Signer(salt=BADGE_SALT).sign(f"B{badge.pk}")
+
+
+def badge_for_token(token: str) -> IssuedBadge | None:
+    """The issued badge a token names; raises signing.BadSignature when it is forged."""
+    value = signing.Signer(salt=BADGE_SALT).unsign(token)
+    if not value.startswith("B") or not value[1:].isdigit():
+        raise signing.BadSignature(token)
+    return IssuedBadge.objects.filter(pk=int(value[1:])).first()
+
+
+def badge_kind_for(*, role: str, delegation: Delegation | None) -> str:
+    """The kind of badge a participant's role and delegation call for."""
+    if delegation is None:
+        return BadgeKind.STAFF
+    if delegation.category == DelegationCategory.MEDIA:
+        return BadgeKind.MEDIA
+    if role == DelegationRole.SECURITY:
+        return BadgeKind.SECURITY
+    if role in (DelegationRole.INTERPRETER, DelegationRole.SUPPORT):
+        return BadgeKind.HOST if delegation.category == DelegationCategory.HOST else BadgeKind.STAFF
+    if not delegation.is_state:
+        return BadgeKind.ORGANIZATION
+    return BadgeKind.HEAD if role == DelegationRole.HEAD else BadgeKind.DELEGATE
+
+
+def default_badge_category(*, participant: Participant) -> BadgeCategory | None:
+    """The category approval proposes: the one already chosen, else the first of the right kind."""
+    if participant.badge_category_id:
+        return participant.badge_category
+    kind = badge_kind_for(role=participant.role, delegation=participant.delegation)
+    categories = BadgeCategory.objects.filter(conference_id=participant.conference_id)
+    for candidate in (kind, *KIND_FALLBACK.get(kind, ())):
+        category = categories.filter(kind=candidate).order_by("code").first()
+        if category is not None:
+            return category
+    return None
+
+
+# A conference that has fewer categories gives these kinds the next one that fits.
+KIND_FALLBACK = {
+    BadgeKind.HEAD: (BadgeKind.DELEGATE,),
+    BadgeKind.ORGANIZATION: (BadgeKind.DELEGATE,),
+    BadgeKind.SECURITY: (BadgeKind.STAFF, BadgeKind.HOST),
+    BadgeKind.TECHNICAL: (BadgeKind.STAFF, BadgeKind.HOST),
+    BadgeKind.HOST: (BadgeKind.STAFF,),
+    BadgeKind.STAFF: (BadgeKind.HOST,),
+}
+
+
+def can_use_desk(user: AbstractBaseUser) -> bool:
+    return user.is_active and user.is_staff and user.has_perm(DESK_PERMISSION)
+
+
+def can_see_photos(user: AbstractBaseUser) -> bool:
+    """Reviewers compare the photo before approving; desk officers compare it with the face."""
+    return user.is_active and user.is_staff and (can_view_identity(user) or can_use_desk(user))
+
+
+def desk_search(*, conference: Conference, query: str, limit: int = 8) -> list[IssuedBadge]:
+    """Current badges whose holder's name starts a word with ``query``, for the desk."""
+    words = query.split()[:4]
+    if not words:
+        return []
+    badges = IssuedBadge.objects.filter(conference=conference, voided_at__isnull=True)
+    for word in words:
+        badges = badges.filter(
+            Q(participant__family_name__icontains=word)
+            | Q(participant__given_names__icontains=word)
+            | Q(participant__name_cyrillic__icontains=word)
+        )
+    return list(
+        badges.select_related("participant__delegation", "participant__badge_category").order_by(
+            "participant__family_name", "participant__given_names"
+        )[:limit]
+    )
+
+
+def badge_figures(*, conference: Conference) -> dict:
+    """Badges printed and collected, and who is inside each zone on the conference's day.
+
+    "Present now" counts green entries minus green exits since local midnight of the
+    conference day: today while it runs, else the last day anyone was scanned.
+    """
+    badges = IssuedBadge.objects.filter(conference=conference, voided_at__isnull=True)
+    scans = BadgeScan.objects.filter(conference=conference, result__in=GREEN_RESULTS)
+    today = timezone.localdate(timezone=conference.tz)
+    if conference.start_date <= today <= conference.end_date:
+        day = today
+    else:
+        last = scans.filter(zone__isnull=False).order_by("-at").values_list("at", flat=True)
+        day = conference.local(last[0]).date() if last else today
+    since = datetime.combine(day, time.min, tzinfo=conference.tz)
+    until = since + timedelta(days=1)
+    movements = {
+        (row["zone"], row["action"]): row["count"]
+        for row in scans.filter(at__gte=since, at__lt=until, zone__isnull=False)
+        .values("zone", "action")
+        .annotate(count=Count("pk"))
+    }
+    zones = AccessZone.objects.filter(conference=conference).order_by("code")
+    return {
+        "badges_printed": badges.filter(printed_at__isnull=False).count(),
+        "badges_collected": badges.filter(collected_at__isnull=False).count(),
+        "presence_day": day,
+        "presence": [
+            {
+                "zone": zone,
+                "entries": movements.get((zone.pk, ScanAction.ENTRY), 0),
+                "exits": movements.get((zone.pk, ScanAction.EXIT), 0),
+                "present": max(
+                    0,
+                    movements.get((zone.pk, ScanAction.ENTRY), 0)
+                    - movements.get((zone.pk, ScanAction.EXIT), 0),
+                ),
+            }
+            for zone in zones
+        ],
+        "red_scans": BadgeScan.objects.filter(conference=conference)
+        .exclude(result__in=GREEN_RESULTS)
+        .count(),
+    }
+
+
+def badges_to_print(*, conference: Conference) -> list[IssuedBadge]:
+    """Current badges of approved participants not printed yet, in protocol order."""
+    return badges_in_protocol_order(
+        conference=conference,
+        badges=IssuedBadge.objects.filter(
+            conference=conference,
+            voided_at__isnull=True,
+            printed_at__isnull=True,
+            participant__status=AccreditationStatus.APPROVED,
+        ),
+    )
+
+
+ROLE_ORDER = {role: index for index, role in enumerate(DelegationRole.values)}
+
+
+def badges_in_protocol_order(*, conference: Conference, badges: QuerySet) -> list[IssuedBadge]:
+    """Delegations in protocol order, heads first within each; people without one last.
+
+    Photos are not loaded here: the PDF opens each one as it draws its card.
+    """
+    rows = list(
+        badges.select_related(
+            "conference",
+            "participant__conference",
+            "participant__delegation__organization",
+            "participant__badge_category",
+            "participant__identity",
+        ).defer(*IDENTITY_DEFERRED)
+    )
+    delegations = {b.participant.delegation for b in rows if b.participant.delegation_id}
+    rank = {
+        d.pk: index
+        for index, d in enumerate(
+            delegations_in_precedence(conference=conference, delegations=delegations)
+        )
+    }
+
+    def key(badge: IssuedBadge) -> tuple:
+        p = badge.participant
+        return (
+            rank.get(p.delegation_id, len(rank)),
+            ROLE_ORDER.get(p.role, len(ROLE_ORDER)),
+            p.family_name.casefold(),
+            p.given_names.casefold(),
+            badge.number,
+        )
+
+    return sorted(rows, key=key)
+
+
+# A badge needs only the photo of the identity document: the passport data stays unread.
+IDENTITY_DEFERRED = [f"participant__identity__{name}" for name in PASSPORT_FIELDS]
 
 
 def can_view_identity(user: AbstractBaseUser) -> bool:

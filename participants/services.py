@@ -9,11 +9,13 @@ functions; nothing else sets ``Participant.status``.
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,18 +25,24 @@ from django.utils.translation import gettext_lazy
 from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
 
-from . import notifications, rules
+from . import notifications, rules, selectors
 from .enums import (
     BADGE_HOLDING_STATUSES,
+    GREEN_RESULTS,
     INACTIVE_STATUSES,
     AccreditationStatus,
     DelegationRole,
     DelegationStatus,
     IdentityAccessKind,
+    ScanAction,
+    ScanResult,
 )
 from .models import (
     PASSPORT_FIELDS,
+    AccessZone,
     AccreditationEvent,
+    BadgeCategory,
+    BadgeScan,
     Delegation,
     IdentityAccessLog,
     IdentityDocument,
@@ -187,6 +195,7 @@ def _transition(
     actor_label: str = "",
     reason: str = "",
     message: str = "",
+    prepare: Callable[[Participant], None] | None = None,
 ) -> Participant:
     """Move ``participant`` along ``name``.
 
@@ -217,8 +226,14 @@ def _transition(
             transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge"
         ):
             voided = _void_current_badge(participant=locked, reason=reason or str(transition.label))
+        if prepare is not None:
+            prepare(locked)
         if name in {"approve", "reprint_badge"}:
             _issue_badge(participant=locked)
+        if name in {"print_badge", "reprint_badge"}:
+            IssuedBadge.objects.filter(
+                conference_id=locked.conference_id, number=locked.badge_number
+            ).update(printed_at=timezone.now())
         locked.status = transition.target
         locked.full_clean()
         locked.save()
@@ -266,9 +281,50 @@ def _service(name: str) -> Callable[..., Participant]:
     return service
 
 
+def _set_badge_category(participant: Participant, category: BadgeCategory | None) -> None:
+    category = category or selectors.default_badge_category(participant=participant)
+    if category is None:
+        raise AccreditationError(
+            _("Choose a badge category for %(name)s: none fits the role by default.")
+            % {"name": participant.full_name},
+            code="no_badge_category",
+        )
+    if category.conference_id != participant.conference_id:
+        raise AccreditationError(
+            _("The badge category %(category)s belongs to another conference.")
+            % {"category": category},
+            code="badge_category_other_conference",
+        )
+    participant.badge_category = category
+
+
+def participant_approve(
+    *,
+    participant: Participant,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    message: str = "",
+    actor_label: str = "",
+    badge_category: BadgeCategory | None = None,
+) -> Participant:
+    """Approve and issue a badge number in ``badge_category``.
+
+    Without one, the participant's chosen category or the default for the role and the
+    delegation's category; approval is refused when neither exists.
+    """
+    return _transition(
+        name="approve",
+        participant=participant,
+        by=by,
+        reason=reason,
+        message=message,
+        actor_label=actor_label,
+        prepare=lambda locked: _set_badge_category(locked, badge_category),
+    )
+
+
 participant_review = _service("review")
 participant_send_to_vetting = _service("send_to_vetting")
-participant_approve = _service("approve")
 participant_print_badge = _service("print_badge")
 participant_reprint_badge = _service("reprint_badge")
 participant_collect_badge = _service("collect")
@@ -572,3 +628,274 @@ def identity_access_record(
         participant=participant,
         export=what,
     )
+
+
+# Security holds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_security_hold(
+    *, participant: Participant, by: AbstractBaseUser, reason: str
+) -> Participant:
+    """Every scan of the participant's badge turns red until the hold is lifted."""
+    reason = reason.strip()
+    if not reason:
+        raise AccreditationError(_("A security hold needs a reason."), code="reason_required")
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    locked.security_hold_reason = reason[:200]
+    locked.security_hold_at = timezone.now()
+    locked.security_hold_by = by
+    locked.save(update_fields=["security_hold_reason", "security_hold_at", "security_hold_by"])
+    # The audit trail keeps holds; no mail goes to the focal point for them.
+    AccreditationEvent.objects.create(
+        participant=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+        by=by,
+        reason=_("Security hold: %(reason)s") % {"reason": reason},
+        badge_number=locked.badge_number,
+    )
+    return locked
+
+
+@transaction.atomic
+def participant_security_release(*, participant: Participant, by: AbstractBaseUser) -> Participant:
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not locked.on_security_hold:
+        raise AccreditationError(
+            _("%(name)s is not on security hold.") % {"name": locked.full_name}, code="no_hold"
+        )
+    locked.security_hold_reason = ""
+    locked.security_hold_at = None
+    locked.security_hold_by = None
+    locked.save(update_fields=["security_hold_reason", "security_hold_at", "security_hold_by"])
+    AccreditationEvent.objects.create(
+        participant=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+        by=by,
+        reason=_("Security hold lifted."),
+        badge_number=locked.badge_number,
+    )
+    return locked
+
+
+# The check-in desk ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """Where a scan happens: the accreditation desk (no zone) or a zone's entry or exit."""
+
+    action: str
+    zone: AccessZone | None = None
+
+    DESK = "desk"
+
+    @classmethod
+    def parse(cls, value: str, *, conference: Conference) -> Checkpoint | None:
+        """ "desk", or "<zone code>:entry" / "<zone code>:exit"; None for anything else."""
+        if value == cls.DESK:
+            return cls(action=ScanAction.LOOKUP)
+        code, _sep, direction = value.partition(":")
+        if direction not in (ScanAction.ENTRY, ScanAction.EXIT):
+            return None
+        zone = AccessZone.objects.filter(conference=conference, code=code).first()
+        return cls(action=direction, zone=zone) if zone else None
+
+    @property
+    def value(self) -> str:
+        return f"{self.zone.code}:{self.action}" if self.zone else self.DESK
+
+
+@dataclasses.dataclass(frozen=True)
+class ScanOutcome:
+    result: str
+    scan: BadgeScan
+    badge: IssuedBadge | None = None
+
+    @property
+    def green(self) -> bool:
+        return self.result in GREEN_RESULTS
+
+    @property
+    def reason(self) -> str:
+        return ScanResult(self.result).label
+
+
+# A typed number: "DUS-0042", "dus 42" or "42".
+NUMBER_PATTERN = re.compile(r"^(?:([A-Z0-9]+)[-\s]?)??0*(\d{1,9})$")
+
+
+def _find_badge(*, conference: Conference, code: str) -> tuple[IssuedBadge | None, str | None]:
+    """The badge a scanned token or typed number names, or the red result that says why not."""
+    if ":" in code:
+        try:
+            badge = selectors.badge_for_token(code)
+        except signing.BadSignature:
+            return None, ScanResult.FORGED
+        return badge, None if badge else ScanResult.UNKNOWN
+    match = NUMBER_PATTERN.match(code.upper())
+    if match is None:
+        return None, ScanResult.UNKNOWN
+    prefix, number = match.group(1) or "", int(match.group(2))
+    if prefix and prefix != conference.badge_prefix:
+        other = Conference.objects.filter(badge_prefix=prefix).exclude(pk=conference.pk)
+        return None, ScanResult.OTHER_CONFERENCE if other.exists() else ScanResult.UNKNOWN
+    badge = (
+        IssuedBadge.objects.filter(conference=conference, number=number)
+        .select_related("participant")
+        .first()
+    )
+    return badge, None if badge else ScanResult.UNKNOWN
+
+
+def _judge(*, badge: IssuedBadge, conference: Conference, checkpoint: Checkpoint) -> str:
+    """The scan's result for a badge that exists: the first reason to refuse, else valid."""
+    participant = badge.participant
+    if badge.conference_id != conference.pk:
+        return ScanResult.OTHER_CONFERENCE
+    # A withdrawn accreditation voids the badge too; saying so tells the guard more.
+    if participant.status not in BADGE_HOLDING_STATUSES:
+        return ScanResult.REVOKED
+    if badge.voided_at is not None:
+        return ScanResult.VOIDED
+    if participant.on_security_hold:
+        return ScanResult.SECURITY_HOLD
+    if badge.printed_at is None:
+        return ScanResult.NOT_PRINTED
+    if checkpoint.action == ScanAction.HANDOVER and badge.collected_at is not None:
+        return ScanResult.ALREADY_COLLECTED
+    if checkpoint.zone is None:
+        return ScanResult.VALID
+    if badge.collected_at is None:
+        return ScanResult.NOT_COLLECTED
+    if (
+        checkpoint.action == ScanAction.ENTRY
+        and not participant.badge_category.zones.filter(pk=checkpoint.zone.pk).exists()
+    ):
+        return ScanResult.WRONG_ZONE
+    return ScanResult.VALID
+
+
+def _record(*, conference, code, checkpoint, badge, result, by) -> ScanOutcome:
+    scan = BadgeScan.objects.create(
+        conference=conference,
+        badge=badge,
+        code=code[:120],
+        zone=checkpoint.zone,
+        action=checkpoint.action,
+        result=result,
+        officer=by,
+    )
+    return ScanOutcome(result=result, scan=scan, badge=badge)
+
+
+def badge_scan(
+    *, conference: Conference, code: str, checkpoint: Checkpoint, by: AbstractBaseUser
+) -> ScanOutcome:
+    """Check a scanned token or typed number at a checkpoint; every scan writes one row.
+
+    A green scan at a zone checkpoint is itself the recorded entry or exit.
+    """
+    code = code.strip()
+    with transaction.atomic():
+        badge, refused = _find_badge(conference=conference, code=code)
+        if badge is not None and badge.conference_id != conference.pk:
+            # Another conference's badge is not linked to this conference's scan rows.
+            return _record(
+                conference=conference,
+                code=code,
+                checkpoint=checkpoint,
+                badge=None,
+                result=ScanResult.OTHER_CONFERENCE,
+                by=by,
+            )
+        result = refused or _judge(badge=badge, conference=conference, checkpoint=checkpoint)
+        return _record(
+            conference=conference,
+            code=code,
+            checkpoint=checkpoint,
+            badge=badge,
+            result=result,
+            by=by,
+        )
+
+
+def badge_hand_over(*, conference: Conference, code: str, by: AbstractBaseUser) -> ScanOutcome:
+    """The desk hands the badge over: it becomes collected, once, whichever desk is first.
+
+    The issued badge's row lock makes a second desk wait, then see it already collected.
+    """
+    code = code.strip()
+    handover = Checkpoint(action=ScanAction.HANDOVER)
+    with transaction.atomic():
+        badge, refused = _find_badge(conference=conference, code=code)
+        if badge is not None:
+            badge = (
+                IssuedBadge.objects.select_for_update()
+                .select_related("participant")
+                .get(pk=badge.pk)
+            )
+            if badge.conference_id != conference.pk:
+                badge, refused = None, ScanResult.OTHER_CONFERENCE
+        result = refused or _judge(badge=badge, conference=conference, checkpoint=handover)
+        if result == ScanResult.VALID:
+            result = ScanResult.HANDED_OVER
+            badge.collected_at = timezone.now()
+            badge.collected_by = by
+            badge.save(update_fields=["collected_at", "collected_by"])
+            if badge.participant.status == S.BADGE_PRINTED:
+                participant_collect_badge(participant=badge.participant, by=by)
+        return _record(
+            conference=conference,
+            code=code,
+            checkpoint=handover,
+            badge=badge,
+            result=result,
+            by=by,
+        )
+
+
+# Printing ---------------------------------------------------------------------------------
+
+
+def badges_print(
+    *, participants: Iterable[Participant], by: AbstractBaseUser | None
+) -> tuple[list[IssuedBadge], list[str]]:
+    """Print the badges of approved participants: their issued badges, and who was refused.
+
+    Each participant moves to "badge printed" in its own transaction, so one refusal leaves
+    the others printed; the caller renders the PDF of exactly the badges returned.
+    """
+    printed, refused = [], []
+    for participant in participants:
+        try:
+            done = participant_print_badge(participant=participant, by=by)
+        except (AccreditationError, ValidationError) as error:
+            refused.append(f"{participant}: {error}")
+        else:
+            printed.append(done.pk)
+    return _current_badges(printed), refused
+
+
+def badge_reprint(
+    *, participant: Participant, by: AbstractBaseUser | None, reason: str
+) -> IssuedBadge:
+    """Void the badge in circulation (its QR then fails at the door) and print the next one."""
+    done = participant_reprint_badge(participant=participant, by=by, reason=reason)
+    return _current_badges([done.pk])[0]
+
+
+def _current_badges(participant_ids: list[int]) -> list[IssuedBadge]:
+    order = {pk: index for index, pk in enumerate(participant_ids)}
+    badges = IssuedBadge.objects.filter(
+        participant_id__in=participant_ids, voided_at__isnull=True
+    ).select_related(
+        "conference",
+        "participant__conference",
+        "participant__delegation__organization",
+        "participant__badge_category",
+        "participant__identity",
+    )
+    return sorted(badges, key=lambda badge: order[badge.participant_id])

@@ -75,6 +75,7 @@ def two_years(db):
             slug=f"dushanbe-{start.year}",
             start_date=start,
             end_date=start + dt.timedelta(days=1),
+            delegate_badge=False,
         )
         delegation = DelegationFactory(conference=conference, country="KZ")
         room = RoomFactory(conference=conference, name="Plenary Hall")

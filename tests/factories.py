@@ -11,7 +11,9 @@ from conference.documents.models import DocumentVersion, OutcomeDocument, Paragr
 from conference.enums import OrganizationKind
 from conference.models import Conference, Organization
 from participants.enums import (
+    BADGE_HOLDING_STATUSES,
     AccreditationStatus,
+    BadgeKind,
     DelegationCategory,
     DelegationRole,
     RepresentationLevel,
@@ -37,6 +39,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ConferenceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Conference
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Regional Conference on Border Co-operation {n}")
     short_title = factory.Sequence(lambda n: f"Conference {n}")
@@ -49,6 +52,19 @@ class ConferenceFactory(factory.django.DjangoModelFactory):
     time_zone = "Asia/Dushanbe"
     working_languages = "English, Russian"
     is_public = True
+
+    @factory.post_generation
+    def delegate_badge(conference, create, extracted, **kwargs):
+        """A "Delegate" category, so approval has a default (pass delegate_badge=False: none)."""
+        if create and extracted is not False:
+            BadgeCategory.objects.create(
+                conference=conference,
+                code="DEL",
+                name="Delegate",
+                colour_name="Red",
+                colour="#C8102E",
+                kind=BadgeKind.DELEGATE,
+            )
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -95,6 +111,13 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     functional_title = "Counsellor"
     email = factory.Sequence(lambda n: f"delegate{n}@mfa.example")
     role = DelegationRole.REPRESENTATIVE
+    status = AccreditationStatus.NOMINATED
+    # Every badge holder has a category (a database constraint); one of the same conference.
+    badge_category = factory.Maybe(
+        factory.LazyAttribute(lambda p: p.status in BADGE_HOLDING_STATUSES),
+        factory.SubFactory(BadgeCategoryFactory, conference=factory.SelfAttribute("..conference")),
+        None,
+    )
 
 
 class IdentityDocumentFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conference.enums import ConferenceStatus
+from participants import services
 from participants.models import IdentityAccessLog
 from participants.roles import ROLES, role_permissions
 from participants.selectors import nomination_token
@@ -101,54 +102,75 @@ def test_every_changelist(client, world, who):
 
 
 # Page -> expected status per role, in the order of WHO:
-# Protocol, Accreditation, Programme, Drafting, Security, Observer, no group, anonymous.
+# Protocol, Accreditation, Programme, Drafting, Security, Desk, Observer, no group, anonymous.
 PAGES = {
-    "admin index": ([200] * 7 + [302], lambda w: reverse("admin:index")),
+    "admin index": ([200] * 8 + [302], lambda w: reverse("admin:index")),
     "dashboard": (
-        [200] * 6 + [403, 302],
+        [200] * 7 + [403, 302],
         lambda w: reverse("admin:participants_participant_dashboard", args=[w["conference"].pk]),
     ),
     "participant change": (
-        [200] * 6 + [403, 302],
+        [200] * 7 + [403, 302],
         lambda w: reverse("admin:participants_participant_change", args=[w["participant"].pk]),
     ),
     "participant add": (
-        [403, 200, 403, 403, 403, 403, 403, 302],
+        [403, 200, 403, 403, 403, 403, 403, 403, 302],
         lambda w: reverse("admin:participants_participant_add"),
     ),
     "delegation change": (
-        [200] * 6 + [403, 302],
+        [200] * 7 + [403, 302],
         lambda w: reverse("admin:participants_delegation_change", args=[w["delegation"].pk]),
     ),
     "identity access log": (
-        [403, 403, 403, 403, 200, 403, 403, 302],
+        [403, 403, 403, 403, 200, 403, 403, 403, 302],
         lambda w: reverse("admin:participants_identityaccesslog_changelist"),
     ),
     "outcome document add": (
-        [403, 403, 403, 200, 403, 403, 403, 302],
+        [403, 403, 403, 200, 403, 403, 403, 403, 302],
         lambda w: reverse("admin:documents_outcomedocument_add"),
     ),
     # Conflicts name non-public sessions and hidden conferences: view permission on sessions.
     "agenda conflicts": (
-        [200] * 6 + [403, 302],
+        [200] * 7 + [403, 302],
         lambda w: reverse("admin:agenda_session_conflicts_index"),
     ),
     "agenda conflicts of a conference": (
-        [200] * 6 + [403, 302],
+        [200] * 7 + [403, 302],
         lambda w: reverse("admin:agenda_session_conflicts", args=[w["conference"].pk]),
     ),
-    "public conference home": ([200] * 8, lambda w: f"/{w['conference'].slug}/"),
-    "public agenda": ([200] * 8, lambda w: f"/{w['conference'].slug}/agenda/"),
-    "public documents": ([200] * 8, lambda w: f"/{w['conference'].slug}/documents/"),
-    "public agenda feed": ([200] * 8, lambda w: f"/{w['conference'].slug}/agenda.ics"),
-    "portal": ([200] * 8, lambda w: f"/nominate/{nomination_token(delegation=w['delegation'])}/"),
+    "check-in desk": (
+        [403, 200, 403, 403, 200, 200, 403, 403, 302],
+        lambda w: reverse("desk:desk", args=[w["conference"].slug]),
+    ),
+    # Allowed roles reach the view and learn there is no photo; the others never do.
+    "participant photo": (
+        [403, 404, 403, 403, 404, 404, 403, 403, 302],
+        lambda w: reverse("desk:photo", args=[w["participant"].pk]),
+    ),
+    "badge reprint": (
+        [403, 200, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse(
+            "admin:participants_participant_reprint_badge", args=[w["participant"].pk]
+        ),
+    ),
+    "security hold": (
+        [403, 403, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse(
+            "admin:participants_participant_security_hold", args=[w["participant"].pk]
+        ),
+    ),
+    "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
+    "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
+    "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),
+    "public agenda feed": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda.ics"),
+    "portal": ([200] * 9, lambda w: f"/nominate/{nomination_token(delegation=w['delegation'])}/"),
     "portal, another delegation's member": (
-        [404] * 8,
+        [404] * 9,
         lambda w: (
             f"/nominate/{nomination_token(delegation=w['delegation'])}/members/{w['stranger'].pk}/"
         ),
     ),
-    "portal, forged token": ([404] * 8, lambda w: "/nominate/forged:token/"),
+    "portal, forged token": ([404] * 9, lambda w: "/nominate/forged:token/"),
 }
 
 
@@ -167,6 +189,22 @@ def test_link_controls_need_the_change_permission(client, world):
     assert login(client, "Read-only observer").post(url).status_code == 403
     world["delegation"].refresh_from_db()
     assert world["delegation"].nomination_link_revoked is False
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_printing_badges_needs_the_change_permission(client, world, who):
+    participant = world["participant"]
+    services.participant_review(participant=participant, by=None)
+    services.participant_send_to_vetting(participant=participant, by=None)
+    services.participant_approve(participant=participant, by=None)
+    url = reverse("admin:participants_participant_print_badge", args=[participant.pk])
+    response = login(client, who).post(url)
+    allowed = who in ("Accreditation officer", "Security officer")
+    expected = 200 if allowed else 302 if who == "anonymous" else 403
+    assert response.status_code == expected
+    assert (response.get("Content-Type") == "application/pdf") is allowed
+    participant.refresh_from_db()
+    assert participant.status == ("badge_printed" if allowed else "approved")
 
 
 def pages_seen_by(client, world) -> str:
@@ -282,6 +320,7 @@ ACTIONS["participants.participant"] |= {
         f"transition_{name}": CHANGE
         for name in ["review", "send_to_vetting", "approve", "print_badge", "reject", "revoke"]
     },
+    **dict.fromkeys(["print_badges_cards", "print_badges_sheets"], CHANGE),
     "export_csv_participants": VIEW,
 }
 STAFF = [*ROLE_NAMES, "no group", "superuser"]

@@ -8,7 +8,7 @@ import random
 
 from conference.models import Conference
 
-from . import conferences, delegations, documents, people, programme, recommendations
+from . import conferences, delegations, desk, documents, people, programme, recommendations
 from .common import ASHGABAT_SLUG, DUSHANBE_SLUG
 from .names import NameFactory
 from .organizations import ensure_organizations
@@ -43,10 +43,12 @@ def load(organizer) -> dict[str, int]:
     documents.build_declaration(dushanbe, cast.delegations, organizer)
     documents.build_chairs_summary(dushanbe, organizer)
     presented = recommendations.ensure_recommendations(ashgabat, dushanbe)
+    scans = desk.build_desk(dushanbe, organizer, random.Random(SEED + 1))
     return {
         "delegations": len(built),
         "participants": len(cast.participants),
         "badges issued": dushanbe.next_badge_number - 1,
         "sessions": len(sessions),
         "recommendations": len(presented),
+        **scans,
     }

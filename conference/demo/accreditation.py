@@ -79,6 +79,7 @@ def record_history(conference: Conference, participants, nominated_at: dict, rng
     """Write AccreditationEvent and IssuedBadge rows; backdate participants' created_at."""
     events, badges = [], []
     for participant in participants:
+        badge = None
         moment = nominated_at[participant.pk]
         participant.created_at = moment
         previous = ""
@@ -100,14 +101,14 @@ def record_history(conference: Conference, participants, nominated_at: dict, rng
                 )
             )
             if status == Status.APPROVED:
-                badges.append(
-                    IssuedBadge(
-                        conference=conference,
-                        number=issued,
-                        participant=participant,
-                        issued_at=moment,
-                    )
+                badge = IssuedBadge(
+                    conference=conference, number=issued, participant=participant, issued_at=moment
                 )
+                badges.append(badge)
+            elif status == Status.BADGE_PRINTED:
+                badge.printed_at = moment
+            elif status == Status.BADGE_COLLECTED:
+                badge.collected_at = moment
             previous = status
     create_backdated(AccreditationEvent, events, "at")
     create_backdated(IssuedBadge, badges, "issued_at")

@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 
-from conference.enums import ConferenceStatus, PartnerRole
+from conference.enums import BadgeFormat, ConferenceStatus, PartnerRole
 from conference.models import Conference, ConferencePartner
+from participants.enums import BadgeKind
 from participants.models import AccessZone, BadgeCategory
 from sessions.models import Room
 
@@ -35,15 +36,19 @@ ZONES = [
     ("V", "VIP lounge"),
     ("S", "Secretariat"),
 ]
-# (code, name, colour name, hex colour, zone codes)
+# (code, name, colour name, hex colour, zone codes, kind, printed label en, printed label ru)
 BADGES = [
-    ("HD", "Head of delegation", "red", "#C8102E", "PCBV"),
-    ("D", "Delegate", "red", "#C8102E", "PCB"),
-    ("IO", "International organizations", "green", "#00843D", "PCB"),
-    ("G", "Special guest", "yellow", "#FFD100", "PCV"),
-    ("M", "Press", "yellow", "#FFD100", "MP"),
-    ("H", "Host, security and staff", "blue", "#0033A0", "PCBMVS"),
-]
+    ("HD", "Head of delegation", "red", "#C8102E", "PCBV", BadgeKind.HEAD,
+     "Head of delegation", "Глава делегации"),
+    ("D", "Delegate", "red", "#C8102E", "PCB", BadgeKind.DELEGATE, "Delegate", "Делегат"),
+    ("IO", "International organizations", "green", "#00843D", "PCB", BadgeKind.ORGANIZATION,
+     "International organization", "Международная организация"),
+    ("G", "Special guest", "yellow", "#FFD100", "PCV", BadgeKind.GUEST,
+     "Guest", "Гость"),
+    ("M", "Press", "yellow", "#FFD100", "MP", BadgeKind.MEDIA, "Press", "Пресса"),
+    ("H", "Host, security and staff", "blue", "#0033A0", "PCBMVS", BadgeKind.STAFF,
+     "Organizer", "Организатор"),
+]  # fmt: skip
 # (name, capacity, interpretation languages)
 ROOMS = [
     ("Plenary Hall", 600, "English, Russian, Tajik"),
@@ -77,6 +82,8 @@ def build_dushanbe(organizations) -> Conference:
         data_retention_until=date(2019, 11, 30),
         statement_minutes=5,
         max_delegation_size=10,
+        badge_prefix="DUS",
+        badge_format=BadgeFormat.CR80,
     )
     partners = [
         ("TJ", None, PartnerRole.HOST),
@@ -104,9 +111,16 @@ def build_badges(conference) -> dict[str, BadgeCategory]:
         for code, name in ZONES
     }
     badges = {}
-    for code, name, colour_name, colour, zone_codes in BADGES:
+    for code, name, colour_name, colour, zone_codes, kind, label_en, label_ru in BADGES:
         badge = BadgeCategory.objects.create(
-            conference=conference, code=code, name=name, colour_name=colour_name, colour=colour
+            conference=conference,
+            code=code,
+            name=name,
+            colour_name=colour_name,
+            colour=colour,
+            kind=kind,
+            label_en=label_en,
+            label_ru=label_ru,
         )
         badge.zones.set(zones[zone] for zone in zone_codes)
         badges[code] = badge

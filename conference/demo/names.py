@@ -87,3 +87,31 @@ class NameFactory:
     def full_name(self, pool: str) -> str:
         gender = "female" if self.rng.random() < 0.4 else "male"
         return f"{self.rng.choice(GIVEN[pool, gender])} {self.family(pool, gender)}"
+
+
+# Latin to Cyrillic for the invented Central Asian names, digraphs first.
+DIGRAPHS = {"zh": "ж", "kh": "х", "sh": "ш", "ch": "ч", "ts": "ц", "yo": "ё", "yu": "ю", "ya": "я"}
+LETTERS = {
+    **dict(zip("abvgdezijklmnoprstufhcwq", "абвгдезийклмнопрстуфхквк", strict=True)),
+    "x": "кс",
+}
+VOWELS = set("aeiou")
+
+
+def cyrillic(name: str) -> str:
+    """ "Demojon Testov" -> "Демоджон Тестов": good enough for a badge in the demo."""
+    out, i, lower = [], 0, name.lower()
+    while i < len(lower):
+        pair = lower[i : i + 2]
+        if pair in DIGRAPHS:
+            letter, step = DIGRAPHS[pair], 2
+        elif lower[i] == "j":
+            letter, step = "дж", 1
+        elif lower[i] == "y":
+            near = {lower[i - 1] if i else "", lower[i + 1 : i + 2]}
+            letter, step = ("й" if near & VOWELS else "ы"), 1
+        else:
+            letter, step = LETTERS.get(lower[i], lower[i]), 1
+        out.append(letter.capitalize() if name[i].isupper() else letter)
+        i += step
+    return "".join(out)

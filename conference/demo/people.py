@@ -13,6 +13,7 @@ from participants.models import IdentityDocument, Participant
 
 from . import accreditation, logistics, roles
 from .common import DUSHANBE_TZ, local
+from .names import cyrillic
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,20 @@ class Named:
     email: str
     language: str = PreferredLanguage.ENGLISH
     honorific: str = "H.E. Mr."
+    cyrillic: str = ""
 
 
 NAMED = {
     "rahmon": Named(
         "TJ", Role.HEAD, "Emomali", "Rahmon", "President of the Republic of Tajikistan",
         "office.president@tj.gov.example", PreferredLanguage.RUSSIAN,
+        cyrillic="Эмомали Рахмон",
     ),
     "muhriddin": Named(
         "TJ", Role.DEPUTY, "Sirojiddin", "Muhriddin",
         "Minister of Foreign Affairs of the Republic of Tajikistan",
         "office.minister@tj.mfa.example", PreferredLanguage.RUSSIAN,
+        cyrillic="Сироджиддин Мухриддин",
     ),
     "lajcak": Named(
         "SK", Role.HEAD, "Miroslav", "Lajčák",
@@ -48,7 +52,7 @@ NAMED = {
     "voronkov": Named(
         "UNOCT", Role.HEAD, "Vladimir", "Voronkov",
         "Under-Secretary-General, United Nations Office of Counter-Terrorism",
-        "office.usg@unoct.example",
+        "office.usg@unoct.example", cyrillic="Владимир Воронков",
     ),
     "pesko": Named(
         "OSCE", Role.HEAD, "Marcel", "Peško", "Director, OSCE Conflict Prevention Centre",
@@ -108,13 +112,14 @@ def named_participant(conference, delegation, named: Named, badge) -> Participan
         preferred_language=named.language,
         role=named.role,
         badge_category=badge,
+        name_cyrillic=named.cyrillic,
     )
 
 
 def invented_participant(conference, delegation, spec, role, badge, names, rng) -> Participant:
     pool = spec.pool if spec.pool != "mixed" else rng.choice(["ca", "west", "west"])
     gender, given, family, email = names.person(pool, spec.domain)
-    return Participant(
+    person = Participant(
         conference=conference,
         delegation=delegation,
         honorific=roles.honorific(role, gender, spec.level, spec.is_state, rng),
@@ -130,6 +135,9 @@ def invented_participant(conference, delegation, spec, role, badge, names, rng) 
         role=role,
         badge_category=badge,
     )
+    if person.preferred_language == PreferredLanguage.RUSSIAN:
+        person.name_cyrillic = cyrillic(f"{given} {family}")
+    return person
 
 
 def nomination_moment(delegation, rng) -> datetime:

@@ -460,10 +460,23 @@ class ParticipantAdmin(
             required=transition.needs_reason,
             with_message=True,
         )
-        participants = list(queryset.select_related("delegation"))
+        participants = list(queryset.select_related("delegation", "identity"))
+        # Approval issues a badge: the organizer picks its category, the default preselected.
+        categories = (
+            selectors.approval_badge_categories(participants=participants)
+            if name == "approve"
+            else {}
+        )
         if form.is_bound and form.is_valid():
             done, refused = [], []
             for participant in participants:
+                extra = {}
+                if name == "approve":
+                    offered, _default = categories[participant.pk]
+                    picked = request.POST.get(f"badge_category-{participant.pk}", "")
+                    extra["badge_category"] = next(
+                        (c for c in offered if str(c.pk) == picked), None
+                    )
                 # Each call is its own transaction: a refused row leaves the others applied.
                 try:
                     services.SERVICES[name](
@@ -471,6 +484,7 @@ class ParticipantAdmin(
                         by=request.user,
                         reason=form.cleaned_data["reason"],
                         message=form.cleaned_data["message"],
+                        **extra,
                     )
                 except (services.AccreditationError, ValidationError) as error:
                     refused.append(f"{participant}: {error}")
@@ -495,6 +509,8 @@ class ParticipantAdmin(
                     messages.WARNING,
                 )
             return None
+        # Reviewers compare the photo with the person before they approve.
+        show_photos = selectors.can_see_photos(request.user)
         return TemplateResponse(
             request,
             "admin/participants/participant/transition_confirm.html",
@@ -507,9 +523,16 @@ class ParticipantAdmin(
                 "action": f"transition_{name}",
                 "form": form,
                 "rows": [
-                    (p, p.status in transition.sources, p.get_status_display())
+                    {
+                        "participant": p,
+                        "allowed": p.status in transition.sources,
+                        "status": p.get_status_display(),
+                        "photo": self.photo_thumbnail(p) if show_photos else None,
+                        "categories": categories.get(p.pk),
+                    }
                     for p in participants
                 ],
+                "show_photos": show_photos,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )

@@ -101,10 +101,37 @@ def default_badge_category(*, participant: Participant) -> BadgeCategory | None:
     """The category approval proposes: the one already chosen, else the first of the right kind."""
     if participant.badge_category_id:
         return participant.badge_category
-    kind = badge_kind_for(role=participant.role, delegation=participant.delegation)
     categories = BadgeCategory.objects.filter(conference_id=participant.conference_id)
+    return _category_of_kind(participant, list(categories.order_by("code")))
+
+
+def approval_badge_categories(
+    *, participants: Iterable[Participant]
+) -> dict[int, tuple[list[BadgeCategory], BadgeCategory | None]]:
+    """Per participant: the categories of its conference and the one approval proposes.
+
+    One query for any number of participants (their delegations already selected).
+    """
+    participants = list(participants)
+    by_conference: dict[int, list[BadgeCategory]] = {}
+    for category in BadgeCategory.objects.filter(
+        conference_id__in={p.conference_id for p in participants}
+    ).order_by("code"):
+        by_conference.setdefault(category.conference_id, []).append(category)
+    choices = {}
+    for participant in participants:
+        categories = by_conference.get(participant.conference_id, [])
+        chosen = next((c for c in categories if c.pk == participant.badge_category_id), None)
+        choices[participant.pk] = (categories, chosen or _category_of_kind(participant, categories))
+    return choices
+
+
+def _category_of_kind(
+    participant: Participant, categories: list[BadgeCategory]
+) -> BadgeCategory | None:
+    kind = badge_kind_for(role=participant.role, delegation=participant.delegation)
     for candidate in (kind, *KIND_FALLBACK.get(kind, ())):
-        category = categories.filter(kind=candidate).order_by("code").first()
+        category = next((c for c in categories if c.kind == candidate), None)
         if category is not None:
             return category
     return None

@@ -16,11 +16,13 @@ from participants.models import AccreditationEvent, Delegation, IdentityAccessLo
 from participants.selectors import nomination_token
 from tests.admin_forms import submit_change_form
 from tests.factories import (
+    BadgeCategoryFactory,
     ConferenceFactory,
     DelegationFactory,
     IdentityDocumentFactory,
     ParticipantFactory,
 )
+from tests.participants.conftest import image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,7 @@ def test_a_bulk_action_first_asks_for_confirmation_and_changes_nothing(organizer
     response = act(organizer, "review", participants)
     assert response.status_code == 200
     assert response.templates[0].name == "admin/participants/participant/transition_confirm.html"
-    assert [row[1] for row in response.context["rows"]] == [True, True]
+    assert [row["allowed"] for row in response.context["rows"]] == [True, True]
     assert set(Participant.objects.values_list("status", flat=True)) == {S.NOMINATED}
 
 
@@ -455,3 +457,30 @@ def test_the_delegation_page_says_revoked_only_when_the_link_is(organizer):
     assert "icon-no.svg" not in page(open_link)
     assert ">Revoked<" not in page(open_link)
     assert ">Revoked<" in page(revoked)
+
+
+def test_approval_offers_the_conferences_categories_with_the_default_chosen(organizer):
+    conference = ConferenceFactory(delegate_badge=False)
+    head_kind = BadgeCategoryFactory(conference=conference, code="HOD", kind="head")
+    delegate = BadgeCategoryFactory(conference=conference, code="DEL", kind="delegate")
+    BadgeCategoryFactory(code="ELSEWHERE", kind="head")
+    head = ParticipantFactory(delegation__conference=conference, role="head", status=S.VETTING)
+
+    page = act(organizer, "approve", [head])
+    [select] = lxml.html.fromstring(page.content).xpath(
+        f"//select[@name='badge_category-{head.pk}']"
+    )
+    assert [o.get("value") for o in select.xpath("option")] == [str(delegate.pk), str(head_kind.pk)]
+    assert select.xpath("option[@selected]")[0].get("value") == str(head_kind.pk)
+
+    act(organizer, "approve", [head], confirm="yes", **{f"badge_category-{head.pk}": delegate.pk})
+    head.refresh_from_db()
+    assert (head.status, head.badge_category) == (S.APPROVED, delegate)
+
+
+def test_the_review_step_shows_each_photo_to_those_who_may_see_it(organizer, tmp_path):
+    participant = IdentityDocumentFactory(photo=image_upload()).participant
+
+    page = act(organizer, "review", [participant]).content.decode()
+
+    assert reverse("desk:photo", args=[participant.pk]) in page

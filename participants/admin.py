@@ -500,14 +500,7 @@ class ParticipantAdmin(
                 % {"action": transition.label, "count": len(done)},
                 messages.SUCCESS if done else messages.INFO,
             )
-            if refused:
-                self.message_user(
-                    request,
-                    ngettext("%(count)d refused: ", "%(count)d refused: ", len(refused))
-                    % {"count": len(refused)}
-                    + "; ".join(refused),
-                    messages.WARNING,
-                )
+            self._report_refusals(request, refused)
             return None
         # Reviewers compare the photo with the person before they approve.
         show_photos = selectors.can_see_photos(request.user)

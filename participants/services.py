@@ -633,6 +633,27 @@ def identity_access_record(
 # Security holds ---------------------------------------------------------------------------
 
 
+def _record_hold(locked: Participant, *, reason: str, at, by, note: str) -> Participant:
+    """Set a hold, or lift it with an empty reason, and write it to the audit trail."""
+    holder = by if reason else None
+    locked.security_hold_reason, locked.security_hold_at, locked.security_hold_by = (
+        reason,
+        at,
+        holder,
+    )
+    locked.save(update_fields=["security_hold_reason", "security_hold_at", "security_hold_by"])
+    # The audit trail keeps holds; no mail goes to the focal point for them.
+    AccreditationEvent.objects.create(
+        participant=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+        by=by,
+        reason=note,
+        badge_number=locked.badge_number,
+    )
+    return locked
+
+
 @transaction.atomic
 def participant_security_hold(
     *, participant: Participant, by: AbstractBaseUser, reason: str
@@ -642,20 +663,13 @@ def participant_security_hold(
     if not reason:
         raise AccreditationError(_("A security hold needs a reason."), code="reason_required")
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
-    locked.security_hold_reason = reason[:200]
-    locked.security_hold_at = timezone.now()
-    locked.security_hold_by = by
-    locked.save(update_fields=["security_hold_reason", "security_hold_at", "security_hold_by"])
-    # The audit trail keeps holds; no mail goes to the focal point for them.
-    AccreditationEvent.objects.create(
-        participant=locked,
-        from_status=locked.status,
-        to_status=locked.status,
+    return _record_hold(
+        locked,
+        reason=reason[:200],
+        at=timezone.now(),
         by=by,
-        reason=_("Security hold: %(reason)s") % {"reason": reason},
-        badge_number=locked.badge_number,
+        note=_("Security hold: %(reason)s") % {"reason": reason},
     )
-    return locked
 
 
 @transaction.atomic
@@ -665,19 +679,7 @@ def participant_security_release(*, participant: Participant, by: AbstractBaseUs
         raise AccreditationError(
             _("%(name)s is not on security hold.") % {"name": locked.full_name}, code="no_hold"
         )
-    locked.security_hold_reason = ""
-    locked.security_hold_at = None
-    locked.security_hold_by = None
-    locked.save(update_fields=["security_hold_reason", "security_hold_at", "security_hold_by"])
-    AccreditationEvent.objects.create(
-        participant=locked,
-        from_status=locked.status,
-        to_status=locked.status,
-        by=by,
-        reason=_("Security hold lifted."),
-        badge_number=locked.badge_number,
-    )
-    return locked
+    return _record_hold(locked, reason="", at=None, by=by, note=_("Security hold lifted."))
 
 
 # The check-in desk ------------------------------------------------------------------------

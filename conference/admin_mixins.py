@@ -431,6 +431,17 @@ def initial_value_problem(model: type[Model], query: QueryDict) -> str | None:
     return None
 
 
+def selection_problem(model: type[Model], data: QueryDict) -> str | None:
+    """Why the rows ticked for an admin action cannot be rows of ``model``, or None."""
+    pk = model._meta.pk
+    for value in data.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
+        try:
+            pk.run_validators(pk.to_python(value))
+        except (ValidationError, TypeError, ValueError):
+            return _("The selection names no %(model)s.") % {"model": model._meta.verbose_name}
+    return None
+
+
 def search_too_long(term: str) -> bool:
     return len(term) > SEARCH_MAX_CHARS or len(term.split()) > SEARCH_MAX_WORDS
 
@@ -449,7 +460,9 @@ def checked_query(view):
     def checked(request, *args, **kwargs):
         problem = query_problem(request.GET)
         if problem is None and model is not None:
-            problem = initial_value_problem(model, request.GET)
+            problem = initial_value_problem(model, request.GET) or selection_problem(
+                model, request.POST
+            )
         if problem:
             return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
         long = [name for name in SEARCH_PARAMS if search_too_long(request.GET.get(name, ""))]

@@ -138,3 +138,12 @@ def test_an_add_page_pre_filled_with_a_real_row_still_works(organizer):
     conference = ConferenceFactory()
     response = organizer.get(f"/admin/agenda/session/add/?conference={conference.pk}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "1\x00", "99999999999999999999999"])
+def test_an_action_on_an_impossible_selection_is_a_bad_request(organizer, value):
+    response = organizer.post(
+        reverse("admin:participants_participant_changelist"),
+        {"action": "transition_review", "_selected_action": [value]},
+    )
+    assert response.status_code == 400

@@ -1,7 +1,8 @@
 """Plenary settings: one module, configured from the environment.
 
-Development works with no environment at all (SQLite under var/, DEBUG on).
-Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+DEBUG is off unless the environment turns it on (DEBUG=1; the Makefile does, for `make run`
+and `make test`), so a server started without configuration never shows tracebacks.
+Production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
@@ -27,7 +28,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "conference.apps.ConferenceConfig",
     "participants.apps.ParticipantsConfig",
     "sessions.apps.AgendaConfig",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
@@ -122,6 +126,11 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # the window, so a link cannot be found by guessing even if tokens were shorter.
 PORTAL_UNKNOWN_TOKEN_LIMIT = int(os.environ.get("PORTAL_UNKNOWN_TOKEN_LIMIT", "20"))
 PORTAL_UNKNOWN_TOKEN_WINDOW = int(os.environ.get("PORTAL_UNKNOWN_TOKEN_WINDOW", "900"))
+
+# Two-factor sign-in (conference/two_factor.py): required for staff who can see identity data,
+# and for every staff account when this is on.
+PLENARY_OTP_REQUIRED_FOR_ALL = env_bool("PLENARY_OTP_REQUIRED_FOR_ALL", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Plenary")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

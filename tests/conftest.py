@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
+from tests.auth import sign_in
 from tests.factories import (
     DUSHANBE,
     BadgeCategoryFactory,
@@ -56,7 +57,7 @@ def superuser(db):
 @pytest.fixture
 def organizer(client, superuser):
     """A test client logged in as the superuser, who is ``organizer.user``."""
-    client.force_login(superuser)
+    sign_in(client, superuser)
     client.user = superuser
     return client
 

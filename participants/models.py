@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from conference.audit import TransitionRecord
-from conference.models import validate_same_conference
+from conference.models import Conference, validate_same_conference
 
 from .enums import (
     INACTIVE_STATUSES,
@@ -486,3 +486,37 @@ class IdentityAccessLog(models.Model):
     def __str__(self) -> str:
         what = self.export or str(self.participant)
         return f"{self.user} {self.get_kind_display().lower()} {what}"
+
+
+class IdentityShredding(models.Model):
+    """One run of the retention shredder on a conference: who, when, and what it erased."""
+
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="identity_shreddings"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    forced_reason = models.TextField(
+        blank=True, help_text=_("Why a superuser shredded before the retention date.")
+    )
+    identity_documents = models.PositiveIntegerField(default=0)
+    photos = models.PositiveIntegerField(default=0)
+    notes_verbales = models.PositiveIntegerField(default=0)
+    redacted_events = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.conference} {self.at:%Y-%m-%d}"
+
+
+class ConferenceIdentityData(Conference):
+    """A conference seen from its identity data: what is held, and when it is shredded."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("identity data of a conference")
+        verbose_name_plural = _("identity data by conference")

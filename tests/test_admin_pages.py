@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from conference.models import Conference
 from participants.enums import IdentityAccessKind
-from participants.models import IdentityAccessLog
+from participants.models import IdentityAccessLog, IdentityShredding
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 IDS = [model._meta.label for model, _ in REGISTERED]
@@ -34,6 +34,10 @@ def rows_the_demo_never_writes(model):
         extra = {"failures_since_start": 1} if model is AccessAttempt else {}
         return model.objects.create(
             username="someone", ip_address="203.0.113.5", path_info="/admin/login/", **extra
+        )
+    if model is IdentityShredding:
+        return IdentityShredding.objects.create(
+            conference=Conference.objects.get(slug="ashgabat-2019"), identity_documents=3
         )
     if model is IdentityAccessLog:
         dushanbe = Conference.objects.get(slug="dushanbe-2019")

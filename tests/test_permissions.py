@@ -251,6 +251,8 @@ def test_every_change_page_on_the_demo(client, demo_db, who):
 # the export's own identity rule), deletion the delete permission; None: never offered.
 CHANGE, VIEW, DELETE = "change", "view", "delete"
 AUDIT_ONLY = {
+    "participants.conferenceidentitydata",
+    "participants.identityshredding",
     "documents.amendment",
     "documents.documentevent",
     "documents.paragraph",

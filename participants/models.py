@@ -229,6 +229,16 @@ class Participant(models.Model):
         help_text=_("Full name exactly as in the passport."),
     )
     gender = models.CharField(max_length=8, choices=Gender.choices, blank=True)
+    # Consent as given in the nomination portal, with the version of the text agreed to.
+    consent_processing_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the member agreed to the processing of their data."),
+    )
+    consent_public_list = models.BooleanField(
+        default=False, help_text=_("Agreed to appear on a public list of participants.")
+    )
+    consent_text_version = models.CharField(max_length=20, blank=True)
     functional_title = models.CharField(max_length=200, blank=True)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)

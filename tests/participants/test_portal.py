@@ -495,3 +495,25 @@ def test_the_guessing_window_closes(portal, settings):
     assert portal.client.get(f"/nominate/{portal.token}/").status_code == 429
     cache.clear()  # what the window's expiry does
     assert portal.client.get(f"/nominate/{portal.token}/").status_code == 200
+
+
+def test_the_portal_records_consent_with_the_text_version(portal):
+    from participants.forms import CONSENT_TEXT_VERSION
+
+    refused = portal.nominate(consent_processing="")
+    assert "The member&#x27;s consent to the processing of the data is needed." in (
+        refused.content.decode()
+    )
+    assert not Participant.objects.exists()
+    portal.nominate(consent_public_list="on")
+    member = Participant.objects.get()
+    assert member.consent_processing_at is not None
+    assert member.consent_public_list is True
+    assert member.consent_text_version == CONSENT_TEXT_VERSION
+
+
+def test_consent_to_the_public_list_is_separate(portal):
+    portal.nominate()
+    member = Participant.objects.get()
+    assert member.consent_processing_at is not None
+    assert member.consent_public_list is False

@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make is the developer's tool: DEBUG on for the demo and the checks unless the caller sets it.
+# The settings default to DEBUG off, so a server started any other way shows no tracebacks.
+export DEBUG ?= 1
 
 .PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-badges
 

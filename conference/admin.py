@@ -1,5 +1,7 @@
 import zoneinfo
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.forms import ChoiceField, ModelForm
 from django.utils.translation import gettext_lazy as _
@@ -87,3 +89,15 @@ class ConferencePartnerAdmin(ServiceAdmin):
 
     def delete_object(self, request, obj):
         services.conference_partner_delete(partner=obj)
+
+
+# django-axes offers its clean-up action to any staff member who opens the list; lifting
+# lockouts is for those who may delete them.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    @admin.action(description=_("Clean up expired attempts"), permissions=["delete"])
+    def cleanup_expired_attempts(self, request, queryset):
+        return super().cleanup_expired_attempts(request, queryset)

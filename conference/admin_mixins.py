@@ -1,6 +1,6 @@
 """Admin building blocks every app's admin shares."""
 
-from functools import wraps
+from functools import partial, wraps
 from operator import attrgetter
 
 from django import forms
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest, QueryDict
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -24,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from . import selectors, two_factor
 from .models import Conference
 
 
@@ -484,10 +486,49 @@ def checked_query(view):
 
 
 class PlenaryAdminSite(admin.AdminSite):
-    """The admin with a checked query string on every view, the autocomplete included."""
+    """The admin with a checked query string on every view, the autocomplete included, and
+    two-factor sign-in (conference.two_factor).
+
+    Staff who must have a second factor (selectors.otp_required) get no admin page until a
+    code from a confirmed device verified their session; other staff without a device may go
+    on, and are sent to the setup page after each sign-in.
+    """
+
+    login_form = two_factor.TwoFactorLoginForm
+    login_template = "admin/two_factor_login.html"
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(checked_query(view), cacheable)
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        user = request.user
+        if user.is_verified():
+            return True
+        return not selectors.otp_required(user) and not selectors.otp_has_device(user)
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if (
+            request.method == "GET"
+            and user.is_active
+            and user.is_staff
+            and not user.is_verified()
+            and selectors.otp_required(user)
+            and not selectors.otp_has_device(user)
+        ):
+            return two_factor.ask_for_a_device(request, request.GET.get("next", ""))
+        response = super().login(request, extra_context)
+        signed_in = request.method == "POST" and response.status_code == 302
+        # The login form put the verified device on the user (None: the user has none yet).
+        if signed_in and getattr(request.user, "otp_device", None) is None:
+            return two_factor.ask_for_a_device(request, response["Location"])
+        return response
+
+    def get_urls(self):
+        setup = partial(two_factor.setup_view, admin_site=self)
+        return [path("otp/setup/", setup, name="otp_setup"), *super().get_urls()]
 
     def autocomplete_view(self, request):
         return ConferenceAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -3,8 +3,11 @@
 Each one retires the cached public pages that show what it changed.
 """
 
+import django_otp
 from django.db import transaction
 from django.db.models import Q
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Conference, ConferencePartner, Organization
 from .site.publishing import public_pages_invalidate
@@ -76,3 +79,46 @@ def conference_partner_save(*, partner: ConferencePartner) -> ConferencePartner:
 def conference_partner_delete(*, partner: ConferencePartner) -> None:
     partner.delete()
     public_pages_invalidate(conference_ids=[partner.conference_id])
+
+
+# Two-factor devices. A new authenticator stays unconfirmed until its first code proves the
+# person scanned it; confirming it also issues the recovery codes, shown once.
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def otp_totp_device_start(*, user) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator for ``user``; an earlier unconfirmed one is dropped."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def otp_totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the authenticator with its first code; the new recovery codes, or None if wrong."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, confirmed=False)
+    if not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return otp_recovery_codes_issue(user=device.user)
+
+
+@transaction.atomic
+def otp_recovery_codes_issue(*, user, codes: list[str] | None = None) -> list[str]:
+    """Replace the user's recovery codes (each works once) with new ones, or with ``codes``."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = codes or [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def otp_devices_reset(*, user) -> int:
+    """Delete every second-factor device of ``user``; the number deleted."""
+    deleted = 0
+    for device in django_otp.devices_for_user(user, confirmed=None):
+        device.delete()
+        deleted += 1
+    return deleted

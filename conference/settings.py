@@ -1,14 +1,17 @@
 """Plenary settings: one module, configured from the environment.
 
-Development works with no environment at all (SQLite under var/, DEBUG on).
-Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+DEBUG is off unless the environment turns it on (DEBUG=1; the Makefile does, for `make run`
+and `make test`), so a server started without configuration never shows tracebacks.
+Production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -52,6 +55,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "conference.apps.ConferenceConfig",
     "participants.apps.ParticipantsConfig",
     "sessions.apps.AgendaConfig",
@@ -60,14 +68,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "conference.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conference.urls"
@@ -96,6 +109,47 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes counts failed logins per user name and client address and refuses that pair for
+# a cool-off once it reaches the limit, the right password included; every lockout is logged
+# (logger "axes") and listed in the admin, where deleting the attempt lifts it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "conference.security.client_ip"
+# How many reverse proxies stand in front and append to X-Forwarded-For (0: none, use the
+# connection's address). See conference/security.py.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The nomination portal answers 429 to an address that tried this many unknown tokens within
+# the window, so a link cannot be found by guessing even if tokens were shorter.
+PORTAL_UNKNOWN_TOKEN_LIMIT = int(os.environ.get("PORTAL_UNKNOWN_TOKEN_LIMIT", "20"))
+PORTAL_UNKNOWN_TOKEN_WINDOW = int(os.environ.get("PORTAL_UNKNOWN_TOKEN_WINDOW", "900"))
+
+# Content-Security-Policy (django-csp 4): only our own files; no inline script or style
+# except a <script>/<style> carrying the request's nonce ({{ request.csp_nonce }}); no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Two-factor sign-in (conference/two_factor.py): required for staff who can see identity data,
+# and for every staff account when this is on.
+PLENARY_OTP_REQUIRED_FOR_ALL = env_bool("PLENARY_OTP_REQUIRED_FOR_ALL", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Plenary")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

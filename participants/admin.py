@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -33,9 +33,11 @@ from .models import (
     AccessZone,
     AccreditationEvent,
     BadgeCategory,
+    ConferenceIdentityData,
     Delegation,
     IdentityAccessLog,
     IdentityDocument,
+    IdentityShredding,
     IssuedBadge,
     Participant,
 )
@@ -394,6 +396,10 @@ class ParticipantAdmin(
         export_selected_action("participants"),
     ]
     change_list_template = "admin/participants/participant/change_list.html"
+
+    class Media:
+        css = {"all": ["conference/admin/plenary_admin.css"]}
+
     local_time_fields = ("arrival_at", "departure_at")
     change_form_template = "admin/participants/participant/change_form.html"
 
@@ -639,3 +645,78 @@ class IdentityAccessLogAdmin(AuditLogAdmin):
     list_filter = ["kind", "export"]
     list_select_related = ["user", "participant"]
     search_fields = ["user__username", "export", "participant__family_name"]
+
+
+@admin.register(IdentityShredding)
+class IdentityShreddingAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    list_display = [
+        "conference",
+        local_time_column(IdentityShredding, "at"),
+        "by",
+        "identity_documents",
+        "photos",
+        "notes_verbales",
+        "redacted_events",
+        "forced_reason",
+    ]
+    list_filter = ["conference"]
+    list_select_related = ["conference", "by"]
+
+
+def _held(relation: str, **empty):
+    """Count the rows of ``relation`` that still hold something (not all of ``empty``)."""
+    condition = ~Q(**{f"{relation}__{field}": value for field, value in empty.items()})
+    return Count(relation, filter=condition & Q(**{f"{relation}__isnull": False}), distinct=True)
+
+
+@admin.register(ConferenceIdentityData)
+class ConferenceIdentityDataAdmin(AuditLogAdmin):
+    """Per conference: how much identity data is held, and when the shredder may erase it."""
+
+    list_display = [
+        "short_title",
+        "data_retention_until",
+        "held_identity",
+        "held_photos",
+        "held_notes",
+        "last_shredded",
+    ]
+    fields = list_display
+    readonly_fields = list_display
+    ordering = ["-start_date"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                identity_count=_held(
+                    "participants__identity",
+                    passport_number="",
+                    date_of_birth=None,
+                    place_of_birth="",
+                    photo="",
+                ),
+                photo_count=_held("participants__identity", photo=""),
+                note_count=_held("delegations", nomination_file=""),
+                shredded_at=Max("identity_shreddings__at"),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("people with identity data"))
+    def held_identity(self, obj):
+        return obj.identity_count
+
+    @admin.display(description=gettext_lazy("photos"))
+    def held_photos(self, obj):
+        return obj.photo_count
+
+    @admin.display(description=gettext_lazy("notes verbales"))
+    def held_notes(self, obj):
+        return obj.note_count
+
+    @admin.display(description=gettext_lazy("last shredded"))
+    def last_shredded(self, obj):
+        if obj.shredded_at is None:
+            return "—"
+        return timezone.localtime(obj.shredded_at, obj.tz).strftime("%Y-%m-%d %H:%M")

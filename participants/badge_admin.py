@@ -112,8 +112,7 @@ class BadgeAdminMixin:
         if identity is None or not identity.photo:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="45" height="60" loading="lazy" '
-            'style="object-fit:cover;border-radius:3px">',
+            '<img src="{}" alt="" width="45" height="60" loading="lazy" class="photo-thumbnail">',
             reverse("desk:photo", args=[participant.pk]),
         )
 

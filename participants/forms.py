@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.forms.models import fields_for_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,8 +57,34 @@ def _row(*names: str) -> Row:
     return Row(*[Column(name, css_class="col-md-6") for name in names])
 
 
+# The version of the consent texts below; change it whenever their wording changes, so each
+# member's record says which text they agreed to.
+CONSENT_TEXT_VERSION = "2026-12-01"
+
+
 class MemberForm(forms.ModelForm):
     """One delegation member with their identity document, as the focal point fills it in."""
+
+    consent_processing = forms.BooleanField(
+        label=gettext_lazy(
+            "The member agrees that the organizers process the data on this form, passport data "
+            "and photo included, for accreditation, security vetting and visa support, and "
+            "erase the identity data after the conference's retention date."
+        ),
+        required=True,
+        error_messages={
+            "required": gettext_lazy(
+                "The member's consent to the processing of the data is needed."
+            )
+        },
+    )
+    consent_public_list = forms.BooleanField(
+        label=gettext_lazy(
+            "The member agrees to appear, with name, title and delegation, on a public list of "
+            "participants."
+        ),
+        required=False,
+    )
 
     photo = forms.FileField(
         label=gettext_lazy("Photo"),
@@ -115,6 +142,11 @@ class MemberForm(forms.ModelForm):
         self.conference = conference
         self.document = getattr(self.instance, "identity", None) if self.instance.pk else None
         self.kept_scope = f"delegation-{self.instance.delegation_id}"
+        self.initial["consent_public_list"] = self.instance.consent_public_list
+        self.initial["consent_processing"] = bool(
+            self.instance.consent_processing_at
+            and self.instance.consent_text_version == CONSENT_TEXT_VERSION
+        )
         self.kept = photo_kept(self.data.get("kept_photo", ""), scope=self.kept_scope)
         passport = PASSPORT_FIELDS if conference.requires_passport_data else ()
         self.fields.update(
@@ -177,6 +209,7 @@ class MemberForm(forms.ModelForm):
                 _row("needs_airport_transfer", "needs_visa_support"),
                 _row("dietary_needs", "accessibility_needs"),
             ),
+            Fieldset(_("Consent"), "consent_processing", "consent_public_list"),
             Submit("save", _("Save member"), css_class="w-100 w-md-auto"),
         )
 
@@ -222,7 +255,22 @@ class MemberForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
     def participant_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {**data, **self._consent_data()}
+
+    def _consent_data(self) -> dict:
+        # The time of agreement stays that of the first agreement to the same text.
+        instance = self.instance
+        agreed_before = (
+            instance.consent_processing_at and instance.consent_text_version == CONSENT_TEXT_VERSION
+        )
+        return {
+            "consent_processing_at": (
+                instance.consent_processing_at if agreed_before else timezone.now()
+            ),
+            "consent_public_list": self.cleaned_data["consent_public_list"],
+            "consent_text_version": CONSENT_TEXT_VERSION,
+        }
 
 
 class NoteVerbaleForm(forms.ModelForm):

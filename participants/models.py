@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from conference.audit import TransitionRecord
-from conference.models import validate_same_conference
+from conference.models import Conference, validate_same_conference
 
 from .enums import (
     BADGE_HOLDING_STATUSES,
@@ -243,6 +243,16 @@ class Participant(models.Model):
         help_text=_("Full name exactly as in the passport."),
     )
     gender = models.CharField(max_length=8, choices=Gender.choices, blank=True)
+    # Consent as given in the nomination portal, with the version of the text agreed to.
+    consent_processing_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the member agreed to the processing of their data."),
+    )
+    consent_public_list = models.BooleanField(
+        default=False, help_text=_("Agreed to appear on a public list of participants.")
+    )
+    consent_text_version = models.CharField(max_length=20, blank=True)
     functional_title = models.CharField(max_length=200, blank=True)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
@@ -596,3 +606,37 @@ class IdentityAccessLog(models.Model):
     def __str__(self) -> str:
         what = self.export or str(self.participant)
         return f"{self.user} {self.get_kind_display().lower()} {what}"
+
+
+class IdentityShredding(models.Model):
+    """One run of the retention shredder on a conference: who, when, and what it erased."""
+
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="identity_shreddings"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    forced_reason = models.TextField(
+        blank=True, help_text=_("Why a superuser shredded before the retention date.")
+    )
+    identity_documents = models.PositiveIntegerField(default=0)
+    photos = models.PositiveIntegerField(default=0)
+    notes_verbales = models.PositiveIntegerField(default=0)
+    redacted_events = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.conference} {self.at:%Y-%m-%d}"
+
+
+class ConferenceIdentityData(Conference):
+    """A conference seen from its identity data: what is held, and when it is shredded."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("identity data of a conference")
+        verbose_name_plural = _("identity data by conference")

@@ -1,9 +1,11 @@
 """The focal-point nomination portal: public, no account, reached through a signed link."""
 
+import logging
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from conference.security import client_ip
+
 from . import selectors, services
 from .enums import INACTIVE_STATUSES, DelegationRole
 from .forms import MemberForm, NoteVerbaleForm, ReasonForm
+
+logger = logging.getLogger(__name__)
 
 
 def _closed(request, reason: str, conference):
@@ -21,6 +27,39 @@ def _closed(request, reason: str, conference):
     contact = conference.contact_email or settings.DEFAULT_FROM_EMAIL
     context = {"reason": reason, "contact_email": contact}
     return render(request, "participants/portal/closed.html", context, status=403)
+
+
+def _guessing_refused(request) -> bool:
+    """Whether this address has tried too many unknown tokens in the current window."""
+    misses = cache.get(_misses_key(request), 0)
+    return misses >= settings.PORTAL_UNKNOWN_TOKEN_LIMIT
+
+
+def _unknown_token_counted(request) -> None:
+    key = _misses_key(request)
+    # A fixed window opened by the first miss: add() starts it, incr() counts within it.
+    cache.add(key, 0, timeout=settings.PORTAL_UNKNOWN_TOKEN_WINDOW)
+    try:
+        misses = cache.incr(key)
+    except ValueError:  # the window closed between add() and incr()
+        cache.add(key, 1, timeout=settings.PORTAL_UNKNOWN_TOKEN_WINDOW)
+        misses = 1
+    if misses == settings.PORTAL_UNKNOWN_TOKEN_LIMIT:
+        logger.warning(
+            "Nomination portal: %s tried %s unknown links; refused for %s s",
+            client_ip(request),
+            misses,
+            settings.PORTAL_UNKNOWN_TOKEN_WINDOW,
+        )
+
+
+def _misses_key(request) -> str:
+    return f"portal-unknown-token:{client_ip(request)}"
+
+
+def _too_many_guesses(request):
+    context = {"minutes": max(1, settings.PORTAL_UNKNOWN_TOKEN_WINDOW // 60)}
+    return render(request, "participants/portal/too_many.html", context, status=429)
 
 
 def portal_view(*, writes: bool):
@@ -34,8 +73,13 @@ def portal_view(*, writes: bool):
         @never_cache
         @wraps(view)
         def wrapper(request, token: str, **kwargs):
+            # Once an address has guessed too often, even a real link waits out the window:
+            # answering it would tell the guesser which guess was right.
+            if _guessing_refused(request):
+                return _too_many_guesses(request)
             found = selectors.delegation_for_token(token=token)
             if found is None:
+                _unknown_token_counted(request)
                 raise Http404(_("Unknown nomination link."))
             delegation, current = found
             invalid = selectors.nomination_link_invalid_reason(

@@ -1,6 +1,7 @@
 """Every admin changelist, add form and change form opens on the demo data."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.db import connection
 from django.test import RequestFactory
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from conference.models import Conference
 from participants.enums import IdentityAccessKind
-from participants.models import IdentityAccessLog
+from participants.models import IdentityAccessLog, IdentityShredding
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 IDS = [model._meta.label for model, _ in REGISTERED]
@@ -28,7 +29,16 @@ def test_changelist_opens(organizer, model, model_admin):
 
 
 def rows_the_demo_never_writes(model):
-    """Rows that only arise from use: an identity-data view."""
+    """Rows that only arise from use: an identity-data view, a sign-in (django-axes)."""
+    if model in (AccessAttempt, AccessFailureLog, AccessLog):
+        extra = {"failures_since_start": 1} if model is AccessAttempt else {}
+        return model.objects.create(
+            username="someone", ip_address="203.0.113.5", path_info="/admin/login/", **extra
+        )
+    if model is IdentityShredding:
+        return IdentityShredding.objects.create(
+            conference=Conference.objects.get(slug="ashgabat-2019"), identity_documents=3
+        )
     if model is IdentityAccessLog:
         dushanbe = Conference.objects.get(slug="dushanbe-2019")
         return IdentityAccessLog.objects.create(

@@ -16,6 +16,7 @@ from participants.models import IdentityAccessLog
 from participants.roles import ROLES, role_permissions
 from participants.selectors import nomination_token
 from sessions.services import statement_move
+from tests.auth import sign_in
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
@@ -60,7 +61,7 @@ def login(client, who: str):
     user = UserFactory(username=who.lower().replace(" ", "-"))
     if who != "no group":
         user.groups.add(Group.objects.get(name=who))
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -288,6 +289,8 @@ def test_every_change_page_on_the_demo(client, demo_db, who):
 # the export's own identity rule), deletion the delete permission; None: never offered.
 CHANGE, VIEW, DELETE = "change", "view", "delete"
 AUDIT_ONLY = {
+    "participants.conferenceidentitydata",
+    "participants.identityshredding",
     "documents.amendment",
     "documents.documentevent",
     "documents.paragraph",
@@ -304,6 +307,7 @@ ACTIONS: dict[str, dict[str, str | None]] = {
     for model in CHANGELISTS
 }
 ACTIONS["agenda.session"] |= {"apply_protocol_order": CHANGE, "export_csv_agenda": VIEW}
+ACTIONS["axes.accessattempt"] |= {"cleanup_expired_attempts": DELETE}
 ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW}
 ACTIONS["documents.amendment"] |= dict.fromkeys(["accept", "reject", "withdraw", "merge"], CHANGE)
 ACTIONS["documents.recommendation"] |= {
@@ -366,7 +370,7 @@ def fingerprint(obj) -> tuple:
 
 @pytest.mark.parametrize("who", STAFF)
 def test_no_role_runs_a_changing_action_without_the_permission(client, demo_db, db, who):
-    client.force_login(staff_user(who))
+    sign_in(client, staff_user(who))
     for model in CHANGELISTS:
         label = model._meta.label_lower
         obj = model._default_manager.order_by("pk").first()

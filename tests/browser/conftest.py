@@ -57,3 +57,25 @@ def browser_page(monkeypatch):
         # Inside Playwright's loop the ORM gets a connection of its own (asgiref
         # context); close it here, or PostgreSQL cannot drop the test database.
         connections.close_all()
+
+
+def admin_sign_in(page, base_url: str, user, password: str) -> None:
+    """Sign in through the admin's login form with a recovery code, as the demo organizer does.
+
+    The demo's organizer has the codes load_demo prints (conference.demo.accounts.DEMO_CODES);
+    any other user gets the same codes here first.
+    """
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from conference.demo.accounts import DEMO_CODES
+    from conference.services import otp_recovery_codes_issue
+
+    unused = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    codes = [code for code in DEMO_CODES if code in set(unused)]
+    if not codes:
+        codes = otp_recovery_codes_issue(user=user, codes=DEMO_CODES)
+    page.goto(f"{base_url}/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Code").fill(codes[0])
+    page.get_by_role("button", name="Log in").click()

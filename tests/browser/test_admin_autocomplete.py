@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.conftest import admin_sign_in
+
 pytestmark = pytest.mark.browser
 
 
@@ -19,10 +21,7 @@ def test_the_room_autocomplete_asks_for_the_chosen_conference(
     superuser.set_password("correct-horse-battery")
     superuser.save()
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", superuser.username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("input[type=submit]")
+    admin_sign_in(page, live_server.url, superuser, "correct-horse-battery")
     page.goto(f"{live_server.url}/admin/agenda/session/add/")
 
     before = room_choices(page)

@@ -4,12 +4,14 @@ import io
 import os
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from PIL import Image
 
 from conference.demo.accounts import DEFAULT_PASSWORD, USERNAME
 from conference.models import Conference
 from participants.models import IdentityDocument, IssuedBadge, Participant
+from tests.browser.conftest import admin_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,10 +32,8 @@ def test_a_desk_officer_hands_a_badge_over_on_a_phone(demo_site, browser_page):
     collected = IssuedBadge.objects.filter(conference=conference, collected_at__isnull=False)
     before = collected.count()
 
+    admin_sign_in(page, demo_site.url, User.objects.get(username=USERNAME), DEFAULT_PASSWORD)
     page.goto(f"{demo_site.url}/desk/{conference.slug}/")
-    page.get_by_label("Username").fill(USERNAME)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
     page.get_by_label("Badge number or QR code").fill(badge.printed_number)
     page.get_by_role("button", name="Check", exact=True).click()
 

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.test import Client
 
 from sessions.models import Session
+from tests.auth import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +69,7 @@ def test_the_declaration_fits_a_phone(demo_site, browser_page):
 def test_the_admin_session_page_fits_a_laptop(demo_site, browser_page):
     page = browser_page
     client = Client()
-    client.force_login(get_user_model().objects.get(username="organizer"))
+    sign_in(client, get_user_model().objects.get(username="organizer"))
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": demo_site.url}]
     )

@@ -11,6 +11,7 @@ from PIL import Image
 
 from participants.enums import AccreditationStatus
 from participants.models import Participant
+from tests.browser.conftest import admin_sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -27,12 +28,9 @@ def _photo(tmp_path):
 def test_a_conference_made_from_scratch_runs_from_link_to_approval(
     transactional_db, live_server, browser_page, tmp_path
 ):
-    UserFactory(username="organizer", is_superuser=True)
+    organizer = UserFactory(username="organizer", is_superuser=True)
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("organizer")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    admin_sign_in(page, live_server.url, organizer, "correct-horse-battery")
 
     page.goto(f"{live_server.url}/admin/conference/conference/add/")
     page.fill("#id_title", "Regional Conference on Border Cooperation")
@@ -77,6 +75,7 @@ def test_a_conference_made_from_scratch_runs_from_link_to_approval(
     phone.fill("#id_passport_number", "FA1234567")
     phone.fill("#id_date_of_birth", "1975-04-02")
     phone.fill("#id_passport_expires_on", "2031-03-16")
+    phone.check("#id_consent_processing")
     phone.get_by_role("button", name="Save member").click()
     assert "Aziz Rakhimov has been nominated." in phone.locator(".alert").all_inner_texts()
     assert phone.evaluate("document.documentElement.scrollWidth") == 390

@@ -18,6 +18,7 @@ from conference.documents.enums import (
 from conference.documents.enums import RecommendationStatus as R
 from conference.documents.models import Amendment, Recommendation
 from participants.roles import roles_sync
+from tests.auth import sign_in
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
@@ -186,7 +187,7 @@ def observer(client):
     roles_sync()
     user = UserFactory(username="observer")
     user.groups.add(Group.objects.get(name="Read-only observer"))
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -16,6 +16,7 @@ from conference.csvio import registry
 from conference.csvio.base import cell, csv_lines, file_name
 from participants.enums import IdentityAccessKind
 from participants.models import IdentityAccessLog, Participant
+from tests.auth import sign_in
 from tests.exports.conftest import add_rows, download_url, grant, parse
 from tests.factories import ConferenceFactory, ParticipantFactory
 
@@ -135,7 +136,7 @@ def test_cyrillic_and_diacritics_round_trip_with_a_byte_order_mark(organizer):
 
 def test_security_vetting_is_refused_without_the_identity_permission(client, conference, officer):
     officer = grant(officer, "participants.view_participant", "conference.view_conference")
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get(download_url(conference, "security-vetting")).status_code == 403
     page = client.get(reverse("admin:conference_exports", args=[conference.pk]))
     assert page.status_code == 200
@@ -151,7 +152,7 @@ def test_each_permitted_security_vetting_run_is_logged(client, conference, offic
         "participants.view_identity_document",
         "conference.view_conference",
     )
-    client.force_login(officer)
+    sign_in(client, officer)
     for _run in range(2):
         rows = parse(client.get(download_url(conference, "security-vetting")))
     assert rows[1][6] == "1975-03-14"  # date_of_birth

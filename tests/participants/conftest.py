@@ -21,6 +21,7 @@ def image_upload(name="photo.jpg", image_format="JPEG", size=(300, 400)) -> Simp
 
 def member_data(**overrides) -> dict:
     data = {
+        "consent_processing": "on",
         "honorific": "Mr.",
         "given_names": "Testbek",
         "family_name": "Exampleov",

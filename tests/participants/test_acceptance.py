@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from participants.models import AccreditationEvent, Participant
+from tests.auth import sign_in
 from tests.participants.conftest import image_upload, member_data
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def bulk(client, action, participants, reason="", message=""):
 def test_focal_point_nominates_three_and_sees_two_approved_and_one_rejected(
     client, superuser, delegation, django_capture_on_commit_callbacks
 ):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     delegation.max_size = 5
     delegation.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,7 +75,7 @@ def test_focal_point_nominates_three_and_sees_two_approved_and_one_rejected(
     assert "No. 05/2019-117" in page
 
     # The organizer reviews, vets, approves two and rejects one with a reason.
-    client.force_login(superuser)
+    sign_in(client, superuser)
     aziza, bakhtiyor, dilnoza = Participant.objects.order_by("created_at", "pk")
     with django_capture_on_commit_callbacks(execute=True):
         bulk(client, "review", [aziza, bakhtiyor, dilnoza])

@@ -13,6 +13,7 @@ from django.urls import clear_url_caches, reverse
 import conference.urls
 from participants import services
 from participants.models import Delegation, IdentityAccessLog
+from tests.auth import sign_in
 from tests.factories import DelegationFactory, IdentityDocumentFactory, UserFactory
 from tests.participants.conftest import image_upload, member_data
 
@@ -113,7 +114,7 @@ def test_the_organizer_opens_the_photo_from_the_participant_page(files, organize
 def _staff(client, *codenames):
     user = UserFactory()
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from participants import services
 from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent, Participant
+from tests.auth import sign_in
 from tests.factories import ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +41,7 @@ def test_a_transition_is_kept_when_its_email_cannot_be_sent(mail_server_down, ca
 def test_a_bulk_action_finishes_and_reports_when_the_mail_server_is_down(client, mail_server_down):
     organizer = UserFactory(username="organizer", is_superuser=True)
     organizer.save()
-    client.force_login(organizer)
+    sign_in(client, organizer)
     ready = ParticipantFactory.create_batch(3, status=S.VETTING)
     response = client.post(
         reverse("admin:participants_participant_changelist"),

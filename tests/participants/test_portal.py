@@ -3,6 +3,7 @@ import re
 
 import lxml.html
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -467,3 +468,52 @@ def test_a_closed_link_page_gives_the_accreditation_teams_address(
     page = lxml.html.fromstring(portal.client.get(portal.url()).content.decode())
     (link,) = page.xpath('//main//a[starts-with(@href, "mailto:")]')
     assert (link.get("href"), link.text) == (f"mailto:{shown}", shown)
+
+
+def test_guessing_tokens_is_refused_per_address_after_the_limit(portal, settings, caplog):
+    settings.PORTAL_UNKNOWN_TOKEN_LIMIT = 20
+    guesser = {"REMOTE_ADDR": "203.0.113.9"}
+    answers = [
+        portal.client.get(f"/nominate/{portal.token}{guess}/", **guesser).status_code
+        for guess in range(25)
+    ]
+    assert answers == [404] * 20 + [429] * 5
+    # The right link waits out the window too, or the guesser would learn which guess was right.
+    refused = portal.client.get(f"/nominate/{portal.token}/", **guesser)
+    assert refused.status_code == 429
+    assert "Too many nomination links that do not exist" in refused.content.decode()
+    ours = [r.getMessage() for r in caplog.records if r.name == "participants.views"]
+    assert ours == ["Nomination portal: 203.0.113.9 tried 20 unknown links; refused for 900 s"]
+    # Another address, the focal point's, is not held up by the guesser.
+    assert portal.client.get(f"/nominate/{portal.token}/").status_code == 200
+
+
+def test_the_guessing_window_closes(portal, settings):
+    settings.PORTAL_UNKNOWN_TOKEN_LIMIT = 2
+    for guess in range(2):
+        portal.client.get(f"/nominate/{portal.token}{guess}/")
+    assert portal.client.get(f"/nominate/{portal.token}/").status_code == 429
+    cache.clear()  # what the window's expiry does
+    assert portal.client.get(f"/nominate/{portal.token}/").status_code == 200
+
+
+def test_the_portal_records_consent_with_the_text_version(portal):
+    from participants.forms import CONSENT_TEXT_VERSION
+
+    refused = portal.nominate(consent_processing="")
+    assert "The member&#x27;s consent to the processing of the data is needed." in (
+        refused.content.decode()
+    )
+    assert not Participant.objects.exists()
+    portal.nominate(consent_public_list="on")
+    member = Participant.objects.get()
+    assert member.consent_processing_at is not None
+    assert member.consent_public_list is True
+    assert member.consent_text_version == CONSENT_TEXT_VERSION
+
+
+def test_consent_to_the_public_list_is_separate(portal):
+    portal.nominate()
+    member = Participant.objects.get()
+    assert member.consent_processing_at is not None
+    assert member.consent_public_list is False

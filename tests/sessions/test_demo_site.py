@@ -113,3 +113,25 @@ def test_demo_lists_put_every_state_before_the_organizations(demo_db, db):
         assert states == sorted(states, reverse=True), session.title
     states = [d.is_state for d in public_delegations(conference=conference)]
     assert states == sorted(states, reverse=True)
+
+
+INLINE_CODE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=", re.I)
+
+
+def test_every_public_page_answers_with_the_security_policy(site):
+    _language, pages = site
+    missing = {
+        url: response.get("Content-Security-Policy")
+        for url, response in pages.items()
+        if "default-src 'self'" not in response.get("Content-Security-Policy", "")
+        or "frame-ancestors 'none'" not in response.get("Content-Security-Policy", "")
+        or "camera=()" not in response.get("Permissions-Policy", "")
+    }
+    assert missing == {}
+    # The policy allows no inline code: none may be on the pages either.
+    inline = {
+        url: INLINE_CODE.findall(response.content.decode())
+        for url, response in pages.items()
+        if "text/html" in response["Content-Type"] and INLINE_CODE.search(response.content.decode())
+    }
+    assert inline == {}

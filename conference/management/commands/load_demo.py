@@ -8,7 +8,7 @@ from django.db import transaction
 
 from conference import demo
 from conference.demo import reset
-from conference.demo.accounts import DEFAULT_PASSWORD, USERNAME, ensure_organizer
+from conference.demo.accounts import DEFAULT_PASSWORD, DEMO_CODES, USERNAME, ensure_organizer
 from participants.roles import roles_sync
 
 
@@ -50,4 +50,8 @@ class Command(BaseCommand):
         admin_url = (
             f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}/admin/"
         )
-        self.stdout.write(f"Log in at {admin_url}\n  username: {USERNAME}\n  password: {password}")
+        self.stdout.write(
+            f"Log in at {admin_url}\n  username: {USERNAME}\n  password: {password}\n"
+            f"  code: {DEMO_CODES[0]} (each of {', '.join(DEMO_CODES)} works once; "
+            "load_demo issues them anew)"
+        )

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint pytest demo messages clean bench-export bench-agenda
+.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-import
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-export: $(STAMP)
 # it recreates its own database, plenary_bench_agenda.
 bench-agenda: $(STAMP) messages
 	$(BIN)/python bench/agenda.py
+
+# PostgreSQL (BENCH_POSTGRES, default 127.0.0.1:5432); recreates plenary_bench_import.
+bench-import: $(STAMP) messages
+	$(BIN)/python bench/import.py
 
 clean:
 	rm -rf $(VENV) var

@@ -3,13 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
@@ -94,8 +95,15 @@ class BadgeCategoryAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
     autocomplete_fields = ["conference", "zones"]
 
 
+# A delegation's page lists this many members; the participant list pages through the rest.
+MEMBERS_SHOWN = 50
+
+
 class MemberInline(ReadOnlyInline):
-    """Members are added and moved through the participant admin and its services."""
+    """Members are added and moved through the participant admin and its services.
+
+    The first MEMBERS_SHOWN only: a delegation of 1,000 made a page of 1.5 MB.
+    """
 
     model = Participant
     fields = ["display_name", "functional_title", "role", "status", "badge_number"]
@@ -146,7 +154,7 @@ class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
         "focal_point_email",
     ]
     autocomplete_fields = ["conference", "organization"]
-    readonly_fields = ["nomination_link_expires_at", "nomination_link_revoked"]
+    readonly_fields = ["nomination_link_expires_at", "nomination_link_revoked", "members_summary"]
     inlines = [MemberInline]
     change_form_template = "admin/participants/delegation/change_form.html"
     local_time_fields = ("nomination_link_expires_at",)
@@ -154,6 +162,36 @@ class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
 
     def save_object(self, request, obj, form):
         services.delegation_save(delegation=obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, MemberInline) and obj.pk:
+            first = Participant.objects.filter(delegation=obj).order_by(
+                "family_name", "given_names", "pk"
+            )
+            kwargs["queryset"] = kwargs["queryset"].filter(
+                pk__in=Subquery(first.values("pk")[:MEMBERS_SHOWN])
+            )
+        return kwargs
+
+    @admin.display(description=gettext_lazy("Members"))
+    def members_summary(self, delegation: Delegation) -> str:
+        if not delegation.pk:
+            return ""
+        count = delegation.members.count()
+        url = reverse("admin:participants_participant_changelist")
+        return format_html(
+            '{} <a href="{}?delegation__id__exact={}">{}</a>',
+            ngettext(
+                "%(count)d member; the first %(shown)d are listed below.",
+                "%(count)d members; the first %(shown)d are listed below.",
+                count,
+            )
+            % {"count": count, "shown": min(count, MEMBERS_SHOWN)},
+            url,
+            delegation.pk,
+            _("All members in the participant list"),
+        )
 
     def delete_object(self, request, obj):
         services.delegation_delete(delegation=obj)

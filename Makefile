@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-import
+.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-import bench-admin
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench-agenda: $(STAMP) messages
 # PostgreSQL (BENCH_POSTGRES, default 127.0.0.1:5432); recreates plenary_bench_import.
 bench-import: $(STAMP) messages
 	$(BIN)/python bench/import.py
+
+# PostgreSQL (BENCH_POSTGRES); recreates plenary_bench_admin with up to 100,000 participants.
+bench-admin: $(STAMP) messages
+	$(BIN)/python bench/admin.py
 
 clean:
 	rm -rf $(VENV) var

@@ -192,7 +192,7 @@ def main(sizes: tuple[int, ...]) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4:
+    if sys.argv[1:2] in (["seed"], ["measure"]):
         setup_django()
         rows, registered = int(sys.argv[2]), int(sys.argv[3])
         if sys.argv[1] == "seed":

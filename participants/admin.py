@@ -414,6 +414,8 @@ class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Ser
         "delegation__credentials_status",
     ]
     list_select_related = ["delegation", "badge_category", "conference"]
+    # One count per page, not a second one over the whole table for "N total".
+    show_full_result_count = False
     search_fields = ["family_name", "given_names", "email", "delegation__name"]
     # The participant's own identity field; the rest lives on IdentityDocument.
     identity_fields = ["passport_name"]

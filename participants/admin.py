@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
@@ -416,10 +417,11 @@ class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Ser
     list_select_related = ["delegation", "badge_category", "conference"]
     # One count per page, not a second one over the whole table for "N total".
     show_full_result_count = False
-    search_fields = ["family_name", "given_names", "email", "delegation__name"]
+    # Each word matches the start of these (see get_search_results).
+    search_fields = ["^family_name", "^given_names", "^email", "^delegation__name"]
     # The participant's own identity field; the rest lives on IdentityDocument.
     identity_fields = ["passport_name"]
-    identity_search_fields = [*identity_fields, "identity__passport_number"]
+    identity_search_fields = ["^passport_name", "^identity__passport_number"]
     autocomplete_fields = ["conference", "delegation", "badge_category"]
     readonly_fields = ["badge_number", "status"]
     inlines = [IdentityDocumentInline]
@@ -441,6 +443,38 @@ class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Ser
 
     def get_exclude(self, request, obj=None):
         return [] if selectors.can_view_identity(request.user) else self.identity_fields
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word matches the start of a name, the e-mail, the delegation's name or, with
+        the permission, of passport data.
+
+        The delegations and passports that match are looked up first, each in its own table,
+        so the participants are found by an OR of indexed prefixes on their own table: a join
+        inside the OR scanned all 100,000 rows of a large conference, twice per page.
+        """
+        words = [
+            unescape_string_literal(bit) if bit[:1] in "\"'" and bit[-1:] == bit[:1] else bit
+            for bit in smart_split(search_term)
+        ]
+        identity = selectors.can_view_identity(request.user)
+        condition = Q()
+        for word in words:
+            match = (
+                Q(family_name__istartswith=word)
+                | Q(given_names__istartswith=word)
+                | Q(email__istartswith=word)
+                | Q(delegation_id__in=list(
+                    Delegation.objects.filter(name__istartswith=word).values_list("pk", flat=True)
+                ))
+            )  # fmt: skip
+            if identity:
+                match |= Q(passport_name__istartswith=word) | Q(
+                    pk__in=IdentityDocument.objects.filter(
+                        passport_number__istartswith=word
+                    ).values("participant_id")
+                )
+            condition &= match
+        return queryset.filter(condition), False
 
     def lookup_allowed(self, lookup, value, request=None):
         # The admin allows URL filters on any local field: without this, a query such as

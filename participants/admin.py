@@ -390,6 +390,19 @@ def _transition_action(name: str):
     )
 
 
+# Passports matched by one search word that are passed on as a list of ids; a word that
+# matches more (one letter) is passed as a subquery, which scans but stays one statement.
+PASSPORT_MATCHES_LISTED = 1000
+
+
+def _passport_match(word: str) -> Q:
+    passports = IdentityDocument.objects.filter(passport_number__istartswith=word).values_list(
+        "participant_id", flat=True
+    )
+    ids = list(passports[: PASSPORT_MATCHES_LISTED + 1])
+    return Q(pk__in=ids if len(ids) <= PASSPORT_MATCHES_LISTED else passports)
+
+
 @admin.register(Participant)
 class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ServiceAdmin):
     form = ParticipantAdminForm
@@ -468,11 +481,7 @@ class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, Ser
                 ))
             )  # fmt: skip
             if identity:
-                match |= Q(passport_name__istartswith=word) | Q(
-                    pk__in=IdentityDocument.objects.filter(
-                        passport_number__istartswith=word
-                    ).values("participant_id")
-                )
+                match |= Q(passport_name__istartswith=word) | _passport_match(word)
             condition &= match
         return queryset.filter(condition), False
 

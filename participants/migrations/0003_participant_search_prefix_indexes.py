@@ -7,7 +7,13 @@ so there the migration does nothing.
 
 from django.db import migrations
 
-COLUMNS = ("family_name", "given_names", "email", "passport_name")
+COLUMNS = (
+    ("participants_participant", "family_name"),
+    ("participants_participant", "given_names"),
+    ("participants_participant", "email"),
+    ("participants_participant", "passport_name"),
+    ("participants_identitydocument", "passport_number"),
+)
 
 
 def _index(column: str) -> str:
@@ -17,9 +23,9 @@ def _index(column: str) -> str:
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for column in COLUMNS:
+    for table, column in COLUMNS:
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {_index(column)} ON participants_participant "
+            f"CREATE INDEX IF NOT EXISTS {_index(column)} ON {table} "
             f"(UPPER({column}::text) text_pattern_ops)"
         )
 
@@ -27,7 +33,7 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for column in COLUMNS:
+    for _table, column in COLUMNS:
         schema_editor.execute(f"DROP INDEX IF EXISTS {_index(column)}")
 
 

@@ -294,7 +294,11 @@ def _member_order(participant: Participant, number: int) -> tuple:
 
 @dataclass
 class _Membership:
-    """Running totals of a delegation's active members, as the limits see them."""
+    """Running totals of a delegation's active members, as the limits see them.
+
+    The shared rules' "appears twice" check needs no total here: a row whose e-mail is
+    registered updates that person, and a repeated e-mail in the file is refused first.
+    """
 
     active: int = 0
     hosted: int = 0

@@ -190,18 +190,25 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accreditation@plenary.localhost")
 
 # Public pages are cached per conference "published version". In production the cache must be
-# shared by every worker process, hence a file cache (or CACHE_BACKEND/CACHE_LOCATION, e.g.
-# Redis). Set CACHE_KEY_PREFIX to the release so a deploy never serves pages of the last one.
-# The development server is a single process and must show template edits at once.
+# shared by every worker process and every app server: Redis, named by REDIS_URL (or CACHE_URL),
+# e.g. redis://cache.internal:6379/0. Without it, DEBUG uses a local-memory cache (the
+# development server is one process and must show template edits at once) and DEBUG=0 a file
+# cache, which serves one machine only. CACHE_BACKEND/CACHE_LOCATION still override both.
+# Set CACHE_KEY_PREFIX to the release so a deploy never serves pages of the last one.
+# Sessions stay in the database (Django's default engine): a cache restart logs nobody out.
+REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+if REDIS_URL:
+    _cache_backend, _cache_location = "django.core.cache.backends.redis.RedisCache", REDIS_URL
+elif DEBUG:
+    _cache_backend = "django.core.cache.backends.locmem.LocMemCache"
+    _cache_location = str(VAR_DIR / "cache")
+else:
+    _cache_backend = "django.core.cache.backends.filebased.FileBasedCache"
+    _cache_location = str(VAR_DIR / "cache")
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get(
-            "CACHE_BACKEND",
-            "django.core.cache.backends.locmem.LocMemCache"
-            if DEBUG
-            else "django.core.cache.backends.filebased.FileBasedCache",
-        ),
-        "LOCATION": os.environ.get("CACHE_LOCATION", str(VAR_DIR / "cache")),
+        "BACKEND": os.environ.get("CACHE_BACKEND", _cache_backend),
+        "LOCATION": os.environ.get("CACHE_LOCATION", _cache_location),
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
     }
 }

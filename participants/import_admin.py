@@ -1,10 +1,12 @@
 """Admin pages for the participant CSV import: upload, preview, confirm.
 
-The uploaded bytes wait between preview and confirmation in a file under
-MEDIA_ROOT/imports named by a random token. Only the session that uploaded it
-knows the token, and the session keeps the file's SHA-256, so a swapped file
-is refused. A preview nobody confirms is deleted when the same session previews
-another file, or after STASH_LIFETIME at the next visit of any import page.
+The preview's parsed rows (canonical columns, as CSV) wait between preview and
+confirmation in a file under MEDIA_ROOT/imports named by a random token, so the
+confirmation validates them again without reading the upload a second time. Only
+the session that uploaded it knows the token, and the session keeps the file's
+SHA-256, so a swapped file is refused. A preview nobody confirms is deleted when
+the same session previews another file, or after STASH_LIFETIME at the next visit
+of any import page.
 """
 
 import datetime as dt
@@ -29,6 +31,8 @@ from .imports import (
     MAX_BYTES,
     MAX_ROWS,
     ImportRejected,
+    ParsedFile,
+    parse_file,
     participants_import,
     participants_import_plan,
 )
@@ -86,17 +90,30 @@ def _drop_earlier_stashes(request) -> None:
         default_storage.delete(request.session.pop(key)["name"])
 
 
-def stash_put(request, raw: bytes, *, conference: Conference, delegation) -> str:
+def stash_put(request, parsed: ParsedFile, *, conference: Conference, delegation) -> str:
     _drop_earlier_stashes(request)
     token = secrets.token_urlsafe(24)
+    raw = parsed.rows_csv().encode()
     name = default_storage.save(f"{STASH_DIR}/{token}.csv", ContentFile(raw))
     request.session[_session_key(token)] = {
         "name": name,
         "sha256": hashlib.sha256(raw).hexdigest(),
         "conference": conference.pk,
         "delegation": delegation.pk if delegation else None,
+        "titles": parsed.titles,
+        "ignored": parsed.ignored,
+        "header_length": parsed.header_length,
     }
     return token
+
+
+def _stashed_rows(raw: bytes, meta: dict) -> ParsedFile:
+    return ParsedFile.from_rows_csv(
+        raw.decode(),
+        titles=meta["titles"],
+        ignored=meta["ignored"],
+        header_length=meta["header_length"],
+    )
 
 
 def stash_take(request, token: str, *, conference: Conference) -> tuple[bytes, dict] | None:
@@ -150,18 +167,15 @@ def import_participants(model_admin, request, conference: Conference):
 def _preview(model_admin, request, conference, form):
     delegation = form.cleaned_data["delegation"]
     try:
-        plan = participants_import_plan(
-            conference=conference, text=form.cleaned_data["text"], delegation=delegation
-        )
+        parsed = parse_file(form.cleaned_data["text"], needs_delegation=delegation is None)
     except ImportFileError as error:
         form.add_error("file", str(error))
         return _render(model_admin, request, conference, form=form)
+    plan = participants_import_plan(conference=conference, parsed=parsed, delegation=delegation)
     token = (
         None
         if plan.errors
-        else stash_put(
-            request, form.cleaned_data["file"], conference=conference, delegation=delegation
-        )
+        else stash_put(request, parsed, conference=conference, delegation=delegation)
     )
     return _render(
         model_admin, request, conference, form=form, plan=plan, delegation=delegation, token=token
@@ -180,7 +194,10 @@ def _confirm(model_admin, request, conference, token):
     delegation = conference.delegations.filter(pk=meta["delegation"]).first()
     try:
         plan = participants_import(
-            conference=conference, text=decode(raw), delegation=delegation, by=request.user
+            conference=conference,
+            parsed=_stashed_rows(raw, meta),
+            delegation=delegation,
+            by=request.user,
         )
     except ImportRejected as rejected:
         stash_drop(request, token)

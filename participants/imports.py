@@ -7,13 +7,18 @@ admin's: the model's ``full_clean`` and the delegation limits in ``rules``.
 """
 
 import copy
+import csv
 import datetime as dt
+import functools
+import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.utils import translation
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -22,13 +27,23 @@ from conference.csvio.base import restore
 from conference.csvio.reader import header_keys
 from conference.models import Conference
 
-from .enums import AccreditationStatus, DelegationRole, Gender, PreferredLanguage
+from .enums import (
+    INACTIVE_STATUSES,
+    AccreditationStatus,
+    DelegationRole,
+    Gender,
+    PreferredLanguage,
+)
 from .models import AccreditationEvent, BadgeCategory, Delegation, IdentityDocument, Participant
-from .rules import membership_errors
+from .rules import limit_errors
 from .services import participant_edited_by_organizer, participants_publish_changes
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
+# Validation and writes cost a fixed number of queries per batch, so the row limit is only
+# a guard against a runaway file; MAX_BYTES is the real bound of an upload.
+MAX_ROWS = 100_000
+# Rows per e-mail lookup and per bulk write: well under every backend's parameter limit.
+BATCH = 1000
 
 # Canonical column (the participants export's header) -> other accepted names.
 # Headers match after lower-casing and dropping spaces, dots, hyphens and underscores.
@@ -93,6 +108,8 @@ class ImportPlan:
     ignored_columns: list[str] = field(default_factory=list)
     # The nationality column goes to the identity document, apart from the participant.
     nationalities: list[tuple[Participant, str]] = field(default_factory=list)
+    # pk -> the participant as saved, for the updated ones: what the confirmation compares.
+    saved: dict[int, Participant] = field(default_factory=dict)
 
     @property
     def row_count(self) -> int:
@@ -167,6 +184,7 @@ def _delegation_lookup(conference: Conference) -> dict[str, Delegation]:
     return lookup
 
 
+@functools.lru_cache(maxsize=1024)
 def _country_code(value: str) -> str:
     """The ISO code of a country named by code (KZ, KAZ) or English or Russian name; or ""."""
     return (
@@ -199,10 +217,121 @@ def _parse_datetime(value: str, conference: Conference) -> dt.datetime:
     return moment
 
 
-class _Context:
-    """Everything a plan reads once: delegations, categories, members, choices."""
+@dataclass
+class ParsedFile:
+    """A file read and matched to the canonical columns; the preview keeps it for the confirm.
 
-    def __init__(self, conference: Conference, delegation: Delegation | None):
+    ``rows`` holds (row number, canonical column -> cell), or (row number, cell count) for a
+    row with more cells than the header.
+    """
+
+    titles: dict[str, str]
+    ignored: list[str]
+    header_length: int
+    rows: list[tuple[int, dict[str, str] | int]]
+
+    def rows_csv(self) -> str:
+        """The rows as a CSV of canonical columns, which ``from_rows_csv`` reads back."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["row", "cells", *self.titles])
+        for number, values in self.rows:
+            if isinstance(values, int):
+                writer.writerow([number, values])
+            else:
+                writer.writerow([number, "", *(values[name] for name in self.titles)])
+        return out.getvalue()
+
+    @classmethod
+    def from_rows_csv(cls, text: str, *, titles, ignored, header_length) -> "ParsedFile":
+        records = csv.reader(io.StringIO(text, newline=""))
+        names = next(records)[2:]
+        rows: list[tuple[int, dict[str, str] | int]] = []
+        for number, cells, *values in records:
+            rows.append(
+                (int(number), int(cells) if cells else dict(zip(names, values, strict=True)))
+            )
+        return cls(titles=titles, ignored=ignored, header_length=header_length, rows=rows)
+
+
+def parse_file(text: str, *, needs_delegation: bool) -> ParsedFile:
+    """Read the CSV once. Raises ImportFileError when the file as a whole is unusable."""
+    header, records = read_rows(text)
+    positions, ignored = match_header(header, needs_delegation=needs_delegation)
+    rows: list[tuple[int, dict[str, str] | int]] = []
+    for number, record in records:
+        filled = [index for index, cell in enumerate(record) if cell.strip()]
+        if filled[-1] >= len(header):
+            rows.append((number, filled[-1] + 1))
+            continue
+        rows.append(
+            (
+                number,
+                {
+                    name: restore(record[index].strip()) if index < len(record) else ""
+                    for name, index in positions.items()
+                },
+            )
+        )
+    return ParsedFile(
+        titles={name: header[index].strip() for name, index in positions.items()},
+        ignored=ignored,
+        header_length=len(header),
+        rows=rows,
+    )
+
+
+def _is_active_head(participant: Participant) -> bool:
+    return participant.role == DelegationRole.HEAD and participant.status not in INACTIVE_STATUSES
+
+
+def _member_order(participant: Participant, number: int) -> tuple:
+    """Saved members come first in the model's order, then the file's rows in file order."""
+    if participant.pk:
+        return (0, participant.family_name, participant.given_names, participant.pk)
+    return (1, number)
+
+
+@dataclass
+class _Membership:
+    """Running totals of a delegation's active members, as the limits see them.
+
+    The shared rules' "appears twice" check needs no total here: a row whose e-mail is
+    registered updates that person, and a repeated e-mail in the file is refused first.
+    """
+
+    active: int = 0
+    hosted: int = 0
+    # member key -> (order, full name) of the active heads; the first in order is named.
+    heads: dict = field(default_factory=dict)
+    # The active heads in the database: what the one-head constraint sees.
+    saved_heads: frozenset[int] = frozenset()
+
+    def errors(self, delegation: Delegation) -> dict[str, list[str]]:
+        return limit_errors(
+            delegation=delegation,
+            active=self.active,
+            hosted=self.hosted,
+            heads=len(self.heads),
+            first_head=min(self.heads.values())[1] if self.heads else "",
+        )
+
+    def replaced(self, *, key, old: Participant | None, new: Participant, order) -> "_Membership":
+        result = _Membership(self.active, self.hosted, dict(self.heads), self.saved_heads)
+        for member, sign in ((old, -1), (new, 1)):
+            if member is not None and member.status not in INACTIVE_STATUSES:
+                result.active += sign
+                result.hosted += sign * member.hospitality_requested
+        result.heads.pop(key, None)
+        if _is_active_head(new):
+            result.heads[key] = (order, new.full_name)
+        return result
+
+
+class _Context:
+    """Everything a plan reads, a fixed number of queries per batch of rows."""
+
+    def __init__(self, conference: Conference, delegation: Delegation | None, emails: list[str]):
         self.conference = conference
         self.delegation = delegation
         self.delegations = _delegation_lookup(conference)
@@ -211,15 +340,34 @@ class _Context:
             self.categories[category.code.lower()] = category
             self.categories.setdefault(category.name.lower(), category)
         self.choices = {name: _choice_lookup(enum) for name, enum in CHOICE_FIELDS.items()}
+        # Only the file's people are loaded, not the whole conference.
         self.by_email: dict[str, Participant] = {}
-        # Per delegation: member key -> member, as the limits see it.
-        self.members: dict[int, dict] = {}
-        for member in Participant.objects.filter(conference=conference).select_related(
-            "delegation"
+        people = Participant.objects.filter(conference=conference).select_related("delegation")
+        for start in range(0, len(emails), BATCH):
+            chunk = emails[start : start + BATCH]
+            for member in people.alias(key=Lower("email")).filter(key__in=chunk):
+                self.by_email[member.email.strip().lower()] = member
+        self.memberships = self._memberships()
+
+    def _memberships(self) -> dict[int, _Membership]:
+        active = Participant.objects.filter(
+            conference=self.conference, delegation__isnull=False
+        ).exclude(status__in=INACTIVE_STATUSES)
+        if self.delegation is not None:
+            active = active.filter(delegation=self.delegation)
+        memberships = {
+            row["delegation_id"]: _Membership(active=row["active"], hosted=row["hosted"])
+            for row in active.order_by()
+            .values("delegation_id")
+            .annotate(active=Count("pk"), hosted=Count("pk", filter=Q(hospitality_requested=True)))
+        }
+        for head in active.filter(role=DelegationRole.HEAD).only(
+            "pk", "delegation_id", "given_names", "family_name"
         ):
-            self.by_email[member.email.strip().lower()] = member
-            if member.delegation_id:
-                self.members.setdefault(member.delegation_id, {})[member.pk] = member
+            membership = memberships[head.delegation_id]
+            membership.heads[head.pk] = (_member_order(head, 0), head.full_name)
+            membership.saved_heads |= {head.pk}
+        return memberships
 
 
 def _set_fields(participant: Participant, values: dict[str, str], ctx: _Context) -> dict[str, str]:
@@ -289,41 +437,41 @@ def _row_delegation(value: str, ctx: _Context) -> Delegation:
     )
 
 
-def participants_import_plan(
-    *, conference: Conference, text: str, delegation: Delegation | None = None
-) -> ImportPlan:
-    """The dry run: what confirming would create and update, and every error by row and column.
+def _one_head_message() -> str:
+    (constraint,) = (
+        c for c in Participant._meta.constraints if c.name == "one_head_per_delegation"
+    )
+    return str(constraint.violation_error_message)
 
-    Raises ImportFileError when the file as a whole is unusable.
-    """
-    header, rows = read_rows(text)
-    positions, ignored = match_header(header, needs_delegation=delegation is None)
-    titles = {name: header[index].strip() for name, index in positions.items()}
-    ctx = _Context(conference, delegation)
-    plan = ImportPlan(ignored_columns=ignored)
+
+def _plan(conference: Conference, parsed: ParsedFile, delegation: Delegation | None) -> ImportPlan:
+    emails = sorted(
+        {values["email"].lower() for _number, values in parsed.rows if isinstance(values, dict)}
+    )
+    ctx = _Context(conference, delegation, emails)
+    titles = parsed.titles
+    plan = ImportPlan(ignored_columns=parsed.ignored)
     first_row_of: dict[str, int] = {}
+    one_head = _one_head_message()
+    # Foreign keys come from the lookups above, so they need no query per row.
+    looked_up = ["conference", "delegation", "badge_category"]
 
-    for number, record in rows:
-        filled = [index for index, cell in enumerate(record) if cell.strip()]
-        if filled[-1] >= len(header):
+    for number, values in parsed.rows:
+        if isinstance(values, int):
             # A value holding an unquoted delimiter shifts every later cell one column to
             # the right; importing that would put data silently in the wrong fields.
             plan.errors.append(
                 RowError(
                     number,
-                    _("column %(number)d") % {"number": len(header) + 1},
+                    _("column %(number)d") % {"number": parsed.header_length + 1},
                     _(
                         "This row has %(cells)d cells but the header has %(columns)d columns. "
                         "Put quotes around a value that contains the delimiter."
                     )
-                    % {"cells": filled[-1] + 1, "columns": len(header)},
+                    % {"cells": values, "columns": parsed.header_length},
                 )
             )
             continue
-        values = {
-            name: restore(record[index].strip()) if index < len(record) else ""
-            for name, index in positions.items()
-        }
         errors: dict[str, str] = {}
 
         def fail(column: str, message: str, errors=errors) -> None:
@@ -371,87 +519,158 @@ def participants_import_plan(
             )
 
         try:
-            participant.full_clean(exclude=[name for name in errors if name != "delegation"])
+            # The unique checks and constraints would run queries for every row; the
+            # lookups above answer them for the whole file.
+            participant.full_clean(
+                exclude=[*(name for name in errors if name != "delegation"), *looked_up],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:
                     fail(_constraint_column(message) if name == NON_FIELD_ERRORS else name, message)
 
-        if not errors and target is not None:
-            members = ctx.members.setdefault(target.pk, {})
+        membership = ctx.memberships.setdefault(target.pk, _Membership()) if target else None
+        if (
+            membership is not None
+            and _is_active_head(participant)
+            and membership.saved_heads - {participant.pk}
+        ):
+            fail(CONSTRAINT_COLUMNS["one_head_per_delegation"], one_head)
+
+        if not errors and membership is not None:
             key = participant.pk or ("row", number)
-            before = membership_errors(delegation=target, members=members.values())
-            proposed = {**members, key: participant}
-            after = membership_errors(delegation=target, members=proposed.values())
-            for name, messages in after.items():
+            proposed = membership.replaced(
+                key=key,
+                old=existing,
+                new=participant,
+                order=_member_order(existing or participant, number),
+            )
+            before = membership.errors(target)
+            for name, messages in proposed.errors(target).items():
                 new = [m for m in messages if m not in before.get(name, [])]
                 if new:
                     fail(RULE_COLUMNS.get(name, name), " ".join(new))
             if not errors:
-                ctx.members[target.pk] = proposed
+                ctx.memberships[target.pk] = proposed
 
         if errors:
             plan.errors += [
                 RowError(number, titles.get(column, column), message)
                 for column, message in errors.items()
             ]
+        elif existing is not None:
+            plan.updated.append(participant)
+            plan.saved[existing.pk] = existing
         else:
-            (plan.updated if existing is not None else plan.created).append(participant)
-            if nationality:
-                plan.nationalities.append((participant, _country_code(nationality)))
+            plan.created.append(participant)
+        if not errors and nationality:
+            plan.nationalities.append((participant, _country_code(nationality)))
     return plan
+
+
+def participants_import_plan(
+    *,
+    conference: Conference,
+    text: str | None = None,
+    parsed: ParsedFile | None = None,
+    delegation: Delegation | None = None,
+) -> ImportPlan:
+    """The dry run: what confirming would create and update, and every error by row and column.
+
+    Takes the file's ``text`` or the ``parsed`` rows of an earlier preview. Raises
+    ImportFileError when the file as a whole is unusable.
+    """
+    if parsed is None:
+        parsed = parse_file(text, needs_delegation=delegation is None)
+    return _plan(conference, parsed, delegation)
+
+
+def _changed_fields(before: Participant, after: Participant) -> set[str]:
+    return {
+        field.name
+        for field in Participant._meta.concrete_fields
+        if getattr(before, field.attname) != getattr(after, field.attname)
+    }
+
+
+def _write_nationalities(plan: ImportPlan) -> set[int]:
+    """Store the nationality column; the pks of updated participants whose nationality changed."""
+    documents: dict[int, IdentityDocument] = {}
+    pks = [participant.pk for participant, _code in plan.nationalities if participant.pk]
+    for start in range(0, len(pks), BATCH):
+        for document in IdentityDocument.objects.filter(
+            participant_id__in=pks[start : start + BATCH]
+        ):
+            documents[document.participant_id] = document
+    added, edited, changed = [], [], set()
+    for participant, code in plan.nationalities:
+        document = documents.get(participant.pk)
+        before = document.nationality.code if document else ""
+        if participant.pk in plan.saved and before != code:
+            changed.add(participant.pk)
+        if document is None:
+            added.append(IdentityDocument(participant=participant, nationality=code))
+        elif before != code:
+            document.nationality = code
+            edited.append(document)
+    IdentityDocument.objects.bulk_create(added, batch_size=BATCH)
+    IdentityDocument.objects.bulk_update(edited, ["nationality"], batch_size=BATCH)
+    return changed
 
 
 @transaction.atomic
 def participants_import(
-    *, conference: Conference, text: str, by, delegation: Delegation | None = None
+    *,
+    conference: Conference,
+    by,
+    text: str | None = None,
+    parsed: ParsedFile | None = None,
+    delegation: Delegation | None = None,
 ) -> ImportPlan:
-    """Write the whole file or nothing, validating again with the delegations locked."""
+    """Write the whole file or nothing, validating again with the delegations locked.
+
+    The writes are bulk statements, a fixed number per batch of rows.
+    """
     locked = Delegation.objects.select_for_update().filter(conference=conference)
     if delegation is not None:
         locked = locked.filter(pk=delegation.pk)
     list(locked.order_by("pk"))
-    plan = participants_import_plan(conference=conference, text=text, delegation=delegation)
+    plan = participants_import_plan(
+        conference=conference, text=text, parsed=parsed, delegation=delegation
+    )
     if plan.errors:
         raise ImportRejected(plan)
-    saved = Participant.objects.in_bulk([participant.pk for participant in plan.updated])
-    nationality_before = dict(
-        IdentityDocument.objects.filter(participant__in=plan.updated).values_list(
-            "participant_id", "nationality"
-        )
-    )
-    # Updates first, so a head who becomes a deputy frees the place before a new head arrives.
-    for participant in plan.updated:
-        participant.save()
-    for participant in plan.created:
-        participant.save()
-    nationality_changed = set()
-    for participant, code in plan.nationalities:
-        IdentityDocument.objects.update_or_create(
-            participant=participant, defaults={"nationality": code}
-        )
-        if participant.pk in saved and nationality_before.get(participant.pk, "") != code:
-            nationality_changed.add(participant.pk)
-    changes = []
-    for participant in plan.updated:
-        before = saved[participant.pk]
-        changed = {
-            field.name
-            for field in Participant._meta.concrete_fields
-            if getattr(before, field.attname) != getattr(participant, field.attname)
-        }
+    changes = [
+        (participant, _changed_fields(plan.saved[participant.pk], participant))
+        for participant in plan.updated
+    ]
+    edited = [participant for participant, changed in changes if changed]
+    if edited:
+        now = timezone.now()
+        for participant in edited:
+            participant.updated_at = now
+        names = set().union(*(changed for _participant, changed in changes))
+        # Updates first, so a head who becomes a deputy frees the place before a new head arrives.
+        Participant.objects.bulk_update(edited, sorted(names | {"updated_at"}), batch_size=BATCH)
+    Participant.objects.bulk_create(plan.created, batch_size=BATCH)
+    nationality_changed = _write_nationalities(plan)
+    for participant, changed in changes:
         if participant.pk in nationality_changed:
             changed.add("nationality")
-        changes.append((participant, changed))
         participant_edited_by_organizer(participant=participant, by=by, changed_fields=changed)
     participants_publish_changes(conference_id=conference.pk, changed=changes, created=plan.created)
     AccreditationEvent.objects.bulk_create(
-        AccreditationEvent(
-            participant=participant,
-            to_status=AccreditationStatus.NOMINATED,
-            by=by,
-            reason=_("Imported from CSV."),
-        )
-        for participant in plan.created
+        (
+            AccreditationEvent(
+                participant=participant,
+                to_status=AccreditationStatus.NOMINATED,
+                by=by,
+                reason=_("Imported from CSV."),
+            )
+            for participant in plan.created
+        ),
+        batch_size=BATCH,
     )
     return plan

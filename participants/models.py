@@ -307,6 +307,15 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_names"]
+        # The admin lists a conference's participants in this order (the change list adds
+        # -pk), filtered by status; at 100,000 people a sort or a deep page must not scan.
+        indexes = [
+            models.Index(
+                fields=["conference", "family_name", "given_names", "-id"],
+                name="participant_conference_order",
+            ),
+            models.Index(fields=["conference", "status"], name="participant_conference_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["delegation"],

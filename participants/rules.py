@@ -22,28 +22,44 @@ def email_taken(*, conference_id: int, email: str, exclude_pk: int | None = None
     )
 
 
-def membership_errors(*, delegation: Delegation, members: Iterable[Participant]) -> dict:
-    """Field name -> messages for every limit the proposed membership breaks."""
-    active = [m for m in members if m.status not in INACTIVE_STATUSES]
-    errors: dict[str, list[str]] = {}
+def limit_errors(
+    *, delegation: Delegation, active: int, hosted: int, heads: int, first_head: str
+) -> dict[str, list[str]]:
+    """Field name -> messages for the limits that counts of active members break.
 
-    heads = [m for m in active if m.role == DelegationRole.HEAD]
-    if len(heads) > 1:
+    The counts are enough, so the CSV import can judge each row against running totals
+    instead of the whole membership.
+    """
+    errors: dict[str, list[str]] = {}
+    if heads > 1:
         errors.setdefault("role", []).append(
             _("%(delegation)s already has a head of delegation (%(name)s).")
-            % {"delegation": delegation, "name": heads[0].full_name}
+            % {"delegation": delegation, "name": first_head}
         )
-    if len(active) > delegation.size_limit:
+    if active > delegation.size_limit:
         errors.setdefault("__all__", []).append(
             _("%(delegation)s may have at most %(limit)d members; this would make %(count)d.")
-            % {"delegation": delegation, "limit": delegation.size_limit, "count": len(active)}
+            % {"delegation": delegation, "limit": delegation.size_limit, "count": active}
         )
-    hosted = sum(1 for m in active if m.hospitality_requested)
     if hosted > delegation.hospitality_quota:
         errors.setdefault("hospitality_requested", []).append(
             _("The host covers %(quota)d member(s) of %(delegation)s; this would make %(count)d.")
             % {"delegation": delegation, "quota": delegation.hospitality_quota, "count": hosted}
         )
+    return errors
+
+
+def membership_errors(*, delegation: Delegation, members: Iterable[Participant]) -> dict:
+    """Field name -> messages for every limit the proposed membership breaks."""
+    active = [m for m in members if m.status not in INACTIVE_STATUSES]
+    heads = [m for m in active if m.role == DelegationRole.HEAD]
+    errors = limit_errors(
+        delegation=delegation,
+        active=len(active),
+        hosted=sum(1 for m in active if m.hospitality_requested),
+        heads=len(heads),
+        first_head=heads[0].full_name if heads else "",
+    )
     seen: set[str] = set()
     for member in active:
         key = member.email.strip().lower()

@@ -274,8 +274,21 @@ class OutcomeDocumentAdmin(
         return TemplateResponse(request, "admin/documents/outcomedocument/compare.html", context)
 
 
+PARAGRAPHS_PER_PAGE = 100
+
+
+def paragraph_page(request) -> int:
+    """The page of paragraphs the version's form shows (``?paragraphs=2``); 1 if unusable."""
+    value = request.GET.get("paragraphs", "")
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 10_000 else 1
+
+
 class ParagraphInline(admin.TabularInline):
-    """Paragraphs of a working revision; the inline turns read-only once it is issued."""
+    """Paragraphs of a working revision; the inline turns read-only once it is issued.
+
+    It shows one page of paragraphs, so that a long text's form stays under Django's limit
+    of posted fields (DATA_UPLOAD_MAX_NUMBER_FIELDS); added paragraphs go to the end.
+    """
 
     model = Paragraph
     fk_name = "version"
@@ -286,6 +299,14 @@ class ParagraphInline(admin.TabularInline):
     formfield_overrides = {
         TextField: {"widget": Textarea(attrs={"rows": 3, "style": "width: 42em"})}
     }
+
+    def get_queryset(self, request):
+        last = paragraph_page(request) * PARAGRAPHS_PER_PAGE
+        return (
+            super()
+            .get_queryset(request)
+            .filter(position__gt=last - PARAGRAPHS_PER_PAGE, position__lte=last)
+        )
 
     def _editable(self, request, obj) -> bool:
         return obj is not None and DocumentVersionAdmin.is_editable(obj)
@@ -326,6 +347,7 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/issue/", wrap(self.issue_view), name="documents_version_issue"),
+            path("<int:pk>/paste/", wrap(self.paste_view), name="documents_version_paste"),
             *super().get_urls(),
         ]
 
@@ -350,19 +372,48 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
         """Every field of the version is read-only; only its paragraphs change."""
 
     def save_formset(self, request, form, formset, change):
-        version = form.instance
-        for paragraph in formset.save(commit=False):
-            data = {
-                "kind": paragraph.kind,
-                "text": paragraph.text,
-                "is_bracketed": paragraph.is_bracketed,
-            }
-            if paragraph.pk:
-                services.paragraph_edit(paragraph=paragraph, **data)
+        saved = formset.save(commit=False)
+        services.paragraphs_save(
+            version=form.instance,
+            edited=[paragraph for paragraph in saved if paragraph.pk],
+            added=[
+                {"kind": p.kind, "text": p.text, "is_bracketed": p.is_bracketed}
+                for p in saved
+                if not p.pk
+            ],
+            deleted=formset.deleted_objects,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        count = Paragraph.objects.filter(version_id=object_id).count() if object_id.isdigit() else 0
+        pages = range(1, -(-count // PARAGRAPHS_PER_PAGE) + 1)
+        context = {
+            "paragraph_pages": pages if len(pages) > 1 else (),
+            "paragraph_page": paragraph_page(request),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def paste_view(self, request, pk: int):
+        version = self.get_object_or_404(request, pk)
+        data = request.POST if request.method == "POST" else None
+        form = forms.PasteTextForm(data, document=version.document)
+        if form.is_bound and form.is_valid():
+            try:
+                count = services.version_replace_text(
+                    version=version, text=form.cleaned_data["text"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
             else:
-                services.paragraph_add(version=version, **data)
-        for paragraph in formset.deleted_objects:
-            services.paragraph_delete(paragraph=paragraph)
+                self.message_user(
+                    request,
+                    _("%(version)s now has %(count)d paragraphs.")
+                    % {"version": version.label, "count": count},
+                )
+                return HttpResponseRedirect(_admin_url(version))
+        title = _("Paste the whole text of %(version)s") % {"version": version}
+        return self.render_form(request, form=form, title=title, obj=version)
 
     def issue_view(self, request, pk: int):
         version = self.get_object_or_404(request, pk)

@@ -33,6 +33,18 @@ class ConfirmForm(DocumentStepForm):
     pass
 
 
+class PasteTextForm(DocumentStepForm):
+    text = forms.CharField(
+        label=_("Whole text"),
+        widget=forms.Textarea(attrs={"rows": 30, "style": "width: 48em"}),
+        help_text=_(
+            "It replaces every paragraph of this version. Leave a blank line between paragraphs; "
+            "start operative ones with their number (1.) and preambular ones with their letter "
+            "((a)) or nothing. Plenary numbers them again."
+        ),
+    )
+
+
 class SilenceForm(DocumentStepForm):
     deadline = forms.DateTimeField(
         label=_("Silence deadline"),

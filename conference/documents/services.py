@@ -10,6 +10,7 @@ the tests call these functions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -169,15 +170,15 @@ def _letters(index: int) -> str:
 
 def _renumber(version: DocumentVersion, ordered: list[Paragraph] | None = None) -> None:
     """Give ``ordered`` (by default the version's paragraphs in their present order) the
-    positions 1..n and their numbers in two UPDATE statements.
+    positions 1..n and their numbers, writing only the rows that change.
 
-    Positions are unique per version and PostgreSQL checks that row by row, so the rows are
-    first moved above every position in use, then written back in their new order.
+    Positions are unique per version and PostgreSQL checks that row by row, so the rows that
+    move are first lifted above every position in use, then written in their new places,
+    which no unchanged row holds. Adding a paragraph at the end writes one row.
     """
     if ordered is None:
-        ordered = list(version.paragraphs.order_by("position"))
-    top = max((p.position for p in ordered), default=0)
-    Paragraph.objects.filter(version=version).update(position=F("position") + top + 1)
+        ordered = list(_outline(version))
+    before = {p.pk: (p.position, p.number) for p in ordered}
     operative = preambular = 0
     for position, paragraph in enumerate(ordered, start=1):
         paragraph.position = position
@@ -187,7 +188,21 @@ def _renumber(version: DocumentVersion, ordered: list[Paragraph] | None = None) 
         else:
             paragraph.number = _letters(preambular)
             preambular += 1
-    Paragraph.objects.bulk_update(ordered, ["position", "number"])
+    changed = [p for p in ordered if before[p.pk] != (p.position, p.number)]
+    if not changed:
+        return
+    moved = [p.pk for p in changed if before[p.pk][0] != p.position]
+    if moved:
+        top = max(position for position, _number in before.values())
+        Paragraph.objects.filter(pk__in=moved).update(position=F("position") + top + 1)
+    Paragraph.objects.bulk_update(changed, ["position", "number"])
+
+
+def _outline(version: DocumentVersion):
+    """The version's paragraphs in order, without their text: what numbering needs."""
+    return version.paragraphs.order_by("position").only(
+        "pk", "version", "position", "number", "kind"
+    )
 
 
 @transaction.atomic
@@ -295,7 +310,7 @@ def _insert(
     version: DocumentVersion, *, kind: str, text: str, is_bracketed: bool, after: Paragraph | None
 ) -> Paragraph:
     """Insert after ``after``, or at the start of its own kind without it."""
-    ordered = list(version.paragraphs.order_by("position"))
+    ordered = list(_outline(version))
     if after is None:
         index = 0
     else:
@@ -354,6 +369,98 @@ def paragraph_delete(*, paragraph: Paragraph) -> None:
     locked_version = _editable(paragraph.version)
     Paragraph.objects.get(pk=paragraph.pk).delete()
     _renumber(locked_version)
+
+
+def _paragraph(version: DocumentVersion, *, kind: str, text: str, is_bracketed: bool, position):
+    paragraph = Paragraph(
+        version=version, position=position, kind=kind, text=text.strip(), is_bracketed=is_bracketed
+    )
+    paragraph.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+    return paragraph
+
+
+@transaction.atomic
+def paragraphs_save(
+    *,
+    version: DocumentVersion,
+    edited: Iterable[Paragraph] = (),
+    added: Iterable[dict] = (),
+    deleted: Iterable[Paragraph] = (),
+) -> None:
+    """A page of the admin's paragraphs at once: edits, additions at the end, deletions.
+
+    The version is renumbered once, whatever the number of paragraphs.
+    """
+    locked = _editable(version)
+    deleted_pks = [p.pk for p in deleted]
+    if deleted_pks:
+        Paragraph.objects.filter(version=locked, pk__in=deleted_pks).delete()
+    edits = []
+    for paragraph in edited:
+        if paragraph.version_id != locked.pk:
+            raise DocumentError(
+                _("The paragraph to change is not in %(version)s.") % {"version": locked.label},
+                code="paragraph_elsewhere",
+            )
+        paragraph.text = paragraph.text.strip()
+        paragraph.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+        edits.append(paragraph)
+    Paragraph.objects.bulk_update(edits, ["kind", "text", "is_bracketed"])
+    ordered = list(_outline(locked))
+    top = max((p.position for p in ordered), default=0)
+    new = Paragraph.objects.bulk_create(
+        _paragraph(locked, position=top + n, **data) for n, data in enumerate(added, start=1)
+    )
+    for paragraph in new:
+        ordered.insert(_within_kind(ordered, paragraph.kind, len(ordered)), paragraph)
+    _renumber(locked, ordered)
+
+
+# “1.”, “1)”, “(a)”, “a)” at the start of a pasted paragraph: its number, which Plenary assigns.
+_PASTED_NUMBER = re.compile(r"^\s*(?:\(?(?P<letters>[a-z]{1,3})\)|(?P<digits>\d{1,4})[.)])\s+")
+
+
+def split_text(text: str) -> list[dict]:
+    """A pasted text as paragraphs: one per block of lines, blank lines between.
+
+    A numbered block (“1.”) is operative, a lettered one (“(a)”) preambular; an unmarked one
+    keeps the kind of the one before, and the text starts in the preamble. The marks go:
+    numbers are assigned. Square brackets mark text not yet agreed.
+    """
+    paragraphs = []
+    kind = ParagraphKind.PREAMBULAR
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        block = " ".join(block.split())
+        if not block:
+            continue
+        mark = _PASTED_NUMBER.match(block)
+        if mark:
+            kind = ParagraphKind.OPERATIVE if mark["digits"] else ParagraphKind.PREAMBULAR
+            block = block[mark.end() :]
+        paragraphs.append({"kind": kind, "text": block, "is_bracketed": "[" in block})
+    return paragraphs
+
+
+@transaction.atomic
+def version_replace_text(*, version: DocumentVersion, text: str) -> int:
+    """Replace a working revision's paragraphs with a pasted text, split by ``split_text``;
+    the number of paragraphs."""
+    locked = _editable(version)
+    paragraphs = split_text(text)
+    if not paragraphs:
+        raise DocumentError(_("The pasted text has no paragraphs."), code="empty_text")
+    if locked.paragraphs.filter(amendments__isnull=False).exists():
+        raise DocumentError(
+            _(
+                "Amendments refer to paragraphs of %(version)s; edit those paragraphs one by one "
+                "instead of replacing the whole text."
+            )
+            % {"version": locked.label},
+            code="paragraphs_amended",
+        )
+    locked.paragraphs.all().delete()
+    paragraphs_save(version=locked, added=paragraphs)
+    return len(paragraphs)
 
 
 # Document transitions ------------------------------------------------------------------------

@@ -1,0 +1,208 @@
+"""Benchmark of the participant CSV import on PostgreSQL: preview and confirm at size.
+
+    make bench-import        # or: .venv/bin/python bench/import.py [SIZE ...]
+
+It recreates the database plenary_bench_import (server from BENCH_POSTGRES). Each
+size runs in a fresh subprocess with its own conference of 100 delegations; a tenth
+of the rows update participants already registered, the rest are new. The preview
+is what the admin's preview runs (read the file, validate every row); the confirm
+validates the preview's parsed rows again under row locks and writes them. Peak
+memory is the subprocess's peak resident set, Python and Django included. Last,
+1,000 rows go into a conference that already has 100,000 participants.
+"""
+
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "plenary_bench_import"
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+SIZES = (1_000, 5_000, 10_000, 50_000)
+DELEGATIONS = 100
+CODES = ("KZ", "KG", "TJ", "TM", "UZ", "AF", "DE", "FR", "JP", "SK")
+HEADER = "email,given_names,family_name,functional_title,role,delegation,hotel,arrival_at\n"
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
+    import django
+
+    django.setup()
+
+
+def conference_with_delegations(slug: str, registered: int) -> None:
+    from conference.models import Conference, Organization
+    from participants.models import Delegation, Participant
+
+    conference = Conference.objects.create(
+        title=f"Import benchmark {slug}",
+        short_title=slug,
+        slug=slug,
+        city="Dushanbe",
+        country="TJ",
+        start_date=dt.date(2019, 5, 16),
+        end_date=dt.date(2019, 5, 17),
+        time_zone="Asia/Dushanbe",
+        max_delegation_size=30_000,
+    )
+    delegations = []
+    for i in range(DELEGATIONS):
+        if i < len(CODES):
+            delegation = Delegation(conference=conference, country=CODES[i])
+        else:
+            organization, _ = Organization.objects.get_or_create(
+                name=f"Benchmark Organization {i}", defaults={"kind": "regional"}
+            )
+            delegation = Delegation(
+                conference=conference, organization=organization, category="organization"
+            )
+        delegation.save()
+        delegations.append(delegation)
+    Participant.objects.bulk_create(
+        (
+            Participant(
+                conference=conference,
+                delegation=delegations[n % DELEGATIONS],
+                given_names=f"Saved {n}",
+                family_name=f"Member {n}",
+                email=f"member{n}@example.org",
+            )
+            for n in range(registered)
+        ),
+        batch_size=5_000,
+    )
+
+
+def csv_text(delegations, rows: int, *, updates: int) -> str:
+    """``updates`` rows name registered members (member0…), the others are new people."""
+    lines = [HEADER]
+    for n in range(rows):
+        delegation = delegations[n % DELEGATIONS]
+        name = delegation.country.code if delegation.country else delegation.organization.name
+        email = f"member{n}@example.org" if n < updates else f"new{n}@example.org"
+        lines.append(
+            f"{email},Benchbek {n},Пешко-Lajčák {n},Counsellor,adviser,{name},"
+            f"Hyatt Regency Dushanbe,2019-05-15 {10 + n % 10}:30\n"
+        )
+    return "".join(lines)
+
+
+def peak_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _slug(rows: int, registered: int) -> str:
+    return f"import-{rows}-{registered}"
+
+
+def measure(rows: int, registered: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conference.models import Conference
+    from participants.imports import parse_file, participants_import, participants_import_plan
+
+    updates = min(rows // 10, registered)
+    conference = Conference.objects.get(slug=_slug(rows, registered))
+    delegations = list(conference.delegations.select_related("organization").order_by("pk"))
+    text = csv_text(delegations, rows, updates=updates)
+    before = peak_mib()
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as preview_queries:
+        parsed = parse_file(text, needs_delegation=True)
+        plan = participants_import_plan(conference=conference, parsed=parsed)
+    preview = time.perf_counter() - started
+    assert not plan.errors, plan.errors[:3]
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as confirm_queries:
+        plan = participants_import(conference=conference, parsed=parsed, by=None)
+    confirm = time.perf_counter() - started
+    assert (len(plan.created), len(plan.updated)) == (rows - updates, updates)
+    return {
+        "rows": rows,
+        "registered_before": registered,
+        "preview_s": round(preview, 2),
+        "confirm_s": round(confirm, 2),
+        "total_s": round(preview + confirm, 2),
+        "preview_queries": len(preview_queries),
+        "confirm_queries": len(confirm_queries),
+        "queries_per_100_rows": round(
+            100 * (len(preview_queries) + len(confirm_queries)) / rows, 2
+        ),
+        "rss_before_mib": before,
+        "peak_rss_mib": peak_mib(),
+    }
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def run(rows: int, registered: int) -> dict:
+    """Seed in one subprocess and measure in another, so seeding's memory is not counted."""
+    subprocess.run([sys.executable, __file__, "seed", str(rows), str(registered)], check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "measure", str(rows), str(registered)],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(sizes: tuple[int, ...]) -> None:
+    recreate_database()
+    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{DATABASE}"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        check=True,
+        env=env,
+    )
+    results = {}
+    for rows in sizes:
+        results[rows] = run(rows, registered=rows // 10)
+        print(json.dumps(results[rows]), flush=True)
+    large = run(1_000, registered=100_000)
+    print(json.dumps(large), flush=True)
+    print("targets:")
+    if 10_000 in results:
+        ten = results[10_000]
+        print(f"  10k preview + confirm {ten['total_s']} s (<= 10 s: {ten['total_s'] <= 10})")
+        print(f"  10k queries per 100 rows {ten['queries_per_100_rows']} (<= 4)")
+        if 50_000 in results:
+            ratio = results[50_000]["total_s"] / ten["total_s"]
+            print(f"  50k / 10k time {ratio:.2f}x (<= 5.5x: {ratio <= 5.5})")
+    print(
+        f"  1k rows into 100k participants {large['total_s']} s (<= 2 s), "
+        f"peak {large['peak_rss_mib']} MiB (<= 150 MiB)"
+    )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] in (["seed"], ["measure"]):
+        setup_django()
+        rows, registered = int(sys.argv[2]), int(sys.argv[3])
+        if sys.argv[1] == "seed":
+            conference_with_delegations(_slug(rows, registered), registered)
+            # Fresh statistics, as autovacuum keeps them in a running database.
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        else:
+            print(json.dumps(measure(rows, registered)))
+    else:
+        main(tuple(int(size) for size in sys.argv[1:]) or SIZES)

@@ -1,0 +1,80 @@
+"""Issue 14: an import costs a fixed number of queries per batch, never some per row."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from participants.models import IdentityDocument, Participant
+from tests.factories import ConferenceFactory, DelegationFactory
+
+pytestmark = pytest.mark.django_db
+
+COUNTRIES = ["KZ", "KG", "TM", "UZ", "AF"]
+
+
+@pytest.fixture
+def conference():
+    conference = ConferenceFactory(slug="dushanbe-2019")
+    for code in COUNTRIES:
+        DelegationFactory(conference=conference, country=code, max_size=10_000)
+    return conference
+
+
+def _file(conference, rows: int) -> bytes:
+    """Half the rows update members already registered, half add new ones."""
+    delegations = list(conference.delegations.order_by("pk"))
+    lines = ["email,given_names,family_name,role,delegation,nationality,hospitality_requested"]
+    for i in range(rows):
+        delegation = delegations[i % len(delegations)]
+        email = f"m{i}@mfa.example"
+        lines.append(f"{email},Given{i},Family{i},adviser,{delegation.country.code},KZ,no")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _registered(conference, rows: int) -> None:
+    delegations = list(conference.delegations.order_by("pk"))
+    Participant.objects.bulk_create(
+        Participant(
+            conference=conference,
+            delegation=delegations[i % len(delegations)],
+            email=f"m{i}@mfa.example",
+            given_names="Old",
+            family_name=f"Name{i}",
+        )
+        for i in range(1, rows, 2)
+    )
+
+
+def _split(queries) -> tuple[int, int]:
+    writes = [q for q in queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    return len(queries) - len(writes), len(writes)
+
+
+def _preview_and_confirm_queries(client, conference, rows: int) -> tuple[int, tuple[int, int]]:
+    _registered(conference, rows)
+    url = reverse("admin:conference_import_participants", args=[conference.pk])
+    upload = SimpleUploadedFile("delegates.csv", _file(conference, rows), content_type="text/csv")
+    with CaptureQueriesContext(connection) as preview:
+        response = client.post(url, {"file": upload})
+    assert response.context["plan"].errors == []
+    with CaptureQueriesContext(connection) as confirm:
+        response = client.post(url, {"token": response.context["token"]})
+    assert response.status_code == 302
+    assert Participant.objects.filter(conference=conference).count() == rows
+    assert IdentityDocument.objects.filter(participant__conference=conference).count() == rows
+    return len(preview), _split(confirm.captured_queries)
+
+
+def test_preview_and_confirm_queries_do_not_grow_with_the_rows(organizer, conference):
+    preview_50, (reads_50, writes_50) = _preview_and_confirm_queries(organizer, conference, 50)
+    Participant.objects.all().delete()
+    preview_5k, (reads_5k, writes_5k) = _preview_and_confirm_queries(organizer, conference, 5000)
+    # The e-mail lookup and the identity lookup take 1,000 rows per query.
+    assert (preview_50, reads_50) == (preview_5k - 4, reads_5k - 8)
+    # Each bulk write is one statement per batch: 1,000 rows on PostgreSQL, fewer on
+    # SQLite, whose statements hold at most 999 parameters.
+    if connection.vendor == "postgresql":
+        assert writes_5k - writes_50 <= 5 * 4
+    assert writes_5k <= 4 * 5000 / 100

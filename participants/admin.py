@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin
 
 from conference.admin_mixins import (
     AuditLogAdmin,
@@ -86,7 +87,7 @@ class AccessZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(BadgeCategory)
-class BadgeCategoryAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
+class BadgeCategoryAdmin(SameConferenceChoicesMixin, TranslationAdmin):
     list_display = ["code", "name", "colour_name", "colour", "conference"]
     list_filter = ["conference", "colour_name"]
     list_select_related = ["conference"]
@@ -352,7 +353,9 @@ def _transition_action(name: str):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ServiceAdmin):
+class ParticipantAdmin(
+    SameConferenceChoicesMixin, ConferenceFieldTimeMixin, TranslationAdmin, ServiceAdmin
+):
     form = ParticipantAdminForm
     list_display = [
         "family_name",

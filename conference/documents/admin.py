@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from conference.admin_mixins import (
     AuditLogAdmin,
@@ -175,7 +176,7 @@ class PositionStatementInline(ReadOnlyInline):
 
 @admin.register(OutcomeDocument)
 class OutcomeDocumentAdmin(
-    ServiceFormMixin, WordBoundarySlugMixin, ConferenceFieldTimeMixin, admin.ModelAdmin
+    ServiceFormMixin, WordBoundarySlugMixin, ConferenceFieldTimeMixin, TranslationAdmin
 ):
     list_display = [
         "title",
@@ -274,7 +275,7 @@ class OutcomeDocumentAdmin(
         return TemplateResponse(request, "admin/documents/outcomedocument/compare.html", context)
 
 
-class ParagraphInline(admin.TabularInline):
+class ParagraphInline(TranslationTabularInline):
     """Paragraphs of a working revision; the inline turns read-only once it is issued."""
 
     model = Paragraph
@@ -500,7 +501,7 @@ class PositionStatementAdmin(AuditLogAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ServiceFormMixin, ServiceAdmin):
+class RecommendationAdmin(ServiceFormMixin, TranslationAdmin, ServiceAdmin):
     list_display = [
         "code",
         "theme",

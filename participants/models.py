@@ -182,8 +182,8 @@ class Delegation(models.Model):
 
     @property
     def local_name(self) -> str:
-        """The name in the active language (country names are translated)."""
-        return str(self.country.name) if self.country else self.name
+        """The name in the active language (country and organization names are translated)."""
+        return self.represented_name or self.name
 
     @property
     def represented_name(self) -> str:

@@ -355,7 +355,8 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
         for paragraph in formset.save(commit=False):
             data = {
                 "kind": paragraph.kind,
-                "text": paragraph.text,
+                "text": paragraph.text_en,
+                "text_ru": paragraph.text_ru or "",
                 "is_bracketed": paragraph.is_bracketed,
             }
             if paragraph.pk:

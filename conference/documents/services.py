@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.languages import in_each_language
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
 
@@ -218,7 +219,8 @@ def version_create_zero_draft(
             _("“%(document)s” already has a zero draft.") % {"document": locked.title},
             code="zero_draft_exists",
         )
-    version = DocumentVersion(document=locked, sequence=0, label=label or "Zero draft", author=by)
+    labels = {"label_en": label} if label else in_each_language("label", lambda: _("Zero draft"))
+    version = DocumentVersion(document=locked, sequence=0, author=by, **labels)
     version.full_clean()
     version.save()
     return version
@@ -241,8 +243,8 @@ def version_create_revision(*, document: OutcomeDocument, by: User) -> DocumentV
     revision = DocumentVersion(
         document=locked,
         sequence=sequence,
-        # Labels are stored data, the same in every language, like a document symbol.
-        label=f"Rev.{sequence}",
+        # Written in each language once, from the catalogue: "Rev.2", "Пересмотр 2".
+        **in_each_language("label", lambda: _("Rev.%(number)s") % {"number": sequence}),
         based_on=previous,
         author=by,
     )
@@ -254,7 +256,8 @@ def version_create_revision(*, document: OutcomeDocument, by: User) -> DocumentV
             position=p.position,
             number=p.number,
             kind=p.kind,
-            text=p.text,
+            text_en=p.text_en,
+            text_ru=p.text_ru,
             is_bracketed=p.is_bracketed,
             origin=p,
         )
@@ -292,7 +295,13 @@ def _within_kind(ordered: list[Paragraph], kind: str, index: int) -> int:
 
 
 def _insert(
-    version: DocumentVersion, *, kind: str, text: str, is_bracketed: bool, after: Paragraph | None
+    version: DocumentVersion,
+    *,
+    kind: str,
+    text: str,
+    text_ru: str = "",
+    is_bracketed: bool,
+    after: Paragraph | None,
 ) -> Paragraph:
     """Insert after ``after``, or at the start of its own kind without it."""
     ordered = list(version.paragraphs.order_by("position"))
@@ -309,7 +318,12 @@ def _insert(
     index = _within_kind(ordered, kind, index)
     top = max((p.position for p in ordered), default=0)
     paragraph = Paragraph(
-        version=version, position=top + 1, kind=kind, text=text.strip(), is_bracketed=is_bracketed
+        version=version,
+        position=top + 1,
+        kind=kind,
+        text_en=text.strip(),
+        text_ru=text_ru.strip(),
+        is_bracketed=is_bracketed,
     )
     paragraph.full_clean()
     paragraph.save()
@@ -324,22 +338,32 @@ def paragraph_add(
     version: DocumentVersion,
     kind: str,
     text: str,
+    text_ru: str = "",
     is_bracketed: bool = False,
     after: Paragraph | None = None,
     at_end: bool = True,
 ) -> Paragraph:
-    """Add a paragraph after ``after``; without it, at the end (or the start if not at_end)."""
+    """Add a paragraph after ``after``; without it, at the end (or the start if not at_end).
+
+    ``text`` is the English (negotiated) text; an empty ``text_ru`` shows the English one.
+    """
     locked = _editable(version)
     if after is None and at_end:
         after = locked.paragraphs.order_by("-position").first()
-    return _insert(locked, kind=kind, text=text, is_bracketed=is_bracketed, after=after)
+    return _insert(
+        locked, kind=kind, text=text, text_ru=text_ru, is_bracketed=is_bracketed, after=after
+    )
 
 
 @transaction.atomic
-def paragraph_edit(*, paragraph: Paragraph, text: str, kind: str, is_bracketed: bool) -> Paragraph:
+def paragraph_edit(
+    *, paragraph: Paragraph, text: str, kind: str, is_bracketed: bool, text_ru: str = ""
+) -> Paragraph:
+    """Rewrite a paragraph; the Russian text goes with it (empty: the English one shows)."""
     locked_version = _editable(paragraph.version)
     current = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
-    current.text = text.strip()
+    current.text_en = text.strip()
+    current.text_ru = text_ru.strip()
     current.kind = kind
     current.is_bracketed = is_bracketed
     current.full_clean()
@@ -666,7 +690,8 @@ def amendment_accept(*, amendment: Amendment, by: User) -> Amendment:
         )
     elif locked.action == AmendmentAction.REPLACE:
         # Accepting replacement text agrees it, so any brackets on the paragraph go.
-        target.text = locked.proposed_text
+        # The amendment is English; the old Russian text would no longer match it.
+        target.text_en, target.text_ru = locked.proposed_text, ""
         target.is_bracketed = False
         target.full_clean()
         target.save()

@@ -12,6 +12,8 @@ import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from conference.countries import OFFICIAL_NAMES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -114,6 +116,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "ru")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# The UN names of countries (conference/countries.py), translated through the catalogue.
+COUNTRIES_OVERRIDE = OFFICIAL_NAMES
 FORMAT_MODULE_PATH = ["conference.formats"]
 USE_I18N = True
 # Stored times are UTC; each conference renders them in its own time zone.

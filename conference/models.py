@@ -82,6 +82,8 @@ class Conference(models.Model):
     )
 
     class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
@@ -142,6 +144,8 @@ class Organization(models.Model):
     kind = models.CharField(max_length=24, choices=OrganizationKind.choices)
 
     class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -158,6 +162,8 @@ class ConferencePartner(models.Model):
     display_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("conference partner")
+        verbose_name_plural = _("conference partners")
         ordering = ["conference", "display_order", "id"]
         constraints = [
             # Two constraints, so that each mistake gets its own message.

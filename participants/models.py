@@ -56,6 +56,8 @@ class AccessZone(models.Model):
     name = models.CharField(max_length=100)
 
     class Meta:
+        verbose_name = _("access zone")
+        verbose_name_plural = _("access zones")
         ordering = ["conference", "code"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "code"], name="zone_code_unique"),
@@ -76,8 +78,9 @@ class BadgeCategory(models.Model):
     zones = models.ManyToManyField(AccessZone, blank=True, related_name="badge_categories")
 
     class Meta:
+        verbose_name = _("badge category")
+        verbose_name_plural = _("badge categories")
         ordering = ["conference", "code"]
-        verbose_name_plural = "badge categories"
         constraints = [
             models.UniqueConstraint(fields=["conference", "code"], name="badge_code_unique"),
         ]
@@ -141,6 +144,8 @@ class Delegation(models.Model):
     nomination_link_revoked = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
         ordering = ["conference", "name"]
         constraints = [
             # Two constraints, so that each mistake gets its own message.
@@ -265,6 +270,8 @@ class Participant(models.Model):
     objects = ParticipantQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         ordering = ["family_name", "given_names"]
         constraints = [
             models.UniqueConstraint(
@@ -335,6 +342,8 @@ class IdentityDocument(models.Model):
     photo = models.ImageField(upload_to="photos/", blank=True)
 
     class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
         permissions = [
             ("view_identity_document", "Can view passport and identity data"),
         ]
@@ -435,6 +444,8 @@ class IssuedBadge(models.Model):
     void_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("issued badge")
+        verbose_name_plural = _("issued badges")
         ordering = ["conference", "number"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "number"], name="issued_badge_unique"),
@@ -463,6 +474,8 @@ class AccreditationEvent(TransitionRecord):
     badge_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("accreditation event")
+        verbose_name_plural = _("accreditation events")
         ordering = ["participant", "at", "id"]
 
 
@@ -481,6 +494,8 @@ class IdentityAccessLog(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("identity data access")
+        verbose_name_plural = _("identity data access log")
         ordering = ["-at"]
 
     def __str__(self) -> str:

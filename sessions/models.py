@@ -29,6 +29,8 @@ class Room(models.Model):
     )
 
     class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
         ordering = ["conference", "name"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "name"], name="room_name_unique"),
@@ -81,6 +83,8 @@ class Session(models.Model):
     objects = SessionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["conference", "starts_at", "order", "id"]
         constraints = [
             models.CheckConstraint(
@@ -146,6 +150,8 @@ class Statement(models.Model):
     is_right_of_reply = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["session", "order", "inscribed_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -196,6 +202,8 @@ class StatementMove(AuditRecord):
     reason = models.TextField()
 
     class Meta:
+        verbose_name = _("move on a speakers' list")
+        verbose_name_plural = _("moves on speakers' lists")
         ordering = ["statement", "at", "id"]
         constraints = [
             models.CheckConstraint(

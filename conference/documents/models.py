@@ -46,6 +46,8 @@ class OutcomeDocument(models.Model):
     )
 
     class Meta:
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
         ordering = ["conference", "title"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "slug"], name="document_slug_unique"),
@@ -82,6 +84,8 @@ class DocumentVersion(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
         ordering = ["document", "sequence"]
         constraints = [
             models.UniqueConstraint(
@@ -146,6 +150,8 @@ class Paragraph(models.Model):
     )
 
     class Meta:
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -213,6 +219,8 @@ class Amendment(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
         ordering = ["document", "submitted_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -248,6 +256,8 @@ class DocumentEvent(TransitionRecord):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("document event")
+        verbose_name_plural = _("document events")
         ordering = ["document", "at", "id"]
 
 
@@ -262,6 +272,8 @@ class SilenceBreak(models.Model):
     broken_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("break of silence")
+        verbose_name_plural = _("breaks of silence")
         ordering = ["document", "broken_at"]
 
     def __str__(self) -> str:
@@ -280,6 +292,8 @@ class PositionStatement(models.Model):
     made_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("position statement")
+        verbose_name_plural = _("position statements")
         ordering = ["document", "id"]
 
     def __str__(self) -> str:
@@ -328,6 +342,8 @@ class Recommendation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         ordering = ["source_conference", "code"]
         constraints = [
             models.UniqueConstraint(

@@ -50,10 +50,13 @@ single_line = RegexValidator(
 
 class AccessZone(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="access_zones"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="access_zones",
+        verbose_name=_("conference"),
     )
-    code = models.CharField(max_length=10)
-    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=10, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
 
     class Meta:
         verbose_name = _("access zone")
@@ -69,13 +72,18 @@ class AccessZone(models.Model):
 
 class BadgeCategory(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="badge_categories"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="badge_categories",
+        verbose_name=_("conference"),
     )
-    code = models.CharField(max_length=10)
-    name = models.CharField(max_length=100)
-    colour_name = models.CharField(max_length=30)
-    colour = models.CharField(max_length=7, validators=[hex_colour])
-    zones = models.ManyToManyField(AccessZone, blank=True, related_name="badge_categories")
+    code = models.CharField(max_length=10, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    colour_name = models.CharField(max_length=30, verbose_name=_("colour name"))
+    colour = models.CharField(max_length=7, validators=[hex_colour], verbose_name=_("colour"))
+    zones = models.ManyToManyField(
+        AccessZone, blank=True, related_name="badge_categories", verbose_name=_("zones")
+    )
 
     class Meta:
         verbose_name = _("badge category")
@@ -91,32 +99,45 @@ class BadgeCategory(models.Model):
 
 class Delegation(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="delegations"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="delegations",
+        verbose_name=_("conference"),
     )
-    country = CountryField(blank=True)
+    country = CountryField(blank=True, verbose_name=_("country"))
     organization = models.ForeignKey(
         "conference.Organization",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="delegations",
+        verbose_name=_("organization"),
     )
     # Denormalized from country or organization so that lists sort and search
     # in the database; countries are stored as ISO codes.
-    name = models.CharField(max_length=200, editable=False)
-    category = models.CharField(max_length=24, choices=DelegationCategory.choices)
+    name = models.CharField(max_length=200, editable=False, verbose_name=_("name"))
+    category = models.CharField(
+        max_length=24, choices=DelegationCategory.choices, verbose_name=_("category")
+    )
     level = models.PositiveSmallIntegerField(
         choices=RepresentationLevel.choices,
         default=RepresentationLevel.SENIOR_OFFICIAL,
         verbose_name=_("level of representation"),
     )
-    focal_point_name = models.CharField(max_length=200, blank=True)
-    focal_point_email = models.EmailField(blank=True)
-    focal_point_phone = models.CharField(max_length=40, blank=True)
-    nomination_reference = models.CharField(
-        max_length=100, blank=True, help_text=_("Note verbale number.")
+    focal_point_name = models.CharField(
+        max_length=200, blank=True, verbose_name=_("focal point name")
     )
-    nomination_date = models.DateField(null=True, blank=True)
+    focal_point_email = models.EmailField(blank=True, verbose_name=_("focal point email"))
+    focal_point_phone = models.CharField(
+        max_length=40, blank=True, verbose_name=_("focal point phone")
+    )
+    nomination_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("Note verbale number."),
+        verbose_name=_("nomination reference"),
+    )
+    nomination_date = models.DateField(null=True, blank=True, verbose_name=_("nomination date"))
     nomination_file = models.FileField(
         upload_to=note_verbale_path,
         blank=True,
@@ -124,24 +145,43 @@ class Delegation(models.Model):
             FileExtensionValidator(sorted(NOTE_VERBALE_EXTENSIONS)),
             validate_note_verbale,
         ],
+        verbose_name=_("nomination file"),
     )
     credentials_status = models.CharField(
-        max_length=10, choices=CredentialsStatus.choices, default=CredentialsStatus.NONE
+        max_length=10,
+        choices=CredentialsStatus.choices,
+        default=CredentialsStatus.NONE,
+        verbose_name=_("credentials status"),
     )
     hospitality_quota = models.PositiveSmallIntegerField(
-        default=1, help_text=_("Members whose stay the host pays for.")
+        default=1,
+        help_text=_("Members whose stay the host pays for."),
+        verbose_name=_("hospitality quota"),
     )
     max_size = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Overrides the conference's maximum delegation size.")
+        null=True,
+        blank=True,
+        help_text=_("Overrides the conference's maximum delegation size."),
+        verbose_name=_("max size"),
     )
     status = models.CharField(
-        max_length=10, choices=DelegationStatus.choices, default=DelegationStatus.INVITED
+        max_length=10,
+        choices=DelegationStatus.choices,
+        default=DelegationStatus.INVITED,
+        verbose_name=_("status"),
     )
     nomination_nonce = models.UUIDField(
-        default=uuid.uuid4, editable=False, help_text=_("Rotating it invalidates old links.")
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Rotating it invalidates old links."),
+        verbose_name=_("nomination nonce"),
     )
-    nomination_link_expires_at = models.DateTimeField(null=True, blank=True)
-    nomination_link_revoked = models.BooleanField(default=False)
+    nomination_link_expires_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("nomination link expires at")
+    )
+    nomination_link_revoked = models.BooleanField(
+        default=False, verbose_name=_("nomination link revoked")
+    )
 
     class Meta:
         verbose_name = _("delegation")
@@ -212,7 +252,10 @@ class ParticipantQuerySet(models.QuerySet):
 
 class Participant(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="participants"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("conference"),
     )
     delegation = models.ForeignKey(
         Delegation,
@@ -221,51 +264,88 @@ class Participant(models.Model):
         blank=True,
         related_name="members",
         help_text=_("Empty for organizer staff and media without a delegation."),
+        verbose_name=_("delegation"),
     )
     honorific = models.CharField(
-        max_length=30, blank=True, validators=[single_line], help_text=_("e.g. H.E. Mr.")
+        max_length=30,
+        blank=True,
+        validators=[single_line],
+        help_text=_("e.g. H.E. Mr."),
+        verbose_name=_("honorific"),
     )
-    given_names = models.CharField(max_length=100, validators=[single_line])
-    family_name = models.CharField(max_length=100, validators=[single_line])
+    given_names = models.CharField(
+        max_length=100, validators=[single_line], verbose_name=_("given names")
+    )
+    family_name = models.CharField(
+        max_length=100, validators=[single_line], verbose_name=_("family name")
+    )
     passport_name = models.CharField(
         max_length=200,
         blank=True,
         validators=[single_line],
         help_text=_("Full name exactly as in the passport."),
+        verbose_name=_("passport name"),
     )
-    gender = models.CharField(max_length=8, choices=Gender.choices, blank=True)
-    functional_title = models.CharField(max_length=200, blank=True)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
+    gender = models.CharField(
+        max_length=8, choices=Gender.choices, blank=True, verbose_name=_("gender")
+    )
+    functional_title = models.CharField(
+        max_length=200, blank=True, verbose_name=_("functional title")
+    )
+    email = models.EmailField(verbose_name=_("email"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     preferred_language = models.CharField(
-        max_length=2, choices=PreferredLanguage.choices, default=PreferredLanguage.ENGLISH
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.ENGLISH,
+        verbose_name=_("preferred language"),
     )
     role = models.CharField(
-        max_length=16, choices=DelegationRole.choices, default=DelegationRole.REPRESENTATIVE
+        max_length=16,
+        choices=DelegationRole.choices,
+        default=DelegationRole.REPRESENTATIVE,
+        verbose_name=_("role"),
     )
     status = models.CharField(
-        max_length=16, choices=AccreditationStatus.choices, default=AccreditationStatus.NOMINATED
+        max_length=16,
+        choices=AccreditationStatus.choices,
+        default=AccreditationStatus.NOMINATED,
+        verbose_name=_("status"),
     )
     badge_category = models.ForeignKey(
-        BadgeCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="holders"
+        BadgeCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holders",
+        verbose_name=_("badge category"),
     )
-    badge_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    badge_number = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("badge number")
+    )
     # Logistics
     hospitality_requested = models.BooleanField(
         default=False,
         help_text=_("The host pays for this member's stay; counts against the quota."),
+        verbose_name=_("hospitality requested"),
     )
-    arrival_at = models.DateTimeField(null=True, blank=True)
-    arrival_flight = models.CharField(max_length=20, blank=True)
-    departure_at = models.DateTimeField(null=True, blank=True)
-    departure_flight = models.CharField(max_length=20, blank=True)
-    hotel = models.CharField(max_length=120, blank=True)
-    needs_airport_transfer = models.BooleanField(default=False)
-    needs_visa_support = models.BooleanField(default=False)
-    dietary_needs = models.CharField(max_length=200, blank=True)
-    accessibility_needs = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    arrival_at = models.DateTimeField(null=True, blank=True, verbose_name=_("arrival at"))
+    arrival_flight = models.CharField(max_length=20, blank=True, verbose_name=_("arrival flight"))
+    departure_at = models.DateTimeField(null=True, blank=True, verbose_name=_("departure at"))
+    departure_flight = models.CharField(
+        max_length=20, blank=True, verbose_name=_("departure flight")
+    )
+    hotel = models.CharField(max_length=120, blank=True, verbose_name=_("hotel"))
+    needs_airport_transfer = models.BooleanField(
+        default=False, verbose_name=_("needs airport transfer")
+    )
+    needs_visa_support = models.BooleanField(default=False, verbose_name=_("needs visa support"))
+    dietary_needs = models.CharField(max_length=200, blank=True, verbose_name=_("dietary needs"))
+    accessibility_needs = models.CharField(
+        max_length=200, blank=True, verbose_name=_("accessibility needs")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -331,15 +411,22 @@ class IdentityDocument(models.Model):
     """Identity data, apart from the participant so it can be permissioned and shredded."""
 
     participant = models.OneToOneField(
-        Participant, on_delete=models.CASCADE, related_name="identity"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="identity",
+        verbose_name=_("participant"),
     )
-    nationality = CountryField(blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    place_of_birth = models.CharField(max_length=120, blank=True)
-    passport_number = models.CharField(max_length=30, blank=True)
-    passport_issued_on = models.DateField(null=True, blank=True)
-    passport_expires_on = models.DateField(null=True, blank=True)
-    photo = models.ImageField(upload_to="photos/", blank=True)
+    nationality = CountryField(blank=True, verbose_name=_("nationality"))
+    date_of_birth = models.DateField(null=True, blank=True, verbose_name=_("date of birth"))
+    place_of_birth = models.CharField(max_length=120, blank=True, verbose_name=_("place of birth"))
+    passport_number = models.CharField(max_length=30, blank=True, verbose_name=_("passport number"))
+    passport_issued_on = models.DateField(
+        null=True, blank=True, verbose_name=_("passport issued on")
+    )
+    passport_expires_on = models.DateField(
+        null=True, blank=True, verbose_name=_("passport expires on")
+    )
+    photo = models.ImageField(upload_to="photos/", blank=True, verbose_name=_("photo"))
 
     class Meta:
         verbose_name = _("identity document")
@@ -433,15 +520,21 @@ class IssuedBadge(models.Model):
     """Every badge number ever issued; the unique key keeps a number from coming back."""
 
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="issued_badges"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="issued_badges",
+        verbose_name=_("conference"),
     )
-    number = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(verbose_name=_("number"))
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="issued_badges"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="issued_badges",
+        verbose_name=_("participant"),
     )
-    issued_at = models.DateTimeField(auto_now_add=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    void_reason = models.CharField(max_length=200, blank=True)
+    issued_at = models.DateTimeField(auto_now_add=True, verbose_name=_("issued at"))
+    voided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("voided at"))
+    void_reason = models.CharField(max_length=200, blank=True, verbose_name=_("void reason"))
 
     class Meta:
         verbose_name = _("issued badge")
@@ -458,20 +551,39 @@ class IssuedBadge(models.Model):
 class AccreditationEvent(TransitionRecord):
     subject_field = "participant"
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="accreditation_events"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="accreditation_events",
+        verbose_name=_("participant"),
     )
-    from_status = models.CharField(max_length=16, choices=AccreditationStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=AccreditationStatus.choices)
+    from_status = models.CharField(
+        max_length=16,
+        choices=AccreditationStatus.choices,
+        blank=True,
+        verbose_name=_("from status"),
+    )
+    to_status = models.CharField(
+        max_length=16, choices=AccreditationStatus.choices, verbose_name=_("to status")
+    )
     actor_label = models.CharField(
-        max_length=120, blank=True, help_text=_('Who acted without an account, e.g. "focal point".')
+        max_length=120,
+        blank=True,
+        help_text=_('Who acted without an account, e.g. "focal point".'),
+        verbose_name=_("actor label"),
     )
     reason = models.TextField(
-        blank=True, help_text=_("Internal: kept in the file, never sent to the delegation.")
+        blank=True,
+        help_text=_("Internal: kept in the file, never sent to the delegation."),
+        verbose_name=_("reason"),
     )
     message = models.TextField(
-        blank=True, help_text=_("Sent with the e-mail to the delegation's focal point.")
+        blank=True,
+        help_text=_("Sent with the e-mail to the delegation's focal point."),
+        verbose_name=_("message"),
     )
-    badge_number = models.PositiveIntegerField(null=True, blank=True)
+    badge_number = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("badge number")
+    )
 
     class Meta:
         verbose_name = _("accreditation event")
@@ -483,15 +595,26 @@ class IdentityAccessLog(models.Model):
     """Who saw or exported identity data, when, and how much."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
-    kind = models.CharField(max_length=8, choices=IdentityAccessKind.choices)
+    kind = models.CharField(
+        max_length=8, choices=IdentityAccessKind.choices, verbose_name=_("kind")
+    )
     participant = models.ForeignKey(
-        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
     )
-    export = models.CharField(max_length=60, blank=True)
-    row_count = models.PositiveIntegerField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    export = models.CharField(max_length=60, blank=True, verbose_name=_("export"))
+    row_count = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("row count"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
         verbose_name = _("identity data access")

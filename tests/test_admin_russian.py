@@ -33,6 +33,23 @@ def test_every_model_has_a_russian_name():
     assert untranslated == []
 
 
+def test_every_field_has_a_russian_name():
+    untranslated = []
+    for model in apps.get_models():
+        if model._meta.app_label not in {"conference", "participants", "agenda", "documents"}:
+            continue
+        for field in model._meta.get_fields(include_hidden=False):
+            if field.auto_created or not hasattr(field, "verbose_name"):
+                continue
+            with translation.override("ru"):
+                russian = str(field.verbose_name)
+            with translation.override("en"):
+                english = str(field.verbose_name)
+            if russian == english:
+                untranslated.append(f"{model.__name__}.{field.name}")
+    assert untranslated == []
+
+
 def test_the_admin_index_names_the_models_in_russian(russian_organizer):
     html = russian_organizer.get(reverse("admin:index")).content.decode()
     assert '<html lang="ru"' in html
@@ -48,6 +65,8 @@ def test_the_admin_index_names_the_models_in_russian(russian_organizer):
         ("admin:agenda_session_changelist", "Выберите заседание для изменения"),
         ("admin:participants_participant_changelist", "Участники"),
         ("admin:documents_outcomedocument_changelist", "Итоговые документы"),
+        ("admin:participants_participant_add", "Фамилия"),
+        ("admin:agenda_session_add", "Название [ru]"),
     ],
 )
 def test_admin_pages_name_their_model_in_russian(russian_organizer, view, russian):

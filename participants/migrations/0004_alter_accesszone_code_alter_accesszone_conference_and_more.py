@@ -10,457 +10,798 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0005_alter_conference_city_alter_conference_city_en_and_more'),
-        ('participants', '0003_alter_accesszone_options_and_more'),
+        ("conference", "0005_alter_conference_city_alter_conference_city_en_and_more"),
+        ("participants", "0003_alter_accesszone_options_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesszone',
-            name='code',
-            field=models.CharField(max_length=10, verbose_name='code'),
+            model_name="accesszone",
+            name="code",
+            field=models.CharField(max_length=10, verbose_name="code"),
+        ),
+        migrations.AlterField(
+            model_name="accesszone",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="access_zones",
+                to="conference.conference",
+                verbose_name="conference",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accesszone",
+            name="name",
+            field=models.CharField(max_length=100, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="actor_label",
+            field=models.CharField(
+                blank=True,
+                help_text='Who acted without an account, e.g. "focal point".',
+                max_length=120,
+                verbose_name="actor label",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="at"),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="badge_number",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="badge number"),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("nominated", "Nominated"),
+                    ("under_review", "Under review"),
+                    ("vetting", "Security vetting"),
+                    ("approved", "Approved"),
+                    ("badge_printed", "Badge printed"),
+                    ("badge_collected", "Badge collected"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("revoked", "Revoked"),
+                ],
+                max_length=16,
+                verbose_name="from status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="message",
+            field=models.TextField(
+                blank=True,
+                help_text="Sent with the e-mail to the delegation's focal point.",
+                verbose_name="message",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="participant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="accreditation_events",
+                to="participants.participant",
+                verbose_name="participant",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Internal: kept in the file, never sent to the delegation.",
+                verbose_name="reason",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accreditationevent",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("nominated", "Nominated"),
+                    ("under_review", "Under review"),
+                    ("vetting", "Security vetting"),
+                    ("approved", "Approved"),
+                    ("badge_printed", "Badge printed"),
+                    ("badge_collected", "Badge collected"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("revoked", "Revoked"),
+                ],
+                max_length=16,
+                verbose_name="to status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="badgecategory",
+            name="code",
+            field=models.CharField(max_length=10, verbose_name="code"),
+        ),
+        migrations.AlterField(
+            model_name="badgecategory",
+            name="colour",
+            field=models.CharField(
+                max_length=7,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^#[0-9A-Fa-f]{6}$", "Use a hex colour such as #C8102E."
+                    )
+                ],
+                verbose_name="colour",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="badgecategory",
+            name="colour_name",
+            field=models.CharField(max_length=30, verbose_name="colour name"),
+        ),
+        migrations.AlterField(
+            model_name="badgecategory",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="badge_categories",
+                to="conference.conference",
+                verbose_name="conference",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="badgecategory",
+            name="name",
+            field=models.CharField(max_length=100, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="badgecategory",
+            name="name_en",
+            field=models.CharField(max_length=100, null=True, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="badgecategory",
+            name="name_ru",
+            field=models.CharField(max_length=100, null=True, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="badgecategory",
+            name="zones",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="badge_categories",
+                to="participants.accesszone",
+                verbose_name="zones",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("participating_state", "OSCE participating State"),
+                    ("partner_state", "Partner for Co-operation"),
+                    ("other_state", "Other State"),
+                    ("un_entity", "UN entity"),
+                    ("organization", "International / regional organization"),
+                    ("civil_society", "Civil society"),
+                    ("media", "Media"),
+                    ("host", "Host"),
+                ],
+                max_length=24,
+                verbose_name="category",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="delegations",
+                to="conference.conference",
+                verbose_name="conference",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="country",
+            field=django_countries.fields.CountryField(
+                blank=True, max_length=2, verbose_name="country"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="credentials_status",
+            field=models.CharField(
+                choices=[
+                    ("none", "None"),
+                    ("copy", "Copy received"),
+                    ("original", "Original received"),
+                    ("accepted", "Accepted"),
+                ],
+                default="none",
+                max_length=10,
+                verbose_name="credentials status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="focal_point_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="focal point email"),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="focal_point_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="focal point name"),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="focal_point_phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="focal point phone"),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="hospitality_quota",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                help_text="Members whose stay the host pays for.",
+                verbose_name="hospitality quota",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="max_size",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Overrides the conference's maximum delegation size.",
+                null=True,
+                verbose_name="max size",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="name",
+            field=models.CharField(editable=False, max_length=200, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="nomination_date",
+            field=models.DateField(blank=True, null=True, verbose_name="nomination date"),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="nomination_file",
+            field=models.FileField(
+                blank=True,
+                upload_to=participants.uploads.note_verbale_path,
+                validators=[
+                    django.core.validators.FileExtensionValidator(["jpeg", "jpg", "pdf", "png"]),
+                    participants.uploads.validate_note_verbale,
+                ],
+                verbose_name="nomination file",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="nomination_link_expires_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="nomination link expires at"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="nomination_link_revoked",
+            field=models.BooleanField(default=False, verbose_name="nomination link revoked"),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="nomination_nonce",
+            field=models.UUIDField(
+                default=uuid.uuid4,
+                editable=False,
+                help_text="Rotating it invalidates old links.",
+                verbose_name="nomination nonce",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="nomination_reference",
+            field=models.CharField(
+                blank=True,
+                help_text="Note verbale number.",
+                max_length=100,
+                verbose_name="nomination reference",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="delegations",
+                to="conference.organization",
+                verbose_name="organization",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delegation",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("invited", "Invited"),
+                    ("nominated", "Nominated"),
+                    ("confirmed", "Confirmed"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="invited",
+                max_length=10,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="identityaccesslog",
+            name="at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="at"),
+        ),
+        migrations.AlterField(
+            model_name="identityaccesslog",
+            name="export",
+            field=models.CharField(blank=True, max_length=60, verbose_name="export"),
+        ),
+        migrations.AlterField(
+            model_name="identityaccesslog",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed in admin"),
+                    ("export", "Exported"),
+                    ("file", "Opened a file"),
+                ],
+                max_length=8,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="identityaccesslog",
+            name="participant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="participants.participant",
+                verbose_name="participant",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="identityaccesslog",
+            name="row_count",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="row count"),
+        ),
+        migrations.AlterField(
+            model_name="identityaccesslog",
+            name="user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="identitydocument",
+            name="date_of_birth",
+            field=models.DateField(blank=True, null=True, verbose_name="date of birth"),
         ),
         migrations.AlterField(
-            model_name='accesszone',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_zones', to='conference.conference', verbose_name='conference'),
-        ),
-        migrations.AlterField(
-            model_name='accesszone',
-            name='name',
-            field=models.CharField(max_length=100, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='actor_label',
-            field=models.CharField(blank=True, help_text='Who acted without an account, e.g. "focal point".', max_length=120, verbose_name='actor label'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='at'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='badge_number',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='badge number'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('nominated', 'Nominated'), ('under_review', 'Under review'), ('vetting', 'Security vetting'), ('approved', 'Approved'), ('badge_printed', 'Badge printed'), ('badge_collected', 'Badge collected'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('revoked', 'Revoked')], max_length=16, verbose_name='from status'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='message',
-            field=models.TextField(blank=True, help_text="Sent with the e-mail to the delegation's focal point.", verbose_name='message'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='participant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accreditation_events', to='participants.participant', verbose_name='participant'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='reason',
-            field=models.TextField(blank=True, help_text='Internal: kept in the file, never sent to the delegation.', verbose_name='reason'),
-        ),
-        migrations.AlterField(
-            model_name='accreditationevent',
-            name='to_status',
-            field=models.CharField(choices=[('nominated', 'Nominated'), ('under_review', 'Under review'), ('vetting', 'Security vetting'), ('approved', 'Approved'), ('badge_printed', 'Badge printed'), ('badge_collected', 'Badge collected'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('revoked', 'Revoked')], max_length=16, verbose_name='to status'),
-        ),
-        migrations.AlterField(
-            model_name='badgecategory',
-            name='code',
-            field=models.CharField(max_length=10, verbose_name='code'),
-        ),
-        migrations.AlterField(
-            model_name='badgecategory',
-            name='colour',
-            field=models.CharField(max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9A-Fa-f]{6}$', 'Use a hex colour such as #C8102E.')], verbose_name='colour'),
-        ),
-        migrations.AlterField(
-            model_name='badgecategory',
-            name='colour_name',
-            field=models.CharField(max_length=30, verbose_name='colour name'),
-        ),
-        migrations.AlterField(
-            model_name='badgecategory',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='badge_categories', to='conference.conference', verbose_name='conference'),
-        ),
-        migrations.AlterField(
-            model_name='badgecategory',
-            name='name',
-            field=models.CharField(max_length=100, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='badgecategory',
-            name='name_en',
-            field=models.CharField(max_length=100, null=True, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='badgecategory',
-            name='name_ru',
-            field=models.CharField(max_length=100, null=True, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='badgecategory',
-            name='zones',
-            field=models.ManyToManyField(blank=True, related_name='badge_categories', to='participants.accesszone', verbose_name='zones'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='category',
-            field=models.CharField(choices=[('participating_state', 'OSCE participating State'), ('partner_state', 'Partner for Co-operation'), ('other_state', 'Other State'), ('un_entity', 'UN entity'), ('organization', 'International / regional organization'), ('civil_society', 'Civil society'), ('media', 'Media'), ('host', 'Host')], max_length=24, verbose_name='category'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delegations', to='conference.conference', verbose_name='conference'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='country',
-            field=django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='credentials_status',
-            field=models.CharField(choices=[('none', 'None'), ('copy', 'Copy received'), ('original', 'Original received'), ('accepted', 'Accepted')], default='none', max_length=10, verbose_name='credentials status'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='focal_point_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='focal point email'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='focal_point_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='focal point name'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='focal_point_phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='focal point phone'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='hospitality_quota',
-            field=models.PositiveSmallIntegerField(default=1, help_text='Members whose stay the host pays for.', verbose_name='hospitality quota'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='max_size',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="Overrides the conference's maximum delegation size.", null=True, verbose_name='max size'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='name',
-            field=models.CharField(editable=False, max_length=200, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='nomination_date',
-            field=models.DateField(blank=True, null=True, verbose_name='nomination date'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='nomination_file',
-            field=models.FileField(blank=True, upload_to=participants.uploads.note_verbale_path, validators=[django.core.validators.FileExtensionValidator(['jpeg', 'jpg', 'pdf', 'png']), participants.uploads.validate_note_verbale], verbose_name='nomination file'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='nomination_link_expires_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='nomination link expires at'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='nomination_link_revoked',
-            field=models.BooleanField(default=False, verbose_name='nomination link revoked'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='nomination_nonce',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, help_text='Rotating it invalidates old links.', verbose_name='nomination nonce'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='nomination_reference',
-            field=models.CharField(blank=True, help_text='Note verbale number.', max_length=100, verbose_name='nomination reference'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='delegations', to='conference.organization', verbose_name='organization'),
-        ),
-        migrations.AlterField(
-            model_name='delegation',
-            name='status',
-            field=models.CharField(choices=[('invited', 'Invited'), ('nominated', 'Nominated'), ('confirmed', 'Confirmed'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], default='invited', max_length=10, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='identityaccesslog',
-            name='at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='at'),
-        ),
-        migrations.AlterField(
-            model_name='identityaccesslog',
-            name='export',
-            field=models.CharField(blank=True, max_length=60, verbose_name='export'),
-        ),
-        migrations.AlterField(
-            model_name='identityaccesslog',
-            name='kind',
-            field=models.CharField(choices=[('view', 'Viewed in admin'), ('export', 'Exported'), ('file', 'Opened a file')], max_length=8, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='identityaccesslog',
-            name='participant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='participants.participant', verbose_name='participant'),
-        ),
-        migrations.AlterField(
-            model_name='identityaccesslog',
-            name='row_count',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='row count'),
-        ),
-        migrations.AlterField(
-            model_name='identityaccesslog',
-            name='user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
-        ),
-        migrations.AlterField(
-            model_name='identitydocument',
-            name='date_of_birth',
-            field=models.DateField(blank=True, null=True, verbose_name='date of birth'),
-        ),
-        migrations.AlterField(
-            model_name='identitydocument',
-            name='nationality',
-            field=django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='nationality'),
-        ),
-        migrations.AlterField(
-            model_name='identitydocument',
-            name='participant',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='identity', to='participants.participant', verbose_name='participant'),
-        ),
-        migrations.AlterField(
-            model_name='identitydocument',
-            name='passport_expires_on',
-            field=models.DateField(blank=True, null=True, verbose_name='passport expires on'),
-        ),
-        migrations.AlterField(
-            model_name='identitydocument',
-            name='passport_issued_on',
-            field=models.DateField(blank=True, null=True, verbose_name='passport issued on'),
-        ),
-        migrations.AlterField(
-            model_name='identitydocument',
-            name='passport_number',
-            field=models.CharField(blank=True, max_length=30, verbose_name='passport number'),
-        ),
-        migrations.AlterField(
-            model_name='identitydocument',
-            name='photo',
-            field=models.ImageField(blank=True, upload_to='photos/', verbose_name='photo'),
-        ),
-        migrations.AlterField(
-            model_name='identitydocument',
-            name='place_of_birth',
-            field=models.CharField(blank=True, max_length=120, verbose_name='place of birth'),
-        ),
-        migrations.AlterField(
-            model_name='issuedbadge',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issued_badges', to='conference.conference', verbose_name='conference'),
-        ),
-        migrations.AlterField(
-            model_name='issuedbadge',
-            name='issued_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='issued at'),
-        ),
-        migrations.AlterField(
-            model_name='issuedbadge',
-            name='number',
-            field=models.PositiveIntegerField(verbose_name='number'),
-        ),
-        migrations.AlterField(
-            model_name='issuedbadge',
-            name='participant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issued_badges', to='participants.participant', verbose_name='participant'),
-        ),
-        migrations.AlterField(
-            model_name='issuedbadge',
-            name='void_reason',
-            field=models.CharField(blank=True, max_length=200, verbose_name='void reason'),
-        ),
-        migrations.AlterField(
-            model_name='issuedbadge',
-            name='voided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='voided at'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='accessibility_needs',
-            field=models.CharField(blank=True, max_length=200, verbose_name='accessibility needs'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='arrival_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='arrival at'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='arrival_flight',
-            field=models.CharField(blank=True, max_length=20, verbose_name='arrival flight'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='badge_category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='holders', to='participants.badgecategory', verbose_name='badge category'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='badge_number',
-            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='badge number'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='conference.conference', verbose_name='conference'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='delegation',
-            field=models.ForeignKey(blank=True, help_text='Empty for organizer staff and media without a delegation.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='participants.delegation', verbose_name='delegation'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='departure_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='departure at'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='departure_flight',
-            field=models.CharField(blank=True, max_length=20, verbose_name='departure flight'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='dietary_needs',
-            field=models.CharField(blank=True, max_length=200, verbose_name='dietary needs'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='email',
-            field=models.EmailField(max_length=254, verbose_name='email'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='family_name',
-            field=models.CharField(max_length=100, validators=[django.core.validators.RegexValidator('[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]', 'Write the name on one line, without line breaks.', code='line_break', inverse_match=True)], verbose_name='family name'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='functional_title',
-            field=models.CharField(blank=True, max_length=200, verbose_name='functional title'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='functional_title_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='functional title'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='functional_title_ru',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='functional title'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='gender',
-            field=models.CharField(blank=True, choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other / prefer not to say')], max_length=8, verbose_name='gender'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='given_names',
-            field=models.CharField(max_length=100, validators=[django.core.validators.RegexValidator('[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]', 'Write the name on one line, without line breaks.', code='line_break', inverse_match=True)], verbose_name='given names'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='honorific',
-            field=models.CharField(blank=True, help_text='e.g. H.E. Mr.', max_length=30, validators=[django.core.validators.RegexValidator('[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]', 'Write the name on one line, without line breaks.', code='line_break', inverse_match=True)], verbose_name='honorific'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='honorific_en',
-            field=models.CharField(blank=True, help_text='e.g. H.E. Mr.', max_length=30, null=True, validators=[django.core.validators.RegexValidator('[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]', 'Write the name on one line, without line breaks.', code='line_break', inverse_match=True)], verbose_name='honorific'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='honorific_ru',
-            field=models.CharField(blank=True, help_text='e.g. H.E. Mr.', max_length=30, null=True, validators=[django.core.validators.RegexValidator('[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]', 'Write the name on one line, without line breaks.', code='line_break', inverse_match=True)], verbose_name='honorific'),
-        ),
+            model_name="identitydocument",
+            name="nationality",
+            field=django_countries.fields.CountryField(
+                blank=True, max_length=2, verbose_name="nationality"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="identitydocument",
+            name="participant",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="identity",
+                to="participants.participant",
+                verbose_name="participant",
+            ),
+        ),
         migrations.AlterField(
-            model_name='participant',
-            name='hospitality_requested',
-            field=models.BooleanField(default=False, help_text="The host pays for this member's stay; counts against the quota.", verbose_name='hospitality requested'),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='hotel',
-            field=models.CharField(blank=True, max_length=120, verbose_name='hotel'),
-        ),
+            model_name="identitydocument",
+            name="passport_expires_on",
+            field=models.DateField(blank=True, null=True, verbose_name="passport expires on"),
+        ),
+        migrations.AlterField(
+            model_name="identitydocument",
+            name="passport_issued_on",
+            field=models.DateField(blank=True, null=True, verbose_name="passport issued on"),
+        ),
+        migrations.AlterField(
+            model_name="identitydocument",
+            name="passport_number",
+            field=models.CharField(blank=True, max_length=30, verbose_name="passport number"),
+        ),
         migrations.AlterField(
-            model_name='participant',
-            name='needs_airport_transfer',
-            field=models.BooleanField(default=False, verbose_name='needs airport transfer'),
+            model_name="identitydocument",
+            name="photo",
+            field=models.ImageField(blank=True, upload_to="photos/", verbose_name="photo"),
+        ),
+        migrations.AlterField(
+            model_name="identitydocument",
+            name="place_of_birth",
+            field=models.CharField(blank=True, max_length=120, verbose_name="place of birth"),
+        ),
+        migrations.AlterField(
+            model_name="issuedbadge",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="issued_badges",
+                to="conference.conference",
+                verbose_name="conference",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="issuedbadge",
+            name="issued_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="issued at"),
         ),
         migrations.AlterField(
-            model_name='participant',
-            name='needs_visa_support',
-            field=models.BooleanField(default=False, verbose_name='needs visa support'),
+            model_name="issuedbadge",
+            name="number",
+            field=models.PositiveIntegerField(verbose_name="number"),
         ),
         migrations.AlterField(
-            model_name='participant',
-            name='passport_name',
-            field=models.CharField(blank=True, help_text='Full name exactly as in the passport.', max_length=200, validators=[django.core.validators.RegexValidator('[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]', 'Write the name on one line, without line breaks.', code='line_break', inverse_match=True)], verbose_name='passport name'),
+            model_name="issuedbadge",
+            name="participant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="issued_badges",
+                to="participants.participant",
+                verbose_name="participant",
+            ),
         ),
         migrations.AlterField(
-            model_name='participant',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='phone'),
+            model_name="issuedbadge",
+            name="void_reason",
+            field=models.CharField(blank=True, max_length=200, verbose_name="void reason"),
+        ),
+        migrations.AlterField(
+            model_name="issuedbadge",
+            name="voided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="voided at"),
         ),
-        migrations.AlterField(
-            model_name='participant',
-            name='preferred_language',
-            field=models.CharField(choices=[('en', 'English'), ('ru', 'Russian')], default='en', max_length=2, verbose_name='preferred language'),
+        migrations.AlterField(
+            model_name="participant",
+            name="accessibility_needs",
+            field=models.CharField(blank=True, max_length=200, verbose_name="accessibility needs"),
         ),
         migrations.AlterField(
-            model_name='participant',
-            name='role',
-            field=models.CharField(choices=[('head', 'Head of delegation'), ('deputy', 'Deputy / alternate'), ('representative', 'Representative'), ('adviser', 'Adviser'), ('expert', 'Expert'), ('security', 'Security'), ('protocol', 'Protocol'), ('interpreter', 'Interpreter'), ('support', 'Support staff')], default='representative', max_length=16, verbose_name='role'),
-        ),
+            model_name="participant",
+            name="arrival_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="arrival at"),
+        ),
         migrations.AlterField(
-            model_name='participant',
-            name='status',
-            field=models.CharField(choices=[('nominated', 'Nominated'), ('under_review', 'Under review'), ('vetting', 'Security vetting'), ('approved', 'Approved'), ('badge_printed', 'Badge printed'), ('badge_collected', 'Badge collected'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('revoked', 'Revoked')], default='nominated', max_length=16, verbose_name='status'),
+            model_name="participant",
+            name="arrival_flight",
+            field=models.CharField(blank=True, max_length=20, verbose_name="arrival flight"),
         ),
         migrations.AlterField(
-            model_name='participant',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+            model_name="participant",
+            name="badge_category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="holders",
+                to="participants.badgecategory",
+                verbose_name="badge category",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="badge_number",
+            field=models.PositiveIntegerField(
+                blank=True, editable=False, null=True, verbose_name="badge number"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="participants",
+                to="conference.conference",
+                verbose_name="conference",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="delegation",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty for organizer staff and media without a delegation.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="participants.delegation",
+                verbose_name="delegation",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="departure_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="departure at"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="departure_flight",
+            field=models.CharField(blank=True, max_length=20, verbose_name="departure flight"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="dietary_needs",
+            field=models.CharField(blank=True, max_length=200, verbose_name="dietary needs"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="email",
+            field=models.EmailField(max_length=254, verbose_name="email"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="family_name",
+            field=models.CharField(
+                max_length=100,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]",
+                        "Write the name on one line, without line breaks.",
+                        code="line_break",
+                        inverse_match=True,
+                    )
+                ],
+                verbose_name="family name",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="functional_title",
+            field=models.CharField(blank=True, max_length=200, verbose_name="functional title"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="functional_title_en",
+            field=models.CharField(
+                blank=True, max_length=200, null=True, verbose_name="functional title"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="functional_title_ru",
+            field=models.CharField(
+                blank=True, max_length=200, null=True, verbose_name="functional title"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="gender",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("female", "Female"),
+                    ("male", "Male"),
+                    ("other", "Other / prefer not to say"),
+                ],
+                max_length=8,
+                verbose_name="gender",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="given_names",
+            field=models.CharField(
+                max_length=100,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]",
+                        "Write the name on one line, without line breaks.",
+                        code="line_break",
+                        inverse_match=True,
+                    )
+                ],
+                verbose_name="given names",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="honorific",
+            field=models.CharField(
+                blank=True,
+                help_text="e.g. H.E. Mr.",
+                max_length=30,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]",
+                        "Write the name on one line, without line breaks.",
+                        code="line_break",
+                        inverse_match=True,
+                    )
+                ],
+                verbose_name="honorific",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="honorific_en",
+            field=models.CharField(
+                blank=True,
+                help_text="e.g. H.E. Mr.",
+                max_length=30,
+                null=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]",
+                        "Write the name on one line, without line breaks.",
+                        code="line_break",
+                        inverse_match=True,
+                    )
+                ],
+                verbose_name="honorific",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="honorific_ru",
+            field=models.CharField(
+                blank=True,
+                help_text="e.g. H.E. Mr.",
+                max_length=30,
+                null=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]",
+                        "Write the name on one line, without line breaks.",
+                        code="line_break",
+                        inverse_match=True,
+                    )
+                ],
+                verbose_name="honorific",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="hospitality_requested",
+            field=models.BooleanField(
+                default=False,
+                help_text="The host pays for this member's stay; counts against the quota.",
+                verbose_name="hospitality requested",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="hotel",
+            field=models.CharField(blank=True, max_length=120, verbose_name="hotel"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="needs_airport_transfer",
+            field=models.BooleanField(default=False, verbose_name="needs airport transfer"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="needs_visa_support",
+            field=models.BooleanField(default=False, verbose_name="needs visa support"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="passport_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Full name exactly as in the passport.",
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]",
+                        "Write the name on one line, without line breaks.",
+                        code="line_break",
+                        inverse_match=True,
+                    )
+                ],
+                verbose_name="passport name",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="phone"),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="preferred_language",
+            field=models.CharField(
+                choices=[("en", "English"), ("ru", "Russian")],
+                default="en",
+                max_length=2,
+                verbose_name="preferred language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("head", "Head of delegation"),
+                    ("deputy", "Deputy / alternate"),
+                    ("representative", "Representative"),
+                    ("adviser", "Adviser"),
+                    ("expert", "Expert"),
+                    ("security", "Security"),
+                    ("protocol", "Protocol"),
+                    ("interpreter", "Interpreter"),
+                    ("support", "Support staff"),
+                ],
+                default="representative",
+                max_length=16,
+                verbose_name="role",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("nominated", "Nominated"),
+                    ("under_review", "Under review"),
+                    ("vetting", "Security vetting"),
+                    ("approved", "Approved"),
+                    ("badge_printed", "Badge printed"),
+                    ("badge_collected", "Badge collected"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("revoked", "Revoked"),
+                ],
+                default="nominated",
+                max_length=16,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="participant",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
     ]

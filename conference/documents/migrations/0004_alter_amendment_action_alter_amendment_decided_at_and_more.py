@@ -6,378 +6,626 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0005_alter_conference_city_alter_conference_city_en_and_more'),
-        ('documents', '0003_alter_amendment_options_alter_documentevent_options_and_more'),
-        ('participants', '0004_alter_accesszone_code_alter_accesszone_conference_and_more'),
+        ("conference", "0005_alter_conference_city_alter_conference_city_en_and_more"),
+        ("documents", "0003_alter_amendment_options_alter_documentevent_options_and_more"),
+        ("participants", "0004_alter_accesszone_code_alter_accesszone_conference_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='amendment',
-            name='action',
-            field=models.CharField(choices=[('add', 'Add'), ('delete', 'Delete'), ('replace', 'Replace')], max_length=8, verbose_name='action'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='decided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='decided at'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='documents.outcomedocument', verbose_name='document'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='kind',
-            field=models.CharField(choices=[('preambular', 'Preambular'), ('operative', 'Operative')], default='operative', help_text='Kind of the paragraph an addition creates.', max_length=12, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='documents.amendment', verbose_name='merged into'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='proposed_by',
-            field=models.ManyToManyField(related_name='amendments', to='participants.delegation', verbose_name='proposed by'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='proposed_text',
-            field=models.TextField(blank=True, verbose_name='proposed text'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='resulting_paragraph',
-            field=models.ForeignKey(blank=True, help_text='The paragraph of the working revision this amendment changed.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.paragraph', verbose_name='resulting paragraph'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='status',
-            field=models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn'), ('merged', 'Merged')], default='proposed', max_length=12, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='submitted_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='submitted at'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='target_paragraph',
-            field=models.ForeignKey(blank=True, help_text='For an addition: the paragraph the new text follows (empty for the start).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='documents.paragraph', verbose_name='target paragraph'),
-        ),
-        migrations.AlterField(
-            model_name='amendment',
-            name='version',
-            field=models.ForeignKey(help_text='The version the amendment was tabled against.', on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='documents.documentversion', verbose_name='version'),
-        ),
-        migrations.AlterField(
-            model_name='documentevent',
-            name='at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='at'),
-        ),
-        migrations.AlterField(
-            model_name='documentevent',
-            name='by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
-        ),
-        migrations.AlterField(
-            model_name='documentevent',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='documents.outcomedocument', verbose_name='document'),
-        ),
-        migrations.AlterField(
-            model_name='documentevent',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('concept', 'Concept'), ('zero_draft', 'Zero draft'), ('under_negotiation', 'Under negotiation'), ('silence_procedure', 'Silence procedure'), ('adopted', 'Adopted'), ('published', 'Published'), ('failed', 'Failed')], max_length=20, verbose_name='from status'),
-        ),
-        migrations.AlterField(
-            model_name='documentevent',
-            name='note',
-            field=models.TextField(blank=True, verbose_name='note'),
-        ),
-        migrations.AlterField(
-            model_name='documentevent',
-            name='to_status',
-            field=models.CharField(choices=[('concept', 'Concept'), ('zero_draft', 'Zero draft'), ('under_negotiation', 'Under negotiation'), ('silence_procedure', 'Silence procedure'), ('adopted', 'Adopted'), ('published', 'Published'), ('failed', 'Failed')], max_length=20, verbose_name='to status'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='based_on',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='documents.documentversion', verbose_name='based on'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='documents.outcomedocument', verbose_name='document'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='issued_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='issued at'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='label',
-            field=models.CharField(max_length=40, verbose_name='label'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='label_en',
-            field=models.CharField(max_length=40, null=True, verbose_name='label'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='label_ru',
-            field=models.CharField(max_length=40, null=True, verbose_name='label'),
-        ),
-        migrations.AlterField(
-            model_name='documentversion',
-            name='sequence',
-            field=models.PositiveSmallIntegerField(help_text='0 for the zero draft, 1 for Rev.1…', verbose_name='sequence'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='abstentions',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='abstentions'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='adopted_on',
-            field=models.DateField(blank=True, null=True, verbose_name='adopted on'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='adoption_method',
-            field=models.CharField(blank=True, choices=[('consensus', 'Consensus'), ('silence_procedure', 'Silence procedure'), ('vote', 'Vote')], max_length=20, verbose_name='adoption method'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcome_documents', to='conference.conference', verbose_name='conference'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='final_version',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.documentversion', verbose_name='final version'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='kind',
-            field=models.CharField(choices=[('declaration', 'Declaration'), ('joint_statement', 'Joint statement'), ('chairs_summary', "Chair's summary"), ('recommendations', 'Recommendations')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='silence_deadline',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='silence deadline'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='slug',
-            field=models.SlugField(max_length=80, verbose_name='slug'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='status',
-            field=models.CharField(choices=[('concept', 'Concept'), ('zero_draft', 'Zero draft'), ('under_negotiation', 'Under negotiation'), ('silence_procedure', 'Silence procedure'), ('adopted', 'Adopted'), ('published', 'Published'), ('failed', 'Failed')], default='concept', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='symbol',
-            field=models.CharField(blank=True, help_text='e.g. A/73/886', max_length=60, verbose_name='symbol'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='title',
-            field=models.CharField(max_length=300, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='title_en',
-            field=models.CharField(max_length=300, null=True, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='title_ru',
-            field=models.CharField(max_length=300, null=True, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='votes_against',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='votes against'),
-        ),
-        migrations.AlterField(
-            model_name='outcomedocument',
-            name='votes_for',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='votes for'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='is_bracketed',
-            field=models.BooleanField(default=False, help_text='Text not yet agreed.', verbose_name='is bracketed'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='kind',
-            field=models.CharField(choices=[('preambular', 'Preambular'), ('operative', 'Operative')], max_length=12, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='number',
-            field=models.CharField(blank=True, help_text='Assigned automatically.', max_length=8, verbose_name='number'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='origin',
-            field=models.ForeignKey(blank=True, help_text='The paragraph of the previous version this one was copied from.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='descendants', to='documents.paragraph', verbose_name='origin'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='position',
-            field=models.PositiveSmallIntegerField(verbose_name='position'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='text',
-            field=models.TextField(verbose_name='text'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='text_en',
-            field=models.TextField(null=True, verbose_name='text'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='text_ru',
-            field=models.TextField(null=True, verbose_name='text'),
-        ),
-        migrations.AlterField(
-            model_name='paragraph',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paragraphs', to='documents.documentversion', verbose_name='version'),
-        ),
-        migrations.AlterField(
-            model_name='positionstatement',
-            name='delegations',
-            field=models.ManyToManyField(related_name='position_statements', to='participants.delegation', verbose_name='delegations'),
-        ),
-        migrations.AlterField(
-            model_name='positionstatement',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='position_statements', to='documents.outcomedocument', verbose_name='document'),
-        ),
-        migrations.AlterField(
-            model_name='positionstatement',
-            name='kind',
-            field=models.CharField(choices=[('interpretative', 'Interpretative statement'), ('reservation', 'Reservation'), ('explanation', 'Explanation of position')], max_length=16, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='positionstatement',
-            name='made_on',
-            field=models.DateField(blank=True, null=True, verbose_name='made on'),
-        ),
-        migrations.AlterField(
-            model_name='positionstatement',
-            name='text',
-            field=models.TextField(verbose_name='text'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='addressee',
-            field=models.CharField(blank=True, max_length=200, verbose_name='addressee'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='code',
-            field=models.CharField(max_length=20, verbose_name='code'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='consolidated_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consolidated_from', to='documents.recommendation', verbose_name='consolidated into'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='presented_at',
-            field=models.ManyToManyField(blank=True, related_name='presented_recommendations', to='conference.conference', verbose_name='presented at'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='source_conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='conference.conference', verbose_name='source conference'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='status',
-            field=models.CharField(choices=[('proposed', 'Proposed'), ('consolidated', 'Consolidated'), ('presented', 'Presented'), ('endorsed', 'Endorsed'), ('in_implementation', 'In implementation'), ('implemented', 'Implemented'), ('dropped', 'Dropped')], default='proposed', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='text',
-            field=models.TextField(verbose_name='text'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='text_en',
-            field=models.TextField(null=True, verbose_name='text'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='text_ru',
-            field=models.TextField(null=True, verbose_name='text'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='theme',
-            field=models.CharField(max_length=120, verbose_name='theme'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='theme_en',
-            field=models.CharField(max_length=120, null=True, verbose_name='theme'),
-        ),
-        migrations.AlterField(
-            model_name='recommendation',
-            name='theme_ru',
-            field=models.CharField(max_length=120, null=True, verbose_name='theme'),
-        ),
-        migrations.AlterField(
-            model_name='silencebreak',
-            name='broken_at',
-            field=models.DateTimeField(verbose_name='broken at'),
-        ),
-        migrations.AlterField(
-            model_name='silencebreak',
-            name='delegation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='silence_breaks', to='participants.delegation', verbose_name='delegation'),
-        ),
-        migrations.AlterField(
-            model_name='silencebreak',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='silence_breaks', to='documents.outcomedocument', verbose_name='document'),
-        ),
-        migrations.AlterField(
-            model_name='silencebreak',
-            name='text',
-            field=models.TextField(verbose_name='text'),
+            model_name="amendment",
+            name="action",
+            field=models.CharField(
+                choices=[("add", "Add"), ("delete", "Delete"), ("replace", "Replace")],
+                max_length=8,
+                verbose_name="action",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="decided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="amendments",
+                to="documents.outcomedocument",
+                verbose_name="document",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="kind",
+            field=models.CharField(
+                choices=[("preambular", "Preambular"), ("operative", "Operative")],
+                default="operative",
+                help_text="Kind of the paragraph an addition creates.",
+                max_length=12,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="merged_from",
+                to="documents.amendment",
+                verbose_name="merged into",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="proposed_by",
+            field=models.ManyToManyField(
+                related_name="amendments", to="participants.delegation", verbose_name="proposed by"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="proposed_text",
+            field=models.TextField(blank=True, verbose_name="proposed text"),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="resulting_paragraph",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The paragraph of the working revision this amendment changed.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="documents.paragraph",
+                verbose_name="resulting paragraph",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("proposed", "Proposed"),
+                    ("accepted", "Accepted"),
+                    ("rejected", "Rejected"),
+                    ("withdrawn", "Withdrawn"),
+                    ("merged", "Merged"),
+                ],
+                default="proposed",
+                max_length=12,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="submitted_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="submitted at"),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="target_paragraph",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For an addition: the paragraph the new text follows (empty for the start).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="amendments",
+                to="documents.paragraph",
+                verbose_name="target paragraph",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="amendment",
+            name="version",
+            field=models.ForeignKey(
+                help_text="The version the amendment was tabled against.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="amendments",
+                to="documents.documentversion",
+                verbose_name="version",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="documentevent",
+            name="at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="at"),
+        ),
+        migrations.AlterField(
+            model_name="documentevent",
+            name="by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="documentevent",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="documents.outcomedocument",
+                verbose_name="document",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="documentevent",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("concept", "Concept"),
+                    ("zero_draft", "Zero draft"),
+                    ("under_negotiation", "Under negotiation"),
+                    ("silence_procedure", "Silence procedure"),
+                    ("adopted", "Adopted"),
+                    ("published", "Published"),
+                    ("failed", "Failed"),
+                ],
+                max_length=20,
+                verbose_name="from status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="documentevent",
+            name="note",
+            field=models.TextField(blank=True, verbose_name="note"),
+        ),
+        migrations.AlterField(
+            model_name="documentevent",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("concept", "Concept"),
+                    ("zero_draft", "Zero draft"),
+                    ("under_negotiation", "Under negotiation"),
+                    ("silence_procedure", "Silence procedure"),
+                    ("adopted", "Adopted"),
+                    ("published", "Published"),
+                    ("failed", "Failed"),
+                ],
+                max_length=20,
+                verbose_name="to status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="author",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="based_on",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="revisions",
+                to="documents.documentversion",
+                verbose_name="based on",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="versions",
+                to="documents.outcomedocument",
+                verbose_name="document",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="issued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="issued at"),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="label",
+            field=models.CharField(max_length=40, verbose_name="label"),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="label_en",
+            field=models.CharField(max_length=40, null=True, verbose_name="label"),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="label_ru",
+            field=models.CharField(max_length=40, null=True, verbose_name="label"),
+        ),
+        migrations.AlterField(
+            model_name="documentversion",
+            name="sequence",
+            field=models.PositiveSmallIntegerField(
+                help_text="0 for the zero draft, 1 for Rev.1…", verbose_name="sequence"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="abstentions",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="abstentions"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="adopted_on",
+            field=models.DateField(blank=True, null=True, verbose_name="adopted on"),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="adoption_method",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("consensus", "Consensus"),
+                    ("silence_procedure", "Silence procedure"),
+                    ("vote", "Vote"),
+                ],
+                max_length=20,
+                verbose_name="adoption method",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outcome_documents",
+                to="conference.conference",
+                verbose_name="conference",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="final_version",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="documents.documentversion",
+                verbose_name="final version",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("declaration", "Declaration"),
+                    ("joint_statement", "Joint statement"),
+                    ("chairs_summary", "Chair's summary"),
+                    ("recommendations", "Recommendations"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="silence_deadline",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="silence deadline"),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="slug",
+            field=models.SlugField(max_length=80, verbose_name="slug"),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("concept", "Concept"),
+                    ("zero_draft", "Zero draft"),
+                    ("under_negotiation", "Under negotiation"),
+                    ("silence_procedure", "Silence procedure"),
+                    ("adopted", "Adopted"),
+                    ("published", "Published"),
+                    ("failed", "Failed"),
+                ],
+                default="concept",
+                max_length=20,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="symbol",
+            field=models.CharField(
+                blank=True, help_text="e.g. A/73/886", max_length=60, verbose_name="symbol"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="title",
+            field=models.CharField(max_length=300, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="title_en",
+            field=models.CharField(max_length=300, null=True, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="title_ru",
+            field=models.CharField(max_length=300, null=True, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="votes_against",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="votes against"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcomedocument",
+            name="votes_for",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="votes for"),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="is_bracketed",
+            field=models.BooleanField(
+                default=False, help_text="Text not yet agreed.", verbose_name="is bracketed"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="kind",
+            field=models.CharField(
+                choices=[("preambular", "Preambular"), ("operative", "Operative")],
+                max_length=12,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="number",
+            field=models.CharField(
+                blank=True, help_text="Assigned automatically.", max_length=8, verbose_name="number"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="origin",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The paragraph of the previous version this one was copied from.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="descendants",
+                to="documents.paragraph",
+                verbose_name="origin",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="position",
+            field=models.PositiveSmallIntegerField(verbose_name="position"),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="text",
+            field=models.TextField(verbose_name="text"),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="text_en",
+            field=models.TextField(null=True, verbose_name="text"),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="text_ru",
+            field=models.TextField(null=True, verbose_name="text"),
+        ),
+        migrations.AlterField(
+            model_name="paragraph",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="paragraphs",
+                to="documents.documentversion",
+                verbose_name="version",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="positionstatement",
+            name="delegations",
+            field=models.ManyToManyField(
+                related_name="position_statements",
+                to="participants.delegation",
+                verbose_name="delegations",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="positionstatement",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="position_statements",
+                to="documents.outcomedocument",
+                verbose_name="document",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="positionstatement",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("interpretative", "Interpretative statement"),
+                    ("reservation", "Reservation"),
+                    ("explanation", "Explanation of position"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="positionstatement",
+            name="made_on",
+            field=models.DateField(blank=True, null=True, verbose_name="made on"),
+        ),
+        migrations.AlterField(
+            model_name="positionstatement",
+            name="text",
+            field=models.TextField(verbose_name="text"),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="addressee",
+            field=models.CharField(blank=True, max_length=200, verbose_name="addressee"),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="code",
+            field=models.CharField(max_length=20, verbose_name="code"),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="consolidated_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="consolidated_from",
+                to="documents.recommendation",
+                verbose_name="consolidated into",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="presented_at",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="presented_recommendations",
+                to="conference.conference",
+                verbose_name="presented at",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="source_conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recommendations",
+                to="conference.conference",
+                verbose_name="source conference",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("proposed", "Proposed"),
+                    ("consolidated", "Consolidated"),
+                    ("presented", "Presented"),
+                    ("endorsed", "Endorsed"),
+                    ("in_implementation", "In implementation"),
+                    ("implemented", "Implemented"),
+                    ("dropped", "Dropped"),
+                ],
+                default="proposed",
+                max_length=20,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="text",
+            field=models.TextField(verbose_name="text"),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="text_en",
+            field=models.TextField(null=True, verbose_name="text"),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="text_ru",
+            field=models.TextField(null=True, verbose_name="text"),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="theme",
+            field=models.CharField(max_length=120, verbose_name="theme"),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="theme_en",
+            field=models.CharField(max_length=120, null=True, verbose_name="theme"),
+        ),
+        migrations.AlterField(
+            model_name="recommendation",
+            name="theme_ru",
+            field=models.CharField(max_length=120, null=True, verbose_name="theme"),
+        ),
+        migrations.AlterField(
+            model_name="silencebreak",
+            name="broken_at",
+            field=models.DateTimeField(verbose_name="broken at"),
+        ),
+        migrations.AlterField(
+            model_name="silencebreak",
+            name="delegation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="silence_breaks",
+                to="participants.delegation",
+                verbose_name="delegation",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="silencebreak",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="silence_breaks",
+                to="documents.outcomedocument",
+                verbose_name="document",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="silencebreak",
+            name="text",
+            field=models.TextField(verbose_name="text"),
         ),
     ]

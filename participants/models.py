@@ -131,6 +131,13 @@ class Delegation(models.Model):
     focal_point_phone = models.CharField(
         max_length=40, blank=True, verbose_name=_("focal point phone")
     )
+    correspondence_language = models.CharField(
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.ENGLISH,
+        verbose_name=_("correspondence language"),
+        help_text=_("The language of every e-mail to the focal point."),
+    )
     nomination_reference = models.CharField(
         max_length=100,
         blank=True,

@@ -8,7 +8,7 @@ A functional title without a Russian value here stays English (the Russian one i
 
 from conference.documents.models import Recommendation
 from conference.models import Conference, Organization
-from participants.models import BadgeCategory, Participant
+from participants.models import BadgeCategory, Delegation, Participant
 from sessions.models import Room, Session
 
 from .conferences import ASHGABAT_THEME, DUSHANBE_THEME, DUSHANBE_TITLE
@@ -299,6 +299,10 @@ RECOMMENDATIONS = {
 }
 
 
+# Delegations whose focal points write and read in Russian.
+RUSSIAN_CORRESPONDENCE = ["AM", "AZ", "BY", "KG", "KZ", "RU", "TJ", "TM", "UZ"]
+
+
 def _translate(queryset, **tables: dict) -> None:
     """Set ``<field>_ru`` from ``tables[field]`` keyed by the English value, in one update."""
     rows = list(queryset)
@@ -332,6 +336,9 @@ def translate_demo(*conferences: Conference) -> None:
         Participant.objects.filter(conference__in=conferences),
         honorific=HONORIFICS, functional_title=FUNCTIONAL_TITLES,
     )  # fmt: skip
+    Delegation.objects.filter(
+        conference__in=conferences, country__in=RUSSIAN_CORRESPONDENCE
+    ).update(correspondence_language="ru")
     recommendations = list(Recommendation.objects.filter(source_conference__in=conferences))
     for recommendation in recommendations:
         recommendation.theme_ru = THEMES[recommendation.theme_en]

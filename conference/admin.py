@@ -5,6 +5,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.forms import ChoiceField, ModelForm
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .admin_mixins import ConferenceTimeMixin, ServiceAdmin, WordBoundarySlugMixin
@@ -29,7 +30,9 @@ class ConferenceAdminForm(ModelForm):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(WordBoundarySlugMixin, ConferenceTimeMixin, ConferenceCsvAdmin, ServiceAdmin):
+class ConferenceAdmin(
+    WordBoundarySlugMixin, ConferenceTimeMixin, ConferenceCsvAdmin, TranslationAdmin, ServiceAdmin
+):
     form = ConferenceAdminForm
     list_display = [
         "short_title",
@@ -64,7 +67,7 @@ class ConferenceAdmin(WordBoundarySlugMixin, ConferenceTimeMixin, ConferenceCsvA
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceAdmin):
+class OrganizationAdmin(TranslationAdmin, ServiceAdmin):
     list_display = ["name", "acronym", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym"]

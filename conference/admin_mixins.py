@@ -134,7 +134,8 @@ class ConferenceTimeMixin:
         return id_param(request, name)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        # By keyword: modeltranslation's TranslationAdmin.get_form takes ``change`` no other way.
+        form = super().get_form(request, obj, change=change, **kwargs)
         conference = self.form_conference(request, obj)
         note = (
             _("Times are in the conference's time zone, %(zone)s.") % {"zone": conference.tz}
@@ -297,7 +298,7 @@ class SameConferenceChoicesMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         setattr(request, EDITED_CONFERENCE, self.form_conference(request, obj))
-        return super().get_form(request, obj, change, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         # An inline's obj is its parent: the statements of a session are of its conference.

@@ -21,6 +21,8 @@ class BadgeFormat(models.TextChoices):
 class PrecedenceAlphabet(models.TextChoices):
     ENGLISH = "en", _("English alphabetical order")
     FRENCH = "fr", _("French alphabetical order")
+    # For a conference whose working language is Russian: "Австрия" before "Беларусь".
+    RUSSIAN = "ru", _("Russian alphabetical order")
 
 
 class OrganizationKind(models.TextChoices):

@@ -33,64 +33,109 @@ def validate_not_reserved(value: str) -> None:
 
 
 class Conference(models.Model):
-    title = models.CharField(max_length=300)
-    short_title = models.CharField(max_length=80)
-    slug = models.SlugField(max_length=80, unique=True, validators=[validate_not_reserved])
-    theme = models.TextField(blank=True, help_text=_("Theme and objective of the conference."))
-    series = models.CharField(max_length=120, blank=True, help_text=_('e.g. "Dushanbe Process"'))
-    city = models.CharField(max_length=100)
-    country = CountryField()
-    venue_name = models.CharField(max_length=200, blank=True)
-    venue_address = models.CharField(max_length=300, blank=True)
-    start_date = models.DateField()
-    end_date = models.DateField()
-    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    short_title = models.CharField(max_length=80, verbose_name=_("short title"))
+    slug = models.SlugField(
+        max_length=80, unique=True, validators=[validate_not_reserved], verbose_name=_("slug")
+    )
+    theme = models.TextField(
+        blank=True, help_text=_("Theme and objective of the conference."), verbose_name=_("theme")
+    )
+    series = models.CharField(
+        max_length=120, blank=True, help_text=_('e.g. "Dushanbe Process"'), verbose_name=_("series")
+    )
+    city = models.CharField(max_length=100, verbose_name=_("city"))
+    country = CountryField(verbose_name=_("country"))
+    venue_name = models.CharField(max_length=200, blank=True, verbose_name=_("venue name"))
+    venue_address = models.CharField(max_length=300, blank=True, verbose_name=_("venue address"))
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(verbose_name=_("end date"))
+    time_zone = models.CharField(
+        max_length=64, validators=[validate_time_zone], verbose_name=_("time zone")
+    )
     working_languages = models.CharField(
-        max_length=100, blank=True, help_text=_("Comma-separated, e.g. English, Russian")
+        max_length=100,
+        blank=True,
+        help_text=_("Comma-separated, e.g. English, Russian"),
+        verbose_name=_("working languages"),
     )
     status = models.CharField(
-        max_length=24, choices=ConferenceStatus.choices, default=ConferenceStatus.PLANNING
+        max_length=24,
+        choices=ConferenceStatus.choices,
+        default=ConferenceStatus.PLANNING,
+        verbose_name=_("status"),
     )
-    is_public = models.BooleanField(default=False)
+    is_public = models.BooleanField(default=False, verbose_name=_("is public"))
     contact_email = models.EmailField(
         blank=True,
         help_text=_("The accreditation team's address, given to focal points on the portal."),
+        verbose_name=_("contact email"),
     )
-    registration_deadline = models.DateTimeField(null=True, blank=True)
-    vetting_deadline = models.DateTimeField(null=True, blank=True)
+    registration_deadline = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("registration deadline")
+    )
+    vetting_deadline = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("vetting deadline")
+    )
     statement_minutes = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1)], help_text=_("Default statement time limit.")
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("Default statement time limit."),
+        verbose_name=_("statement minutes"),
     )
     data_retention_until = models.DateField(
-        null=True, blank=True, help_text=_("Identity data is shredded after this date.")
+        null=True,
+        blank=True,
+        help_text=_("Identity data is shredded after this date."),
+        verbose_name=_("data retention until"),
     )
-    max_delegation_size = models.PositiveSmallIntegerField(default=10)
-    requires_passport_data = models.BooleanField(default=True)
+    max_delegation_size = models.PositiveSmallIntegerField(
+        default=10, verbose_name=_("max delegation size")
+    )
+    requires_passport_data = models.BooleanField(
+        default=True, verbose_name=_("requires passport data")
+    )
     precedence_alphabet = models.CharField(
-        max_length=2, choices=PrecedenceAlphabet.choices, default=PrecedenceAlphabet.ENGLISH
+        max_length=2,
+        choices=PrecedenceAlphabet.choices,
+        default=PrecedenceAlphabet.ENGLISH,
+        verbose_name=_("precedence alphabet"),
     )
     precedence_start = models.CharField(
         max_length=100,
         blank=True,
         help_text=_("Letter or delegation name drawn by lot that starts the alphabetical order."),
+        verbose_name=_("precedence start"),
     )
     next_badge_number = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Badge numbers are issued once and never reused.")
+        default=1,
+        editable=False,
+        help_text=_("Badge numbers are issued once and never reused."),
+        verbose_name=_("next badge number"),
     )
     badge_prefix = models.CharField(
         max_length=6,
         blank=True,
         validators=[RegexValidator(r"^[A-Z0-9]+$", _("Capital letters and digits only."))],
         help_text=_("Printed before the badge number, e.g. DUS for DUS-0042."),
+        verbose_name=_("badge prefix"),
     )
     badge_format = models.CharField(
-        max_length=4, choices=BadgeFormat.choices, default=BadgeFormat.CR80
+        max_length=4,
+        choices=BadgeFormat.choices,
+        default=BadgeFormat.CR80,
+        verbose_name=_("badge format"),
     )
     published_version = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Bumped on every public change; keys the cache.")
+        default=1,
+        editable=False,
+        help_text=_("Bumped on every public change; keys the cache."),
+        verbose_name=_("published version"),
     )
 
     class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
@@ -150,11 +195,13 @@ def validate_same_conference(instance: models.Model, *fields: str, conference_id
 
 
 class Organization(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    kind = models.CharField(max_length=24, choices=OrganizationKind.choices)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
+    acronym = models.CharField(max_length=30, blank=True, verbose_name=_("acronym"))
+    kind = models.CharField(max_length=24, choices=OrganizationKind.choices, verbose_name=_("kind"))
 
     class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -162,15 +209,24 @@ class Organization(models.Model):
 
 
 class ConferencePartner(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="partners")
-    country = CountryField(blank=True)
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="partners", verbose_name=_("conference")
     )
-    role = models.CharField(max_length=16, choices=PartnerRole.choices)
-    display_order = models.PositiveSmallIntegerField(default=0)
+    country = CountryField(blank=True, verbose_name=_("country"))
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(max_length=16, choices=PartnerRole.choices, verbose_name=_("role"))
+    display_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("display order"))
 
     class Meta:
+        verbose_name = _("conference partner")
+        verbose_name_plural = _("conference partners")
         ordering = ["conference", "display_order", "id"]
         constraints = [
             # Two constraints, so that each mistake gets its own message.

@@ -15,6 +15,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from conference.countries import OFFICIAL_NAMES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -45,6 +47,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin: it registers each app's translation.py and patches the model admins.
+    "modeltranslation",
     "conference.apps.PlenaryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -161,6 +165,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content (titles, rooms, paragraphs…) has a column per language (django-modeltranslation);
+# an empty Russian value reads as the English one, never as an empty string.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "ru")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# The UN names of countries (conference/countries.py), translated through the catalogue.
+COUNTRIES_OVERRIDE = OFFICIAL_NAMES
 FORMAT_MODULE_PATH = ["conference.formats"]
 USE_I18N = True
 # Stored times are UTC; each conference renders them in its own time zone.

@@ -15,6 +15,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin
 
 from conference.admin_mixins import (
     AuditLogAdmin,
@@ -91,7 +92,7 @@ class AccessZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(BadgeCategory)
-class BadgeCategoryAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
+class BadgeCategoryAdmin(SameConferenceChoicesMixin, TranslationAdmin):
     list_display = ["code", "name", "colour_name", "colour", "conference"]
     list_filter = ["conference", "colour_name"]
     list_select_related = ["conference"]
@@ -410,7 +411,11 @@ def _passport_match(word: str) -> Q:
 
 @admin.register(Participant)
 class ParticipantAdmin(
-    BadgeAdminMixin, SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ServiceAdmin
+    BadgeAdminMixin,
+    SameConferenceChoicesMixin,
+    ConferenceFieldTimeMixin,
+    TranslationAdmin,
+    ServiceAdmin,
 ):
     form = ParticipantAdminForm
     list_display = [

@@ -54,12 +54,17 @@ single_line = RegexValidator(
 
 class AccessZone(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="access_zones"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="access_zones",
+        verbose_name=_("conference"),
     )
-    code = models.CharField(max_length=10)
-    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=10, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
 
     class Meta:
+        verbose_name = _("access zone")
+        verbose_name_plural = _("access zones")
         ordering = ["conference", "code"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "code"], name="zone_code_unique"),
@@ -71,27 +76,34 @@ class AccessZone(models.Model):
 
 class BadgeCategory(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="badge_categories"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="badge_categories",
+        verbose_name=_("conference"),
     )
-    code = models.CharField(max_length=10)
-    name = models.CharField(max_length=100)
-    colour_name = models.CharField(max_length=30)
-    colour = models.CharField(max_length=7, validators=[hex_colour])
+    code = models.CharField(max_length=10, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    colour_name = models.CharField(max_length=30, verbose_name=_("colour name"))
+    colour = models.CharField(max_length=7, validators=[hex_colour], verbose_name=_("colour"))
+    zones = models.ManyToManyField(
+        AccessZone, blank=True, related_name="badge_categories", verbose_name=_("zones")
+    )
     kind = models.CharField(
         max_length=16,
         choices=BadgeKind.choices,
         default=BadgeKind.DELEGATE,
         help_text=_("Approval proposes the category of the kind that fits the role."),
+        verbose_name=_("kind"),
     )
     label_en = models.CharField(
         _("printed label (English)"), max_length=40, blank=True, help_text=_("Empty: the name.")
     )
     label_ru = models.CharField(_("printed label (Russian)"), max_length=40, blank=True)
-    zones = models.ManyToManyField(AccessZone, blank=True, related_name="badge_categories")
 
     class Meta:
+        verbose_name = _("badge category")
+        verbose_name_plural = _("badge categories")
         ordering = ["conference", "code"]
-        verbose_name_plural = "badge categories"
         constraints = [
             models.UniqueConstraint(fields=["conference", "code"], name="badge_code_unique"),
         ]
@@ -102,32 +114,52 @@ class BadgeCategory(models.Model):
 
 class Delegation(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="delegations"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="delegations",
+        verbose_name=_("conference"),
     )
-    country = CountryField(blank=True)
+    country = CountryField(blank=True, verbose_name=_("country"))
     organization = models.ForeignKey(
         "conference.Organization",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="delegations",
+        verbose_name=_("organization"),
     )
     # Denormalized from country or organization so that lists sort and search
     # in the database; countries are stored as ISO codes.
-    name = models.CharField(max_length=200, editable=False)
-    category = models.CharField(max_length=24, choices=DelegationCategory.choices)
+    name = models.CharField(max_length=200, editable=False, verbose_name=_("name"))
+    category = models.CharField(
+        max_length=24, choices=DelegationCategory.choices, verbose_name=_("category")
+    )
     level = models.PositiveSmallIntegerField(
         choices=RepresentationLevel.choices,
         default=RepresentationLevel.SENIOR_OFFICIAL,
         verbose_name=_("level of representation"),
     )
-    focal_point_name = models.CharField(max_length=200, blank=True)
-    focal_point_email = models.EmailField(blank=True)
-    focal_point_phone = models.CharField(max_length=40, blank=True)
-    nomination_reference = models.CharField(
-        max_length=100, blank=True, help_text=_("Note verbale number.")
+    focal_point_name = models.CharField(
+        max_length=200, blank=True, verbose_name=_("focal point name")
     )
-    nomination_date = models.DateField(null=True, blank=True)
+    focal_point_email = models.EmailField(blank=True, verbose_name=_("focal point email"))
+    focal_point_phone = models.CharField(
+        max_length=40, blank=True, verbose_name=_("focal point phone")
+    )
+    correspondence_language = models.CharField(
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.ENGLISH,
+        verbose_name=_("correspondence language"),
+        help_text=_("The language of every e-mail to the focal point."),
+    )
+    nomination_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("Note verbale number."),
+        verbose_name=_("nomination reference"),
+    )
+    nomination_date = models.DateField(null=True, blank=True, verbose_name=_("nomination date"))
     nomination_file = models.FileField(
         upload_to=note_verbale_path,
         blank=True,
@@ -135,26 +167,47 @@ class Delegation(models.Model):
             FileExtensionValidator(sorted(NOTE_VERBALE_EXTENSIONS)),
             validate_note_verbale,
         ],
+        verbose_name=_("nomination file"),
     )
     credentials_status = models.CharField(
-        max_length=10, choices=CredentialsStatus.choices, default=CredentialsStatus.NONE
+        max_length=10,
+        choices=CredentialsStatus.choices,
+        default=CredentialsStatus.NONE,
+        verbose_name=_("credentials status"),
     )
     hospitality_quota = models.PositiveSmallIntegerField(
-        default=1, help_text=_("Members whose stay the host pays for.")
+        default=1,
+        help_text=_("Members whose stay the host pays for."),
+        verbose_name=_("hospitality quota"),
     )
     max_size = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Overrides the conference's maximum delegation size.")
+        null=True,
+        blank=True,
+        help_text=_("Overrides the conference's maximum delegation size."),
+        verbose_name=_("max size"),
     )
     status = models.CharField(
-        max_length=10, choices=DelegationStatus.choices, default=DelegationStatus.INVITED
+        max_length=10,
+        choices=DelegationStatus.choices,
+        default=DelegationStatus.INVITED,
+        verbose_name=_("status"),
     )
     nomination_nonce = models.UUIDField(
-        default=uuid.uuid4, editable=False, help_text=_("Rotating it invalidates old links.")
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Rotating it invalidates old links."),
+        verbose_name=_("nomination nonce"),
     )
-    nomination_link_expires_at = models.DateTimeField(null=True, blank=True)
-    nomination_link_revoked = models.BooleanField(default=False)
+    nomination_link_expires_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("nomination link expires at")
+    )
+    nomination_link_revoked = models.BooleanField(
+        default=False, verbose_name=_("nomination link revoked")
+    )
 
     class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
         ordering = ["conference", "name"]
         constraints = [
             # Two constraints, so that each mistake gets its own message.
@@ -196,8 +249,8 @@ class Delegation(models.Model):
 
     @property
     def local_name(self) -> str:
-        """The name in the active language (country names are translated)."""
-        return str(self.country.name) if self.country else self.name
+        """The name in the active language (country and organization names are translated)."""
+        return self.represented_name or self.name
 
     @property
     def represented_name(self) -> str:
@@ -221,7 +274,10 @@ class ParticipantQuerySet(models.QuerySet):
 
 class Participant(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="participants"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("conference"),
     )
     delegation = models.ForeignKey(
         Delegation,
@@ -230,45 +286,80 @@ class Participant(models.Model):
         blank=True,
         related_name="members",
         help_text=_("Empty for organizer staff and media without a delegation."),
+        verbose_name=_("delegation"),
     )
     honorific = models.CharField(
-        max_length=30, blank=True, validators=[single_line], help_text=_("e.g. H.E. Mr.")
+        max_length=30,
+        blank=True,
+        validators=[single_line],
+        help_text=_("e.g. H.E. Mr."),
+        verbose_name=_("honorific"),
     )
-    given_names = models.CharField(max_length=100, validators=[single_line])
-    family_name = models.CharField(max_length=100, validators=[single_line])
+    given_names = models.CharField(
+        max_length=100, validators=[single_line], verbose_name=_("given names")
+    )
+    family_name = models.CharField(
+        max_length=100, validators=[single_line], verbose_name=_("family name")
+    )
     passport_name = models.CharField(
         max_length=200,
         blank=True,
         validators=[single_line],
         help_text=_("Full name exactly as in the passport."),
+        verbose_name=_("passport name"),
     )
-    gender = models.CharField(max_length=8, choices=Gender.choices, blank=True)
+    gender = models.CharField(
+        max_length=8, choices=Gender.choices, blank=True, verbose_name=_("gender")
+    )
+    functional_title = models.CharField(
+        max_length=200, blank=True, verbose_name=_("functional title")
+    )
+    email = models.EmailField(verbose_name=_("email"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     # Consent as given in the nomination portal, with the version of the text agreed to.
     consent_processing_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text=_("When the member agreed to the processing of their data."),
+        verbose_name=_("consent processing at"),
     )
     consent_public_list = models.BooleanField(
-        default=False, help_text=_("Agreed to appear on a public list of participants.")
+        default=False,
+        help_text=_("Agreed to appear on a public list of participants."),
+        verbose_name=_("consent public list"),
     )
-    consent_text_version = models.CharField(max_length=20, blank=True)
-    functional_title = models.CharField(max_length=200, blank=True)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
+    consent_text_version = models.CharField(
+        max_length=20, blank=True, verbose_name=_("consent text version")
+    )
     preferred_language = models.CharField(
-        max_length=2, choices=PreferredLanguage.choices, default=PreferredLanguage.ENGLISH
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.ENGLISH,
+        verbose_name=_("preferred language"),
     )
     role = models.CharField(
-        max_length=16, choices=DelegationRole.choices, default=DelegationRole.REPRESENTATIVE
+        max_length=16,
+        choices=DelegationRole.choices,
+        default=DelegationRole.REPRESENTATIVE,
+        verbose_name=_("role"),
     )
     status = models.CharField(
-        max_length=16, choices=AccreditationStatus.choices, default=AccreditationStatus.NOMINATED
+        max_length=16,
+        choices=AccreditationStatus.choices,
+        default=AccreditationStatus.NOMINATED,
+        verbose_name=_("status"),
     )
     badge_category = models.ForeignKey(
-        BadgeCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="holders"
+        BadgeCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holders",
+        verbose_name=_("badge category"),
     )
-    badge_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    badge_number = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("badge number")
+    )
     name_cyrillic = models.CharField(
         _("name in Cyrillic"),
         max_length=200,
@@ -276,8 +367,12 @@ class Participant(models.Model):
         help_text=_("Printed under the name on the badge, e.g. Эмомали Рахмон."),
     )
     # A security hold turns every scan of the participant's badge red until it is lifted.
-    security_hold_reason = models.CharField(max_length=200, blank=True, editable=False)
-    security_hold_at = models.DateTimeField(null=True, blank=True, editable=False)
+    security_hold_reason = models.CharField(
+        max_length=200, blank=True, editable=False, verbose_name=_("security hold reason")
+    )
+    security_hold_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("security hold at")
+    )
     security_hold_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -285,27 +380,37 @@ class Participant(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("security hold by"),
     )
     # Logistics
     hospitality_requested = models.BooleanField(
         default=False,
         help_text=_("The host pays for this member's stay; counts against the quota."),
+        verbose_name=_("hospitality requested"),
     )
-    arrival_at = models.DateTimeField(null=True, blank=True)
-    arrival_flight = models.CharField(max_length=20, blank=True)
-    departure_at = models.DateTimeField(null=True, blank=True)
-    departure_flight = models.CharField(max_length=20, blank=True)
-    hotel = models.CharField(max_length=120, blank=True)
-    needs_airport_transfer = models.BooleanField(default=False)
-    needs_visa_support = models.BooleanField(default=False)
-    dietary_needs = models.CharField(max_length=200, blank=True)
-    accessibility_needs = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    arrival_at = models.DateTimeField(null=True, blank=True, verbose_name=_("arrival at"))
+    arrival_flight = models.CharField(max_length=20, blank=True, verbose_name=_("arrival flight"))
+    departure_at = models.DateTimeField(null=True, blank=True, verbose_name=_("departure at"))
+    departure_flight = models.CharField(
+        max_length=20, blank=True, verbose_name=_("departure flight")
+    )
+    hotel = models.CharField(max_length=120, blank=True, verbose_name=_("hotel"))
+    needs_airport_transfer = models.BooleanField(
+        default=False, verbose_name=_("needs airport transfer")
+    )
+    needs_visa_support = models.BooleanField(default=False, verbose_name=_("needs visa support"))
+    dietary_needs = models.CharField(max_length=200, blank=True, verbose_name=_("dietary needs"))
+    accessibility_needs = models.CharField(
+        max_length=200, blank=True, verbose_name=_("accessibility needs")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ParticipantQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         ordering = ["family_name", "given_names"]
         # The admin lists a conference's participants in this order (the change list adds
         # -pk), filtered by status; at 100,000 people a sort or a deep page must not scan.
@@ -398,17 +503,26 @@ class IdentityDocument(models.Model):
     """Identity data, apart from the participant so it can be permissioned and shredded."""
 
     participant = models.OneToOneField(
-        Participant, on_delete=models.CASCADE, related_name="identity"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="identity",
+        verbose_name=_("participant"),
     )
-    nationality = CountryField(blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    place_of_birth = models.CharField(max_length=120, blank=True)
-    passport_number = models.CharField(max_length=30, blank=True)
-    passport_issued_on = models.DateField(null=True, blank=True)
-    passport_expires_on = models.DateField(null=True, blank=True)
-    photo = models.ImageField(upload_to="photos/", blank=True)
+    nationality = CountryField(blank=True, verbose_name=_("nationality"))
+    date_of_birth = models.DateField(null=True, blank=True, verbose_name=_("date of birth"))
+    place_of_birth = models.CharField(max_length=120, blank=True, verbose_name=_("place of birth"))
+    passport_number = models.CharField(max_length=30, blank=True, verbose_name=_("passport number"))
+    passport_issued_on = models.DateField(
+        null=True, blank=True, verbose_name=_("passport issued on")
+    )
+    passport_expires_on = models.DateField(
+        null=True, blank=True, verbose_name=_("passport expires on")
+    )
+    photo = models.ImageField(upload_to="photos/", blank=True, verbose_name=_("photo"))
 
     class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
         permissions = [
             ("view_identity_document", "Can view passport and identity data"),
         ]
@@ -498,22 +612,35 @@ class IssuedBadge(models.Model):
     """Every badge number ever issued; the unique key keeps a number from coming back."""
 
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="issued_badges"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="issued_badges",
+        verbose_name=_("conference"),
     )
-    number = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(verbose_name=_("number"))
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="issued_badges"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="issued_badges",
+        verbose_name=_("participant"),
     )
-    issued_at = models.DateTimeField(auto_now_add=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    void_reason = models.CharField(max_length=200, blank=True)
-    printed_at = models.DateTimeField(null=True, blank=True)
-    collected_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(auto_now_add=True, verbose_name=_("issued at"))
+    voided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("voided at"))
+    void_reason = models.CharField(max_length=200, blank=True, verbose_name=_("void reason"))
+    printed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("printed at"))
+    collected_at = models.DateTimeField(null=True, blank=True, verbose_name=_("collected at"))
     collected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collected by"),
     )
 
     class Meta:
+        verbose_name = _("issued badge")
+        verbose_name_plural = _("issued badges")
         ordering = ["conference", "number"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "number"], name="issued_badge_unique"),
@@ -531,25 +658,49 @@ class BadgeScan(models.Model):
     """One row per scan or typed number at a desk or checkpoint, green or red."""
 
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="badge_scans"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="badge_scans",
+        verbose_name=_("conference"),
     )
     # Empty when the code named no badge of this conference (forged, unknown).
     badge = models.ForeignKey(
-        IssuedBadge, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+        IssuedBadge,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scans",
+        verbose_name=_("badge"),
     )
-    code = models.CharField(max_length=120, blank=True, help_text=_("What was scanned or typed."))
+    code = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text=_("What was scanned or typed."),
+        verbose_name=_("code"),
+    )
     # Empty at the accreditation desk; the zone of a checkpoint otherwise.
     zone = models.ForeignKey(
-        AccessZone, on_delete=models.PROTECT, null=True, blank=True, related_name="scans"
+        AccessZone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scans",
+        verbose_name=_("zone"),
     )
-    action = models.CharField(max_length=10, choices=ScanAction.choices)
-    result = models.CharField(max_length=20, choices=ScanResult.choices)
+    action = models.CharField(max_length=10, choices=ScanAction.choices, verbose_name=_("action"))
+    result = models.CharField(max_length=20, choices=ScanResult.choices, verbose_name=_("result"))
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("officer"),
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
+        verbose_name = _("badge scan")
+        verbose_name_plural = _("badge scans")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["conference", "zone", "action", "result"])]
         permissions = [
@@ -576,22 +727,43 @@ class BadgeScan(models.Model):
 class AccreditationEvent(TransitionRecord):
     subject_field = "participant"
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="accreditation_events"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="accreditation_events",
+        verbose_name=_("participant"),
     )
-    from_status = models.CharField(max_length=16, choices=AccreditationStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=AccreditationStatus.choices)
+    from_status = models.CharField(
+        max_length=16,
+        choices=AccreditationStatus.choices,
+        blank=True,
+        verbose_name=_("from status"),
+    )
+    to_status = models.CharField(
+        max_length=16, choices=AccreditationStatus.choices, verbose_name=_("to status")
+    )
     actor_label = models.CharField(
-        max_length=120, blank=True, help_text=_('Who acted without an account, e.g. "focal point".')
+        max_length=120,
+        blank=True,
+        help_text=_('Who acted without an account, e.g. "focal point".'),
+        verbose_name=_("actor label"),
     )
     reason = models.TextField(
-        blank=True, help_text=_("Internal: kept in the file, never sent to the delegation.")
+        blank=True,
+        help_text=_("Internal: kept in the file, never sent to the delegation."),
+        verbose_name=_("reason"),
     )
     message = models.TextField(
-        blank=True, help_text=_("Sent with the e-mail to the delegation's focal point.")
+        blank=True,
+        help_text=_("Sent with the e-mail to the delegation's focal point."),
+        verbose_name=_("message"),
     )
-    badge_number = models.PositiveIntegerField(null=True, blank=True)
+    badge_number = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("badge number")
+    )
 
     class Meta:
+        verbose_name = _("accreditation event")
+        verbose_name_plural = _("accreditation events")
         ordering = ["participant", "at", "id"]
 
 
@@ -599,17 +771,30 @@ class IdentityAccessLog(models.Model):
     """Who saw or exported identity data, when, and how much."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
-    kind = models.CharField(max_length=8, choices=IdentityAccessKind.choices)
+    kind = models.CharField(
+        max_length=8, choices=IdentityAccessKind.choices, verbose_name=_("kind")
+    )
     participant = models.ForeignKey(
-        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
     )
-    export = models.CharField(max_length=60, blank=True)
-    row_count = models.PositiveIntegerField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    export = models.CharField(max_length=60, blank=True, verbose_name=_("export"))
+    row_count = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("row count"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
+        verbose_name = _("identity data access")
+        verbose_name_plural = _("identity data access log")
         ordering = ["-at"]
 
     def __str__(self) -> str:
@@ -621,21 +806,34 @@ class IdentityShredding(models.Model):
     """One run of the retention shredder on a conference: who, when, and what it erased."""
 
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="identity_shreddings"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="identity_shreddings",
+        verbose_name=_("conference"),
     )
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
     forced_reason = models.TextField(
-        blank=True, help_text=_("Why a superuser shredded before the retention date.")
+        blank=True,
+        help_text=_("Why a superuser shredded before the retention date."),
+        verbose_name=_("forced reason"),
     )
-    identity_documents = models.PositiveIntegerField(default=0)
-    photos = models.PositiveIntegerField(default=0)
-    notes_verbales = models.PositiveIntegerField(default=0)
-    redacted_events = models.PositiveIntegerField(default=0)
+    identity_documents = models.PositiveIntegerField(
+        default=0, verbose_name=_("identity documents")
+    )
+    photos = models.PositiveIntegerField(default=0, verbose_name=_("photos"))
+    notes_verbales = models.PositiveIntegerField(default=0, verbose_name=_("notes verbales"))
+    redacted_events = models.PositiveIntegerField(default=0, verbose_name=_("redacted events"))
 
     class Meta:
+        verbose_name = _("identity shredding")
+        verbose_name_plural = _("identity shreddings")
         ordering = ["-at"]
 
     def __str__(self) -> str:

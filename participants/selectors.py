@@ -423,10 +423,9 @@ def _collation_key(text: str) -> str:
 
 
 def _alphabet_name(delegation: Delegation, language: str) -> str:
-    if delegation.country:
-        with translation.override(language):
-            return str(delegation.country.name)
-    return delegation.name
+    """The name in ``language``: a country's official name, an organization's acronym."""
+    with translation.override(language):
+        return delegation.represented_name or delegation.name
 
 
 def _precedence_start_key(*, conference: Conference, language: str) -> str:
@@ -434,13 +433,17 @@ def _precedence_start_key(*, conference: Conference, language: str) -> str:
 
     A delegation drawn by lot may be written in English while the conference sorts
     in French ("Germany" starts the list at "Allemagne"), so a name is looked up
-    among the conference's delegations in both languages first.
+    among the conference's delegations in English and the conference's alphabet first.
     """
     drawn = _collation_key(conference.precedence_start.strip())
     if not drawn:
         return ""
     for delegation in conference.delegations.all():
-        names = {_collation_key(delegation.name), _collation_key(_alphabet_name(delegation, "fr"))}
+        names = {
+            _collation_key(delegation.name),
+            _collation_key(_alphabet_name(delegation, "fr")),
+            _collation_key(_alphabet_name(delegation, language)),
+        }
         if drawn in names:
             return _collation_key(_alphabet_name(delegation, language))
     return drawn
@@ -451,11 +454,11 @@ def delegation_precedence_key(*, conference: Conference) -> Callable[[Delegation
 
     States before organizations (which sit and speak after every State), then
     level of representation (Heads of State sit first), then alphabetical order
-    in the conference's alphabet (English or French). When a letter or a
+    in the conference's alphabet (English, French or Russian). When a letter or a
     delegation drawn by lot is set, the alphabetical order of each level starts
     there and wraps around, as at the UN.
     """
-    language = "fr" if conference.precedence_alphabet == PrecedenceAlphabet.FRENCH else "en"
+    language = PrecedenceAlphabet(conference.precedence_alphabet).value
     start = _precedence_start_key(conference=conference, language=language)
 
     def key(delegation: Delegation) -> tuple:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.translator import translator
 
 from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
@@ -64,6 +65,13 @@ PUBLIC_FIELDS = frozenset(
 )
 
 
+def _model_field_names(fields: Iterable[str]) -> set[str]:
+    """Changed form fields as model fields: ``functional_title_ru`` is a ``functional_title``."""
+    columns = translator.get_options_for_model(Participant).all_fields
+    original = {column.name: name for name, translated in columns.items() for column in translated}
+    return {original.get(field, field) for field in fields}
+
+
 def _public_standing(status: str) -> tuple[bool, bool]:
     """What the public pages can tell from a status: taking part, and accredited."""
     return status not in INACTIVE_STATUSES, status in BADGE_HOLDING_STATUSES
@@ -84,9 +92,9 @@ def participants_publish_changes(
 
     ``changed`` holds (participant, names of the fields that changed).
     """
-    if any(not PUBLIC_FIELDS.isdisjoint(fields) for _participant, fields in changed) or any(
-        _shown_as_newcomer(participant) for participant in created
-    ):
+    if any(
+        not PUBLIC_FIELDS.isdisjoint(_model_field_names(fields)) for _participant, fields in changed
+    ) or any(_shown_as_newcomer(participant) for participant in created):
         public_pages_invalidate(conference_ids=[conference_id])
 
 
@@ -399,7 +407,7 @@ def _review_identity_change(
     reason: str,
 ) -> Participant:
     """An approved badge must not quietly change its holder: new identity data is re-reviewed."""
-    if IDENTITY_FIELDS.isdisjoint(changed_fields) or (
+    if IDENTITY_FIELDS.isdisjoint(_model_field_names(changed_fields)) or (
         participant.status not in TRANSITIONS["return_to_review"].sources
     ):
         return participant

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from conference.admin_mixins import (
     ConferenceFieldTimeMixin,
@@ -53,7 +54,7 @@ def warn_about_conflicts(request, session: Session) -> None:
 
 
 @admin.register(Room)
-class RoomAdmin(AgendaServiceAdmin):
+class RoomAdmin(TranslationAdmin, AgendaServiceAdmin):
     list_display = ["name", "conference", "capacity", "interpretation_languages"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
@@ -83,7 +84,9 @@ class StatementInline(SameConferenceChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ConferenceTimeAdmin):
+class SessionAdmin(
+    SameConferenceChoicesMixin, ConferenceFieldTimeMixin, TranslationAdmin, ConferenceTimeAdmin
+):
     list_display = [
         "title",
         "conference",

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -50,15 +51,18 @@ def _calendar(request: HttpRequest, conference: Conference, sessions) -> HttpRes
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", conference.short_title)
     calendar.add("x-wr-timezone", conference.time_zone)
+    # Titles, rooms and descriptions are in the request's language (English where the
+    # Russian value is empty); LANGUAGE tells the calendar which.
+    text = {"LANGUAGE": get_language()}
     for session in sessions:
         event = Event()
         event.add("uid", f"{conference.slug}-session-{session.pk}@plenary")
-        event.add("summary", session.title)
+        event.add("summary", session.title, parameters=text)
         event.add("dtstart", conference.local(session.starts_at))
         event.add("dtend", conference.local(session.ends_at))
         event.add("dtstamp", session.updated_at)
         where = [session.room.name if session.room else "", conference.venue_name]
-        event.add("location", ", ".join(filter(None, where)))
+        event.add("location", ", ".join(filter(None, where)), parameters=text)
         event.add("categories", [session.get_kind_display()])
         event.add("url", _session_url(request, conference, session))
         lines = [session.description] if session.description else []
@@ -66,7 +70,7 @@ def _calendar(request: HttpRequest, conference: Conference, sessions) -> HttpRes
             lines.append(_("Chair: %(name)s") % {"name": session.public_chair.display_name})
         lines += [_speaker_line(s) for s in session.statements.all()]
         if lines:
-            event.add("description", "\n".join(lines))
+            event.add("description", "\n".join(lines), parameters=text)
         calendar.add_component(event)
     # VTIMEZONE blocks from the tz database, so calendars place events in local time.
     calendar.add_missing_timezones()
@@ -134,6 +138,7 @@ def agenda_json(request: HttpRequest, conference: Conference) -> HttpResponse:
     data = {
         "conference": {
             "slug": conference.slug,
+            "language": get_language(),
             "title": conference.title,
             "short_title": conference.short_title,
             "start_date": conference.start_date.isoformat(),
@@ -179,7 +184,7 @@ def _event(request, conference: Conference, session: Session, room_name: str) ->
     _text(event, "subtitle")
     _text(event, "track", str(session.get_kind_display()))
     _text(event, "type", session.kind)
-    _text(event, "language", "en")
+    _text(event, "language", get_language())
     _text(event, "abstract", session.description)
     _text(event, "description", session.description)
     persons = _text(event, "persons")

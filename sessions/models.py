@@ -20,15 +20,23 @@ def _accredited(participant):
 
 class Room(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="rooms"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="rooms",
+        verbose_name=_("conference"),
     )
-    name = models.CharField(max_length=120)
-    capacity = models.PositiveIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    capacity = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("capacity"))
     interpretation_languages = models.CharField(
-        max_length=100, blank=True, help_text=_("Comma-separated, e.g. English, Russian, Tajik")
+        max_length=100,
+        blank=True,
+        help_text=_("Comma-separated, e.g. English, Russian, Tajik"),
+        verbose_name=_("interpretation languages"),
     )
 
     class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
         ordering = ["conference", "name"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "name"], name="room_name_unique"),
@@ -56,15 +64,23 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(models.Model):
     conference = models.ForeignKey(
-        "conference.Conference", on_delete=models.CASCADE, related_name="sessions"
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("conference"),
     )
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=16, choices=SessionKind.choices)
-    description = models.TextField(blank=True)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    kind = models.CharField(max_length=16, choices=SessionKind.choices, verbose_name=_("kind"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+        Room,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("room"),
     )
     chair = models.ForeignKey(
         "participants.Participant",
@@ -73,14 +89,17 @@ class Session(models.Model):
         blank=True,
         related_name="chaired_sessions",
         help_text=_("Chair or moderator."),
+        verbose_name=_("chair"),
     )
-    is_public = models.BooleanField(default=True)
-    order = models.PositiveSmallIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_public = models.BooleanField(default=True, verbose_name=_("is public"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = SessionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["conference", "starts_at", "order", "id"]
         constraints = [
             models.CheckConstraint(
@@ -114,7 +133,9 @@ class Statement(models.Model):
     has a delegation and no speaker until the speaker is filled in.
     """
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="statements")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="statements", verbose_name=_("session")
+    )
     speaker = models.ForeignKey(
         "participants.Participant",
         on_delete=models.PROTECT,
@@ -122,6 +143,7 @@ class Statement(models.Model):
         blank=True,
         related_name="statements",
         help_text=_("Leave empty while the delegation has not named its speaker."),
+        verbose_name=_("speaker"),
     )
     delegation = models.ForeignKey(
         "participants.Delegation",
@@ -129,23 +151,37 @@ class Statement(models.Model):
         null=True,
         blank=True,
         related_name="statements",
+        verbose_name=_("delegation"),
     )
     on_behalf_of = models.CharField(
-        max_length=200, blank=True, help_text=_("For group statements, e.g. the EU and its members")
+        max_length=200,
+        blank=True,
+        help_text=_("For group statements, e.g. the EU and its members"),
+        verbose_name=_("on behalf of"),
     )
     mode = models.CharField(
-        max_length=16, choices=StatementMode.choices, default=StatementMode.IN_PERSON
+        max_length=16,
+        choices=StatementMode.choices,
+        default=StatementMode.IN_PERSON,
+        verbose_name=_("mode"),
     )
-    inscribed_at = models.DateTimeField(default=timezone.now)
-    allotted_minutes = models.PositiveSmallIntegerField(default=5)
-    title = models.CharField(max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    inscribed_at = models.DateTimeField(default=timezone.now, verbose_name=_("inscribed at"))
+    allotted_minutes = models.PositiveSmallIntegerField(
+        default=5, verbose_name=_("allotted minutes")
+    )
+    title = models.CharField(max_length=300, blank=True, verbose_name=_("title"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     status = models.CharField(
-        max_length=12, choices=StatementStatus.choices, default=StatementStatus.SCHEDULED
+        max_length=12,
+        choices=StatementStatus.choices,
+        default=StatementStatus.SCHEDULED,
+        verbose_name=_("status"),
     )
-    is_right_of_reply = models.BooleanField(default=False)
+    is_right_of_reply = models.BooleanField(default=False, verbose_name=_("is right of reply"))
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["session", "order", "inscribed_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -190,12 +226,16 @@ class Statement(models.Model):
 class StatementMove(AuditRecord):
     """Audit row of a manual move on a speakers' list; protocol order is the default."""
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="moves")
-    from_position = models.PositiveSmallIntegerField()
-    to_position = models.PositiveSmallIntegerField()
-    reason = models.TextField()
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="moves", verbose_name=_("statement")
+    )
+    from_position = models.PositiveSmallIntegerField(verbose_name=_("from position"))
+    to_position = models.PositiveSmallIntegerField(verbose_name=_("to position"))
+    reason = models.TextField(verbose_name=_("reason"))
 
     class Meta:
+        verbose_name = _("move on a speakers' list")
+        verbose_name_plural = _("moves on speakers' lists")
         ordering = ["statement", "at", "id"]
         constraints = [
             models.CheckConstraint(

@@ -6,9 +6,20 @@ sources appear under their real names; everyone else is obviously invented.
 
 import random
 
+from django.utils import translation
+
 from conference.models import Conference
 
-from . import conferences, delegations, desk, documents, people, programme, recommendations
+from . import (
+    conferences,
+    delegations,
+    desk,
+    documents,
+    people,
+    programme,
+    recommendations,
+    russian,
+)
 from .common import ASHGABAT_SLUG, DUSHANBE_SLUG
 from .names import NameFactory
 from .organizations import ensure_organizations
@@ -27,6 +38,12 @@ def load(organizer) -> dict[str, int]:
 
     ``organizer`` is the user the outcome-document services record as acting.
     """
+    # The builders write the English columns; russian.translate_demo the Russian ones.
+    with translation.override("en"):
+        return _load(organizer)
+
+
+def _load(organizer) -> dict[str, int]:
     rng = random.Random(SEED)
     organizations = ensure_organizations()
 
@@ -44,6 +61,7 @@ def load(organizer) -> dict[str, int]:
     documents.build_chairs_summary(dushanbe, organizer)
     presented = recommendations.ensure_recommendations(ashgabat, dushanbe)
     scans = desk.build_desk(dushanbe, organizer, random.Random(SEED + 1))
+    russian.translate_demo(dushanbe, ashgabat)
     return {
         "delegations": len(built),
         "participants": len(cast.participants),

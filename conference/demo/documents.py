@@ -50,10 +50,10 @@ def backdate_version(version, created, issued=None) -> None:
     version.refresh_from_db()
 
 
-def start(conference, kind, title, slug, by, note, moment):
-    """A document in the concept stage, with the event that records it."""
+def start(conference, kind, titles, slug, by, note, moment):
+    """A document in the concept stage, with the event that records it; titles (en, ru)."""
     document = OutcomeDocument.objects.create(
-        conference=conference, kind=kind, title=title, slug=slug
+        conference=conference, kind=kind, title_en=titles[0], title_ru=titles[1], slug=slug
     )
     DocumentEvent.objects.create(document=document, to_status=Status.CONCEPT, by=by, note=note)
     clock = Clock(document)
@@ -67,21 +67,26 @@ def descendants(version, parents: dict) -> dict:
     return {index: by_origin[parent.pk] for index, parent in parents.items()}
 
 
-def edit(paragraph, body: str, bracketed: bool = False) -> None:
+def edit(paragraph, body: str, body_ru: str, bracketed: bool = False) -> None:
     services.paragraph_edit(
-        paragraph=paragraph, text=body, kind=paragraph.kind, is_bracketed=bracketed
-    )
+        paragraph=paragraph, text=body, text_ru=body_ru, kind=paragraph.kind,
+        is_bracketed=bracketed,
+    )  # fmt: skip
 
 
 def build_declaration(conference, delegations, by) -> OutcomeDocument:
     document, clock = start(
-        conference, DocumentKind.DECLARATION, "Dushanbe Declaration", "dushanbe-declaration",
-        by, "Concept agreed with the co-organizers.", local(3, 20, 10),
+        conference, DocumentKind.DECLARATION, ("Dushanbe Declaration", "Душанбинская декларация"),
+        "dushanbe-declaration", by, "Concept agreed with the co-organizers.", local(3, 20, 10),
     )  # fmt: skip
-    zero = services.version_create_zero_draft(document=document, by=by, label="Zero draft")
+    zero = services.version_create_zero_draft(document=document, by=by)
     paragraphs = {
-        index: services.paragraph_add(version=zero, kind=kind, text=body, is_bracketed=bracketed)
-        for index, (kind, body, bracketed) in enumerate(text.ZERO_DRAFT)
+        index: services.paragraph_add(
+            version=zero, kind=kind, text=body, text_ru=body_ru, is_bracketed=bracketed
+        )
+        for index, ((kind, body, bracketed), body_ru) in enumerate(
+            zip(text.ZERO_DRAFT, text.ZERO_DRAFT_RU, strict=True)
+        )
     }
     services.document_circulate_zero_draft(document=document, by=by)
     clock.stamp(local(4, 22, 12))
@@ -97,23 +102,26 @@ def build_declaration(conference, delegations, by) -> OutcomeDocument:
     decide_amendments(*amendments, by=by)
     clock.stamp(local(5, 10, 17))
     paragraphs = descendants(rev1, paragraphs)
+    # Kazakhstan's accepted amendment is English: its Russian text is added with the edits.
+    accepted = paragraphs[6]
+    edit(accepted, accepted.text_en, text.PPP_KZ_RU)
     for index, (body, bracketed) in text.REV_1_EDITS.items():
-        edit(paragraphs[index], body, bracketed)
+        edit(paragraphs[index], body, text.REV_1_EDITS_RU[index], bracketed)
     services.paragraph_add(
         version=rev1, kind=ParagraphKind.OPERATIVE, text=text.REV_1_ADDED,
-        after=paragraphs[text.REV_1_ADDED_AFTER],
+        text_ru=text.REV_1_ADDED_RU, after=paragraphs[text.REV_1_ADDED_AFTER],
     )  # fmt: skip
     services.version_issue(version=rev1, by=by)
     clock.stamp(local(5, 13, 18))
     backdate_version(rev1, local(5, 10, 9), local(5, 13, 18))
 
     final = services.version_create_revision(document=document, by=by)
-    final.label = "Final"
-    final.save(update_fields=["label"])
+    final.label_en, final.label_ru = "Final", "Окончательный текст"
+    final.save(update_fields=["label", "label_en", "label_ru"])
     clock.stamp(local(5, 16, 19), note="Final text opened.")
     paragraphs = descendants(final, paragraphs)
     for index, body in text.FINAL_EDITS.items():
-        edit(paragraphs[index], body)
+        edit(paragraphs[index], body, text.FINAL_EDITS_RU[index])
     services.version_issue(version=final, by=by)
     clock.stamp(local(5, 16, 22))
     backdate_version(final, local(5, 16, 19), local(5, 16, 22))
@@ -188,11 +196,13 @@ def decide_amendments(accepted, merged, rejected, by) -> None:
 def build_chairs_summary(conference, by) -> OutcomeDocument:
     """The Chair's summary: a zero draft being written, never issued."""
     document, _ = start(
-        conference, DocumentKind.CHAIRS_SUMMARY, "Chair's summary", "chairs-summary",
-        by, "Outline prepared by the Chair.", local(5, 17, 18),
+        conference, DocumentKind.CHAIRS_SUMMARY, ("Chair's summary", "Резюме Председателя"),
+        "chairs-summary", by, "Outline prepared by the Chair.", local(5, 17, 18),
     )  # fmt: skip
-    draft = services.version_create_zero_draft(document=document, by=by, label="Zero draft")
-    for body in text.CHAIRS_SUMMARY:
-        services.paragraph_add(version=draft, kind=ParagraphKind.OPERATIVE, text=body)
+    draft = services.version_create_zero_draft(document=document, by=by)
+    for body, body_ru in zip(text.CHAIRS_SUMMARY, text.CHAIRS_SUMMARY_RU, strict=True):
+        services.paragraph_add(
+            version=draft, kind=ParagraphKind.OPERATIVE, text=body, text_ru=body_ru
+        )
     backdate_version(draft, local(5, 20, 15))
     return document

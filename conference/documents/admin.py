@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from conference.admin_mixins import (
     AuditLogAdmin,
@@ -175,7 +176,7 @@ class PositionStatementInline(ReadOnlyInline):
 
 @admin.register(OutcomeDocument)
 class OutcomeDocumentAdmin(
-    ServiceFormMixin, WordBoundarySlugMixin, ConferenceFieldTimeMixin, admin.ModelAdmin
+    ServiceFormMixin, WordBoundarySlugMixin, ConferenceFieldTimeMixin, TranslationAdmin
 ):
     list_display = [
         "title",
@@ -283,7 +284,7 @@ def paragraph_page(request) -> int:
     return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 10_000 else 1
 
 
-class ParagraphInline(admin.TabularInline):
+class ParagraphInline(TranslationTabularInline):
     """Paragraphs of a working revision; the inline turns read-only once it is issued.
 
     It shows one page of paragraphs, so that a long text's form stays under Django's limit
@@ -377,7 +378,12 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
             version=form.instance,
             edited=[paragraph for paragraph in saved if paragraph.pk],
             added=[
-                {"kind": p.kind, "text": p.text, "is_bracketed": p.is_bracketed}
+                {
+                    "kind": p.kind,
+                    "text": p.text_en or "",
+                    "text_ru": p.text_ru or "",
+                    "is_bracketed": p.is_bracketed,
+                }
                 for p in saved
                 if not p.pk
             ],
@@ -551,7 +557,7 @@ class PositionStatementAdmin(AuditLogAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ServiceFormMixin, ServiceAdmin):
+class RecommendationAdmin(ServiceFormMixin, TranslationAdmin, ServiceAdmin):
     list_display = [
         "code",
         "theme",

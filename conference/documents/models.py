@@ -26,26 +26,49 @@ from .enums import (
 
 class OutcomeDocument(models.Model):
     conference = models.ForeignKey(
-        Conference, on_delete=models.CASCADE, related_name="outcome_documents"
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="outcome_documents",
+        verbose_name=_("conference"),
     )
-    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=80)
-    symbol = models.CharField(max_length=60, blank=True, help_text=_("e.g. A/73/886"))
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, verbose_name=_("kind"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    slug = models.SlugField(max_length=80, verbose_name=_("slug"))
+    symbol = models.CharField(
+        max_length=60, blank=True, help_text=_("e.g. A/73/886"), verbose_name=_("symbol")
+    )
     status = models.CharField(
-        max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.CONCEPT
+        max_length=20,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.CONCEPT,
+        verbose_name=_("status"),
     )
-    adoption_method = models.CharField(max_length=20, choices=AdoptionMethod.choices, blank=True)
-    adopted_on = models.DateField(null=True, blank=True)
-    votes_for = models.PositiveSmallIntegerField(null=True, blank=True)
-    votes_against = models.PositiveSmallIntegerField(null=True, blank=True)
-    abstentions = models.PositiveSmallIntegerField(null=True, blank=True)
-    silence_deadline = models.DateTimeField(null=True, blank=True)
+    adoption_method = models.CharField(
+        max_length=20, choices=AdoptionMethod.choices, blank=True, verbose_name=_("adoption method")
+    )
+    adopted_on = models.DateField(null=True, blank=True, verbose_name=_("adopted on"))
+    votes_for = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("votes for"))
+    votes_against = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("votes against")
+    )
+    abstentions = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("abstentions")
+    )
+    silence_deadline = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("silence deadline")
+    )
     final_version = models.OneToOneField(
-        "DocumentVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "DocumentVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("final version"),
     )
 
     class Meta:
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
         ordering = ["conference", "title"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "slug"], name="document_slug_unique"),
@@ -69,19 +92,38 @@ class OutcomeDocument(models.Model):
 class DocumentVersion(models.Model):
     """One text of an outcome document. Once issued it never changes."""
 
-    document = models.ForeignKey(OutcomeDocument, on_delete=models.CASCADE, related_name="versions")
-    sequence = models.PositiveSmallIntegerField(help_text=_("0 for the zero draft, 1 for Rev.1…"))
-    label = models.CharField(max_length=40)
+    document = models.ForeignKey(
+        OutcomeDocument,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("document"),
+    )
+    sequence = models.PositiveSmallIntegerField(
+        help_text=_("0 for the zero draft, 1 for Rev.1…"), verbose_name=_("sequence")
+    )
+    label = models.CharField(max_length=40, verbose_name=_("label"))
     based_on = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("based on"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    issued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    issued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("issued at"))
 
     class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
         ordering = ["document", "sequence"]
         constraints = [
             models.UniqueConstraint(
@@ -129,13 +171,20 @@ def _guard_issued(paragraph: "Paragraph") -> None:
 
 class Paragraph(models.Model):
     version = models.ForeignKey(
-        DocumentVersion, on_delete=models.CASCADE, related_name="paragraphs"
+        DocumentVersion,
+        on_delete=models.CASCADE,
+        related_name="paragraphs",
+        verbose_name=_("version"),
     )
-    position = models.PositiveSmallIntegerField()
-    number = models.CharField(max_length=8, blank=True, help_text=_("Assigned automatically."))
-    kind = models.CharField(max_length=12, choices=ParagraphKind.choices)
-    text = models.TextField()
-    is_bracketed = models.BooleanField(default=False, help_text=_("Text not yet agreed."))
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    number = models.CharField(
+        max_length=8, blank=True, help_text=_("Assigned automatically."), verbose_name=_("number")
+    )
+    kind = models.CharField(max_length=12, choices=ParagraphKind.choices, verbose_name=_("kind"))
+    text = models.TextField(verbose_name=_("text"))
+    is_bracketed = models.BooleanField(
+        default=False, help_text=_("Text not yet agreed."), verbose_name=_("is bracketed")
+    )
     origin = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -143,9 +192,12 @@ class Paragraph(models.Model):
         blank=True,
         related_name="descendants",
         help_text=_("The paragraph of the previous version this one was copied from."),
+        verbose_name=_("origin"),
     )
 
     class Meta:
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -167,13 +219,17 @@ class Paragraph(models.Model):
 
 class Amendment(models.Model):
     document = models.ForeignKey(
-        OutcomeDocument, on_delete=models.CASCADE, related_name="amendments"
+        OutcomeDocument,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        verbose_name=_("document"),
     )
     version = models.ForeignKey(
         DocumentVersion,
         on_delete=models.PROTECT,
         related_name="amendments",
         help_text=_("The version the amendment was tabled against."),
+        verbose_name=_("version"),
     )
     target_paragraph = models.ForeignKey(
         Paragraph,
@@ -182,21 +238,35 @@ class Amendment(models.Model):
         blank=True,
         related_name="amendments",
         help_text=_("For an addition: the paragraph the new text follows (empty for the start)."),
+        verbose_name=_("target paragraph"),
     )
-    action = models.CharField(max_length=8, choices=AmendmentAction.choices)
+    action = models.CharField(
+        max_length=8, choices=AmendmentAction.choices, verbose_name=_("action")
+    )
     kind = models.CharField(
         max_length=12,
         choices=ParagraphKind.choices,
         default=ParagraphKind.OPERATIVE,
         help_text=_("Kind of the paragraph an addition creates."),
+        verbose_name=_("kind"),
     )
-    proposed_by = models.ManyToManyField("participants.Delegation", related_name="amendments")
-    proposed_text = models.TextField(blank=True)
+    proposed_by = models.ManyToManyField(
+        "participants.Delegation", related_name="amendments", verbose_name=_("proposed by")
+    )
+    proposed_text = models.TextField(blank=True, verbose_name=_("proposed text"))
     status = models.CharField(
-        max_length=12, choices=AmendmentStatus.choices, default=AmendmentStatus.PROPOSED
+        max_length=12,
+        choices=AmendmentStatus.choices,
+        default=AmendmentStatus.PROPOSED,
+        verbose_name=_("status"),
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
     )
     resulting_paragraph = models.ForeignKey(
         Paragraph,
@@ -205,14 +275,22 @@ class Amendment(models.Model):
         blank=True,
         related_name="+",
         help_text=_("The paragraph of the working revision this amendment changed."),
+        verbose_name=_("resulting paragraph"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    submitted_at = models.DateTimeField(auto_now_add=True, verbose_name=_("submitted at"))
 
     class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
         ordering = ["document", "submitted_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -242,26 +320,42 @@ class DocumentEvent(TransitionRecord):
     """Audit trail of an outcome document's transitions."""
 
     subject_field = "document"
-    document = models.ForeignKey(OutcomeDocument, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=DocumentStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=DocumentStatus.choices)
-    note = models.TextField(blank=True)
+    document = models.ForeignKey(
+        OutcomeDocument, on_delete=models.CASCADE, related_name="events", verbose_name=_("document")
+    )
+    from_status = models.CharField(
+        max_length=20, choices=DocumentStatus.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=DocumentStatus.choices, verbose_name=_("to status")
+    )
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("document event")
+        verbose_name_plural = _("document events")
         ordering = ["document", "at", "id"]
 
 
 class SilenceBreak(models.Model):
     document = models.ForeignKey(
-        OutcomeDocument, on_delete=models.CASCADE, related_name="silence_breaks"
+        OutcomeDocument,
+        on_delete=models.CASCADE,
+        related_name="silence_breaks",
+        verbose_name=_("document"),
     )
     delegation = models.ForeignKey(
-        "participants.Delegation", on_delete=models.PROTECT, related_name="silence_breaks"
+        "participants.Delegation",
+        on_delete=models.PROTECT,
+        related_name="silence_breaks",
+        verbose_name=_("delegation"),
     )
-    text = models.TextField()
-    broken_at = models.DateTimeField()
+    text = models.TextField(verbose_name=_("text"))
+    broken_at = models.DateTimeField(verbose_name=_("broken at"))
 
     class Meta:
+        verbose_name = _("break of silence")
+        verbose_name_plural = _("breaks of silence")
         ordering = ["document", "broken_at"]
 
     def __str__(self) -> str:
@@ -270,16 +364,23 @@ class SilenceBreak(models.Model):
 
 class PositionStatement(models.Model):
     document = models.ForeignKey(
-        OutcomeDocument, on_delete=models.CASCADE, related_name="position_statements"
+        OutcomeDocument,
+        on_delete=models.CASCADE,
+        related_name="position_statements",
+        verbose_name=_("document"),
     )
-    kind = models.CharField(max_length=16, choices=PositionKind.choices)
+    kind = models.CharField(max_length=16, choices=PositionKind.choices, verbose_name=_("kind"))
     delegations = models.ManyToManyField(
-        "participants.Delegation", related_name="position_statements"
+        "participants.Delegation",
+        related_name="position_statements",
+        verbose_name=_("delegations"),
     )
-    text = models.TextField()
-    made_on = models.DateField(null=True, blank=True)
+    text = models.TextField(verbose_name=_("text"))
+    made_on = models.DateField(null=True, blank=True, verbose_name=_("made on"))
 
     class Meta:
+        verbose_name = _("position statement")
+        verbose_name_plural = _("position statements")
         ordering = ["document", "id"]
 
     def __str__(self) -> str:
@@ -310,24 +411,40 @@ def refuse_delegations_of_other_conferences(sender, instance, action, reverse, m
 
 
 class Recommendation(models.Model):
-    code = models.CharField(max_length=20)
-    text = models.TextField()
-    theme = models.CharField(max_length=120)
-    addressee = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=20, verbose_name=_("code"))
+    text = models.TextField(verbose_name=_("text"))
+    theme = models.CharField(max_length=120, verbose_name=_("theme"))
+    addressee = models.CharField(max_length=200, blank=True, verbose_name=_("addressee"))
     source_conference = models.ForeignKey(
-        Conference, on_delete=models.PROTECT, related_name="recommendations"
+        Conference,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("source conference"),
     )
     presented_at = models.ManyToManyField(
-        Conference, blank=True, related_name="presented_recommendations"
+        Conference,
+        blank=True,
+        related_name="presented_recommendations",
+        verbose_name=_("presented at"),
     )
     consolidated_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="consolidated_from"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consolidated_from",
+        verbose_name=_("consolidated into"),
     )
     status = models.CharField(
-        max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.PROPOSED
+        max_length=20,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.PROPOSED,
+        verbose_name=_("status"),
     )
 
     class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         ordering = ["source_conference", "code"]
         constraints = [
             models.UniqueConstraint(

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.languages import in_each_language
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
 
@@ -233,7 +234,8 @@ def version_create_zero_draft(
             _("“%(document)s” already has a zero draft.") % {"document": locked.title},
             code="zero_draft_exists",
         )
-    version = DocumentVersion(document=locked, sequence=0, label=label or "Zero draft", author=by)
+    labels = {"label_en": label} if label else in_each_language("label", lambda: _("Zero draft"))
+    version = DocumentVersion(document=locked, sequence=0, author=by, **labels)
     version.full_clean()
     version.save()
     return version
@@ -256,8 +258,8 @@ def version_create_revision(*, document: OutcomeDocument, by: User) -> DocumentV
     revision = DocumentVersion(
         document=locked,
         sequence=sequence,
-        # Labels are stored data, the same in every language, like a document symbol.
-        label=f"Rev.{sequence}",
+        # Written in each language once, from the catalogue: "Rev.2", "Пересмотр 2".
+        **in_each_language("label", lambda: _("Rev.%(number)s") % {"number": sequence}),
         based_on=previous,
         author=by,
     )
@@ -269,7 +271,8 @@ def version_create_revision(*, document: OutcomeDocument, by: User) -> DocumentV
             position=p.position,
             number=p.number,
             kind=p.kind,
-            text=p.text,
+            text_en=p.text_en,
+            text_ru=p.text_ru,
             is_bracketed=p.is_bracketed,
             origin=p,
         )
@@ -307,7 +310,13 @@ def _within_kind(ordered: list[Paragraph], kind: str, index: int) -> int:
 
 
 def _insert(
-    version: DocumentVersion, *, kind: str, text: str, is_bracketed: bool, after: Paragraph | None
+    version: DocumentVersion,
+    *,
+    kind: str,
+    text: str,
+    text_ru: str = "",
+    is_bracketed: bool,
+    after: Paragraph | None,
 ) -> Paragraph:
     """Insert after ``after``, or at the start of its own kind without it."""
     ordered = list(_outline(version))
@@ -323,10 +332,9 @@ def _insert(
             )
     index = _within_kind(ordered, kind, index)
     top = max((p.position for p in ordered), default=0)
-    paragraph = Paragraph(
-        version=version, position=top + 1, kind=kind, text=text.strip(), is_bracketed=is_bracketed
+    paragraph = _paragraph(
+        version, kind=kind, text=text, text_ru=text_ru, is_bracketed=is_bracketed, position=top + 1
     )
-    paragraph.full_clean()
     paragraph.save()
     ordered.insert(index, paragraph)
     _renumber(version, ordered)
@@ -339,22 +347,32 @@ def paragraph_add(
     version: DocumentVersion,
     kind: str,
     text: str,
+    text_ru: str = "",
     is_bracketed: bool = False,
     after: Paragraph | None = None,
     at_end: bool = True,
 ) -> Paragraph:
-    """Add a paragraph after ``after``; without it, at the end (or the start if not at_end)."""
+    """Add a paragraph after ``after``; without it, at the end (or the start if not at_end).
+
+    ``text`` is the English (negotiated) text; an empty ``text_ru`` shows the English one.
+    """
     locked = _editable(version)
     if after is None and at_end:
         after = locked.paragraphs.order_by("-position").first()
-    return _insert(locked, kind=kind, text=text, is_bracketed=is_bracketed, after=after)
+    return _insert(
+        locked, kind=kind, text=text, text_ru=text_ru, is_bracketed=is_bracketed, after=after
+    )
 
 
 @transaction.atomic
-def paragraph_edit(*, paragraph: Paragraph, text: str, kind: str, is_bracketed: bool) -> Paragraph:
+def paragraph_edit(
+    *, paragraph: Paragraph, text: str, kind: str, is_bracketed: bool, text_ru: str = ""
+) -> Paragraph:
+    """Rewrite a paragraph; the Russian text goes with it (empty: the English one shows)."""
     locked_version = _editable(paragraph.version)
     current = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
-    current.text = text.strip()
+    current.text_en = text.strip()
+    current.text_ru = text_ru.strip()
     current.kind = kind
     current.is_bracketed = is_bracketed
     current.full_clean()
@@ -371,9 +389,23 @@ def paragraph_delete(*, paragraph: Paragraph) -> None:
     _renumber(locked_version)
 
 
-def _paragraph(version: DocumentVersion, *, kind: str, text: str, is_bracketed: bool, position):
+def _paragraph(
+    version: DocumentVersion,
+    *,
+    kind: str,
+    text: str,
+    is_bracketed: bool,
+    position: int,
+    text_ru: str = "",
+) -> Paragraph:
+    """A new paragraph, validated, not saved: ``text`` is the English, ``text_ru`` the Russian."""
     paragraph = Paragraph(
-        version=version, position=position, kind=kind, text=text.strip(), is_bracketed=is_bracketed
+        version=version,
+        position=position,
+        kind=kind,
+        text_en=text.strip(),
+        text_ru=text_ru.strip(),
+        is_bracketed=is_bracketed,
     )
     paragraph.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
     return paragraph
@@ -402,10 +434,11 @@ def paragraphs_save(
                 _("The paragraph to change is not in %(version)s.") % {"version": locked.label},
                 code="paragraph_elsewhere",
             )
-        paragraph.text = paragraph.text.strip()
+        paragraph.text_en = (paragraph.text_en or "").strip()
+        paragraph.text_ru = (paragraph.text_ru or "").strip()
         paragraph.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
         edits.append(paragraph)
-    Paragraph.objects.bulk_update(edits, ["kind", "text", "is_bracketed"])
+    Paragraph.objects.bulk_update(edits, ["kind", "text_en", "text_ru", "is_bracketed"])
     ordered = list(_outline(locked))
     top = max((p.position for p in ordered), default=0)
     new = Paragraph.objects.bulk_create(
@@ -773,7 +806,8 @@ def amendment_accept(*, amendment: Amendment, by: User) -> Amendment:
         )
     elif locked.action == AmendmentAction.REPLACE:
         # Accepting replacement text agrees it, so any brackets on the paragraph go.
-        target.text = locked.proposed_text
+        # The amendment is English; the old Russian text would no longer match it.
+        target.text_en, target.text_ru = locked.proposed_text, ""
         target.is_bracketed = False
         target.full_clean()
         target.save()

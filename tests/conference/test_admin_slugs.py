@@ -45,10 +45,10 @@ def test_a_long_conference_slug_is_cut_at_a_word(organizer):
     data = _add_form_data(
         organizer,
         url,
-        title="Regional Conference",
-        short_title="Regional Conference",
+        title_en="Regional Conference",
+        short_title_en="Regional Conference",
         slug=LONG_SLUG,
-        city="Dushanbe",
+        city_en="Dushanbe",
         country="TJ",
         start_date="2027-03-17",
         end_date="2027-03-18",
@@ -67,7 +67,7 @@ def test_a_long_document_slug_is_cut_at_a_word(organizer):
         url,
         conference=str(conference.pk),
         kind="declaration",
-        title="Declaration",
+        title_en="Declaration",
         slug=LONG_SLUG,
     )
     response = organizer.post(url, data)

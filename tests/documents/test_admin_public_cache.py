@@ -19,7 +19,7 @@ def test_a_published_document_retitled_in_the_admin_shows(organizer, published_d
     submit_change_form(
         organizer,
         reverse("admin:documents_outcomedocument_change", args=[document.pk]),
-        title="Dushanbe Declaration (corrected)",
+        title_en="Dushanbe Declaration (corrected)",
     )
 
     assert "Dushanbe Declaration (corrected)" in public_page(
@@ -39,7 +39,7 @@ def test_a_recommendation_edited_in_the_admin_shows(organizer):
     submit_change_form(
         organizer,
         reverse("admin:documents_recommendation_change", args=[recommendation.pk]),
-        text="Establish a regional financial intelligence exchange.",
+        text_en="Establish a regional financial intelligence exchange.",
     )
 
     html = public_page(organizer, "documents:recommendations", conference.slug)

@@ -75,7 +75,7 @@ def test_a_version_of_300_paragraphs_is_edited_and_saved_through_the_admin(organ
     data = _form_data(page.content.decode())
     assert data["paragraphs-INITIAL_FORMS"] == "100"
     (index,) = [k.split("-")[1] for k, v in data.items() if v.strip() == "Paragraph 250."]
-    data[f"paragraphs-{index}-text"] = "Requests a report."
+    data[f"paragraphs-{index}-text_en"] = "Requests a report."
     response = organizer.post(f"{url}?paragraphs=3", data)
     assert response.status_code == 302
     assert numbers(version)[249] == (250, "240", "Requests a report.")

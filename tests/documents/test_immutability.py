@@ -91,7 +91,7 @@ def test_admin_shows_an_issued_version_read_only(organizer, issued):
     response = organizer.get(version_url(issued))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'name="paragraphs-0-text"' not in html
+    assert 'name="paragraphs-0-text_en"' not in html
     (paragraphs,) = response.context["inline_admin_formsets"]
     assert (paragraphs.has_add_permission, paragraphs.has_change_permission) == (False, False)
     assert paragraphs.has_delete_permission is False
@@ -110,15 +110,15 @@ def test_admin_refuses_posts_that_would_change_an_issued_version(organizer, issu
         "paragraphs-0-id": first.pk,
         "paragraphs-0-version": issued.pk,
         "paragraphs-0-kind": "operative",
-        "paragraphs-0-text": "Rewritten.",
+        "paragraphs-0-text_en": "Rewritten.",
         "paragraphs-1-id": second.pk,
         "paragraphs-1-version": issued.pk,
         "paragraphs-1-kind": "operative",
-        "paragraphs-1-text": "Decides.",
+        "paragraphs-1-text_en": "Decides.",
         "paragraphs-1-DELETE": "on",
         "paragraphs-2-version": issued.pk,
         "paragraphs-2-kind": "operative",
-        "paragraphs-2-text": "Added.",
+        "paragraphs-2-text_en": "Added.",
     }
     assert organizer.post(version_url(issued), data).status_code == 403
     assert organizer.post(version_url(issued, "delete"), {"post": "yes"}).status_code == 403
@@ -147,15 +147,15 @@ def test_admin_edits_a_working_revision_through_the_services(organizer, issued):
         "paragraphs-0-id": first.pk,
         "paragraphs-0-version": rev1.pk,
         "paragraphs-0-kind": "preambular",
-        "paragraphs-0-text": "Welcoming the consultations.",
+        "paragraphs-0-text_en": "Welcoming the consultations.",
         "paragraphs-1-id": second.pk,
         "paragraphs-1-version": rev1.pk,
         "paragraphs-1-kind": "operative",
-        "paragraphs-1-text": "Decides.",
+        "paragraphs-1-text_en": "Decides.",
         "paragraphs-1-is_bracketed": "on",
         "paragraphs-2-version": rev1.pk,
         "paragraphs-2-kind": "operative",
-        "paragraphs-2-text": "Requests a report.",
+        "paragraphs-2-text_en": "Requests a report.",
     }
     response = organizer.post(version_url(rev1), data)
     assert response.status_code == 302

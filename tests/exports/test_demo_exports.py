@@ -34,3 +34,11 @@ def test_demo_security_vetting_run_is_logged_with_its_row_count(organizer, dusha
     log = IdentityAccessLog.objects.get(export="security-vetting")
     assert log.row_count == len(rows) - 1
     assert "Lajčák" in {row[1] for row in rows}
+
+
+def test_an_export_downloaded_in_russian_has_the_russian_content(organizer, dushanbe):
+    organizer.cookies["django_language"] = "ru"
+    rows = parse(organizer.get(download_url(dushanbe, "agenda")))
+    titles, rooms = {row[3] for row in rows[1:]}, {row[5] for row in rows[1:]}
+    assert "Перерыв на кофе" in titles and "Coffee break" not in titles
+    assert "Пленарный зал" in rooms and "Plenary Hall" not in rooms

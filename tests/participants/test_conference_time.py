@@ -131,10 +131,10 @@ def test_the_conference_deadlines_are_entered_in_the_chosen_time_zone(organizer)
     form = next(f for f in page.forms if f.get("id") == "conference_form")
     data = dict(form.form_values())
     data.update(
-        title="Vienna Conference",
-        short_title="Vienna 2027",
+        title_en="Vienna Conference",
+        short_title_en="Vienna 2027",
         slug="vienna-2027",
-        city="Vienna",
+        city_en="Vienna",
         country="AT",
         start_date="2027-03-17",
         end_date="2027-03-18",

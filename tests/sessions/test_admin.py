@@ -86,7 +86,7 @@ def test_a_session_added_in_the_admin_takes_the_conference_time_zone(organizer):
         reverse("admin:agenda_session_add"),
         {
             "conference": conference.pk,
-            "title": "Closing session",
+            "title_en": "Closing session",
             "kind": "closing",
             "starts_at_0": "2019-05-17",
             "starts_at_1": "17:15",

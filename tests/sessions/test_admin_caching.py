@@ -52,7 +52,9 @@ def test_a_room_or_participant_renamed_in_the_admin_shows(
     for page in pages:
         assert getattr(obj, field) in public_page(organizer, f"agenda:{page}", conference.slug)
 
-    submit_change_form(organizer, reverse(f"admin:{admin_view}", args=[obj.pk]), **{field: renamed})
+    # The admin edits each language in its own column; the English one here.
+    url = reverse(f"admin:{admin_view}", args=[obj.pk])
+    submit_change_form(organizer, url, **{f"{field}_en": renamed})
 
     for page in pages:
         assert renamed in public_page(organizer, f"agenda:{page}", conference.slug)

@@ -187,7 +187,7 @@ def test_saving_a_session_in_the_admin_warns_and_bumps_the_version(organizer, co
     url = reverse("admin:agenda_session_add")
     data = {
         "conference": conference.pk,
-        "title": "Beta",
+        "title_en": "Beta",
         "kind": "plenary",
         "starts_at_0": "2019-05-16",
         "starts_at_1": "09:30:00",  # the admin works in the conference's time zone

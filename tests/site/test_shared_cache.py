@@ -56,7 +56,7 @@ def test_a_session_renamed_through_one_server_shows_on_the_other(
         submit_change_form(
             organizer,
             reverse("admin:agenda_session_change", args=[session.pk]),
-            title="Renamed plenary",
+            title_en="Renamed plenary",
         )
 
     with server_b:

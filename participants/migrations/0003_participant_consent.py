@@ -4,25 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0002_identity_shredding'),
+        ("participants", "0002_identity_shredding"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='participant',
-            name='consent_processing_at',
-            field=models.DateTimeField(blank=True, help_text='When the member agreed to the processing of their data.', null=True),
+            model_name="participant",
+            name="consent_processing_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the member agreed to the processing of their data.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='consent_public_list',
-            field=models.BooleanField(default=False, help_text='Agreed to appear on a public list of participants.'),
+            model_name="participant",
+            name="consent_public_list",
+            field=models.BooleanField(
+                default=False, help_text="Agreed to appear on a public list of participants."
+            ),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='consent_text_version',
+            model_name="participant",
+            name="consent_text_version",
             field=models.CharField(blank=True, max_length=20),
         ),
     ]

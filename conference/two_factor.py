@@ -14,6 +14,7 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -55,12 +56,22 @@ class TwoFactorLoginForm(AdminAuthenticationForm):
         return cleaned
 
     def _verified_device(self, user, raw_token: str):
-        devices = list(devices_for_user(user, confirmed=True, for_verify=True))
-        if not devices:
-            return None  # the admin site then sends them to set one up
-        token = raw_token.replace(" ", "").strip()
+        # The devices are locked while a code is checked (for_verify), so two sign-ins cannot
+        # both use one code. A refusal is raised after the transaction: the failure count
+        # that throttles guessing must be saved, not rolled back.
+        with transaction.atomic():
+            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if not devices:
+                return None  # the admin site then sends them to set one up
+            device, refusal = self._check(devices, raw_token.replace(" ", "").strip())
+        if refusal:
+            self._refuse(user, *refusal)
+        return device
+
+    def _check(self, devices, token: str):
+        """The device that accepts ``token``, or None and why (for the log, for the person)."""
         if not token:
-            self._refuse(user, "no code", _("Enter the code from your authenticator app."))
+            return None, ("no code", _("Enter the code from your authenticator app."))
         # Six digits are an authenticator code, anything else a recovery code: each code is
         # tried on one kind of device only, so a typo does not throttle the other kind.
         kind = TOTPDevice if TOTP_CODE.fullmatch(token) else StaticDevice
@@ -69,18 +80,12 @@ class TwoFactorLoginForm(AdminAuthenticationForm):
                 continue
             allowed, _details = device.verify_is_allowed()
             if not allowed:
-                self._refuse(
-                    user,
-                    "throttled",
-                    _("Too many wrong codes in a row. Wait a minute, then try again."),
-                )
+                why = _("Too many wrong codes in a row. Wait a minute, then try again.")
+                return None, ("throttled", why)
             if device.verify_token(token):
-                return device
-        self._refuse(
-            user,
-            "wrong or used code",
-            _("This code is wrong or was already used. Enter a new code."),
-        )
+                return device, None
+        why = _("This code is wrong or was already used. Enter a new code.")
+        return None, ("wrong or used code", why)
 
     def _refuse(self, user, why: str, message: str):
         logger.warning("Two-factor sign-in refused for user id %s: %s", user.pk, why)

@@ -78,4 +78,7 @@ def admin_sign_in(page, base_url: str, user, password: str) -> None:
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password)
     page.get_by_label("Code").fill(codes[0])
-    page.get_by_role("button", name="Log in").click()
+    # Wait for the answer: a page.goto() right after the click would cancel the sign-in.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    assert "/admin/login/" not in page.url, page.locator("body").inner_text()

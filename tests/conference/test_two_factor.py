@@ -166,3 +166,17 @@ def test_the_demo_organizer_signs_in_with_a_printed_code(client, db, capsys):
     response = client.post("/admin/login/", {**data, "next": "/admin/"})
     assert response["Location"] == "/admin/"
     assert client.get(PARTICIPANTS).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_is_checked_in_a_transaction_of_its_own(client, security_officer, authenticator):
+    # The device is locked while its code is checked; PostgreSQL refuses a lock (500) when
+    # the request runs outside a transaction, as a real request does.
+    response = log_in(client, security_officer, current_code(authenticator))
+    assert response.status_code == 302
+    wrong = log_in(
+        client, security_officer, "000000" if current_code(authenticator) != "000000" else "111111"
+    )
+    assert wrong.status_code == 200
+    authenticator.refresh_from_db()
+    assert authenticator.throttling_failure_count == 1  # kept, not rolled back with the refusal

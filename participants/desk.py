@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from conference.models import Conference
+from conference.security import permissions_policy
 
 from . import selectors, services
 from .enums import ScanAction
@@ -65,6 +66,7 @@ def _checkpoints(conference: Conference) -> list[tuple[str, str]]:
     return choices
 
 
+@permissions_policy(camera="(self)")  # the desk scans badges with the device's camera
 @staff_with(selectors.can_use_desk)
 def desk(request, conference_slug: str):
     conference = get_object_or_404(Conference, slug=conference_slug)

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.urls import reverse
 from django.db import connection
 
 from participants import selectors, services
@@ -194,3 +195,14 @@ def test_two_desks_handing_over_the_same_badge_at_once_collect_it_once():
     assert errors == []
     assert sorted(results) == [ScanResult.ALREADY_COLLECTED, ScanResult.HANDED_OVER]
     assert BadgeScan.objects.filter(badge=badge, result=ScanResult.HANDED_OVER).count() == 1
+
+
+def test_only_the_desk_page_may_use_the_camera(organizer):
+    conference = ConferenceFactory(slug="dushanbe-2019")
+
+    desk = organizer.get(reverse("desk:desk", args=[conference.slug]))
+    public = organizer.get(reverse("agenda:agenda", args=[conference.slug]))
+
+    assert desk.status_code == 200
+    assert "camera=(self)" in desk["Permissions-Policy"]
+    assert "camera=()" in public["Permissions-Policy"]

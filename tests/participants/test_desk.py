@@ -3,8 +3,8 @@
 import threading
 
 import pytest
-from django.urls import reverse
 from django.db import connection
+from django.urls import reverse
 
 from participants import selectors, services
 from participants.enums import AccreditationStatus as S

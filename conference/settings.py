@@ -39,7 +39,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With DEBUG off Plenary refuses to start without a secret "
-            "key: set the SECRET_KEY environment variable to a long random string."
+            "key: set the SECRET_KEY environment variable to a long random string. On a "
+            "development machine set DEBUG=1 instead (the Makefile does)."
         )
     SECRET_KEY = "django-insecure-plenary-development-key-never-use-in-production"
 

@@ -126,6 +126,17 @@ class Conference(models.Model):
         default=BadgeFormat.CR80,
         verbose_name=_("badge format"),
     )
+    letterhead_logo = models.ImageField(
+        upload_to="letterheads/",
+        blank=True,
+        help_text=_("Printed at the top of letters, certificates and lists; PNG or JPEG."),
+        verbose_name=_("letterhead logo"),
+    )
+    letterhead_address = models.TextField(
+        blank=True,
+        help_text=_("Up to three lines under the title on printed documents: sender, address."),
+        verbose_name=_("letterhead address"),
+    )
     published_version = models.PositiveIntegerField(
         default=1,
         editable=False,

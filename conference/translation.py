@@ -7,7 +7,7 @@ from .models import Conference, Organization
 
 @register(Conference)
 class ConferenceTranslation(TranslationOptions):
-    fields = ("title", "short_title", "theme", "city", "venue_name")
+    fields = ("title", "short_title", "theme", "city", "venue_name", "letterhead_address")
 
 
 @register(Organization)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from conference.models import Conference
+from conference.printing.pdf import pdf_response
 
 from . import badges, selectors, services
 from .enums import AccreditationStatus
@@ -27,14 +28,11 @@ from .forms import ReasonForm
 from .models import Participant
 
 
-def pdf_response(issued, *, conference: Conference, layout: str, filename: str) -> FileResponse:
+def badges_response(issued, *, conference: Conference, layout: str, filename: str) -> FileResponse:
     # The photos are drawn one at a time; the finished PDF itself is a few megabytes.
     output = io.BytesIO()
     badges.render_badges(issued, conference=conference, layout=layout, output=output)
-    output.seek(0)
-    response = FileResponse(output, content_type="application/pdf", filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(output, filename=filename)
 
 
 class LayoutForm(forms.Form):
@@ -172,7 +170,7 @@ class BadgeAdminMixin:
         if not issued:
             self.message_user(request, _("No approved badge to print."), messages.INFO)
             return redirect("admin:participants_participant_changelist")
-        return pdf_response(
+        return badges_response(
             issued, conference=conference, layout=layout, filename=f"badges-{conference.slug}.pdf"
         )
 
@@ -198,7 +196,7 @@ class BadgeAdminMixin:
         if not issued:
             self._report_refusals(request, refused)
             return redirect("admin:participants_participant_change", pk)
-        return pdf_response(
+        return badges_response(
             issued,
             conference=participant.conference,
             layout=badges.Layout.CARDS,
@@ -217,7 +215,7 @@ class BadgeAdminMixin:
             except services.AccreditationError as error:
                 form.add_error(None, str(error))
             else:
-                return pdf_response(
+                return badges_response(
                     [badge],
                     conference=participant.conference,
                     layout=badges.Layout.CARDS,

@@ -1,7 +1,7 @@
 """Printable badges: one PDF of cards, each with the photo, the name, the category and a QR code.
 
 ReportLab draws the cards and segno makes the QR matrix; both are pure Python, so nothing
-depends on system packages. The font is DejaVu Sans, shipped in ``fonts/`` with its licence,
+depends on system packages. The font is the shared DejaVu Sans of ``conference.printing``,
 because the names and the Russian labels need Cyrillic.
 
 A batch of several hundred cards opens one photo at a time: each is shrunk to the size it is
@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 import segno
@@ -23,18 +22,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from conference.enums import BadgeFormat
 from conference.models import Conference
+from conference.printing.pdf import BOLD, REGULAR, fitted_font_size, register_fonts
 
 from .models import IssuedBadge
 from .selectors import badge_token
-
-FONTS = Path(__file__).parent / "fonts"
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
 # The design is drawn on a CR80 card standing upright; an A6 sheet scales it up.
 CARD_W, CARD_H = 54 * mm, 86 * mm
@@ -53,12 +48,6 @@ SHEET_MARGIN, SHEET_GAP, MARK_LENGTH, MARK_OFFSET = 10 * mm, 8 * mm, 3 * mm, 1 *
 class Layout:
     CARDS = "cards"  # one card per page, the page the size of the card
     SHEETS = "sheets"  # A4 pages with as many cards as fit and crop marks
-
-
-def _register_fonts() -> None:
-    if REGULAR not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(REGULAR, FONTS / "DejaVuSans.ttf"))
-        pdfmetrics.registerFont(TTFont(BOLD, FONTS / "DejaVuSans-Bold.ttf"))
 
 
 def card_size(conference: Conference) -> tuple[float, float]:
@@ -126,7 +115,7 @@ def render_badges(
     badges: Iterable[IssuedBadge], *, conference: Conference, layout: str, output: BinaryIO
 ) -> int:
     """Write the PDF of ``badges`` (in the order given) to ``output``; returns the card count."""
-    _register_fonts()
+    register_fonts()
     badges = list(badges)
     zones = _zone_codes(badges)
     width, height = card_size(conference)
@@ -243,10 +232,7 @@ def _draw_zones(canvas: Canvas, codes: tuple[str, ...], y: float) -> None:
 
 def _centred(canvas: Canvas, text: str, y: float, font: str, size: float) -> None:
     """One line, shrunk until it fits between the margins."""
-    room = CARD_W - 2 * MARGIN
-    while size > 4 and pdfmetrics.stringWidth(text, font, size) > room:
-        size -= 0.25
-    canvas.setFont(font, size)
+    canvas.setFont(font, fitted_font_size(text, font=font, size=size, width=CARD_W - 2 * MARGIN))
     canvas.drawCentredString(CARD_W / 2, y, text)
 
 

@@ -60,6 +60,12 @@ ROOMS = [
 ]
 
 
+DUSHANBE_LETTERHEAD = (
+    "Conference Secretariat, Ministry of Foreign Affairs of the Republic of Tajikistan\n"
+    "33 Sheroz Street, Dushanbe 734051, Republic of Tajikistan"
+)
+
+
 def build_dushanbe(organizations) -> Conference:
     conference = Conference.objects.create(
         slug=DUSHANBE_SLUG,
@@ -71,6 +77,7 @@ def build_dushanbe(organizations) -> Conference:
         country="TJ",
         venue_name="Kokhi Somon (Somon Palace)",
         venue_address="122 Rudaki Avenue, Dushanbe",
+        letterhead_address=DUSHANBE_LETTERHEAD,
         start_date=date(2019, 5, 16),
         end_date=date(2019, 5, 17),
         time_zone="Asia/Dushanbe",

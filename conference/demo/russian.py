@@ -11,7 +11,7 @@ from conference.models import Conference, Organization
 from participants.models import BadgeCategory, Delegation, Participant
 from sessions.models import Room, Session
 
-from .conferences import ASHGABAT_THEME, DUSHANBE_THEME, DUSHANBE_TITLE
+from .conferences import ASHGABAT_THEME, DUSHANBE_LETTERHEAD, DUSHANBE_THEME, DUSHANBE_TITLE
 
 CONFERENCE = {
     DUSHANBE_TITLE: (
@@ -41,6 +41,10 @@ CONFERENCE = {
         "терроризма."
     ),
     "Ashgabat": "Ашхабад",
+    DUSHANBE_LETTERHEAD: (
+        "Секретариат конференции, Министерство иностранных дел Республики Таджикистан\n"
+        "ул. Шероз, 33, Душанбе 734051, Республика Таджикистан"
+    ),
 }
 ROOMS = {
     "Plenary Hall": "Пленарный зал",
@@ -318,7 +322,7 @@ def translate_demo(*conferences: Conference) -> None:
     _translate(
         Conference.objects.filter(pk__in=[c.pk for c in conferences]),
         title=CONFERENCE, short_title=CONFERENCE, theme=CONFERENCE, city=CONFERENCE,
-        venue_name=CONFERENCE,
+        venue_name=CONFERENCE, letterhead_address=CONFERENCE,
     )  # fmt: skip
     names = {english: russian for english, (russian, _acronym) in ORGANIZATIONS.items()}
     _translate(Organization.objects.filter(name_en__in=names), name=names)

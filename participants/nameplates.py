@@ -18,12 +18,11 @@ from django.utils import translation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from conference.languages import working_language_codes
 from conference.models import Conference
-from conference.printing.pdf import BOLD, REGULAR, fitted_font_size, register_fonts
+from conference.printing.pdf import BOLD, REGULAR, fitted_lines, register_fonts
 
 from .models import Delegation
 
@@ -35,7 +34,6 @@ LARGEST, SMALLEST = 110, 28
 # A name that fits on one line at this size stays on one line; a longer one takes two.
 ONE_LINE_AT_LEAST = 64
 FOOTER_SIZE = 8
-DASHES = {"—", "–", "-"}
 
 
 @dataclass(frozen=True)
@@ -67,31 +65,17 @@ def plates_for(*, conference: Conference, delegations: Iterable[Delegation]) -> 
     return plates
 
 
-def _split(words: list[str]) -> tuple[str, str]:
-    """Two lines of the most even width: the break that makes the longer line shortest."""
-    best = None, (" ".join(words), "")
-    for at in range(1, len(words)):
-        if words[at - 1] in DASHES or words[at] in DASHES:
-            continue  # a dash stays with the word before it, never starts or ends a line
-        lines = (" ".join(words[:at]), " ".join(words[at:]))
-        widest = max(pdfmetrics.stringWidth(line, BOLD, 10) for line in lines)
-        if best[0] is None or widest < best[0]:
-            best = (widest, lines)
-    return best[1]
-
-
 def name_lines(name: str) -> tuple[list[str], float]:
     """The name's lines and the one type size they are all set in."""
-    size = fitted_font_size(name, font=BOLD, size=LARGEST, width=NAME_W, smallest=SMALLEST)
-    words = name.split()
-    if size >= ONE_LINE_AT_LEAST or len(words) < 2:
-        return [name], size
-    lines = list(_split(words))
-    size = min(
-        fitted_font_size(line, font=BOLD, size=LARGEST * 0.8, width=NAME_W, smallest=SMALLEST)
-        for line in lines
+    return fitted_lines(
+        name,
+        font=BOLD,
+        size=LARGEST,
+        width=NAME_W,
+        smallest=SMALLEST,
+        one_line_at_least=ONE_LINE_AT_LEAST,
+        wrapped_size=LARGEST * 0.8,
     )
-    return lines, size
 
 
 def _draw_face(canvas: Canvas, name: str, footer: str) -> None:

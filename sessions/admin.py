@@ -316,10 +316,16 @@ class SeatSwapForm(forms.Form):
 
     def __init__(self, *args, seating, **kwargs):
         super().__init__(*args, **kwargs)
-        taking_part = [d.pk for d in seating.order]
+        places = {d.pk: number for number, d in enumerate(seating.order, start=1)}
+        seated = len(seating.places)
         for name in ("first", "second"):
-            self.fields[name].queryset = Delegation.objects.filter(pk__in=taking_part).order_by(
-                "name"
+            field = self.fields[name]
+            field.queryset = Delegation.objects.filter(pk__in=places).order_by("name")
+            field.label_from_instance = lambda d: (
+                _("%(delegation)s (place %(number)d)")
+                % {"delegation": d.local_name, "number": places[d.pk]}
+                if places[d.pk] <= seated
+                else _("%(delegation)s (no place)") % {"delegation": d.local_name}
             )
 
 

@@ -5,7 +5,7 @@ half, drawn upside down, faces the other, so the name reads on both sides of the
 two working languages the name is in the first on the lower half and in the second on the
 upper half (English to the room, Russian to the podium, say); with one, both halves match.
 The name is the UN short name of the country (``conference.countries``) or the
-organization's name, in the largest type that fits on at most two lines.
+organization's name, in the largest type that fits on at most three lines.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ PAGE_W, PAGE_H = landscape(A4)
 HALF_H = PAGE_H / 2
 SIDE_MARGIN = 14 * mm
 NAME_W = PAGE_W - 2 * SIDE_MARGIN
+# The name's block stays clear of the fold and of the footer line.
+NAME_H = HALF_H - 30 * mm
 LARGEST, SMALLEST = 110, 28
 # A name that fits on one line at this size stays on one line; a longer one takes two.
 ONE_LINE_AT_LEAST = 64
@@ -73,6 +75,8 @@ def name_lines(name: str) -> tuple[list[str], float]:
         size=LARGEST,
         width=NAME_W,
         smallest=SMALLEST,
+        height=NAME_H,
+        max_lines=3,
         one_line_at_least=ONE_LINE_AT_LEAST,
         wrapped_size=LARGEST * 0.8,
     )

@@ -270,8 +270,9 @@ class SeatingPlan(models.Model):
         related_name="seating_plans",
         verbose_name=_("conference"),
     )
+    # A room with a plan cannot be deleted on its own; with its whole conference it can.
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, related_name="seating_plans", verbose_name=_("room")
+        Room, on_delete=models.RESTRICT, related_name="seating_plans", verbose_name=_("room")
     )
     layout = models.CharField(
         max_length=12,

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import RestrictedError
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -240,3 +241,11 @@ def test_the_plan_reads_in_a_fixed_number_of_queries(small, django_assert_max_nu
     plan = SeatingPlan.objects.select_related("conference", "room").get(pk=plan.pk)
     with django_assert_max_num_queries(6):
         selectors.seating_plan_places(plan=plan)
+
+
+def test_a_room_with_a_plan_stays_until_its_conference_goes(small):
+    plan, _made = small
+    with pytest.raises(RestrictedError):
+        plan.room.delete()
+    plan.conference.delete()
+    assert not SeatingPlan.objects.filter(pk=plan.pk).exists()

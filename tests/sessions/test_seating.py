@@ -243,9 +243,11 @@ def test_the_plan_reads_in_a_fixed_number_of_queries(small, django_assert_max_nu
         selectors.seating_plan_places(plan=plan)
 
 
-def test_a_room_with_a_plan_stays_until_its_conference_goes(small):
-    plan, _made = small
+def test_a_room_with_a_plan_stays_until_its_conference_goes():
+    conference = ConferenceFactory()
+    room = RoomFactory(conference=conference)
+    plan = SeatingPlan.objects.create(conference=conference, room=room, places=4)
     with pytest.raises(RestrictedError):
-        plan.room.delete()
-    plan.conference.delete()
+        room.delete()
+    conference.delete()
     assert not SeatingPlan.objects.filter(pk=plan.pk).exists()

@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-badges bench-import bench-admin
+.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench-agenda: $(STAMP) messages
 # Batch PDF of every Dushanbe demo badge with a photo each; its own SQLite file under var/.
 bench-badges: $(STAMP) messages
 	$(BIN)/python bench/badges.py
+
+# 500 nameplates (tent cards) from the Dushanbe demo's delegations; its own SQLite file.
+bench-nameplates: $(STAMP) messages
+	$(BIN)/python bench/nameplates.py
 
 # PostgreSQL (BENCH_POSTGRES, default 127.0.0.1:5432); recreates plenary_bench_import.
 bench-import: $(STAMP) messages

@@ -44,6 +44,7 @@ from .models import (
     IssuedBadge,
     Participant,
 )
+from .nameplate_admin import NameplateAdminMixin
 from .photos import photo_reencode
 from .uploads import file_response
 
@@ -136,7 +137,7 @@ class DelegationAdminForm(forms.ModelForm):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
+class DelegationAdmin(NameplateAdminMixin, ConferenceFieldTimeMixin, ServiceAdmin):
     form = DelegationAdminForm
     list_display = [
         "name",
@@ -165,7 +166,14 @@ class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
     inlines = [MemberInline]
     change_form_template = "admin/participants/delegation/change_form.html"
     local_time_fields = ("nomination_link_expires_at",)
-    actions = ["send_links", "rotate_links", "revoke_links", export_selected_action("delegations")]
+    actions = [
+        "send_links",
+        "rotate_links",
+        "revoke_links",
+        "print_nameplates",
+        export_selected_action("delegations"),
+    ]
+    change_list_template = "admin/participants/delegation/change_list.html"
 
     def save_object(self, request, obj, form):
         services.delegation_save(delegation=obj)

@@ -23,6 +23,8 @@ ROLES: dict[str, dict] = {
         "grants": [
             (EDIT, ["participants.delegation", "conference.organization"]),
             (EDIT, ["conference.conferencepartner", "agenda.statement"]),
+            # Seating is protocol's: the plan and the swaps made on it.
+            (EDIT, ["agenda.seatingplan"]),
         ],
     },
     "Accreditation officer": {

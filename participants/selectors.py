@@ -16,6 +16,7 @@ from conference.enums import ConferenceStatus, PrecedenceAlphabet
 from conference.models import Conference
 
 from .enums import (
+    BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
     INACTIVE_STATUSES,
     AccreditationStatus,
@@ -502,5 +503,32 @@ def public_delegations(*, conference: Conference) -> list[Delegation]:
         )
         .select_related("organization")
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+    )
+    return delegations_in_precedence(conference=conference, delegations=delegations)
+
+
+def delegations_present(*, conference: Conference) -> list[Delegation]:
+    """Taking-part delegations with someone in the room, in protocol precedence.
+
+    Before the desk hands over any badge, a delegation counts once one of its members is
+    accredited (approved or later); from the first collection on, only delegations with a
+    collected badge count, so the plates and the seating follow who actually came.
+    """
+    collected = Participant.objects.filter(
+        conference=conference, status=AccreditationStatus.BADGE_COLLECTED
+    )
+    statuses = (
+        [AccreditationStatus.BADGE_COLLECTED]
+        if collected.exists()
+        else sorted(BADGE_HOLDING_STATUSES)
+    )
+    delegations = (
+        Delegation.objects.filter(
+            conference=conference,
+            status__in=PARTICIPATING_DELEGATION_STATUSES,
+            members__status__in=statuses,
+        )
+        .distinct()
+        .select_related("organization", "conference")
     )
     return delegations_in_precedence(conference=conference, delegations=delegations)

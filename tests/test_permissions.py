@@ -12,9 +12,11 @@ from django.urls import reverse
 
 from conference.enums import ConferenceStatus
 from participants import services
-from participants.models import IdentityAccessLog
+from participants.enums import AccreditationStatus, DelegationStatus
+from participants.models import Delegation, IdentityAccessLog, Participant
 from participants.roles import ROLES, role_permissions
 from participants.selectors import nomination_token
+from sessions.models import SeatingPlan
 from sessions.services import statement_move
 from tests.auth import sign_in
 from tests.factories import (
@@ -22,6 +24,7 @@ from tests.factories import (
     DelegationFactory,
     IdentityDocumentFactory,
     ParticipantFactory,
+    RoomFactory,
     SessionFactory,
     StatementFactory,
     UserFactory,
@@ -102,6 +105,22 @@ def test_every_changelist(client, world, who):
         assert (meta.label, client.get(url).status_code) == (meta.label, expected)
 
 
+def seating_plan(w) -> SeatingPlan:
+    room = RoomFactory(conference=w["conference"], capacity=100)
+    return SeatingPlan.objects.create(conference=w["conference"], room=room, places=10)
+
+
+def present_delegation(w):
+    """The stranger's delegation confirmed, with its member accredited: it has a nameplate."""
+    stranger = w["stranger"]
+    Delegation.objects.filter(pk=stranger.delegation_id).update(status=DelegationStatus.CONFIRMED)
+    Participant.objects.filter(pk=stranger.pk).update(
+        status=AccreditationStatus.APPROVED,
+        badge_category=w["conference"].badge_categories.first(),
+    )
+    return stranger.delegation
+
+
 # Page -> expected status per role, in the order of WHO:
 # Protocol, Accreditation, Programme, Drafting, Security, Desk, Observer, no group, anonymous.
 PAGES = {
@@ -158,6 +177,27 @@ PAGES = {
         [403, 403, 403, 403, 200, 403, 403, 403, 302],
         lambda w: reverse(
             "admin:participants_participant_security_hold", args=[w["participant"].pk]
+        ),
+    ),
+    "seating plan": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_seatingplan_change", args=[seating_plan(w).pk]),
+    ),
+    "seating plan PDF": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_seatingplan_pdf", args=[seating_plan(w).pk]),
+    ),
+    # Swapping two delegations changes the plan: protocol's change permission.
+    "seating swap": (
+        [200, 403, 403, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse("admin:agenda_seatingplan_swap", args=[seating_plan(w).pk]),
+    ),
+    # A nameplate carries only a delegation's name: whoever may view delegations prints them.
+    "nameplates": (
+        [200] * 7 + [403, 302],
+        lambda w: (
+            reverse("admin:participants_delegation_nameplates")
+            + f"?conference={present_delegation(w).conference_id}"
         ),
     ),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
@@ -317,6 +357,7 @@ ACTIONS["documents.recommendation"] |= {
 }
 ACTIONS["participants.delegation"] |= {
     **dict.fromkeys(["send_links", "rotate_links", "revoke_links"], CHANGE),
+    "print_nameplates": VIEW,
     "export_csv_delegations": VIEW,
 }
 ACTIONS["participants.participant"] |= {

@@ -1,12 +1,14 @@
 """The whole public site of the demo: every page answers in English and Russian and
 nothing private leaks. Pages are found by following links from the conference list."""
 
+import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.core.cache import cache
+from pypdf import PdfReader
 
 from conference.models import Conference
 from participants.models import Delegation, IdentityDocument, Participant
@@ -53,6 +55,15 @@ def crawl(client) -> dict[str, object]:
     return pages
 
 
+def page_text(response) -> str:
+    """What a reader sees: a PDF's text (the printed documents are public too), or the page."""
+    if response["Content-Type"] == "application/pdf":
+        return " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+        )
+    return response.content.decode()
+
+
 @pytest.fixture(params=["en", "ru"])
 def site(request, demo_db, db, client):
     client.cookies["django_language"] = request.param
@@ -68,7 +79,8 @@ def test_every_public_page_answers_200(site):
     for session in sessions:
         assert f"/dushanbe-2019/sessions/{session.pk}/" in urls
         assert f"/dushanbe-2019/sessions/{session.pk}.ics" in urls
-    for path in ("agenda/", "agenda/print/", "speakers/", "delegations/", "agenda.json"):
+    paths = ("agenda/", "agenda/print/", "speakers/", "delegations/", "agenda.json")
+    for path in (*paths, "documents/dushanbe-declaration/pdf/"):
         assert f"/dushanbe-2019/{path}" in urls
     assert len([u for u in urls if "/speakers/" in u]) > 20
     home = pages["/dushanbe-2019/"].content.decode()
@@ -95,7 +107,7 @@ def test_nothing_private_leaks(site):
     hotels = set(Participant.objects.exclude(hotel="").values_list("hotel", flat=True))
 
     for url, response in pages.items():
-        text = response.content.decode()
+        text = page_text(response)
         lowered = text.lower()
         assert not EMAIL.search(text), (url, EMAIL.search(text).group())
         assert not PHONE.search(text), (url, PHONE.search(text).group())

@@ -32,6 +32,7 @@ from . import rules, selectors, services
 from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
 from .enums import AccreditationStatus
 from .forms import ReasonForm
+from .letter_admin import LETTER_ACTIONS, DelegationLettersMixin, ParticipantLettersMixin
 from .models import (
     AccessZone,
     AccreditationEvent,
@@ -136,7 +137,7 @@ class DelegationAdminForm(forms.ModelForm):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
+class DelegationAdmin(DelegationLettersMixin, ConferenceFieldTimeMixin, ServiceAdmin):
     form = DelegationAdminForm
     list_display = [
         "name",
@@ -411,6 +412,7 @@ def _passport_match(word: str) -> Q:
 
 @admin.register(Participant)
 class ParticipantAdmin(
+    ParticipantLettersMixin,
     BadgeAdminMixin,
     SameConferenceChoicesMixin,
     ConferenceFieldTimeMixin,
@@ -453,6 +455,7 @@ class ParticipantAdmin(
     actions = [
         *(_transition_action(name) for name in BULK_TRANSITIONS),
         *BADGE_ACTIONS,
+        *LETTER_ACTIONS,
         export_selected_action("participants"),
     ]
     change_list_template = "admin/participants/participant/change_list.html"

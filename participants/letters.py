@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -212,9 +213,9 @@ def _draw_certificate(canvas: Canvas, participant: Participant, language: str) -
     centre = width / 2
     canvas.setStrokeColor(colors.HexColor("#1F3A5F"))
     canvas.setLineWidth(2)
-    canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
+    canvas.rect(6 * mm, 6 * mm, width - 12 * mm, height - 12 * mm)
     canvas.setLineWidth(0.5)
-    canvas.rect(13 * mm, 13 * mm, width - 26 * mm, height - 26 * mm)
+    canvas.rect(8.5 * mm, 8.5 * mm, width - 17 * mm, height - 17 * mm)
     draw_letterhead(canvas, conference, width=width, height=height)
     canvas.setFillColor(colors.HexColor("#1F3A5F"))
     title = _("Certificate of attendance")
@@ -236,18 +237,16 @@ def _draw_certificate(canvas: Canvas, participant: Participant, language: str) -
             canvas.drawCentredString(centre, y, line)
             y -= 7 * mm
     y -= 4 * mm
-    took_part = _("took part in the %(conference)s,") % {"conference": conference.title}
-    held = _("held in %(city)s from %(start)s to %(end)s.") % {
+    text = _("took part in the %(conference)s, held in %(city)s from %(start)s to %(end)s.") % {
+        "conference": conference.title,
         "city": conference.city,
         "start": _day(conference.start_date),
         "end": _day(conference.end_date),
     }
-    for line in (took_part, held):
-        canvas.setFont(
-            REGULAR, fitted_font_size(line, font=REGULAR, size=13, width=width - 50 * mm)
-        )
+    canvas.setFont(REGULAR, 13)
+    for line in simpleSplit(text, REGULAR, 13, width - 70 * mm)[:4]:
         canvas.drawCentredString(centre, y, line)
-        y -= 7 * mm
+        y -= 6.5 * mm
     # The signature block, bottom right; the place and date, bottom left.
     base = 32 * mm
     right = width - 40 * mm

@@ -50,7 +50,7 @@ def visa_letters_response(modeladmin, request, participants, *, filename: str):
     return pdf_response(pdf, filename=filename)
 
 
-@admin.action(description=gettext_lazy("Visa-support letters (PDF)"), permissions=["view"])
+@admin.action(description=gettext_lazy("Visa-support letters (PDF)"), permissions=["identity"])
 def produce_visa_letters(modeladmin, request, queryset):
     conferences = set(queryset.values_list("conference_id", flat=True))
     if len(conferences) != 1:
@@ -101,6 +101,10 @@ LETTER_ACTIONS = [produce_visa_letters, print_certificates]
 
 class ParticipantLettersMixin:
     """The letter buttons of the participant page and the per-conference certificates."""
+
+    def has_identity_permission(self, request) -> bool:
+        """Offers the visa-letter action (``permissions=["identity"]``) to permission holders."""
+        return selectors.can_view_identity(request.user) and self.has_view_permission(request)
 
     def get_urls(self):
         view = self.admin_site.admin_view

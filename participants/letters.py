@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -44,6 +45,7 @@ from conference.printing.pdf import (
     styles,
 )
 
+from .enums import Gender
 from .models import Delegation, Participant, VisaLetter
 
 
@@ -202,6 +204,21 @@ def _certificate_name(participant: Participant, language: str) -> str:
     return f"{participant.honorific} {participant.full_name}".strip()
 
 
+def _took_part(gender: str) -> str:
+    # Russian agrees the verb with the person: "принял", "приняла"; "принял(а)" when unknown.
+    if gender == Gender.FEMALE:
+        return pgettext(
+            "certificate, a woman",
+            "took part in the %(conference)s, held in %(city)s from %(start)s to %(end)s.",
+        )
+    if gender == Gender.MALE:
+        return pgettext(
+            "certificate, a man",
+            "took part in the %(conference)s, held in %(city)s from %(start)s to %(end)s.",
+        )
+    return _("took part in the %(conference)s, held in %(city)s from %(start)s to %(end)s.")
+
+
 def _centred(canvas: Canvas, text: str, *, font: str, size: float, x, y, width) -> None:
     canvas.setFont(font, fitted_font_size(text, font=font, size=size, width=width))
     canvas.drawCentredString(x, y, text)
@@ -237,7 +254,7 @@ def _draw_certificate(canvas: Canvas, participant: Participant, language: str) -
             canvas.drawCentredString(centre, y, line)
             y -= 7 * mm
     y -= 4 * mm
-    text = _("took part in the %(conference)s, held in %(city)s from %(start)s to %(end)s.") % {
+    text = _took_part(participant.gender) % {
         "conference": conference.title,
         "city": conference.city,
         "start": _day(conference.start_date),

@@ -142,3 +142,12 @@ def test_the_demo_certificates(demo_db, db, organizer):
     # The host's head of State first: protocol order.
     assert "Эмомали Рахмон" in pages[0]
     assert not [p for p in never if p.full_name in " ".join(pages)]
+
+
+def test_the_russian_certificate_agrees_with_the_recipient(concluded):
+    woman = attendee(concluded, gender="female", preferred_language="ru")
+    man = attendee(concluded, gender="male", preferred_language="ru")
+    unknown = attendee(concluded, gender="", preferred_language="ru")
+    pages = pdf_pages(letters.certificates_pdf([woman, man, unknown], conference=concluded))
+    assert ["приняла участие" in pages[0], "принял участие" in pages[1]] == [True, True]
+    assert "принял(а) участие" in pages[2]

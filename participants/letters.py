@@ -82,6 +82,7 @@ def _details_table(rows: list[tuple[str, str]], *, width: float) -> Table:
     table = Table(
         [[Paragraph(escape(k), label), Paragraph(escape(v), body)] for k, v in rows],
         colWidths=[width * 0.36, width * 0.64],
+        hAlign="LEFT",
     )
     table.setStyle(
         TableStyle(
@@ -96,7 +97,8 @@ def _details_table(rows: list[tuple[str, str]], *, width: float) -> Table:
     return table
 
 
-FRAME_W = A4[0] - 2 * PAGE_MARGIN
+# The width a flowable has: the page less its margins and the frame's own 6 pt padding.
+FRAME_W = A4[0] - 2 * PAGE_MARGIN - 12
 
 
 def _visa_letter_story(letter: VisaLetter, participant: Participant) -> Iterator[Flowable]:
@@ -189,6 +191,8 @@ def visa_letters_pdf(letters: list[VisaLetter], *, conference: Conference) -> by
         conference=conference,
         language=language,
         title=_("Visa-support letters") if len(letters) > 1 else letters[0].reference,
+        # Each letter is sent on its own: "Page 2" on the second addressee's would mislead.
+        page_numbers=False,
     )
 
 
@@ -321,7 +325,7 @@ def _list_story(
             ]
             for person in delegation.listed
         ]
-        table = Table(rows, colWidths=[FRAME_W * 0.45, FRAME_W * 0.55])
+        table = Table(rows, colWidths=[FRAME_W * 0.45, FRAME_W * 0.55], hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [

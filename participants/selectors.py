@@ -557,6 +557,16 @@ def portal_visa_letter_members(*, delegation: Delegation) -> QuerySet[Participan
     return visa_letter_candidates(delegation=delegation).filter(status__in=BADGE_HOLDING_STATUSES)
 
 
+def portal_visa_letter_offers(*, members: Iterable[Participant]) -> dict[int, str]:
+    """Of the loaded ``members``, those the portal offers a letter for (the same rule as
+    :func:`portal_visa_letter_members`), each with what is missing, or "" when it is ready."""
+    return {
+        member.pk: visa_letter_missing(participant=member) or ""
+        for member in members
+        if member.needs_visa_support and member.status in BADGE_HOLDING_STATUSES
+    }
+
+
 def visa_letter_digest(*, participant: Participant, language: str) -> str:
     """A keyed digest of everything a letter prints: equal digests, the same letter."""
     identity = getattr(participant, "identity", None)

@@ -119,10 +119,7 @@ def delegation_page(request, *, delegation, token):
     members = list(selectors.delegation_members(delegation=delegation))
     active = [m for m in members if m.status not in INACTIVE_STATUSES]
     # The visa-support letter is offered for approved members who asked for one.
-    visa = {
-        member.pk: selectors.visa_letter_missing(participant=member) or ""
-        for member in selectors.portal_visa_letter_members(delegation=delegation)
-    }
+    visa = selectors.portal_visa_letter_offers(members=members)
     return render(
         request,
         "participants/portal/delegation.html",

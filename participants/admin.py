@@ -44,6 +44,7 @@ from .models import (
     IdentityShredding,
     IssuedBadge,
     Participant,
+    VisaLetter,
 )
 from .photos import photo_reencode
 from .uploads import file_response
@@ -736,6 +737,25 @@ class IdentityAccessLogAdmin(AuditLogAdmin):
     list_filter = ["kind", "export"]
     list_select_related = ["user", "participant"]
     search_fields = ["user__username", "export", "participant__family_name"]
+
+
+@admin.register(VisaLetter)
+class VisaLetterAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    """The register of visa-support letters: every reference issued, reissues included."""
+
+    list_display = [
+        "reference",
+        "participant_name",
+        "consulate",
+        "language",
+        "produced_by",
+        "actor_label",
+        local_time_column(VisaLetter, "produced_at"),
+    ]
+    list_filter = ["conference", "language"]
+    list_select_related = ["conference", "produced_by"]
+    search_fields = ["reference", "participant_name"]
+    exclude = ["content_digest"]
 
 
 @admin.register(IdentityShredding)

@@ -694,7 +694,9 @@ class VisaLetter(models.Model):
     )
     # A keyed digest of what the letter certifies: the portal hands out the same letter again
     # while nothing changed, and a new reference once something did. No passport value is kept.
-    content_digest = models.CharField(max_length=64, editable=False)
+    content_digest = models.CharField(
+        max_length=64, editable=False, verbose_name=_("content digest")
+    )
     produced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

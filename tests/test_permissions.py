@@ -360,6 +360,7 @@ AUDIT_ONLY = {
     "participants.accreditationevent",
     "participants.identityaccesslog",
     "participants.issuedbadge",
+    "participants.visaletter",
 }
 ACTIONS: dict[str, dict[str, str | None]] = {
     model._meta.label_lower: {

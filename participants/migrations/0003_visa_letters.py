@@ -6,40 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0003_conference_next_visa_letter_number_and_more'),
-        ('participants', '0002_participant_search_prefix_indexes'),
+        ("conference", "0003_conference_next_visa_letter_number_and_more"),
+        ("participants", "0002_participant_search_prefix_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='participant',
-            name='visa_consulate',
-            field=models.CharField(blank=True, help_text='The consular section the visa is applied at, e.g. Embassy of the Republic of Tajikistan in Kabul, Consular Section.', max_length=200, verbose_name='consular section'),
+            model_name="participant",
+            name="visa_consulate",
+            field=models.CharField(
+                blank=True,
+                help_text="The consular section the visa is applied at, e.g. Embassy of the Republic of Tajikistan in Kabul, Consular Section.",
+                max_length=200,
+                verbose_name="consular section",
+            ),
         ),
         migrations.CreateModel(
-            name='VisaLetter',
+            name="VisaLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('reference', models.CharField(max_length=40, verbose_name='reference')),
-                ('participant_name', models.CharField(max_length=200, verbose_name='participant name')),
-                ('consulate', models.CharField(max_length=200, verbose_name='consular section')),
-                ('language', models.CharField(choices=[('en', 'English'), ('ru', 'Russian')], max_length=2, verbose_name='language')),
-                ('content_digest', models.CharField(editable=False, max_length=64, verbose_name='content digest')),
-                ('actor_label', models.CharField(blank=True, help_text='e.g. "focal point"', max_length=120, verbose_name='actor label')),
-                ('produced_at', models.DateTimeField(auto_now_add=True, verbose_name='produced at')),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visa_letters', to='conference.conference', verbose_name='conference')),
-                ('participant', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='visa_letters', to='participants.participant', verbose_name='participant')),
-                ('produced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='produced by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("reference", models.CharField(max_length=40, verbose_name="reference")),
+                (
+                    "participant_name",
+                    models.CharField(max_length=200, verbose_name="participant name"),
+                ),
+                ("consulate", models.CharField(max_length=200, verbose_name="consular section")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("ru", "Russian")],
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "content_digest",
+                    models.CharField(editable=False, max_length=64, verbose_name="content digest"),
+                ),
+                (
+                    "actor_label",
+                    models.CharField(
+                        blank=True,
+                        help_text='e.g. "focal point"',
+                        max_length=120,
+                        verbose_name="actor label",
+                    ),
+                ),
+                (
+                    "produced_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="produced at"),
+                ),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visa_letters",
+                        to="conference.conference",
+                        verbose_name="conference",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="visa_letters",
+                        to="participants.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "produced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="produced by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visa-support letter',
-                'verbose_name_plural': 'visa-support letters',
-                'ordering': ['conference', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('conference', 'number'), name='visa_letter_unique'), models.UniqueConstraint(fields=('conference', 'reference'), name='visa_letter_reference_unique')],
+                "verbose_name": "visa-support letter",
+                "verbose_name_plural": "visa-support letters",
+                "ordering": ["conference", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("conference", "number"), name="visa_letter_unique"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("conference", "reference"), name="visa_letter_reference_unique"
+                    ),
+                ],
             },
         ),
     ]

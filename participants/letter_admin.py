@@ -50,13 +50,19 @@ def visa_letters_response(modeladmin, request, participants, *, filename: str):
     return pdf_response(pdf, filename=filename)
 
 
-@admin.action(description=gettext_lazy("Visa-support letters (PDF)"), permissions=["identity"])
-def produce_visa_letters(modeladmin, request, queryset):
+def _one_conference(modeladmin, request, queryset, refusal: str) -> Conference | None:
+    """The one conference of the selected participants, or None after saying ``refusal``."""
     conferences = set(queryset.values_list("conference_id", flat=True))
     if len(conferences) != 1:
-        modeladmin.message_user(
-            request, _("Produce the letters of one conference at a time."), messages.ERROR
-        )
+        modeladmin.message_user(request, refusal, messages.ERROR)
+        return None
+    return Conference.objects.get(pk=conferences.pop())
+
+
+@admin.action(description=gettext_lazy("Visa-support letters (PDF)"), permissions=["identity"])
+def produce_visa_letters(modeladmin, request, queryset):
+    refusal = _("Produce the letters of one conference at a time.")
+    if _one_conference(modeladmin, request, queryset, refusal) is None:
         return None
     participants = queryset.select_related(*LETTER_RELATED).order_by("family_name", "pk")
     return visa_letters_response(
@@ -72,11 +78,7 @@ def certificates_response(modeladmin, request, conference: Conference, participa
     given, never = selectors.certificates_in_protocol_order(
         conference=conference, participants=participants
     )
-    _report(
-        modeladmin,
-        request,
-        [_("%(name)s never collected a badge.") % {"name": p.full_name} for p in never],
-    )
+    _report(modeladmin, request, [selectors.never_collected_text(participant=p) for p in never])
     if not given:
         modeladmin.message_user(request, _("No certificate to print."), messages.ERROR)
         return None
@@ -86,13 +88,10 @@ def certificates_response(modeladmin, request, conference: Conference, participa
 
 @admin.action(description=gettext_lazy("Certificates of attendance (PDF)"), permissions=["view"])
 def print_certificates(modeladmin, request, queryset):
-    conferences = set(queryset.values_list("conference_id", flat=True))
-    if len(conferences) != 1:
-        modeladmin.message_user(
-            request, _("Print the certificates of one conference at a time."), messages.ERROR
-        )
+    refusal = _("Print the certificates of one conference at a time.")
+    conference = _one_conference(modeladmin, request, queryset, refusal)
+    if conference is None:
         return None
-    conference = Conference.objects.get(pk=conferences.pop())
     return certificates_response(modeladmin, request, conference, queryset)
 
 

@@ -616,8 +616,12 @@ def certificate_refusal(*, participant: Participant) -> str | None:
     if refusal:
         return refusal
     if not participant.issued_badges.filter(collected_at__isnull=False).exists():
-        return _("%(name)s never collected a badge.") % {"name": participant.full_name}
+        return never_collected_text(participant=participant)
     return None
+
+
+def never_collected_text(*, participant: Participant) -> str:
+    return _("%(name)s never collected a badge.") % {"name": participant.full_name}
 
 
 CONCLUDED_STATUSES = (ConferenceStatus.CONCLUDED, ConferenceStatus.ARCHIVED)

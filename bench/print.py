@@ -143,5 +143,6 @@ if __name__ == "__main__":
         measure()
     else:
         (ROOT / "var").mkdir(exist_ok=True)
+        DATABASE.unlink(missing_ok=True)  # its own file: built afresh on every run
         print(f"Prepared {prepare()} participants who collected a badge.")
         subprocess.run([sys.executable, __file__, "--measure"], check=True)

@@ -32,6 +32,7 @@ from . import rules, selectors, services
 from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
 from .enums import AccreditationStatus
 from .forms import ReasonForm
+from .letter_admin import LETTER_ACTIONS, DelegationLettersMixin, ParticipantLettersMixin
 from .models import (
     AccessZone,
     AccreditationEvent,
@@ -43,6 +44,7 @@ from .models import (
     IdentityShredding,
     IssuedBadge,
     Participant,
+    VisaLetter,
 )
 from .nameplate_admin import NameplateAdminMixin
 from .photos import photo_reencode
@@ -137,7 +139,9 @@ class DelegationAdminForm(forms.ModelForm):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(NameplateAdminMixin, ConferenceFieldTimeMixin, ServiceAdmin):
+class DelegationAdmin(
+    NameplateAdminMixin, DelegationLettersMixin, ConferenceFieldTimeMixin, ServiceAdmin
+):
     form = DelegationAdminForm
     list_display = [
         "name",
@@ -419,6 +423,7 @@ def _passport_match(word: str) -> Q:
 
 @admin.register(Participant)
 class ParticipantAdmin(
+    ParticipantLettersMixin,
     BadgeAdminMixin,
     SameConferenceChoicesMixin,
     ConferenceFieldTimeMixin,
@@ -461,6 +466,7 @@ class ParticipantAdmin(
     actions = [
         *(_transition_action(name) for name in BULK_TRANSITIONS),
         *BADGE_ACTIONS,
+        *LETTER_ACTIONS,
         export_selected_action("participants"),
     ]
     change_list_template = "admin/participants/participant/change_list.html"
@@ -741,6 +747,25 @@ class IdentityAccessLogAdmin(AuditLogAdmin):
     list_filter = ["kind", "export"]
     list_select_related = ["user", "participant"]
     search_fields = ["user__username", "export", "participant__family_name"]
+
+
+@admin.register(VisaLetter)
+class VisaLetterAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    """The register of visa-support letters: every reference issued, reissues included."""
+
+    list_display = [
+        "reference",
+        "participant_name",
+        "consulate",
+        "language",
+        "produced_by",
+        "actor_label",
+        local_time_column(VisaLetter, "produced_at"),
+    ]
+    list_filter = ["conference", "language"]
+    list_select_related = ["conference", "produced_by"]
+    search_fields = ["reference", "participant_name"]
+    exclude = ["content_digest"]
 
 
 @admin.register(IdentityShredding)

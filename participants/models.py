@@ -399,6 +399,15 @@ class Participant(models.Model):
         default=False, verbose_name=_("needs airport transfer")
     )
     needs_visa_support = models.BooleanField(default=False, verbose_name=_("needs visa support"))
+    visa_consulate = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The consular section the visa is applied at, e.g. Embassy of the Republic of "
+            "Tajikistan in Kabul, Consular Section."
+        ),
+        verbose_name=_("consular section"),
+    )
     dietary_needs = models.CharField(max_length=200, blank=True, verbose_name=_("dietary needs"))
     accessibility_needs = models.CharField(
         max_length=200, blank=True, verbose_name=_("accessibility needs")
@@ -652,6 +661,68 @@ class IssuedBadge(models.Model):
     @property
     def printed_number(self) -> str:
         return self.conference.printed_badge_number(self.number)
+
+
+class VisaLetter(models.Model):
+    """Every visa-support letter produced: its reference is issued once and never reused.
+
+    The number comes from ``Conference.next_visa_letter_number`` under a row lock; the unique
+    key is the database's own guard. A reissue is a new row with a new number; a deleted row
+    does not give its number back, because the counter only grows.
+    """
+
+    conference = models.ForeignKey(
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="visa_letters",
+        verbose_name=_("conference"),
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    reference = models.CharField(max_length=40, verbose_name=_("reference"))
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="visa_letters",
+        verbose_name=_("participant"),
+    )
+    # Kept when the participant is deleted, so the register still says whose letter it was.
+    participant_name = models.CharField(max_length=200, verbose_name=_("participant name"))
+    consulate = models.CharField(max_length=200, verbose_name=_("consular section"))
+    language = models.CharField(
+        max_length=2, choices=PreferredLanguage.choices, verbose_name=_("language")
+    )
+    # A keyed digest of what the letter certifies: the portal hands out the same letter again
+    # while nothing changed, and a new reference once something did. No passport value is kept.
+    content_digest = models.CharField(
+        max_length=64, editable=False, verbose_name=_("content digest")
+    )
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("produced by"),
+    )
+    actor_label = models.CharField(
+        max_length=120, blank=True, help_text=_('e.g. "focal point"'), verbose_name=_("actor label")
+    )
+    produced_at = models.DateTimeField(auto_now_add=True, verbose_name=_("produced at"))
+
+    class Meta:
+        verbose_name = _("visa-support letter")
+        verbose_name_plural = _("visa-support letters")
+        ordering = ["conference", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "number"], name="visa_letter_unique"),
+            models.UniqueConstraint(
+                fields=["conference", "reference"], name="visa_letter_reference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.participant_name})"
 
 
 class BadgeScan(models.Model):

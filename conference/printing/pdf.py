@@ -125,8 +125,11 @@ def build_document(
     letterhead: bool = True,
     pagesize: tuple[float, float] = A4,
     on_page: Callable[[Canvas, BaseDocTemplate], None] | None = None,
+    page_numbers: bool = True,
 ) -> bytes:
     """A flowing A4 document: letterhead on the first page, page numbers on every page.
+
+    ``page_numbers=False`` for a batch of separate letters, whose numbers would run on.
 
     ``story`` is built lazily inside the language, so labels drawn by flowables are in it too.
     """
@@ -153,7 +156,8 @@ def build_document(
         later = Frame(PAGE_MARGIN, PAGE_MARGIN, frame_w, height - 2 * PAGE_MARGIN, id="later")
 
         def page_furniture(canvas: Canvas, doc: BaseDocTemplate) -> None:
-            _page_number(canvas, doc)
+            if page_numbers:
+                _page_number(canvas, doc)
             if on_page is not None:
                 on_page(canvas, doc)
 

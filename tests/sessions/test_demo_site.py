@@ -32,6 +32,14 @@ class Links(HTMLParser):
             self.found.append(href)
 
 
+def page_text(response) -> str:
+    """What a reader sees: the HTML, or a PDF's text (the printed documents are public too)."""
+    if response["Content-Type"].startswith("application/pdf"):
+        reader = PdfReader(io.BytesIO(response.content))
+        return "\n".join(page.extract_text() for page in reader.pages)
+    return response.content.decode()
+
+
 def crawl(client) -> dict[str, object]:
     """Every page reachable from / by links, with its response."""
     cache.clear()
@@ -55,15 +63,6 @@ def crawl(client) -> dict[str, object]:
     return pages
 
 
-def page_text(response) -> str:
-    """What a reader sees: a PDF's text (the printed documents are public too), or the page."""
-    if response["Content-Type"] == "application/pdf":
-        return " ".join(
-            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
-        )
-    return response.content.decode()
-
-
 @pytest.fixture(params=["en", "ru"])
 def site(request, demo_db, db, client):
     client.cookies["django_language"] = request.param
@@ -79,8 +78,17 @@ def test_every_public_page_answers_200(site):
     for session in sessions:
         assert f"/dushanbe-2019/sessions/{session.pk}/" in urls
         assert f"/dushanbe-2019/sessions/{session.pk}.ics" in urls
-    paths = ("agenda/", "agenda/print/", "speakers/", "delegations/", "agenda.json")
-    for path in (*paths, "documents/dushanbe-declaration/pdf/"):
+    for path in (
+        "agenda/",
+        "agenda/print/",
+        "speakers/",
+        "delegations/",
+        "participants/",
+        "participants/?edition=provisional",
+        "participants.pdf?edition=final",
+        "agenda.json",
+        "documents/dushanbe-declaration/pdf/",
+    ):
         assert f"/dushanbe-2019/{path}" in urls
     assert len([u for u in urls if "/speakers/" in u]) > 20
     home = pages["/dushanbe-2019/"].content.decode()
@@ -106,6 +114,7 @@ def test_nothing_private_leaks(site):
     assert passports and phones and hidden, "the demo should have private data to hide"
     hotels = set(Participant.objects.exclude(hotel="").values_list("hotel", flat=True))
 
+    assert any(r["Content-Type"].startswith("application/pdf") for r in pages.values())
     for url, response in pages.items():
         text = page_text(response)
         lowered = text.lower()

@@ -9,33 +9,12 @@ time and the subprocess's peak resident memory (getrusage, Python and Django inc
 Target: under 10 s.
 """
 
-import os
-import resource
-import subprocess
-import sys
 import time
 from itertools import cycle, islice
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATABASE = ROOT / "var" / "bench-nameplates.sqlite3"
+import demo_database
+
 PLATES = 500
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conference.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-    import django
-
-    django.setup()
-
-
-def prepare() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", "--reset", verbosity=0)
 
 
 def measure() -> None:
@@ -47,11 +26,11 @@ def measure() -> None:
     present = selectors.delegations_present(conference=conference)
     delegations = list(islice(cycle(present), PLATES))
     plates = nameplates.plates_for(conference=conference, delegations=delegations)
-    with open(ROOT / "var" / "bench-nameplates.pdf", "wb") as output:
+    with open(demo_database.output_path("nameplates"), "wb") as output:
         count = nameplates.render_nameplates(plates, title="bench", output=output)
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    size_mb = (ROOT / "var" / "bench-nameplates.pdf").stat().st_size / 1024 / 1024
+    peak_mb = demo_database.peak_memory_mb()
+    size_mb = (demo_database.output_path("nameplates")).stat().st_size / 1024 / 1024
     print(
         f"{count} nameplates ({len(present)} delegations present, repeated): {elapsed:.1f} s, "
         f"peak memory {peak_mb:.0f} MB, PDF {size_mb:.1f} MB (target: < 10 s)"
@@ -59,10 +38,4 @@ def measure() -> None:
 
 
 if __name__ == "__main__":
-    setup_django()
-    if sys.argv[1:] == ["--measure"]:
-        measure()
-    else:
-        (ROOT / "var").mkdir(exist_ok=True)
-        prepare()
-        subprocess.run([sys.executable, __file__, "--measure"], check=True)
+    demo_database.run("nameplates", prepare=demo_database.load_demo, measure=measure)

@@ -10,35 +10,18 @@ the subprocess's peak resident memory (getrusage, Python and Django included).
 Target: 500 certificates under 10 s.
 """
 
-import os
-import resource
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATABASE = ROOT / "var" / "bench-print.sqlite3"
-MEDIA = ROOT / "var" / "bench-print-media"
+import demo_database
+
 CERTIFICATES = 500
 VISA_LETTERS = 50
 
 
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conference.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-    os.environ["MEDIA_ROOT"] = str(MEDIA)
-    import django
-
-    django.setup()
-
-
-def prepare() -> int:
+def prepare() -> None:
     import io
 
     from django.core.files.base import ContentFile
-    from django.core.management import call_command
     from django.utils import timezone
     from PIL import Image, ImageDraw
 
@@ -46,8 +29,7 @@ def prepare() -> int:
     from participants.enums import AccreditationStatus
     from participants.models import IssuedBadge, Participant
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", "--reset", verbosity=0)
+    demo_database.load_demo()
     conference = Conference.objects.get(slug="dushanbe-2019")
     logo = Image.new("RGB", (400, 400), (31, 58, 95))
     ImageDraw.Draw(logo).ellipse((60, 60, 340, 340), fill=(200, 160, 60))
@@ -84,7 +66,8 @@ def prepare() -> int:
         for offset, participant in enumerate(extra)
     )
     Conference.objects.filter(pk=conference.pk).update(next_badge_number=number + len(extra))
-    return collected.values("participant").distinct().count()
+    count = collected.values("participant").distinct().count()
+    print(f"Prepared {count} participants who collected a badge.")
 
 
 def measure() -> None:
@@ -102,8 +85,8 @@ def measure() -> None:
     given = given[:CERTIFICATES]
     pdf = letters.certificates_pdf(given, conference=conference)
     certificates_s = time.perf_counter() - started
-    (ROOT / "var" / "bench-certificates.pdf").write_bytes(pdf)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    (demo_database.output_path("certificates")).write_bytes(pdf)
+    peak_mb = demo_database.peak_memory_mb()
     print(
         f"{len(given)} certificates of attendance: {certificates_s:.2f} s, peak memory "
         f"{peak_mb:.0f} MB, PDF {len(pdf) / 1024 / 1024:.1f} MB (target: < 10 s)"
@@ -133,16 +116,9 @@ def measure() -> None:
         f"{len(produced)} visa-support letters ({len(refused)} refused) numbered, logged "
         f"and drawn: {time.perf_counter() - started:.2f} s, PDF {len(visa) / 1024:.0f} KB"
     )
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = demo_database.peak_memory_mb()
     print(f"peak memory of the run: {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":
-    setup_django()
-    if sys.argv[1:] == ["--measure"]:
-        measure()
-    else:
-        (ROOT / "var").mkdir(exist_ok=True)
-        DATABASE.unlink(missing_ok=True)  # its own file: built afresh on every run
-        print(f"Prepared {prepare()} participants who collected a badge.")
-        subprocess.run([sys.executable, __file__, "--measure"], check=True)
+    demo_database.run("print", prepare=prepare, measure=measure)

@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 
@@ -50,19 +51,10 @@ def visa_letters_response(modeladmin, request, participants, *, filename: str):
     return pdf_response(pdf, filename=filename)
 
 
-def _one_conference(modeladmin, request, queryset, refusal: str) -> Conference | None:
-    """The one conference of the selected participants, or None after saying ``refusal``."""
-    conferences = set(queryset.values_list("conference_id", flat=True))
-    if len(conferences) != 1:
-        modeladmin.message_user(request, refusal, messages.ERROR)
-        return None
-    return Conference.objects.get(pk=conferences.pop())
-
-
 @admin.action(description=gettext_lazy("Visa-support letters (PDF)"), permissions=["identity"])
 def produce_visa_letters(modeladmin, request, queryset):
     refusal = _("Produce the letters of one conference at a time.")
-    if _one_conference(modeladmin, request, queryset, refusal) is None:
+    if selected_conference(modeladmin, request, queryset, refusal=refusal) is None:
         return None
     participants = queryset.select_related(*LETTER_RELATED).order_by("family_name", "pk")
     return visa_letters_response(
@@ -89,7 +81,7 @@ def certificates_response(modeladmin, request, conference: Conference, participa
 @admin.action(description=gettext_lazy("Certificates of attendance (PDF)"), permissions=["view"])
 def print_certificates(modeladmin, request, queryset):
     refusal = _("Print the certificates of one conference at a time.")
-    conference = _one_conference(modeladmin, request, queryset, refusal)
+    conference = selected_conference(modeladmin, request, queryset, refusal=refusal)
     if conference is None:
         return None
     return certificates_response(modeladmin, request, conference, queryset)

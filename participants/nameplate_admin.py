@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 
@@ -87,13 +88,10 @@ class NameplateAdminMixin:
 
     @admin.action(description=gettext_lazy("Print nameplates (PDF)"), permissions=["view"])
     def print_nameplates(self, request, queryset):
-        conferences = set(queryset.values_list("conference_id", flat=True))
-        if len(conferences) != 1:
-            self.message_user(
-                request, _("Print the nameplates of one conference at a time."), messages.ERROR
-            )
+        refusal = _("Print the nameplates of one conference at a time.")
+        conference = selected_conference(self, request, queryset, refusal=refusal)
+        if conference is None:
             return None
-        conference = Conference.objects.get(pk=conferences.pop())
         delegations = selectors.delegations_in_precedence(
             conference=conference, delegations=queryset.select_related("organization")
         )

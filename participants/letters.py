@@ -202,12 +202,6 @@ def visa_letters_pdf(letters: list[VisaLetter], *, conference: Conference) -> by
 CERTIFICATE_PAGE = landscape(A4)
 
 
-def _certificate_name(participant: Participant, language: str) -> str:
-    if language == "ru" and participant.name_cyrillic:
-        return participant.name_cyrillic
-    return f"{participant.honorific} {participant.full_name}".strip()
-
-
 def _took_part(gender: str) -> str:
     # Russian agrees the verb with the person: "принял", "приняла"; "принял(а)" when unknown.
     if gender == Gender.FEMALE:
@@ -244,7 +238,7 @@ def _draw_certificate(canvas: Canvas, participant: Participant, language: str) -
     canvas.setFillColor(colors.black)
     canvas.setFont(REGULAR, 13)
     canvas.drawCentredString(centre, height - 97 * mm, _("This is to certify that"))
-    name = _certificate_name(participant, language)
+    name = participant.local_display_name
     _centred(canvas, name, font=BOLD, size=26, x=centre, y=height - 113 * mm, width=width - 60 * mm)
     y = height - 123 * mm
     for line in (
@@ -320,7 +314,7 @@ def _list_story(
     for delegation in delegations:
         rows = [
             [
-                Paragraph(escape(person.display_name), body),
+                Paragraph(escape(person.local_display_name), body),
                 Paragraph(escape(person.functional_title), small),
             ]
             for person in delegation.listed

@@ -477,6 +477,14 @@ class Participant(models.Model):
         return f"{self.honorific} {self.full_name}".strip()
 
     @property
+    def local_display_name(self) -> str:
+        """The name as a reader of the active language reads it: in Cyrillic on Russian pages
+        and documents where it is on file, with the honorific in that language."""
+        if translation.get_language() == "ru" and self.name_cyrillic:
+            return f"{self.honorific} {self.name_cyrillic}".strip()
+        return self.display_name
+
+    @property
     def badge_name(self) -> str:
         """The name as it is read aloud and printed: honorific, given names, FAMILY NAME."""
         return f"{self.honorific} {self.given_names} {self.family_name.upper()}".strip()

@@ -714,6 +714,7 @@ PUBLIC_LIST_FIELDS = (
     "honorific_ru",
     "given_names",
     "family_name",
+    "name_cyrillic",
     "functional_title",
     "functional_title_en",
     "functional_title_ru",

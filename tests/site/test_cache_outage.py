@@ -19,6 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conference import cache as cache_module
+from conference.site.caching import CACHE_SECONDS, CachedPage, _LocalPages
+from conference.site.publishing import public_pages_invalidate
 from tests.sessions.conftest import build_agenda
 
 pytestmark = [
@@ -114,7 +116,7 @@ def test_the_agenda_is_served_from_the_database_while_redis_is_down_and_cached_a
         with caplog.at_level(logging.WARNING, logger="conference.cache"):
             caplog.clear()
             redis_server.start()
-            assert visitor.get(agenda).status_code == 200  # renders and stores it again
+            assert visitor.get(agenda).status_code == 200  # the version, read and kept again
             with django_assert_num_queries(0):
                 assert sessions[0].title in visitor.get(agenda).content.decode()
         assert [r.getMessage() for r in caplog.records] == [
@@ -139,16 +141,22 @@ def test_a_closed_port_answers_as_an_empty_cache():
             cache.incr("page")
 
 
-def test_the_page_is_rendered_uncached_each_time_redis_is_down():
+def test_while_redis_is_down_the_version_is_read_from_the_database(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
     conference, sessions = build_agenda(scale=1)
     agenda = reverse("agenda:agenda", args=[conference.slug])
     visitor = Client()
     with _settings(_free_port()):
         first = visitor.get(agenda)
-        with CaptureQueriesContext(connection) as second:
+        # The page itself is this process's copy: a key names one version forever.
+        with django_assert_num_queries(1):
             assert visitor.get(agenda).content == first.content
-    # The conference's state, the conference and the agenda itself, read again.
-    assert len(second.captured_queries) > 2
+        with django_capture_on_commit_callbacks(execute=True):
+            public_pages_invalidate(conference_ids=[conference.pk])
+        with CaptureQueriesContext(connection) as rendered:
+            assert visitor.get(agenda).status_code == 200
+    assert len(rendered.captured_queries) > 2  # a new version: rendered again
 
 
 def test_the_nomination_portal_counts_no_guess_while_redis_is_down(client, settings):
@@ -157,3 +165,17 @@ def test_the_nomination_portal_counts_no_guess_while_redis_is_down(client, setti
     with _settings(_free_port()):
         # Without its counter the throttle stays open: a 404 each time, never a 500 or a 429.
         assert [client.get(url).status_code for _ in range(3)] == [404, 404, 404]
+
+
+def test_the_local_copies_keep_to_their_byte_budget_and_the_shared_lifetime():
+    pages = _LocalPages(budget=10)
+    now = time.time()
+    for name in "abc":
+        pages.put(name, CachedPage(b"1234", {}, now))
+    assert pages.get("a") is None  # 12 bytes: the least recently used went
+    assert pages.get("b") is not None
+    pages.put("d", CachedPage(b"1234", {}, now))
+    assert [pages.get(name) is not None for name in "bcd"] == [True, False, True]
+    assert pages.size == 8
+    pages.put("old", CachedPage(b"", {}, now - CACHE_SECONDS - 1))
+    assert pages.get("old") is None

@@ -27,7 +27,10 @@ demo: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo
 
+# With CELERY_BROKER_URL set (e.g. redis://127.0.0.1:6379/1) a Celery worker runs beside the
+# development server and stops with it; without it, tasks run eagerly inside the request.
 run: demo
+	$(if $(CELERY_BROKER_URL),$(BIN)/celery -A conference worker --loglevel INFO --concurrency 2 & trap 'kill $$!' EXIT INT TERM;) \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

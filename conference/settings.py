@@ -230,6 +230,23 @@ CACHES = {
     }
 }
 
+# The task queue (conference/celery.py). CELERY_BROKER_URL names Redis, e.g.
+# redis://127.0.0.1:6379/1 (a database of its own, apart from the cache). Without it, tasks run
+# eagerly inside the caller: fine for one developer, too slow for a bulk action on 400 people.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged after it ran: a worker that dies mid-task leaves it to another worker,
+# so every task must be idempotent (mail checks the outbox row before sending).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -11,3 +11,6 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from conference.settings import *  # noqa: E402,F403
+
+# Tasks run eagerly in tests; the one live-worker test configures a real broker of its own.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -8,9 +8,11 @@ admin's: the model's ``full_clean`` and the delegation limits in ``rules``.
 
 import copy
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -32,18 +34,30 @@ from .enums import (
     AccreditationStatus,
     DelegationRole,
     Gender,
+    ImportJobStatus,
     PreferredLanguage,
 )
-from .models import AccreditationEvent, BadgeCategory, Delegation, IdentityDocument, Participant
+from .models import (
+    AccreditationEvent,
+    BadgeCategory,
+    Delegation,
+    IdentityDocument,
+    ImportJob,
+    Participant,
+)
 from .rules import limit_errors
 from .services import participant_edited_by_organizer, participants_publish_changes
 
-MAX_BYTES = 2 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 50 * 1024 * 1024
 # Validation and writes cost a fixed number of queries per batch, so the row limit is only
 # a guard against a runaway file; MAX_BYTES is the real bound of an upload.
 MAX_ROWS = 100_000
 # Rows per e-mail lookup and per bulk write: well under every backend's parameter limit.
 BATCH = 1000
+# Rows per transaction of a background import (ImportJob): its progress moves by this much.
+JOB_BATCH = 2000
 
 # Canonical column (the participants export's header) -> other accepted names.
 # Headers match after lower-casing and dropping spaces, dots, hyphens and underscores.
@@ -674,3 +688,90 @@ def participants_import(
         batch_size=BATCH,
     )
     return plan
+
+
+@transaction.atomic
+def import_job_create(
+    *, conference: Conference, parsed: ParsedFile, delegation: Delegation | None, by
+) -> ImportJob:
+    """Queue the confirmed import of a previewed file; a task worker runs it (import_job_run)."""
+    job = ImportJob(
+        conference=conference,
+        delegation=delegation,
+        created_by=by,
+        rows_total=len(parsed.rows),
+        rows_csv=parsed.rows_csv(),
+        titles=parsed.titles,
+        ignored=parsed.ignored,
+        header_length=parsed.header_length,
+    )
+    job.full_clean()
+    job.save()
+    from .tasks import participants_import_job_run  # the task module imports this one
+
+    transaction.on_commit(functools.partial(participants_import_job_run.delay, job.pk))
+    return job
+
+
+def _job_finish(job: ImportJob, status: str, errors: list[RowError] = ()) -> ImportJob:
+    job.status = status
+    job.errors = [dataclasses.asdict(error) for error in errors]
+    job.finished_at = timezone.now()
+    job.rows_csv = ""  # the file's data is in the participants now, or refused
+    job.save()
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued import, JOB_BATCH rows per transaction, each with the job's progress.
+
+    Each batch goes through :func:`participants_import`: validated again under the
+    delegations' locks and written in bulk, or refused as a whole. A refused batch stops
+    the job with its errors; the batches before it stay imported, and importing the same
+    file again only creates what is missing (rows match by e-mail). A worker that dies
+    mid-job leaves it to the next run of the task, which goes on from the last batch saved.
+    """
+    job = ImportJob.objects.get(pk=job_id)
+    if not job.pending:
+        return job
+    parsed = ParsedFile.from_rows_csv(
+        job.rows_csv, titles=job.titles, ignored=job.ignored, header_length=job.header_length
+    )
+    while True:
+        try:
+            job, rows = _job_batch_run(job_id, parsed)
+        except Exception:
+            logger.exception("Participant import %s failed", job_id)
+            job = ImportJob.objects.get(pk=job_id)
+            row = parsed.rows[min(job.rows_done, len(parsed.rows) - 1)][0]
+            message = _("The import stopped on an unexpected error: see the server log.")
+            _job_finish(job, ImportJobStatus.FAILED, [RowError(row, "", message)])
+            raise
+        if not rows:
+            return job
+
+
+@transaction.atomic
+def _job_batch_run(job_id: int, parsed: ParsedFile) -> tuple[ImportJob, list]:
+    """Import the job's next batch; the rows imported, none when the job has ended."""
+    job = ImportJob.objects.select_for_update().select_related("conference").get(pk=job_id)
+    if not job.pending:
+        return job, []
+    rows = parsed.rows[job.rows_done : job.rows_done + JOB_BATCH]
+    if not rows:
+        return _job_finish(job, ImportJobStatus.DONE), []
+    try:
+        plan = participants_import(
+            conference=job.conference,
+            parsed=dataclasses.replace(parsed, rows=rows),
+            delegation=job.delegation,
+            by=job.created_by,
+        )
+    except ImportRejected as rejected:
+        return _job_finish(job, ImportJobStatus.FAILED, rejected.plan.errors), []
+    job.status = ImportJobStatus.RUNNING
+    job.rows_done += len(rows)
+    job.created_count += len(plan.created)
+    job.updated_count += len(plan.updated)
+    job.save()
+    return job, rows

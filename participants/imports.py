@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
+from kombu.exceptions import OperationalError
 
 from conference.csvio import reader
 from conference.csvio.base import restore
@@ -707,10 +708,21 @@ def import_job_create(
     )
     job.full_clean()
     job.save()
+    transaction.on_commit(functools.partial(_job_enqueue, job.pk))
+    return job
+
+
+def _job_enqueue(job_id: int) -> None:
+    """Hand the job to a worker; with the broker unreachable, end it: nothing was imported."""
     from .tasks import participants_import_job_run  # the task module imports this one
 
-    transaction.on_commit(functools.partial(participants_import_job_run.delay, job.pk))
-    return job
+    try:
+        participants_import_job_run.delay(job_id)
+    except OperationalError:  # kombu's: the broker refused or timed out, after its retries
+        logger.exception("Participant import %s could not be queued", job_id)
+        job = ImportJob.objects.get(pk=job_id)
+        message = _("The task queue cannot be reached, so nothing was imported. Try again later.")
+        _job_finish(job, ImportJobStatus.FAILED, [RowError(0, "", message)])
 
 
 def _job_finish(job: ImportJob, status: str, errors: list[RowError] = ()) -> ImportJob:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.formats import date_format
@@ -19,6 +19,7 @@ from conference.models import Conference, validate_same_conference
 
 from .enums import (
     BADGE_HOLDING_STATUSES,
+    IMPORT_JOB_PENDING_STATUSES,
     INACTIVE_STATUSES,
     STATE_CATEGORIES,
     AccreditationStatus,
@@ -29,6 +30,7 @@ from .enums import (
     DelegationStatus,
     Gender,
     IdentityAccessKind,
+    ImportJobStatus,
     PreferredLanguage,
     RepresentationLevel,
     ScanAction,
@@ -917,6 +919,74 @@ class IdentityShredding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conference} {self.at:%Y-%m-%d}"
+
+
+class ImportJob(models.Model):
+    """A confirmed CSV import, run by a task worker batch by batch; its progress page reads it.
+
+    ``rows_csv`` holds the preview's parsed rows (``ParsedFile.rows_csv``) until the job ends,
+    then it is emptied: the file's identity data is not kept once imported.
+    """
+
+    conference = models.ForeignKey(
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("conference"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name=_("delegation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="participant_import_jobs",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    status = models.CharField(
+        max_length=10,
+        choices=ImportJobStatus.choices,
+        default=ImportJobStatus.QUEUED,
+        verbose_name=_("status"),
+    )
+    rows_total = models.PositiveIntegerField(verbose_name=_("rows"))
+    rows_done = models.PositiveIntegerField(default=0, verbose_name=_("rows done"))
+    created_count = models.PositiveIntegerField(default=0, verbose_name=_("created"))
+    updated_count = models.PositiveIntegerField(default=0, verbose_name=_("updated"))
+    # [{"row": 12, "column": "role", "message": "…"}] of the batch that was refused.
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
+    rows_csv = models.TextField(blank=True, verbose_name=_("parsed rows"))
+    titles = models.JSONField(default=dict, verbose_name=_("column titles"))
+    ignored = models.JSONField(default=list, blank=True, verbose_name=_("ignored columns"))
+    header_length = models.PositiveIntegerField(verbose_name=_("header length"))
+
+    class Meta:
+        verbose_name = _("participant import")
+        verbose_name_plural = _("participant imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=F("rows_total")), name="import_job_done_within_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.rows_done // self.rows_total if self.rows_total else 100
+
+    @property
+    def pending(self) -> bool:
+        return self.status in IMPORT_JOB_PENDING_STATUSES
 
 
 class ConferenceIdentityData(Conference):

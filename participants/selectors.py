@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 
@@ -346,28 +347,41 @@ def delegation_events(*, delegation: Delegation) -> QuerySet[AccreditationEvent]
     )
 
 
-def _counts(queryset: QuerySet, *fields: str) -> list[dict]:
-    return list(queryset.values(*fields).annotate(count=Count("pk")).order_by(*fields))
-
-
 # The dashboard lists this many incomplete participants; the filtered changelist has the rest.
 INCOMPLETE_SHOWN = 100
 
 
 def accreditation_dashboard(*, conference: Conference) -> dict:
-    """Counts and the to-do lists of one conference, in a fixed number of queries."""
+    """Counts and the to-do lists of one conference, in a fixed number of queries.
+
+    Every count comes from one pass over the conference's participants, grouped by status,
+    badge category and delegation; the small tables are read apart and joined here.
+    """
     participants = Participant.objects.filter(conference=conference)
     active = participants.filter(ACTIVE)
-    delegations = list(
-        conference.delegations.annotate(
-            active_members=Count("members", filter=~Q(members__status__in=INACTIVE_STATUSES)),
-            heads=Count(
-                "members",
-                filter=Q(members__role=DelegationRole.HEAD)
-                & ~Q(members__status__in=INACTIVE_STATUSES),
-            ),
-        ).order_by("name")
+    delegations = list(conference.delegations.order_by("name"))
+    groups = list(
+        participants.order_by()
+        .values("status", "badge_category_id", "delegation_id")
+        .annotate(count=Count("pk"), heads=Count("pk", filter=Q(role=DelegationRole.HEAD)))
     )
+    by_status, by_category, by_delegation = Counter(), Counter(), Counter()
+    members, heads = Counter(), Counter()
+    for group in groups:
+        by_status[group["status"]] += group["count"]
+        by_category[group["badge_category_id"]] += group["count"]
+        by_delegation[group["delegation_id"]] += group["count"]
+        if group["status"] not in INACTIVE_STATUSES:
+            members[group["delegation_id"]] += group["count"]
+            heads[group["delegation_id"]] += group["heads"]
+    for delegation in delegations:
+        delegation.active_members = members[delegation.pk]
+        delegation.heads = heads[delegation.pk]
+    categories = BadgeCategory.objects.in_bulk([pk for pk in by_category if pk is not None])
+    delegation_categories = Counter()
+    kinds = {delegation.pk: delegation.category for delegation in delegations}
+    for pk, count in by_delegation.items():
+        delegation_categories[kinds.get(pk) if pk is not None else None] += count
     missing_identity = PHOTO_MISSING
     if conference.requires_passport_data:
         missing_identity |= IDENTITY_INCOMPLETE
@@ -377,20 +391,30 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
         .order_by("delegation__name", "family_name", "given_names")
     )
     return {
-        "total": participants.count(),
-        "by_status": sorted(
+        "total": sum(by_status.values()),
+        "by_status": [
+            {"status": status, "count": by_status[status], "label": label}
+            for status, label in AccreditationStatus.choices
+            if by_status[status]
+        ],
+        "by_badge_category": sorted(
             (
-                {**row, "label": AccreditationStatus(row["status"]).label}
-                for row in _counts(participants, "status")
+                {
+                    "badge_category__code": categories[pk].code if pk else None,
+                    "badge_category__name": categories[pk].name if pk else None,
+                    "count": count,
+                }
+                for pk, count in by_category.items()
             ),
-            key=lambda row: AccreditationStatus.values.index(row["status"]),
+            key=lambda row: (row["badge_category__code"] is None, row["badge_category__code"]),
         ),
-        "by_badge_category": _counts(participants, "badge_category__code", "badge_category__name"),
         "by_delegation_category": [
-            {**row, "label": DelegationCategory(row["delegation__category"]).label}
-            if row["delegation__category"]
-            else {**row, "label": _("No delegation")}
-            for row in _counts(participants, "delegation__category")
+            {
+                "delegation__category": category,
+                "count": delegation_categories[category],
+                "label": DelegationCategory(category).label if category else _("No delegation"),
+            }
+            for category in sorted(delegation_categories, key=lambda c: (c is None, c or ""))
         ],
         "delegation_lists": [
             (

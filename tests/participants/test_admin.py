@@ -484,3 +484,36 @@ def test_the_review_step_shows_each_photo_to_those_who_may_see_it(organizer, tmp
     page = act(organizer, "review", [participant]).content.decode()
 
     assert reverse("desk:photo", args=[participant.pk]) in page
+
+
+def test_the_delegation_column_sorts_by_the_delegation_name(organizer):
+    conference = ConferenceFactory()
+    for country in ("UZ", "AT", "KG"):
+        delegation = DelegationFactory(conference=conference, country=country)
+        ParticipantFactory(conference=conference, delegation=delegation, family_name=country)
+    scoped = {"conference__id__exact": conference.pk}
+    header = lxml.html.fromstring(organizer.get(CHANGELIST, scoped).content.decode())
+    (column,) = header.xpath('//th[contains(@class, "column-delegation_column")]')
+    index = [th.get("class") for th in header.xpath('//table[@id="result_list"]//th')].index(
+        column.get("class")
+    )
+    listed = {}
+    for order in (str(index), f"-{index}"):
+        with CaptureQueriesContext(connection) as queries:
+            page = organizer.get(CHANGELIST, {**scoped, "o": order})
+        listed[order] = lxml.html.fromstring(page.content.decode()).xpath(
+            '//table[@id="result_list"]//td[contains(@class, "field-delegation_column")]/text()'
+        )
+        (rows_query,) = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "participants_participant"."id"')
+            and "ORDER BY" in q["sql"]
+        ]
+        # One sort key from one joined table, not the conference's date through a second join.
+        direction = "DESC" if order.startswith("-") else "ASC"
+        order_by = rows_query.split("ORDER BY ")[1]
+        assert order_by.startswith(f'"participants_delegation"."name" {direction}, ')
+        assert '"conference_conference"' not in order_by
+    assert listed[str(index)] == ["Austria", "Kyrgyzstan", "Uzbekistan"]
+    assert listed[f"-{index}"] == ["Uzbekistan", "Kyrgyzstan", "Austria"]

@@ -146,3 +146,8 @@ class ScanResult(models.TextChoices):
 
 
 GREEN_RESULTS = frozenset({ScanResult.VALID, ScanResult.HANDED_OVER})
+
+
+class CircularAudience(models.TextChoices):
+    FOCAL_POINTS = "focal_points", _("Focal points of the delegations")
+    PARTICIPANTS = "participants", _("Participants")

@@ -8,10 +8,12 @@ functions; nothing else sets ``Participant.status``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,10 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.translator import translator
 
+from conference.mail import placeholders
 from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
 
-from . import notifications, rules, selectors
+from . import mails, notifications, rules, selectors
 from .enums import (
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
@@ -259,12 +262,74 @@ def _transition(
             # The badge this transition issued, kept or voided.
             badge_number=locked.badge_number or voided,
         )
-        # robust: the transition is committed; a mail server that is down must not turn that
-        # into an error page or stop a bulk action half-way. The failure is logged.
-        transaction.on_commit(
-            lambda: notifications.accreditation_changed(event_id=event.pk), robust=True
-        )
+        _accreditation_mail(event_id=event.pk)
     return locked
+
+
+# The events of the batch being collected: one digest per delegation when it ends.
+_MAIL_BATCH: ContextVar[list[int] | None] = ContextVar("accreditation_mail_batch", default=None)
+
+
+def _accreditation_mail(*, event_id: int) -> None:
+    batch = _MAIL_BATCH.get()
+    if batch is None:
+        # A change on its own (the participant page, the portal, the desk): its own digest,
+        # written in the same transaction.
+        notifications.accreditation_digests_write(event_ids=[event_id])
+    else:
+        batch.append(event_id)
+
+
+@contextlib.contextmanager
+def accreditation_mail_batch() -> Iterator[None]:
+    """Inside, accreditation changes are mailed together: one message per delegation.
+
+    The block is one transaction: the status changes and the outbox rows that report them
+    commit together. A batch inside a batch joins the outer one.
+    """
+    if _MAIL_BATCH.get() is not None:
+        yield
+        return
+    with transaction.atomic():
+        events: list[int] = []
+        token = _MAIL_BATCH.set(events)
+        try:
+            yield
+        finally:
+            _MAIL_BATCH.reset(token)
+        notifications.accreditation_digests_write(event_ids=events)
+
+
+def participants_transition(
+    *,
+    name: str,
+    participants: Iterable[Participant],
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    message: str = "",
+    badge_categories: dict[int, BadgeCategory | None] | None = None,
+) -> tuple[list[Participant], list[str]]:
+    """Move many participants along ``name``: those moved, and why the others were refused.
+
+    A refusal rolls back that participant only. The focal point of each delegation gets one
+    digest of the whole action; ``badge_categories`` (participant id -> category) is for
+    approval.
+    """
+    done, refused = [], []
+    with accreditation_mail_batch():
+        for participant in participants:
+            extra = {}
+            if name == "approve":
+                extra["badge_category"] = (badge_categories or {}).get(participant.pk)
+            try:
+                done.append(
+                    SERVICES[name](
+                        participant=participant, by=by, reason=reason, message=message, **extra
+                    )
+                )
+            except (AccreditationError, ValidationError) as error:
+                refused.append(f"{participant}: {error}")
+    return done, refused
 
 
 def _service(name: str) -> Callable[..., Participant]:
@@ -594,10 +659,47 @@ def delegation_send_nomination_link(
     delegation.full_clean()
     delegation.save()
     url = portal_url(nomination_token(delegation=delegation))
-    transaction.on_commit(
-        lambda: notifications.nomination_link(delegation_id=delegation.pk, url=url)
-    )
+    notifications.nomination_link_write(delegation=delegation, url=url, send_id=uuid.uuid4().hex)
     return delegation
+
+
+# Circulars -------------------------------------------------------------------------------
+
+
+def circular_text_errors(*, subject: dict[str, str], body: dict[str, str]) -> dict[str, str]:
+    """Unknown placeholders in a circular's texts, keyed ``subject_en``, ``body_ru``…"""
+    texts = {f"subject_{lang}": text for lang, text in subject.items()}
+    texts |= {f"body_{lang}": text for lang, text in body.items()}
+    return placeholders.errors(texts, mails.CIRCULAR_PLACEHOLDERS)
+
+
+@transaction.atomic
+def circular_send(
+    *,
+    conference: Conference,
+    which: selectors.CircularFilter,
+    subject: dict[str, str],
+    body: dict[str, str],
+    send_id: str,
+) -> int:
+    """Write a circular to each recipient ``which`` selects, in their language; how many.
+
+    ``send_id`` names this circular: sending the same one again (a double click, a reload)
+    writes nothing new. Without any recipient, or with an unknown placeholder, it is refused.
+    """
+    errors = circular_text_errors(subject=subject, body=body)
+    if errors:
+        raise ValidationError(errors)
+    recipients = selectors.circular_recipients(conference=conference, which=which)
+    if not recipients:
+        raise ValidationError(
+            _("No recipient matches these filters: the circular was not sent."),
+            code="no_recipients",
+        )
+    notifications.circular_write(
+        conference=conference, recipients=recipients, subject=subject, body=body, send_id=send_id
+    )
+    return len(recipients)
 
 
 @transaction.atomic
@@ -876,18 +978,11 @@ def badges_print(
 ) -> tuple[list[IssuedBadge], list[str]]:
     """Print the badges of approved participants: their issued badges, and who was refused.
 
-    Each participant moves to "badge printed" in its own transaction, so one refusal leaves
-    the others printed; the caller renders the PDF of exactly the badges returned.
+    One refusal leaves the others printed; the caller renders the PDF of exactly the badges
+    returned.
     """
-    printed, refused = [], []
-    for participant in participants:
-        try:
-            done = participant_print_badge(participant=participant, by=by)
-        except (AccreditationError, ValidationError) as error:
-            refused.append(f"{participant}: {error}")
-        else:
-            printed.append(done.pk)
-    return _current_badges(printed), refused
+    done, refused = participants_transition(name="print_badge", participants=participants, by=by)
+    return _current_badges([participant.pk for participant in done]), refused
 
 
 def badge_reprint(

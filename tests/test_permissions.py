@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conference.enums import ConferenceStatus
+from conference.mail.models import MailTemplate
 from participants import services
 from participants.models import IdentityAccessLog
 from participants.roles import ROLES, role_permissions
@@ -160,6 +161,22 @@ PAGES = {
             "admin:participants_participant_security_hold", args=[w["participant"].pk]
         ),
     ),
+    "send a circular": (
+        [200, 200, 403, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse("admin:participants_delegation_circular"),
+    ),
+    # Templates are read by everyone on staff and edited by protocol and accreditation.
+    "mail template change": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse(
+            "admin:mail_mailtemplate_change", args=[MailTemplate.objects.order_by("pk")[0].pk]
+        ),
+    ),
+    # Messages hold nomination links: only those who send them read the outbox.
+    "outbox": (
+        [200, 200, 403, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse("admin:mail_outboxmessage_changelist"),
+    ),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
     "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),
@@ -296,6 +313,8 @@ AUDIT_ONLY = {
     "documents.paragraph",
     "documents.positionstatement",
     "documents.silencebreak",
+    "mail.mailtemplate",
+    "mail.outboxmessage",
     "participants.accreditationevent",
     "participants.identityaccesslog",
     "participants.issuedbadge",
@@ -307,6 +326,7 @@ ACTIONS: dict[str, dict[str, str | None]] = {
     for model in CHANGELISTS
 }
 ACTIONS["agenda.session"] |= {"apply_protocol_order": CHANGE, "export_csv_agenda": VIEW}
+ACTIONS["mail.outboxmessage"] |= {"retry_failed": CHANGE}
 ACTIONS["axes.accessattempt"] |= {"cleanup_expired_attempts": DELETE}
 ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW}
 ACTIONS["documents.amendment"] |= dict.fromkeys(["accept", "reject", "withdraw", "merge"], CHANGE)

@@ -180,23 +180,173 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def _void_current_badge(*, participant: Participant, reason: str) -> int:
-    number = participant.badge_number
-    IssuedBadge.objects.filter(
-        participant=participant, number=number, voided_at__isnull=True
-    ).update(voided_at=timezone.now(), void_reason=reason[:200])
-    participant.badge_number = None
-    return number
+def _refusal(locked: Participant, transition: Transition) -> AccreditationError:
+    return AccreditationError(
+        _("%(name)s cannot be moved to “%(target)s”: the current state is “%(current)s”.")
+        % {
+            "name": locked.full_name,
+            "target": S(transition.target).label,
+            "current": locked.get_status_display(),
+        },
+        code=f"illegal_from_{locked.status}",
+    )
 
 
-def _issue_badge(*, participant: Participant) -> None:
-    # The conference row is the counter: locking it serializes concurrent approvals, and the
-    # number only ever grows, so a revoked or reprinted number never comes back.
-    conference = Conference.objects.select_for_update().get(pk=participant.conference_id)
-    number = conference.next_badge_number
-    Conference.objects.filter(pk=conference.pk).update(next_badge_number=number + 1)
-    IssuedBadge.objects.create(conference=conference, number=number, participant=participant)
-    participant.badge_number = number
+def _badge_category_for_approval(
+    participant: Participant, category: BadgeCategory | None, default: BadgeCategory | None
+) -> BadgeCategory:
+    category = category or default
+    if category is None:
+        raise AccreditationError(
+            _("Choose a badge category for %(name)s: none fits the role by default.")
+            % {"name": participant.full_name},
+            code="no_badge_category",
+        )
+    if category.conference_id != participant.conference_id:
+        raise AccreditationError(
+            _("The badge category %(category)s belongs to another conference.")
+            % {"category": category},
+            code="badge_category_other_conference",
+        )
+    return category
+
+
+def _issue_badges(*, participants: list[Participant]) -> list[IssuedBadge]:
+    """The next badge numbers, in order. The conference row is the counter: locking it
+    serializes concurrent approvals, and the number only ever grows, so a revoked or
+    reprinted number never comes back."""
+    issued = []
+    by_conference: dict[int, list[Participant]] = {}
+    for participant in participants:
+        by_conference.setdefault(participant.conference_id, []).append(participant)
+    for conference_id, group in sorted(by_conference.items()):
+        conference = Conference.objects.select_for_update().get(pk=conference_id)
+        first = conference.next_badge_number
+        Conference.objects.filter(pk=conference_id).update(next_badge_number=first + len(group))
+        for offset, participant in enumerate(group):
+            participant.badge_number = first + offset
+            issued.append(
+                IssuedBadge(
+                    conference_id=conference_id,
+                    number=participant.badge_number,
+                    participant=participant,
+                )
+            )
+    return IssuedBadge.objects.bulk_create(issued)
+
+
+def _transitions_apply(
+    *,
+    name: str,
+    participants: Iterable[Participant],
+    by: AbstractBaseUser | None,
+    actor_label: str = "",
+    reason: str = "",
+    message: str = "",
+    badge_categories: dict[int, BadgeCategory | None] | None = None,
+) -> tuple[list[Participant], list[tuple[int, AccreditationError]]]:
+    """Move ``participants`` along ``name``, one statement per step whatever their number.
+
+    The one writer of accreditation changes: it locks the rows (in id order, so two bulk
+    actions cannot deadlock), checks each current state, voids and issues badges, writes one
+    ``AccreditationEvent`` per participant and the e-mail for it (a digest per delegation).
+    Returns the participants moved, and (participant id, refusal) for the others, which are
+    left as they were. ``reason`` is internal and stays in the audit trail; only ``message``
+    is mailed. ``badge_categories`` (participant id -> category) is for approval: without
+    one, the participant's chosen category or the default for the role.
+    """
+    transition = TRANSITIONS[name]
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise AccreditationError(
+            _("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
+            code="reason_required",
+        )
+    with transaction.atomic():
+        locked = list(
+            Participant.objects.select_for_update(of=("self",))
+            .select_related("delegation")
+            .filter(pk__in=[participant.pk for participant in participants])
+            .order_by("pk")
+        )
+        moving, refused = [], []
+        for participant in locked:
+            if participant.status in transition.sources:
+                moving.append(participant)
+            else:
+                refused.append((participant.pk, _refusal(participant, transition)))
+        if name == "approve":
+            defaults = selectors.approval_badge_categories(participants=moving)
+            approvable = []
+            for participant in moving:
+                try:
+                    participant.badge_category = _badge_category_for_approval(
+                        participant,
+                        (badge_categories or {}).get(participant.pk),
+                        defaults[participant.pk][1],
+                    )
+                except AccreditationError as error:
+                    refused.append((participant.pk, error))
+                else:
+                    approvable.append(participant)
+            moving = approvable
+        if not moving:
+            return [], refused
+        now = timezone.now()
+        from_status = {participant.pk: participant.status for participant in moving}
+        voided = {
+            participant.pk: participant.badge_number
+            for participant in moving
+            if participant.badge_number
+            and (transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge")
+        }
+        if voided:
+            IssuedBadge.objects.filter(participant_id__in=voided, voided_at__isnull=True).update(
+                voided_at=now, void_reason=(reason or str(transition.label))[:200]
+            )
+            for participant in moving:
+                if participant.pk in voided:
+                    participant.badge_number = None
+        if name in {"approve", "reprint_badge"}:
+            _issue_badges(participants=moving)
+        if name in {"print_badge", "reprint_badge"}:
+            IssuedBadge.objects.filter(participant__in=moving, voided_at__isnull=True).update(
+                printed_at=now
+            )
+        for participant in moving:
+            participant.status = transition.target
+            participant.updated_at = now
+        # The database checks what a transition could break: a badge holder's category,
+        # one head per delegation, unique badge numbers.
+        Participant.objects.bulk_update(
+            moving, ["status", "badge_number", "badge_category", "updated_at"]
+        )
+        public_pages_invalidate(
+            conference_ids={
+                participant.conference_id
+                for participant in moving
+                if _public_standing(from_status[participant.pk])
+                != _public_standing(participant.status)
+            }
+        )
+        events = AccreditationEvent.objects.bulk_create(
+            AccreditationEvent(
+                participant=participant,
+                from_status=from_status[participant.pk],
+                to_status=participant.status,
+                by=by,
+                actor_label=actor_label,
+                reason=reason,
+                message=message.strip(),
+                # The badge this transition issued, kept or voided.
+                badge_number=participant.badge_number or voided.get(participant.pk),
+            )
+            for participant in moving
+        )
+        with accreditation_mail_batch():
+            for event in events:
+                _accreditation_mail(event_id=event.pk)
+    return moving, refused
 
 
 def _transition(
@@ -207,63 +357,21 @@ def _transition(
     actor_label: str = "",
     reason: str = "",
     message: str = "",
-    prepare: Callable[[Participant], None] | None = None,
+    badge_category: BadgeCategory | None = None,
 ) -> Participant:
-    """Move ``participant`` along ``name``.
-
-    ``reason`` is internal and stays in the audit trail; only ``message`` is mailed.
-    """
-    transition = TRANSITIONS[name]
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise AccreditationError(
-            _("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
-            code="reason_required",
-        )
-    with transaction.atomic():
-        locked = Participant.objects.select_for_update().get(pk=participant.pk)
-        if locked.status not in transition.sources:
-            raise AccreditationError(
-                _("%(name)s cannot be moved to “%(target)s”: the current state is “%(current)s”.")
-                % {
-                    "name": locked.full_name,
-                    "target": S(transition.target).label,
-                    "current": locked.get_status_display(),
-                },
-                code=f"illegal_from_{locked.status}",
-            )
-        from_status = locked.status
-        voided = None
-        if locked.badge_number and (
-            transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge"
-        ):
-            voided = _void_current_badge(participant=locked, reason=reason or str(transition.label))
-        if prepare is not None:
-            prepare(locked)
-        if name in {"approve", "reprint_badge"}:
-            _issue_badge(participant=locked)
-        if name in {"print_badge", "reprint_badge"}:
-            IssuedBadge.objects.filter(
-                conference_id=locked.conference_id, number=locked.badge_number
-            ).update(printed_at=timezone.now())
-        locked.status = transition.target
-        locked.full_clean()
-        locked.save()
-        if _public_standing(from_status) != _public_standing(locked.status):
-            public_pages_invalidate(conference_ids=[locked.conference_id])
-        event = AccreditationEvent.objects.create(
-            participant=locked,
-            from_status=from_status,
-            to_status=locked.status,
-            by=by,
-            actor_label=actor_label,
-            reason=reason,
-            message=message.strip(),
-            # The badge this transition issued, kept or voided.
-            badge_number=locked.badge_number or voided,
-        )
-        _accreditation_mail(event_id=event.pk)
-    return locked
+    """Move one participant along ``name``; a refusal raises ``AccreditationError``."""
+    done, refused = _transitions_apply(
+        name=name,
+        participants=[participant],
+        by=by,
+        actor_label=actor_label,
+        reason=reason,
+        message=message,
+        badge_categories={participant.pk: badge_category},
+    )
+    if refused:
+        raise refused[0][1]
+    return done[0]
 
 
 # The events of the batch being collected: one digest per delegation when it ends.
@@ -311,25 +419,27 @@ def participants_transition(
 ) -> tuple[list[Participant], list[str]]:
     """Move many participants along ``name``: those moved, and why the others were refused.
 
-    A refusal rolls back that participant only. The focal point of each delegation gets one
-    digest of the whole action; ``badge_categories`` (participant id -> category) is for
-    approval.
+    A refused participant is left as it was, the others move. The focal point of each
+    delegation gets one digest of the whole action; ``badge_categories`` (participant id ->
+    category) is for approval.
     """
-    done, refused = [], []
-    with accreditation_mail_batch():
-        for participant in participants:
-            extra = {}
-            if name == "approve":
-                extra["badge_category"] = (badge_categories or {}).get(participant.pk)
-            try:
-                done.append(
-                    SERVICES[name](
-                        participant=participant, by=by, reason=reason, message=message, **extra
-                    )
-                )
-            except (AccreditationError, ValidationError) as error:
-                refused.append(f"{participant}: {error}")
-    return done, refused
+    participants = list(participants)
+    try:
+        done, refused = _transitions_apply(
+            name=name,
+            participants=participants,
+            by=by,
+            reason=reason,
+            message=message,
+            badge_categories=badge_categories,
+        )
+    except AccreditationError as error:
+        return [], [str(error)]
+    order = {participant.pk: index for index, participant in enumerate(participants)}
+    names = {participant.pk: str(participant) for participant in participants}
+    done.sort(key=lambda participant: order[participant.pk])
+    refused.sort(key=lambda item: order[item[0]])
+    return done, [f"{names[pk]}: {error}" for pk, error in refused]
 
 
 def _service(name: str) -> Callable[..., Participant]:
@@ -355,23 +465,6 @@ def _service(name: str) -> Callable[..., Participant]:
     return service
 
 
-def _set_badge_category(participant: Participant, category: BadgeCategory | None) -> None:
-    category = category or selectors.default_badge_category(participant=participant)
-    if category is None:
-        raise AccreditationError(
-            _("Choose a badge category for %(name)s: none fits the role by default.")
-            % {"name": participant.full_name},
-            code="no_badge_category",
-        )
-    if category.conference_id != participant.conference_id:
-        raise AccreditationError(
-            _("The badge category %(category)s belongs to another conference.")
-            % {"category": category},
-            code="badge_category_other_conference",
-        )
-    participant.badge_category = category
-
-
 def participant_approve(
     *,
     participant: Participant,
@@ -393,7 +486,7 @@ def participant_approve(
         reason=reason,
         message=message,
         actor_label=actor_label,
-        prepare=lambda locked: _set_badge_category(locked, badge_category),
+        badge_category=badge_category,
     )
 
 

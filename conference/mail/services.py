@@ -161,8 +161,8 @@ def outbox_enqueue(*, message_ids: list[int]) -> int:
         try:
             outbox_send.delay(message_id)
         except Exception as error:  # kombu's OperationalError, a refused connection…
-            if settings.CELERY_TASK_ALWAYS_EAGER:
-                raise
+            if outbox_send.app.conf.task_always_eager:
+                raise  # the task itself failed: a bug, not a broker that is down
             log.warning(
                 "Mail queue unreachable (%s): %d messages stay queued for send_queued_mail.",
                 error,

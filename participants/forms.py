@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from conference.models import Conference
 
-from .enums import AccreditationStatus, CircularAudience, DelegationCategory, DelegationStatus
+from .enums import (
+    AccreditationStatus,
+    CircularAudience,
+    DelegationCategory,
+    DelegationStatus,
+    PreferredLanguage,
+)
 from .models import (
     LOGISTICS_FIELDS,
     PASSPORT_FIELDS,
@@ -116,6 +122,7 @@ class MemberForm(forms.ModelForm):
             "email",
             "phone",
             "preferred_language",
+            "correspondence_language",
             *LOGISTICS_FIELDS,
         ]
         widgets = {"arrival_at": DateTimeInput(), "departure_at": DateTimeInput()}
@@ -130,6 +137,7 @@ class MemberForm(forms.ModelForm):
             "email": gettext_lazy("E-mail"),
             "phone": gettext_lazy("Phone"),
             "preferred_language": gettext_lazy("Preferred language"),
+            "correspondence_language": gettext_lazy("Language of e-mails"),
             "hospitality_requested": gettext_lazy("Hosted by the organizers"),
             "arrival_at": gettext_lazy("Arrival (date and time)"),
             "arrival_flight": gettext_lazy("Arrival flight"),
@@ -153,6 +161,10 @@ class MemberForm(forms.ModelForm):
             and self.instance.consent_text_version == CONSENT_TEXT_VERSION
         )
         self.kept = photo_kept(self.data.get("kept_photo", ""), scope=self.kept_scope)
+        self.fields["correspondence_language"].choices = [
+            ("", _("The delegation's")),
+            *PreferredLanguage.choices,
+        ]
         passport = PASSPORT_FIELDS if conference.requires_passport_data else ()
         self.fields.update(
             fields_for_model(
@@ -192,7 +204,11 @@ class MemberForm(forms.ModelForm):
                 "kept_photo",
             ),
             Fieldset(_("Role"), _row("functional_title", "role")),
-            Fieldset(_("Contact"), _row("email", "phone"), "preferred_language"),
+            Fieldset(
+                _("Contact"),
+                _row("email", "phone"),
+                _row("preferred_language", "correspondence_language"),
+            ),
             *(
                 [
                     Fieldset(
@@ -363,12 +379,19 @@ class CircularForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("For participants only. None ticked: every status."),
     )
-    subject_en = forms.CharField(label=gettext_lazy("Subject (English)"), max_length=200)
+    subject_en = forms.CharField(
+        label=gettext_lazy("Subject (English)"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
+    )
     body_en = forms.CharField(
         label=gettext_lazy("Text (English)"), widget=forms.Textarea(attrs={"rows": 8})
     )
     subject_ru = forms.CharField(
-        label=gettext_lazy("Subject (Russian)"), max_length=200, required=False
+        label=gettext_lazy("Subject (Russian)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
     )
     body_ru = forms.CharField(
         label=gettext_lazy("Text (Russian)"),

@@ -99,14 +99,6 @@ def badge_kind_for(*, role: str, delegation: Delegation | None) -> str:
     return BadgeKind.HEAD if role == DelegationRole.HEAD else BadgeKind.DELEGATE
 
 
-def default_badge_category(*, participant: Participant) -> BadgeCategory | None:
-    """The category approval proposes: the one already chosen, else the first of the right kind."""
-    if participant.badge_category_id:
-        return participant.badge_category
-    categories = BadgeCategory.objects.filter(conference_id=participant.conference_id)
-    return _category_of_kind(participant, list(categories.order_by("code")))
-
-
 def approval_badge_categories(
     *, participants: Iterable[Participant]
 ) -> dict[int, tuple[list[BadgeCategory], BadgeCategory | None]]:

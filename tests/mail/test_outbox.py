@@ -264,3 +264,34 @@ def test_the_admin_refuses_an_unknown_placeholder_and_saves_a_known_one(
     [message] = mail.outbox
     assert message.subject == f"{delegation.conference.short_title}: ваша ссылка"
     assert message.body == "Dear уважаемые коллеги, https://x.example/n/\n"
+
+
+def _outbox_rows(count: int) -> None:
+    conference = DelegationFactory().conference
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            conference=conference,
+            kind="circular",
+            recipient=f"r{OutboxMessage.objects.count() + n}@example.org",
+            language="en",
+            subject="S",
+            body_text="T",
+            body_html="<p>T</p>",
+            idempotency_key=f"list:{OutboxMessage.objects.count() + n}",
+        )
+        for n in range(count)
+    )
+
+
+def test_the_outbox_list_makes_the_same_queries_for_one_row_or_many(organizer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    changelist = reverse("admin:mail_outboxmessage_changelist")
+    counts = []
+    for rows in (1, 6):
+        _outbox_rows(rows)
+        with CaptureQueriesContext(connection) as queries:
+            assert organizer.get(changelist).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

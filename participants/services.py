@@ -1,8 +1,9 @@
 """Writes for delegations and participants: accreditation transitions and the nomination link.
 
-Every accreditation change goes through ``_transition``: it locks the participant row,
-checks the current state, writes an ``AccreditationEvent`` and queues the e-mail to the
-focal point for after the commit. The admin, the portal and the tests call these
+Every accreditation change goes through ``_transitions_apply``, for one participant or a
+whole bulk action: it locks the rows, checks each current state, writes an
+``AccreditationEvent`` each and the e-mail to each delegation's focal point (one digest per
+action) into the outbox, in the same transaction. The admin, the portal and the tests call these
 functions; nothing else sets ``Participant.status``.
 """
 

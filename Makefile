@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-badges bench-import bench-admin bench-mail
+.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,14 +47,24 @@ test: lint pytest
 bench-export: $(STAMP)
 	$(BIN)/python bench/export.py
 
-# Needs wrk (apt-get install -y wrk) and PostgreSQL (BENCH_POSTGRES, default 127.0.0.1:5432);
-# it recreates its own database, plenary_bench_agenda.
+# Needs wrk and redis-server (apt-get install -y wrk redis-server) and PostgreSQL (BENCH_POSTGRES,
+# default 127.0.0.1:5432); it recreates its own database, plenary_bench_agenda (BENCH_DATABASE),
+# and runs its own Redis on port 6392 (BENCH_REDIS_PORT), never the shared one.
 bench-agenda: $(STAMP) messages
 	$(BIN)/python bench/agenda.py
+
+# The agenda under wrk -c64 for 60 s while the benchmark's own Redis (port 6392) restarts:
+# responses by status and PostgreSQL transactions, second by second. Same database as above.
+bench-redis-restart: $(STAMP) messages
+	$(BIN)/python bench/redis_restart.py
 
 # Batch PDF of every Dushanbe demo badge with a photo each; its own SQLite file under var/.
 bench-badges: $(STAMP) messages
 	$(BIN)/python bench/badges.py
+
+# 500 nameplates (tent cards) from the Dushanbe demo's delegations; its own SQLite file.
+bench-nameplates: $(STAMP) messages
+	$(BIN)/python bench/nameplates.py
 
 # PostgreSQL (BENCH_POSTGRES, default 127.0.0.1:5432); recreates plenary_bench_import.
 bench-import: $(STAMP) messages
@@ -68,6 +78,11 @@ bench-admin: $(STAMP) messages
 # recreates plenary_bench_mail with the demo and times the bulk approval of 400 participants.
 bench-mail: $(STAMP) messages
 	$(BIN)/python bench/mail.py
+
+# 500 certificates of attendance in one batch (and the list of participants, 50 visa letters);
+# its own SQLite file under var/.
+bench-print: $(STAMP) messages
+	$(BIN)/python bench/print.py
 
 clean:
 	rm -rf $(VENV) var

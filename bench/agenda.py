@@ -1,15 +1,18 @@
-"""Benchmark of the cached public agenda against a trivial view, on PostgreSQL.
+"""Benchmark of the cached public agenda against a trivial view: two gunicorn servers sharing
+one PostgreSQL and one Redis, as the README's two-app-server deployment.
 
     .venv/bin/python bench/agenda.py
     BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432 BENCH_SECONDS=10 \
         .venv/bin/python bench/agenda.py
 
-It recreates the database plenary_bench_agenda, seeds one conference of
-2 days × 3 rooms × 10 sessions with 120 speakers (6 statements a session),
-serves it with gunicorn (2 workers, DEBUG off) and loads, with wrk, the agenda
-page, a session page, the speakers index, the iCal feed and a trivial view.
-It prints requests per second and p50/p99 latency for each. Target: every
-cached public page reaches at least half the trivial view's throughput.
+It recreates the database plenary_bench_agenda (BENCH_DATABASE), seeds one conference of
+2 days × 3 rooms × 10 sessions with 120 speakers (6 statements a session), starts a
+redis-server of its own on port 6392 (BENCH_REDIS_PORT; never the shared one) and two
+gunicorn servers (2 workers each, DEBUG off) on ports 8405 and 8406, and loads each server in
+turn, with wrk, on the agenda page, a session page, the speakers index, the iCal feed and a
+trivial view. It prints each server's requests per second and p50/p99 latency. Target: every
+cached public page reaches at least half the trivial view's throughput on the same server.
+Then it renames a session through server A and prints what server B's next request shows.
 """
 
 import datetime as dt
@@ -19,15 +22,18 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "plenary_bench_agenda"
+DATABASE = os.environ.get("BENCH_DATABASE", "plenary_bench_agenda")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-BIND = "127.0.0.1:8405"
+REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6392"))
+BINDS = ("127.0.0.1:8405", "127.0.0.1:8406")
 SLUG = "bench-2019"
 DAYS, ROOMS, SESSIONS_PER_ROOM, SPEAKERS, STATEMENTS_PER_SESSION = 2, 3, 10, 120, 6
 ENV = {
@@ -39,6 +45,7 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
     "LOG_LEVEL": "WARNING",
+    "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
 }
 
 
@@ -61,7 +68,7 @@ def seed() -> dict[str, str]:
     django.setup()
     from conference.models import Conference
     from participants.enums import DelegationCategory, RepresentationLevel
-    from participants.models import Delegation, Participant
+    from participants.models import BadgeCategory, Delegation, Participant
     from sessions.enums import SessionKind
     from sessions.models import Room, Session, Statement
 
@@ -82,6 +89,9 @@ def seed() -> dict[str, str]:
         "ES", "FI", "FR", "GB", "GE", "GR", "HU", "IN", "IR", "IT", "JP", "KG", "KR", "KZ",
         "LT", "LV", "MN", "NL", "NO", "PK", "PL", "RO", "RU", "SE", "TM", "UZ",
     ]  # fmt: skip
+    category = BadgeCategory.objects.create(
+        conference=conference, code="D", name="Delegate", colour_name="blue", colour="#1f4e9a"
+    )
     delegations = []
     for index, code in enumerate(countries):
         delegation = Delegation(
@@ -103,6 +113,7 @@ def seed() -> dict[str, str]:
             functional_title="Deputy Minister of Foreign Affairs",
             email=f"speaker{n}@bench.example",
             status="approved",
+            badge_category=category,
         )
         for n in range(SPEAKERS)
     )
@@ -158,6 +169,86 @@ def wait_for(url: str) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
+class Redis:
+    """The benchmark's own redis-server, without persistence, that it may stop and start."""
+
+    def __init__(self, port: int = REDIS_PORT) -> None:
+        self.port = port
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        self.cli("PING", retries=100)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def cli(self, *args: str, retries: int = 1) -> str:
+        for _ in range(retries):
+            done = subprocess.run(
+                ["redis-cli", "-p", str(self.port), *args], capture_output=True, text=True
+            )
+            if done.returncode == 0 and not done.stdout.startswith("Could not connect"):
+                return done.stdout.strip()
+            time.sleep(0.05)
+        raise SystemExit(f"redis-server on port {self.port} does not answer")
+
+
+@contextmanager
+def gunicorns(*binds: str):
+    """One gunicorn server (2 workers) per bind, all on the same database and Redis."""
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    servers = [
+        subprocess.Popen(
+            [
+                gunicorn,
+                "conference.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                bind,
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+        )  # fmt: skip
+        for bind in binds
+    ]
+    try:
+        for bind in binds:
+            wait_for(f"http://{bind}/bench/trivial/")
+        yield
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait()
+
+
+def prepare() -> dict[str, str]:
+    """A fresh database with the seeded conference; returns the paths to load."""
+    for tool in ("wrk", "redis-server", "redis-cli"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is missing: apt-get install -y wrk redis-server")
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(ENV)
+    recreate_database()
+    manage("migrate", "--noinput", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")
+    manage("compile_catalogues")
+    paths = seed()
+    # Fresh bulk inserts would otherwise set autovacuum going during the first runs.
+    import psycopg
+
+    with psycopg.connect(ENV["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    return paths
+
+
 def wrk(url: str) -> dict[str, str]:
     threads = str(min(2, CONNECTIONS))
     command = ["wrk", "-t", threads, "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "--latency", url]
@@ -172,50 +263,55 @@ def wrk(url: str) -> dict[str, str]:
     }
 
 
-def main() -> None:
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install -y wrk")
-    sys.path.insert(0, str(ROOT))
-    os.environ.update(ENV)
-    recreate_database()
-    shutil.rmtree(ROOT / "var" / "bench-cache", ignore_errors=True)
-    manage("migrate", "--noinput", "-v", "0")
-    manage("collectstatic", "--noinput", "-v", "0")
-    manage("compile_catalogues")
-    paths = seed()
-    # Fresh bulk inserts would otherwise set autovacuum going during the first runs.
-    import psycopg
+def fetch(url: str, data: dict[str, str] | None = None) -> str:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    with urllib.request.urlopen(url, data=body) as response:
+        return response.read().decode()
 
-    with psycopg.connect(ENV["DATABASE_URL"], autocommit=True) as connection:
-        connection.execute("VACUUM ANALYZE")
-    gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "conference.wsgi", "--workers", "2",
-         "--bind", BIND, "--log-level", "warning"],
-        cwd=ROOT,
-    )  # fmt: skip
+
+def main() -> None:
+    paths = prepare()
+    redis = Redis()
+    redis.start()
     try:
-        wait_for(f"http://{BIND}/bench/trivial/")
-        results = {}
-        for name, path in paths.items():
-            url = f"http://{BIND}{path}"
-            for _ in range(4):  # fill the cache of both workers
-                urllib.request.urlopen(url).read()
-            results[name] = wrk(url)
+        with gunicorns(*BINDS):
+            results = {}
+            for bind in BINDS:
+                for name, path in paths.items():
+                    url = f"http://{bind}{path}"
+                    for _ in range(4):  # fill the cache (one shared by both servers now)
+                        fetch(url)
+                    results[bind, name] = wrk(url)
+            keys = redis.cli("DBSIZE")
+            # A change through server A, then server B's next request.
+            agenda = paths["agenda page"]
+            session_pk = paths["session page"].rstrip("/").rsplit("/", 1)[1]
+            before = fetch(f"http://{BINDS[1]}{agenda}")
+            fetch(f"http://{BINDS[0]}/bench/rename/{session_pk}/", {"title": "Renamed on A"})
+            after = fetch(f"http://{BINDS[1]}{agenda}")
     finally:
-        gunicorn.terminate()
-        gunicorn.wait()
-    floor = float(results["trivial view"]["rps"])
+        redis.stop()
     print(f"\n{DAYS} days × {ROOMS} rooms × {SESSIONS_PER_ROOM} sessions, {SPEAKERS} speakers; "
-          f"gunicorn 2 workers, DEBUG off, PostgreSQL; wrk {CONNECTIONS} connections, "
-          f"{SECONDS}s each on {os.cpu_count()} CPUs")  # fmt: skip
-    print(f"{'target':<16}{'req/s':>10}{'p50':>10}{'p99':>10}{'vs trivial':>12}")
-    for name, result in results.items():
-        share = float(result["rps"]) / floor
-        verdict = "" if name == "trivial view" else ("  ok" if share >= 0.5 else "  BELOW TARGET")
-        print(
-            f"{name:<16}{result['rps']:>10}{result['p50']:>10}{result['p99']:>10}"
-            f"{share:>11.0%}{verdict}"
-        )
+          f"two gunicorn servers × 2 workers, DEBUG off, one PostgreSQL, one Redis "
+          f"({keys} keys after the runs); wrk {CONNECTIONS} connections, {SECONDS}s each, one "
+          f"server at a time, on {os.cpu_count()} CPUs")  # fmt: skip
+    print(f"{'server':<16}{'target':<16}{'req/s':>10}{'p50':>10}{'p99':>10}{'vs trivial':>12}")
+    for bind in BINDS:
+        floor = float(results[bind, "trivial view"]["rps"])
+        for name in paths:
+            result = results[bind, name]
+            share = float(result["rps"]) / floor
+            verdict = "  ok" if share >= 0.5 else "  BELOW TARGET"
+            verdict = "" if name == "trivial view" else verdict
+            print(
+                f"{bind:<16}{name:<16}{result['rps']:>10}{result['p50']:>10}{result['p99']:>10}"
+                f"{share:>11.0%}{verdict}"
+            )
+    shown = "Renamed on A" in after
+    print(
+        f"\nRenamed a session through {BINDS[0]}: {BINDS[1]}'s agenda showed it before: "
+        f"{'Renamed on A' in before}; on its next request: {shown}" + ("" if shown else "  FAILED")
+    )
 
 
 if __name__ == "__main__":

@@ -1,14 +1,6 @@
-"""Settings for bench/agenda.py: the project's own, plus a trivial view to compare with,
-and a cache the two gunicorn workers share (as production should have), so a cached
-page costs no query."""
+"""Settings for the agenda benchmarks: the project's own (with the Redis cache that REDIS_URL
+names, shared by both servers), plus a trivial view to compare with and a bench-only rename."""
 
 from conference.settings import *  # noqa: F403
-from conference.settings import VAR_DIR
 
 ROOT_URLCONF = "bench.agenda_urls"
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "bench-cache"),
-    }
-}

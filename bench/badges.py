@@ -8,40 +8,21 @@ time and the subprocess's peak resident memory (getrusage, Python and Django inc
 Targets: under 10 s and under 300 MB.
 """
 
-import os
-import resource
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATABASE = ROOT / "var" / "bench-badges.sqlite3"
-MEDIA = ROOT / "var" / "bench-badges-media"
+import demo_database
 
 
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conference.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-    os.environ["MEDIA_ROOT"] = str(MEDIA)
-    import django
-
-    django.setup()
-
-
-def prepare() -> int:
+def prepare() -> None:
     import io
     import random
 
     from django.core.files.base import ContentFile
-    from django.core.management import call_command
     from PIL import Image, ImageDraw
 
     from participants.models import IdentityDocument, IssuedBadge
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", "--reset", verbosity=0)
+    demo_database.load_demo()
     rng = random.Random(1)
     holders = IssuedBadge.objects.filter(
         conference__slug="dushanbe-2019", voided_at__isnull=True
@@ -53,7 +34,7 @@ def prepare() -> int:
         image.save(buffer, "JPEG", quality=90)
         document, _ = IdentityDocument.objects.get_or_create(participant_id=participant_id)
         document.photo.save(f"bench-{participant_id}.jpg", ContentFile(buffer.getvalue()))
-    return len(holders)
+    print(f"Prepared {len(holders)} badge holders with photos.")
 
 
 def measure() -> None:
@@ -65,13 +46,13 @@ def measure() -> None:
     issued = selectors.badges_in_protocol_order(
         conference=conference, badges=conference.issued_badges.filter(voided_at__isnull=True)
     )
-    with open(ROOT / "var" / "bench-badges.pdf", "wb") as output:
+    with open(demo_database.output_path("badges"), "wb") as output:
         count = badges.render_badges(
             issued, conference=conference, layout=badges.Layout.SHEETS, output=output
         )
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    size_mb = (ROOT / "var" / "bench-badges.pdf").stat().st_size / 1024 / 1024
+    peak_mb = demo_database.peak_memory_mb()
+    size_mb = (demo_database.output_path("badges")).stat().st_size / 1024 / 1024
     print(
         f"{count} badges with photos: {elapsed:.1f} s, peak memory {peak_mb:.0f} MB, "
         f"PDF {size_mb:.1f} MB (targets: < 10 s, < 300 MB)"
@@ -79,10 +60,4 @@ def measure() -> None:
 
 
 if __name__ == "__main__":
-    setup_django()
-    if sys.argv[1:] == ["--measure"]:
-        measure()
-    else:
-        (ROOT / "var").mkdir(exist_ok=True)
-        print(f"Prepared {prepare()} badge holders with photos.")
-        subprocess.run([sys.executable, __file__, "--measure"], check=True)
+    demo_database.run("badges", prepare=prepare, measure=measure)

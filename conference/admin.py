@@ -46,7 +46,7 @@ class ConferenceAdmin(
     list_filter = ["status", "is_public", "series"]
     search_fields = ["title", "short_title", "city", "series"]
     prepopulated_fields = {"slug": ["short_title"]}
-    readonly_fields = ["next_badge_number", "published_version"]
+    readonly_fields = ["next_badge_number", "next_visa_letter_number", "published_version"]
     inlines = [ConferencePartnerInline]
     date_hierarchy = "start_date"
     local_time_fields = ("registration_deadline", "vetting_deadline")

@@ -533,3 +533,18 @@ class PlenaryAdminSite(admin.AdminSite):
 
     def autocomplete_view(self, request):
         return ConferenceAutocompleteJsonView.as_view(admin_site=self)(request)
+
+
+def selected_conference(
+    modeladmin, request, queryset, *, refusal: str, path: str = "conference_id"
+) -> Conference | None:
+    """The one conference of an admin action's selection, or None after saying ``refusal``.
+
+    Printing and exporting work on one conference at a time: its letterhead, its numbering,
+    its protocol order.
+    """
+    conference_ids = list(queryset.order_by().values_list(path, flat=True).distinct()[:2])
+    if len(conference_ids) != 1:
+        modeladmin.message_user(request, refusal, messages.ERROR)
+        return None
+    return Conference.objects.get(pk=conference_ids[0])

@@ -18,3 +18,20 @@ def in_each_language(field: str, message: Callable[[], str]) -> dict[str, str]:
         with translation.override(language):
             values[build_localized_fieldname(field, language)] = str(message())
     return values
+
+
+def working_language_codes(working_languages: str) -> list[str]:
+    """The site's language codes named in a conference's "English, Russian" field, in order.
+
+    Names are matched in English or as codes; one the site cannot print in is left out,
+    and with none left the site's default language stands in.
+    """
+    with translation.override("en"):
+        by_name = {str(name).casefold(): code for code, name in settings.LANGUAGES}
+    by_name.update({code: code for code, _name in settings.LANGUAGES})
+    codes: list[str] = []
+    for name in working_languages.split(","):
+        code = by_name.get(name.strip().casefold())
+        if code and code not in codes:
+            codes.append(code)
+    return codes or [settings.LANGUAGE_CODE.split("-")[0]]

@@ -137,6 +137,24 @@ class Conference(models.Model):
         help_text=_("Up to three lines under the title on printed documents: sender, address."),
         verbose_name=_("letterhead address"),
     )
+    signatory_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text=_("Who signs visa-support letters and certificates of attendance."),
+        verbose_name=_("signatory name"),
+    )
+    signatory_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Head of the Conference Secretariat"),
+        verbose_name=_("signatory title"),
+    )
+    next_visa_letter_number = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Visa-letter references are issued once and never reused."),
+        verbose_name=_("next visa letter number"),
+    )
     published_version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -171,6 +189,11 @@ class Conference(models.Model):
     def printed_badge_number(self, number: int) -> str:
         """The number as printed and typed at the desk; the stored one stays the integer."""
         return f"{self.badge_prefix}-{number:04d}" if self.badge_prefix else f"{number:04d}"
+
+    def visa_letter_reference(self, number: int) -> str:
+        """The printed reference of a visa-support letter, e.g. DUS/VISA/2019/017."""
+        prefix = f"{self.badge_prefix}/" if self.badge_prefix else ""
+        return f"{prefix}VISA/{self.start_date:%Y}/{number:03d}"
 
     @property
     def days(self) -> list[date]:

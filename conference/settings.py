@@ -209,9 +209,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accreditation@plenary
 # cache, which serves one machine only. CACHE_BACKEND/CACHE_LOCATION still override both.
 # Set CACHE_KEY_PREFIX to the release so a deploy never serves pages of the last one.
 # Sessions stay in the database (Django's default engine): a cache restart logs nobody out.
+# Redis going away never breaks a page (conference/cache.py): the cache then answers as an empty
+# one and pages are rendered from the database; the short timeouts bound a Redis that hangs.
 REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+_cache_options = {}
 if REDIS_URL:
-    _cache_backend, _cache_location = "django.core.cache.backends.redis.RedisCache", REDIS_URL
+    _cache_backend, _cache_location = "conference.cache.ResilientRedisCache", REDIS_URL
+    _cache_options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 elif DEBUG:
     _cache_backend = "django.core.cache.backends.locmem.LocMemCache"
     _cache_location = str(VAR_DIR / "cache")
@@ -223,6 +227,7 @@ CACHES = {
         "BACKEND": os.environ.get("CACHE_BACKEND", _cache_backend),
         "LOCATION": os.environ.get("CACHE_LOCATION", _cache_location),
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        "OPTIONS": _cache_options,
     }
 }
 
@@ -247,9 +252,6 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "mail-outbox-sweep": {"task": "conference.mail.tasks.outbox_sweep", "schedule": 300.0},
 }
-# A broker that is down must not hold a request: one quick try, then the sweeper's turn.
-CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

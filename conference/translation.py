@@ -7,7 +7,16 @@ from .models import Conference, Organization
 
 @register(Conference)
 class ConferenceTranslation(TranslationOptions):
-    fields = ("title", "short_title", "theme", "city", "venue_name", "letterhead_address")
+    fields = (
+        "title",
+        "short_title",
+        "theme",
+        "city",
+        "venue_name",
+        "letterhead_address",
+        "signatory_name",
+        "signatory_title",
+    )
 
 
 @register(Organization)

@@ -36,6 +36,7 @@ from . import mails, notifications, rules, selectors, services
 from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
 from .enums import AccreditationStatus, CircularAudience
 from .forms import CircularForm, ReasonForm
+from .letter_admin import LETTER_ACTIONS, DelegationLettersMixin, ParticipantLettersMixin
 from .models import (
     AccessZone,
     AccreditationEvent,
@@ -47,7 +48,9 @@ from .models import (
     IdentityShredding,
     IssuedBadge,
     Participant,
+    VisaLetter,
 )
+from .nameplate_admin import NameplateAdminMixin
 from .photos import photo_reencode
 from .uploads import file_response
 
@@ -144,7 +147,9 @@ class DelegationAdminForm(forms.ModelForm):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
+class DelegationAdmin(
+    NameplateAdminMixin, DelegationLettersMixin, ConferenceFieldTimeMixin, ServiceAdmin
+):
     form = DelegationAdminForm
     list_display = [
         "name",
@@ -173,7 +178,14 @@ class DelegationAdmin(ConferenceFieldTimeMixin, ServiceAdmin):
     inlines = [MemberInline]
     change_form_template = "admin/participants/delegation/change_form.html"
     local_time_fields = ("nomination_link_expires_at",)
-    actions = ["send_links", "rotate_links", "revoke_links", export_selected_action("delegations")]
+    actions = [
+        "send_links",
+        "rotate_links",
+        "revoke_links",
+        "print_nameplates",
+        export_selected_action("delegations"),
+    ]
+    change_list_template = "admin/participants/delegation/change_list.html"
 
     def save_object(self, request, obj, form):
         services.delegation_save(delegation=obj)
@@ -494,6 +506,7 @@ def _passport_match(word: str) -> Q:
 
 @admin.register(Participant)
 class ParticipantAdmin(
+    ParticipantLettersMixin,
     BadgeAdminMixin,
     SameConferenceChoicesMixin,
     ConferenceFieldTimeMixin,
@@ -536,6 +549,7 @@ class ParticipantAdmin(
     actions = [
         *(_transition_action(name) for name in BULK_TRANSITIONS),
         *BADGE_ACTIONS,
+        *LETTER_ACTIONS,
         export_selected_action("participants"),
     ]
     change_list_template = "admin/participants/participant/change_list.html"
@@ -808,6 +822,25 @@ class IdentityAccessLogAdmin(AuditLogAdmin):
     list_filter = ["kind", "export"]
     list_select_related = ["user", "participant"]
     search_fields = ["user__username", "export", "participant__family_name"]
+
+
+@admin.register(VisaLetter)
+class VisaLetterAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    """The register of visa-support letters: every reference issued, reissues included."""
+
+    list_display = [
+        "reference",
+        "participant_name",
+        "consulate",
+        "language",
+        "produced_by",
+        "actor_label",
+        local_time_column(VisaLetter, "produced_at"),
+    ]
+    list_filter = ["conference", "language"]
+    list_select_related = ["conference", "produced_by"]
+    search_fields = ["reference", "participant_name"]
+    exclude = ["content_digest"]
 
 
 @admin.register(IdentityShredding)

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 
@@ -144,13 +145,10 @@ class BadgeAdminMixin:
             )
 
     def print_selected(self, request, queryset, layout: str):
-        conferences = set(queryset.values_list("conference_id", flat=True))
-        if len(conferences) != 1:
-            self.message_user(
-                request, _("Print the badges of one conference at a time."), messages.ERROR
-            )
+        refusal = _("Print the badges of one conference at a time.")
+        conference = selected_conference(self, request, queryset, refusal=refusal)
+        if conference is None:
             return None
-        conference = Conference.objects.get(pk=conferences.pop())
         ordered = selectors.badges_in_protocol_order(
             conference=conference,
             badges=conference.issued_badges.filter(

@@ -110,9 +110,16 @@ def desk(request, conference_slug: str):
 @staff_with(selectors.can_see_photos)
 def photo(request, pk: int):
     """A participant's photo, shrunk, for reviewers and desk officers; never a public URL."""
-    document = get_object_or_404(IdentityDocument.objects.only("photo"), participant_id=pk)
+    document = get_object_or_404(
+        IdentityDocument.objects.select_related("participant").only("photo", "participant"),
+        participant_id=pk,
+    )
     if not document.photo:
         raise Http404(_("No photo."))
+    # A thumbnail is still the person's photo: every view of it is in the identity access log.
+    services.identity_access_record(
+        user=request.user, participant=document.participant, what="photo thumbnail"
+    )
     key = f"participants:photo:{document.photo.name}"
     data = cache.get(key)
     if data is None:

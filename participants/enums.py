@@ -151,3 +151,14 @@ GREEN_RESULTS = frozenset({ScanResult.VALID, ScanResult.HANDED_OVER})
 class CircularAudience(models.TextChoices):
     FOCAL_POINTS = "focal_points", _("Focal points of the delegations")
     PARTICIPANTS = "participants", _("Participants")
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Stopped with errors")
+
+
+# An import in these states is still going: its progress page reloads itself.
+IMPORT_JOB_PENDING_STATUSES = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)

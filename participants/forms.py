@@ -124,6 +124,7 @@ class MemberForm(forms.ModelForm):
             "preferred_language",
             "correspondence_language",
             *LOGISTICS_FIELDS,
+            "visa_consulate",
         ]
         widgets = {"arrival_at": DateTimeInput(), "departure_at": DateTimeInput()}
         labels = {
@@ -146,6 +147,7 @@ class MemberForm(forms.ModelForm):
             "hotel": gettext_lazy("Hotel"),
             "needs_airport_transfer": gettext_lazy("Needs an airport transfer"),
             "needs_visa_support": gettext_lazy("Needs visa support"),
+            "visa_consulate": gettext_lazy("Consular section for the visa"),
             "dietary_needs": gettext_lazy("Dietary needs"),
             "accessibility_needs": gettext_lazy("Accessibility needs"),
         }
@@ -228,6 +230,7 @@ class MemberForm(forms.ModelForm):
                 _row("departure_at", "departure_flight"),
                 "hotel",
                 _row("needs_airport_transfer", "needs_visa_support"),
+                "visa_consulate",
                 _row("dietary_needs", "accessibility_needs"),
             ),
             Fieldset(_("Consent"), "consent_processing", "consent_public_list"),

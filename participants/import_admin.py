@@ -1,4 +1,9 @@
-"""Admin pages for the participant CSV import: upload, preview, confirm.
+"""Admin pages for the participant CSV import: upload, preview, confirm, progress.
+
+Confirming queues an ImportJob that a task worker runs batch by batch
+(participants.imports.import_job_run); the page then shows the job's progress
+(``?job=<pk>``), reloading itself until the job ends, so a reload or a second tab
+loses nothing and no request lasts as long as the import.
 
 The preview's parsed rows (canonical columns, as CSV) wait between preview and
 confirmation in a file under MEDIA_ROOT/imports named by a random token, so the
@@ -11,13 +16,14 @@ of any import page.
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 
 from django import forms
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,13 +36,12 @@ from conference.models import Conference
 from .imports import (
     MAX_BYTES,
     MAX_ROWS,
-    ImportRejected,
     ParsedFile,
+    import_job_create,
     parse_file,
-    participants_import,
     participants_import_plan,
 )
-from .models import Delegation
+from .models import Delegation, ImportJob
 from .uploads import stored_files_prune
 
 STASH_DIR = "imports"
@@ -68,7 +73,8 @@ class ImportForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is %(size).1f MB; the limit is %(max)d MB. Split it into parts.")
-                % {"size": upload.size / (1024 * 1024), "max": MAX_BYTES // (1024 * 1024)}
+                # Rounded up, so a file just above the limit never reads as the limit itself.
+                % {"size": math.ceil(upload.size / 1024 / 102.4) / 10, "max": MAX_BYTES // 2**20}
             )
         raw = upload.read()
         try:
@@ -151,6 +157,8 @@ def _render(model_admin, request, conference, **context):
 def import_participants(model_admin, request, conference: Conference):
     """The import page of a conference; the CSV framework checks the permissions first."""
     stored_files_prune(STASH_DIR, older_than=STASH_LIFETIME)
+    if request.method == "GET" and "job" in request.GET:
+        return _progress(model_admin, request, conference, request.GET["job"])
     if request.method == "POST" and "token" in request.POST:
         return _confirm(model_admin, request, conference, request.POST["token"])
     if request.method == "POST":
@@ -184,36 +192,45 @@ def _preview(model_admin, request, conference, form):
 
 def _confirm(model_admin, request, conference, token):
     stashed = stash_take(request, token, conference=conference)
-    form = ImportForm(conference=conference)
     if stashed is None:
         messages.error(
             request, _("That upload has expired or was already imported. Upload it again.")
         )
-        return _render(model_admin, request, conference, form=form)
+        return _render(model_admin, request, conference, form=ImportForm(conference=conference))
     raw, meta = stashed
-    delegation = conference.delegations.filter(pk=meta["delegation"]).first()
-    try:
-        plan = participants_import(
-            conference=conference,
-            parsed=_stashed_rows(raw, meta),
-            delegation=delegation,
-            by=request.user,
-        )
-    except ImportRejected as rejected:
-        stash_drop(request, token)
-        messages.error(request, _("The data changed since the preview; nothing was imported."))
-        return _render(
-            model_admin, request, conference, form=form, plan=rejected.plan, delegation=delegation
-        )
-    stash_drop(request, token)
-    messages.success(
-        request,
-        _("Imported: %(created)d created, %(updated)d updated.")
-        % {"created": len(plan.created), "updated": len(plan.updated)},
+    job = import_job_create(
+        conference=conference,
+        parsed=_stashed_rows(raw, meta),
+        delegation=conference.delegations.filter(pk=meta["delegation"]).first(),
+        by=request.user,
     )
+    stash_drop(request, token)
+    url = reverse("admin:conference_import_participants", args=[conference.pk])
+    return HttpResponseRedirect(f"{url}?job={job.pk}")
+
+
+def _progress(model_admin, request, conference, job_pk: str):
+    """The progress of one import job of this conference; it reloads itself while it runs."""
+    job = (
+        ImportJob.objects.filter(conference=conference, pk=job_pk).select_related("delegation")
+        if job_pk.isdigit()
+        else ImportJob.objects.none()
+    ).first()
+    if job is None:
+        raise Http404
     url = reverse("admin:participants_participant_changelist")
-    query = f"?delegation__id__exact={delegation.pk}" if delegation else ""
-    return HttpResponseRedirect(f"{url}{query or f'?conference__id__exact={conference.pk}'}")
+    query = f"?delegation__id__exact={job.delegation_id}" if job.delegation_id else ""
+    return _render(
+        model_admin,
+        request,
+        conference,
+        job=job,
+        form=None
+        if job.pending
+        else ImportForm(conference=conference, initial={"delegation": job.delegation_id}),
+        participants_url=f"{url}{query or f'?conference__id__exact={conference.pk}'}",
+        refresh_seconds=2,
+    )
 
 
 register_import(

@@ -6,11 +6,15 @@ locks and writes everything or nothing. Validation is the portal's and the
 admin's: the model's ``full_clean`` and the delegation limits in ``rules``.
 """
 
+import contextlib
 import copy
 import csv
+import dataclasses
 import datetime as dt
 import functools
+import gc
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
+from kombu.exceptions import OperationalError
 
 from conference.csvio import reader
 from conference.csvio.base import restore
@@ -32,9 +37,17 @@ from .enums import (
     AccreditationStatus,
     DelegationRole,
     Gender,
+    ImportJobStatus,
     PreferredLanguage,
 )
-from .models import AccreditationEvent, BadgeCategory, Delegation, IdentityDocument, Participant
+from .models import (
+    AccreditationEvent,
+    BadgeCategory,
+    Delegation,
+    IdentityDocument,
+    ImportJob,
+    Participant,
+)
 from .rules import limit_errors
 from .services import (
     accreditation_mail_batch,
@@ -42,12 +55,16 @@ from .services import (
     participants_publish_changes,
 )
 
-MAX_BYTES = 2 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 50 * 1024 * 1024
 # Validation and writes cost a fixed number of queries per batch, so the row limit is only
 # a guard against a runaway file; MAX_BYTES is the real bound of an upload.
 MAX_ROWS = 100_000
 # Rows per e-mail lookup and per bulk write: well under every backend's parameter limit.
 BATCH = 1000
+# Rows per transaction of a background import (ImportJob): its progress moves by this much.
+JOB_BATCH = 2000
 
 # Canonical column (the participants export's header) -> other accepted names.
 # Headers match after lower-casing and dropping spaces, dots, hyphens and underscores.
@@ -448,7 +465,28 @@ def _one_head_message() -> str:
     return str(constraint.violation_error_message)
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """A plan builds tens of thousands of objects that live until it ends, and the cyclic
+    collector's passes over them grew faster than the rows (a third of a 50,000-row preview).
+    They hold no cycles to collect; reference counting frees them as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _plan(conference: Conference, parsed: ParsedFile, delegation: Delegation | None) -> ImportPlan:
+    with _no_cyclic_gc():
+        return _plan_rows(conference, parsed, delegation)
+
+
+def _plan_rows(
+    conference: Conference, parsed: ParsedFile, delegation: Delegation | None
+) -> ImportPlan:
     emails = sorted(
         {values["email"].lower() for _number, values in parsed.rows if isinstance(values, dict)}
     )
@@ -680,3 +718,118 @@ def participants_import(
         batch_size=BATCH,
     )
     return plan
+
+
+@transaction.atomic
+def import_job_create(
+    *, conference: Conference, parsed: ParsedFile, delegation: Delegation | None, by
+) -> ImportJob:
+    """Queue the confirmed import of a previewed file; a task worker runs it (import_job_run)."""
+    job = ImportJob(
+        conference=conference,
+        delegation=delegation,
+        created_by=by,
+        rows_total=len(parsed.rows),
+        rows_csv=parsed.rows_csv(),
+        titles=parsed.titles,
+        ignored=parsed.ignored,
+        header_length=parsed.header_length,
+    )
+    job.full_clean()
+    job.save()
+    transaction.on_commit(functools.partial(_job_enqueue, job.pk))
+    return job
+
+
+def _job_enqueue(job_id: int) -> None:
+    """Hand the job to a worker; with the broker unreachable, end it: nothing was imported."""
+    from .tasks import participants_import_job_run  # the task module imports this one
+
+    try:
+        participants_import_job_run.delay(job_id)
+    except OperationalError:  # kombu's: the broker refused or timed out, after its retries
+        logger.exception("Participant import %s could not be queued", job_id)
+        job = ImportJob.objects.get(pk=job_id)
+        message = _("The task queue cannot be reached, so nothing was imported. Try again later.")
+        _job_finish(job, ImportJobStatus.FAILED, [RowError(0, "", message)])
+
+
+def _job_finish(job: ImportJob, status: str, errors: list[RowError] = ()) -> ImportJob:
+    job.status = status
+    job.errors = [dataclasses.asdict(error) for error in errors]
+    job.finished_at = timezone.now()
+    job.rows_csv = ""  # the file's data is in the participants now, or refused
+    job.save(update_fields=["status", "errors", "finished_at", "rows_csv"])
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued import, JOB_BATCH rows per transaction, each with the job's progress.
+
+    Each batch goes through :func:`participants_import`: validated again under the
+    delegations' locks and written in bulk, or refused as a whole. A refused batch stops
+    the job with its errors; the batches before it stay imported, and importing the same
+    file again only creates what is missing (rows match by e-mail). A worker that dies
+    mid-job leaves it to the next run of the task, which goes on from the last batch saved.
+    """
+    job = ImportJob.objects.get(pk=job_id)
+    if not job.pending:
+        return job
+    parsed = ParsedFile.from_rows_csv(
+        job.rows_csv, titles=job.titles, ignored=job.ignored, header_length=job.header_length
+    )
+    job = None  # its rows_csv: the parsed rows are all the job needs from here on
+    # The parsed rows live as long as the job: out of the cyclic collector's way (see above).
+    gc.freeze()
+    try:
+        return _job_batches_run(job_id, parsed)
+    finally:
+        gc.unfreeze()
+
+
+def _job_batches_run(job_id: int, parsed: ParsedFile) -> ImportJob:
+    while True:
+        try:
+            job, rows = _job_batch_run(job_id, parsed)
+        except Exception:
+            logger.exception("Participant import %s failed", job_id)
+            job = ImportJob.objects.get(pk=job_id)
+            row = parsed.rows[min(job.rows_done, len(parsed.rows) - 1)][0]
+            message = _("The import stopped on an unexpected error: see the server log.")
+            _job_finish(job, ImportJobStatus.FAILED, [RowError(row, "", message)])
+            raise
+        if not rows:
+            return job
+
+
+@transaction.atomic
+def _job_batch_run(job_id: int, parsed: ParsedFile) -> tuple[ImportJob, list]:
+    """Import the job's next batch; the rows imported, none when the job has ended."""
+    # Never the stored rows: read and written back by every batch, they made a job's time grow
+    # with the square of its rows.
+    job = (
+        ImportJob.objects.select_for_update(of=("self",))
+        .select_related("conference")
+        .defer("rows_csv")
+        .get(pk=job_id)
+    )
+    if not job.pending:
+        return job, []
+    rows = parsed.rows[job.rows_done : job.rows_done + JOB_BATCH]
+    if not rows:
+        return _job_finish(job, ImportJobStatus.DONE), []
+    try:
+        plan = participants_import(
+            conference=job.conference,
+            parsed=dataclasses.replace(parsed, rows=rows),
+            delegation=job.delegation,
+            by=job.created_by,
+        )
+    except ImportRejected as rejected:
+        return _job_finish(job, ImportJobStatus.FAILED, rejected.plan.errors), []
+    job.status = ImportJobStatus.RUNNING
+    job.rows_done += len(rows)
+    job.created_count += len(plan.created)
+    job.updated_count += len(plan.updated)
+    job.save(update_fields=["status", "rows_done", "created_count", "updated_count"])
+    return job, rows

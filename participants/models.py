@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.formats import date_format
@@ -19,6 +19,7 @@ from conference.models import Conference, validate_same_conference
 
 from .enums import (
     BADGE_HOLDING_STATUSES,
+    IMPORT_JOB_PENDING_STATUSES,
     INACTIVE_STATUSES,
     STATE_CATEGORIES,
     AccreditationStatus,
@@ -29,6 +30,7 @@ from .enums import (
     DelegationStatus,
     Gender,
     IdentityAccessKind,
+    ImportJobStatus,
     PreferredLanguage,
     RepresentationLevel,
     ScanAction,
@@ -407,6 +409,15 @@ class Participant(models.Model):
         default=False, verbose_name=_("needs airport transfer")
     )
     needs_visa_support = models.BooleanField(default=False, verbose_name=_("needs visa support"))
+    visa_consulate = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The consular section the visa is applied at, e.g. Embassy of the Republic of "
+            "Tajikistan in Kabul, Consular Section."
+        ),
+        verbose_name=_("consular section"),
+    )
     dietary_needs = models.CharField(max_length=200, blank=True, verbose_name=_("dietary needs"))
     accessibility_needs = models.CharField(
         max_length=200, blank=True, verbose_name=_("accessibility needs")
@@ -483,6 +494,14 @@ class Participant(models.Model):
         if self.delegation_id:
             return self.delegation.correspondence_language
         return self.preferred_language
+
+    @property
+    def local_display_name(self) -> str:
+        """The name as a reader of the active language reads it: in Cyrillic on Russian pages
+        and documents where it is on file, with the honorific in that language."""
+        if translation.get_language() == "ru" and self.name_cyrillic:
+            return f"{self.honorific} {self.name_cyrillic}".strip()
+        return self.display_name
 
     @property
     def badge_name(self) -> str:
@@ -671,6 +690,68 @@ class IssuedBadge(models.Model):
         return self.conference.printed_badge_number(self.number)
 
 
+class VisaLetter(models.Model):
+    """Every visa-support letter produced: its reference is issued once and never reused.
+
+    The number comes from ``Conference.next_visa_letter_number`` under a row lock; the unique
+    key is the database's own guard. A reissue is a new row with a new number; a deleted row
+    does not give its number back, because the counter only grows.
+    """
+
+    conference = models.ForeignKey(
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="visa_letters",
+        verbose_name=_("conference"),
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    reference = models.CharField(max_length=40, verbose_name=_("reference"))
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="visa_letters",
+        verbose_name=_("participant"),
+    )
+    # Kept when the participant is deleted, so the register still says whose letter it was.
+    participant_name = models.CharField(max_length=200, verbose_name=_("participant name"))
+    consulate = models.CharField(max_length=200, verbose_name=_("consular section"))
+    language = models.CharField(
+        max_length=2, choices=PreferredLanguage.choices, verbose_name=_("language")
+    )
+    # A keyed digest of what the letter certifies: the portal hands out the same letter again
+    # while nothing changed, and a new reference once something did. No passport value is kept.
+    content_digest = models.CharField(
+        max_length=64, editable=False, verbose_name=_("content digest")
+    )
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("produced by"),
+    )
+    actor_label = models.CharField(
+        max_length=120, blank=True, help_text=_('e.g. "focal point"'), verbose_name=_("actor label")
+    )
+    produced_at = models.DateTimeField(auto_now_add=True, verbose_name=_("produced at"))
+
+    class Meta:
+        verbose_name = _("visa-support letter")
+        verbose_name_plural = _("visa-support letters")
+        ordering = ["conference", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "number"], name="visa_letter_unique"),
+            models.UniqueConstraint(
+                fields=["conference", "reference"], name="visa_letter_reference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.participant_name})"
+
+
 class BadgeScan(models.Model):
     """One row per scan or typed number at a desk or checkpoint, green or red."""
 
@@ -855,6 +936,74 @@ class IdentityShredding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conference} {self.at:%Y-%m-%d}"
+
+
+class ImportJob(models.Model):
+    """A confirmed CSV import, run by a task worker batch by batch; its progress page reads it.
+
+    ``rows_csv`` holds the preview's parsed rows (``ParsedFile.rows_csv``) until the job ends,
+    then it is emptied: the file's identity data is not kept once imported.
+    """
+
+    conference = models.ForeignKey(
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("conference"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name=_("delegation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="participant_import_jobs",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    status = models.CharField(
+        max_length=10,
+        choices=ImportJobStatus.choices,
+        default=ImportJobStatus.QUEUED,
+        verbose_name=_("status"),
+    )
+    rows_total = models.PositiveIntegerField(verbose_name=_("rows"))
+    rows_done = models.PositiveIntegerField(default=0, verbose_name=_("rows done"))
+    created_count = models.PositiveIntegerField(default=0, verbose_name=_("created"))
+    updated_count = models.PositiveIntegerField(default=0, verbose_name=_("updated"))
+    # [{"row": 12, "column": "role", "message": "…"}] of the batch that was refused.
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
+    rows_csv = models.TextField(blank=True, verbose_name=_("parsed rows"))
+    titles = models.JSONField(default=dict, verbose_name=_("column titles"))
+    ignored = models.JSONField(default=list, blank=True, verbose_name=_("ignored columns"))
+    header_length = models.PositiveIntegerField(verbose_name=_("header length"))
+
+    class Meta:
+        verbose_name = _("participant import")
+        verbose_name_plural = _("participant imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=F("rows_total")), name="import_job_done_within_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.rows_done // self.rows_total if self.rows_total else 100
+
+    @property
+    def pending(self) -> bool:
+        return self.status in IMPORT_JOB_PENDING_STATUSES
 
 
 class ConferenceIdentityData(Conference):

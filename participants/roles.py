@@ -29,6 +29,8 @@ ROLES: dict[str, dict] = {
             (EDIT, ["participants.delegation", "conference.organization"]),
             (EDIT, ["conference.conferencepartner", "agenda.statement"]),
             *MAIL,
+            # Seating is protocol's: the plan and the swaps made on it.
+            (EDIT, ["agenda.seatingplan"]),
         ],
         "extra": [CIRCULAR],
     },

@@ -13,5 +13,10 @@ urlpatterns = [
         views.member_withdraw,
         name="portal_member_withdraw",
     ),
+    path(
+        "<str:token>/members/<int:pk>/visa-letter/",
+        views.visa_letter,
+        name="portal_visa_letter",
+    ),
     path("<str:token>/note-verbale/", views.note_verbale, name="portal_note_verbale"),
 ]

@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from conference.printing.pdf import pdf_response
 from conference.security import client_ip
 
-from . import selectors, services
+from . import letters, selectors, services
 from .enums import INACTIVE_STATUSES, DelegationRole
 from .forms import MemberForm, NoteVerbaleForm, ReasonForm
+from .models import Participant
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +118,8 @@ def _context(request, **extra) -> dict:
 def delegation_page(request, *, delegation, token):
     members = list(selectors.delegation_members(delegation=delegation))
     active = [m for m in members if m.status not in INACTIVE_STATUSES]
+    # The visa-support letter is offered for approved members who asked for one.
+    visa = selectors.portal_visa_letter_offers(members=members)
     return render(
         request,
         "participants/portal/delegation.html",
@@ -125,8 +129,23 @@ def delegation_page(request, *, delegation, token):
             active_count=len(active),
             hosted_count=sum(m.hospitality_requested for m in active),
             has_head=any(m.role == DelegationRole.HEAD for m in active),
+            visa_letters=visa,
         ),
     )
+
+
+@portal_view(writes=False)
+def visa_letter(request, *, delegation, token, pk: int):
+    """The member's visa-support letter; the same one again while nothing it prints changed."""
+    try:
+        letter = services.visa_letter_for_focal_point(delegation=delegation, participant_id=pk)
+    except Participant.DoesNotExist:
+        raise Http404(_("No visa-support letter is offered for this member.")) from None
+    except services.LetterRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("participants:portal", token=token)
+    pdf = letters.visa_letters_pdf([letter], conference=delegation.conference)
+    return pdf_response(pdf, filename=f"visa-letter-{letter.number:03d}.pdf")
 
 
 def _save_member(request, *, delegation, token, member=None):

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -18,11 +19,15 @@ from conference.admin_mixins import (
 )
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
+from conference.printing.pdf import pdf_response
+from participants.models import Delegation
 
-from .models import Room, Session, Statement, StatementMove
+from .models import Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
+from .printing import seating_pdf
 from .selectors import (
     agenda_conflicts,
     conflict_counts,
+    seating_plan_places,
     session_conflicts,
     session_time_label,
     speakers_list_protocol_order_changes,
@@ -30,6 +35,9 @@ from .selectors import (
 from .services import (
     agenda_item_delete,
     agenda_item_save,
+    seat_swap,
+    seating_plan_delete,
+    seating_plan_save,
     speakers_list_apply_protocol_order,
     statement_inscribe,
     statement_move,
@@ -283,3 +291,116 @@ class StatementAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
             "opts": self.model._meta,
         }
         return render(request, "sessions/admin/statement_move.html", context)
+
+
+# Seating plans (issue 15) ------------------------------------------------------------------
+
+
+class SeatSwapInline(ReadOnlyInline):
+    model = SeatSwap
+    fields = ["at", "first", "second", "reason", "by"]
+    show_change_link = False
+    verbose_name_plural = _("Swaps (who, when, why)")
+
+
+class SeatSwapForm(forms.Form):
+    first = forms.ModelChoiceField(label=_("Delegation"), queryset=Delegation.objects.none())
+    second = forms.ModelChoiceField(
+        label=_("Swaps places with"), queryset=Delegation.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded with the swap, e.g. “Seated beside its interpreter booth”."),
+    )
+
+    def __init__(self, *args, seating, **kwargs):
+        super().__init__(*args, **kwargs)
+        places = {d.pk: number for number, d in enumerate(seating.order, start=1)}
+        seated = len(seating.places)
+        for name in ("first", "second"):
+            field = self.fields[name]
+            field.queryset = Delegation.objects.filter(pk__in=places).order_by("name")
+            field.label_from_instance = lambda d: (
+                _("%(delegation)s (place %(number)d)")
+                % {"delegation": d.local_name, "number": places[d.pk]}
+                if places[d.pk] <= seated
+                else _("%(delegation)s (no place)") % {"delegation": d.local_name}
+            )
+
+
+@admin.register(SeatingPlan)
+class SeatingPlanAdmin(SameConferenceChoicesMixin, ServiceAdmin):
+    list_display = ["room", "conference", "layout", "places", "places_per_row", "seats"]
+    list_filter = ["conference", "layout"]
+    list_select_related = ["conference", "room"]
+    autocomplete_fields = ["conference", "room"]
+    inlines = [SeatSwapInline]
+    change_form_template = "sessions/admin/seating_plan_change_form.html"
+
+    def save_object(self, request, obj, form):
+        seating_plan_save(plan=obj)
+
+    def delete_object(self, request, obj):
+        seating_plan_delete(plan=obj)
+
+    @admin.display(description=_("seats"))
+    def seats(self, plan: SeatingPlan) -> int:
+        return plan.seats
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/pdf/", view(self.pdf_view), name="agenda_seatingplan_pdf"),
+            path("<int:pk>/swap/", view(self.swap_view), name="agenda_seatingplan_swap"),
+            *super().get_urls(),
+        ]
+
+    def _plan(self, request, pk: int, *, change: bool) -> SeatingPlan:
+        plan = get_object_or_404(SeatingPlan.objects.select_related("conference", "room"), pk=pk)
+        allowed = self.has_change_permission if change else self.has_view_permission
+        if not allowed(request, plan):
+            raise PermissionDenied
+        return plan
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        plan = self.get_object(request, object_id)
+        if plan is not None:
+            extra_context = {
+                "seating": seating_plan_places(plan=plan),
+                "can_swap": self.has_change_permission(request, plan),
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def pdf_view(self, request, pk: int):
+        plan = self._plan(request, pk, change=False)
+        seating = seating_plan_places(plan=plan)
+        language = get_language()
+        return pdf_response(
+            seating_pdf(seating=seating, language=language),
+            filename=f"seating-{plan.conference.slug}-{plan.pk}-{language}.pdf",
+        )
+
+    def swap_view(self, request, pk: int):
+        plan = self._plan(request, pk, change=True)
+        seating = seating_plan_places(plan=plan)
+        form = SeatSwapForm(request.POST or None, seating=seating)
+        if form.is_valid():
+            try:
+                seat_swap(plan=plan, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(request, _("The two delegations have swapped places."))
+                return redirect("admin:agenda_seatingplan_change", plan.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Swap two delegations on %s") % plan,
+            "plan": plan,
+            "seating": seating,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "sessions/admin/seat_swap.html", context)

@@ -37,3 +37,8 @@ class ConflictKind(models.TextChoices):
 
 # Statements that no longer take time on a speakers' list.
 INACTIVE_STATEMENT_STATUSES = (StatementStatus.WITHDRAWN,)
+
+
+class SeatingLayout(models.TextChoices):
+    ROWS = "rows", _("Rows facing the podium")
+    HORSESHOE = "horseshoe", _("Horseshoe open to the podium")

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -8,7 +9,13 @@ from conference.audit import AuditRecord
 from conference.models import validate_same_conference
 from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES
 
-from .enums import INACTIVE_STATEMENT_STATUSES, SessionKind, StatementMode, StatementStatus
+from .enums import (
+    INACTIVE_STATEMENT_STATUSES,
+    SeatingLayout,
+    SessionKind,
+    StatementMode,
+    StatementStatus,
+)
 
 
 def _accredited(participant):
@@ -247,3 +254,138 @@ class StatementMove(AuditRecord):
 
     def __str__(self) -> str:
         return f"{self.statement}: {self.from_position} → {self.to_position}"
+
+
+class SeatingPlan(models.Model):
+    """Where the delegations sit in a room: the layout is stored, the order is not.
+
+    Who sits where is computed when the plan is read (``selectors.seating_plan_places``):
+    the host and the chair first, then protocol precedence, then the recorded swaps. A
+    delegation that withdraws therefore leaves the plan by itself.
+    """
+
+    conference = models.ForeignKey(
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="seating_plans",
+        verbose_name=_("conference"),
+    )
+    # A room with a plan cannot be deleted on its own; with its whole conference it can.
+    room = models.ForeignKey(
+        Room, on_delete=models.RESTRICT, related_name="seating_plans", verbose_name=_("room")
+    )
+    layout = models.CharField(
+        max_length=12,
+        choices=SeatingLayout.choices,
+        default=SeatingLayout.ROWS,
+        verbose_name=_("layout"),
+    )
+    places = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)],
+        help_text=_("Delegation places in the room: one place is one delegation's seats."),
+        verbose_name=_("places"),
+    )
+    places_per_row = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Rows only: delegation places side by side in one row."),
+        verbose_name=_("places per row"),
+    )
+    seats_per_delegation = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("Chairs at each place: the head at the table, advisers behind."),
+        verbose_name=_("seats per delegation"),
+    )
+
+    class Meta:
+        verbose_name = _("seating plan")
+        verbose_name_plural = _("seating plans")
+        ordering = ["conference", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "room"],
+                name="seating_plan_room_unique",
+                violation_error_message=_("This room already has a seating plan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1, places_per_row__gte=1, seats_per_delegation__gte=1),
+                name="seating_plan_counts_positive",
+                violation_error_message=_("Places and seats are counted from one."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.room)
+
+    def clean(self):
+        super().clean()
+        validate_same_conference(self, "room", conference_id=self.conference_id)
+        room = self.room if self.room_id else None
+        if room is not None and room.capacity and self.seats > room.capacity:
+            raise ValidationError(
+                _(
+                    "%(places)d places of %(seats)d seats need %(total)d seats; "
+                    "%(room)s holds %(capacity)d."
+                )
+                % {
+                    "places": self.places,
+                    "seats": self.seats_per_delegation,
+                    "total": self.seats,
+                    "room": room,
+                    "capacity": room.capacity,
+                }
+            )
+
+    @property
+    def seats(self) -> int:
+        return (self.places or 0) * (self.seats_per_delegation or 0)
+
+
+class SeatSwap(AuditRecord):
+    """Audit row of two delegations swapping places by hand; precedence is the default.
+
+    The swaps are replayed in the order they were made whenever the plan is read.
+    """
+
+    plan = models.ForeignKey(
+        SeatingPlan, on_delete=models.CASCADE, related_name="swaps", verbose_name=_("plan")
+    )
+    first = models.ForeignKey(
+        "participants.Delegation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("first delegation"),
+    )
+    second = models.ForeignKey(
+        "participants.Delegation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("second delegation"),
+    )
+    reason = models.TextField(verbose_name=_("reason"))
+
+    class Meta:
+        verbose_name = _("seat swap")
+        verbose_name_plural = _("seat swaps")
+        ordering = ["plan", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="seat_swap_has_reason",
+                violation_error_message=_("A swap needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(first=F("second")),
+                name="seat_swap_two_delegations",
+                violation_error_message=_("Choose two different delegations."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first} ⇄ {self.second}"
+
+    def clean(self):
+        super().clean()
+        conference_id = self.plan.conference_id if self.plan_id else None
+        validate_same_conference(self, "first", "second", conference_id=conference_id)

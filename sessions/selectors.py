@@ -9,14 +9,16 @@ from itertools import combinations
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from conference.enums import PartnerRole
 from conference.models import Conference
 from participants.enums import (
     BADGE_HOLDING_STATUSES,
 )
-from participants.models import Participant
+from participants.models import Delegation, Participant
+from participants.selectors import public_delegations
 
-from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind
-from .models import Session, Statement, StatementMove
+from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind, SessionKind
+from .models import Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
 
 # A statement without a delegation (a guest speaker) speaks after every organization.
 UNRANKED_LEVEL = 99
@@ -320,3 +322,102 @@ def _overrun_conflicts(sessions: list[Session]) -> list[Conflict]:
                 )
             )
     return conflicts
+
+
+# Seating plans (issue 15) ------------------------------------------------------------------
+# Sessions whose chair presides over the room: the chair's delegation sits next to the host.
+PRESIDING_KINDS = (SessionKind.OPENING, SessionKind.PLENARY)
+
+
+@dataclass(frozen=True)
+class Place:
+    number: int
+    delegation: Delegation
+
+
+@dataclass(frozen=True)
+class Seating:
+    """A plan as it stands now: who sits where, who has no place, which swaps no longer apply."""
+
+    plan: SeatingPlan
+    places: list[Place]
+    unseated: list[Delegation]
+    stale_swaps: list[SeatSwap]
+    front: frozenset[int]  # the host's and the chair's delegations
+
+    @property
+    def order(self) -> list[Delegation]:
+        return [place.delegation for place in self.places] + self.unseated
+
+
+def seating_front(*, conference: Conference, room: Room) -> list[int]:
+    """Pks of the delegations that sit before precedence: the host, then the chair.
+
+    The host is every ConferencePartner with the role Host, in display order, that has a
+    delegation (same country or organization). The chair is the delegation of whoever
+    chairs the first opening or plenary session held in the room; at Dushanbe the host
+    presides, so the chair adds no one there.
+    """
+    front: list[int] = []
+    delegations = conference.delegations.values_list("pk", "country", "organization_id")
+    by_country = {country: pk for pk, country, _org in delegations if country}
+    by_organization = {org: pk for pk, _country, org in delegations if org}
+    for partner in conference.partners.filter(role=PartnerRole.HOST).order_by(
+        "display_order", "id"
+    ):
+        pk = (
+            by_organization.get(partner.organization_id)
+            if partner.organization_id
+            else by_country.get(str(partner.country))
+        )
+        if pk is not None and pk not in front:
+            front.append(pk)
+    chair = (
+        Session.objects.filter(
+            conference=conference,
+            room=room,
+            kind__in=PRESIDING_KINDS,
+            chair__delegation__isnull=False,
+        )
+        .order_by("starts_at", "order", "id")
+        .values_list("chair__delegation_id", flat=True)
+        .first()
+    )
+    if chair is not None and chair not in front:
+        front.append(chair)
+    return front
+
+
+def seating_plan_places(*, plan: SeatingPlan) -> Seating:
+    """Who sits where, computed now from the taking-part delegations and the stored swaps.
+
+    The host and the chair take the first places; every other delegation follows in the
+    order of the public delegations page (protocol precedence, lot start included). The
+    swaps are then replayed in the order they were made; one that names a delegation no
+    longer taking part is skipped and reported. Delegations beyond the plan's places are
+    returned as unseated, never squeezed in.
+    """
+    conference = plan.conference
+    delegations = public_delegations(conference=conference)
+    front = seating_front(conference=conference, room=plan.room)
+    taking_part = {d.pk: d for d in delegations}
+    order = [taking_part[pk] for pk in front if pk in taking_part]
+    order += [d for d in delegations if d.pk not in front]
+    index = {d.pk: i for i, d in enumerate(order)}
+    stale = []
+    swaps = list(plan.swaps.select_related("first", "second", "by").order_by("at", "id"))
+    for swap in swaps:
+        if swap.first_id not in index or swap.second_id not in index:
+            stale.append(swap)
+            continue
+        a, b = index[swap.first_id], index[swap.second_id]
+        order[a], order[b] = order[b], order[a]
+        index[swap.first_id], index[swap.second_id] = b, a
+    places = [Place(number=n, delegation=d) for n, d in enumerate(order[: plan.places], start=1)]
+    return Seating(
+        plan=plan,
+        places=places,
+        unseated=order[plan.places :],
+        stale_swaps=stale,
+        front=frozenset(pk for pk in front if pk in taking_part),
+    )

@@ -7,10 +7,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conference.site.publishing import public_pages_invalidate
+from participants.models import Delegation
 
 from .enums import INACTIVE_STATEMENT_STATUSES
-from .models import Room, Session, Statement, StatementMove
-from .selectors import speakers_list_in_protocol_order, statement_protocol_key
+from .models import Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
+from .selectors import (
+    seating_plan_places,
+    speakers_list_in_protocol_order,
+    statement_protocol_key,
+)
 
 AgendaItem = Room | Session | Statement
 
@@ -148,3 +153,62 @@ def statement_move(
     move.save()
     public_pages_invalidate(conference_ids=[statement.session.conference_id])
     return move
+
+
+# Seating plans (issue 15) ------------------------------------------------------------------
+# Not public: no page shows a plan, so no cache to retire.
+
+
+@transaction.atomic
+def seating_plan_save(*, plan: SeatingPlan) -> SeatingPlan:
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def seating_plan_delete(*, plan: SeatingPlan) -> None:
+    plan.delete()
+
+
+@transaction.atomic
+def seat_swap(
+    *,
+    plan: SeatingPlan,
+    first: Delegation,
+    second: Delegation,
+    reason: str,
+    by: AbstractBaseUser | None,
+) -> SeatSwap:
+    """Swap the places of two delegations on ``plan``, recording who, when and why.
+
+    The plan row is locked so that two organizers' swaps are replayed in the order made.
+    """
+    plan = (
+        SeatingPlan.objects.select_for_update().select_related("conference", "room").get(pk=plan.pk)
+    )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("A swap needs a reason.")})
+    if first.pk == second.pk:
+        raise ValidationError({"second": _("Choose two different delegations.")})
+    seated = {d.pk for d in seating_plan_places(plan=plan).order}
+    for field, delegation in (("first", first), ("second", second)):
+        if delegation.conference_id != plan.conference_id:
+            raise ValidationError(
+                {
+                    field: _("%(delegation)s belongs to another conference.")
+                    % {"delegation": delegation}
+                }
+            )
+        if delegation.pk not in seated:
+            raise ValidationError(
+                {
+                    field: _("%(delegation)s does not take part and has no place to swap.")
+                    % {"delegation": delegation}
+                }
+            )
+    swap = SeatSwap(plan=plan, first=first, second=second, reason=reason, by=by)
+    swap.full_clean()
+    swap.save()
+    return swap

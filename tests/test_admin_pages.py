@@ -11,7 +11,7 @@ from django.urls import reverse
 from conference.mail.models import OutboxMessage
 from conference.models import Conference
 from participants.enums import IdentityAccessKind
-from participants.models import IdentityAccessLog, IdentityShredding
+from participants.models import IdentityAccessLog, IdentityShredding, VisaLetter
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 IDS = [model._meta.label for model, _ in REGISTERED]
@@ -54,6 +54,18 @@ def rows_the_demo_never_writes(model):
         dushanbe = Conference.objects.get(slug="dushanbe-2019")
         return IdentityAccessLog.objects.create(
             kind=IdentityAccessKind.VIEW, participant=dushanbe.participants.first()
+        )
+    if model is VisaLetter:
+        dushanbe = Conference.objects.get(slug="dushanbe-2019")
+        person = dushanbe.participants.filter(needs_visa_support=True).first()
+        return VisaLetter.objects.create(
+            conference=dushanbe,
+            number=1,
+            reference=dushanbe.visa_letter_reference(1),
+            participant=person,
+            participant_name=person.full_name,
+            consulate=person.visa_consulate,
+            language="en",
         )
     return None
 

@@ -9,13 +9,17 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from conference.enums import ConferenceStatus
 from conference.mail.models import MailTemplate
+from conference.models import Conference
 from participants import services
-from participants.models import IdentityAccessLog
+from participants.enums import AccreditationStatus, DelegationStatus
+from participants.models import Delegation, IdentityAccessLog, IssuedBadge, Participant, VisaLetter
 from participants.roles import ROLES, role_permissions
-from participants.selectors import nomination_token
+from participants.selectors import IDENTITY_PERMISSION, nomination_token
+from sessions.models import SeatingPlan
 from sessions.services import statement_move
 from tests.auth import sign_in
 from tests.factories import (
@@ -23,6 +27,7 @@ from tests.factories import (
     DelegationFactory,
     IdentityDocumentFactory,
     ParticipantFactory,
+    RoomFactory,
     SessionFactory,
     StatementFactory,
     UserFactory,
@@ -103,6 +108,22 @@ def test_every_changelist(client, world, who):
         assert (meta.label, client.get(url).status_code) == (meta.label, expected)
 
 
+def seating_plan(w) -> SeatingPlan:
+    room = RoomFactory(conference=w["conference"], capacity=100)
+    return SeatingPlan.objects.create(conference=w["conference"], room=room, places=10)
+
+
+def present_delegation(w):
+    """The stranger's delegation confirmed, with its member accredited: it has a nameplate."""
+    stranger = w["stranger"]
+    Delegation.objects.filter(pk=stranger.delegation_id).update(status=DelegationStatus.CONFIRMED)
+    Participant.objects.filter(pk=stranger.pk).update(
+        status=AccreditationStatus.APPROVED,
+        badge_category=w["conference"].badge_categories.first(),
+    )
+    return stranger.delegation
+
+
 # Page -> expected status per role, in the order of WHO:
 # Protocol, Accreditation, Programme, Drafting, Security, Desk, Observer, no group, anonymous.
 PAGES = {
@@ -177,6 +198,27 @@ PAGES = {
         [200, 200, 403, 403, 403, 403, 403, 403, 302],
         lambda w: reverse("admin:mail_outboxmessage_changelist"),
     ),
+    "seating plan": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_seatingplan_change", args=[seating_plan(w).pk]),
+    ),
+    "seating plan PDF": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_seatingplan_pdf", args=[seating_plan(w).pk]),
+    ),
+    # Swapping two delegations changes the plan: protocol's change permission.
+    "seating swap": (
+        [200, 403, 403, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse("admin:agenda_seatingplan_swap", args=[seating_plan(w).pk]),
+    ),
+    # A nameplate carries only a delegation's name: whoever may view delegations prints them.
+    "nameplates": (
+        [200] * 7 + [403, 302],
+        lambda w: (
+            reverse("admin:participants_delegation_nameplates")
+            + f"?conference={present_delegation(w).conference_id}"
+        ),
+    ),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
     "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),
@@ -189,6 +231,19 @@ PAGES = {
         ),
     ),
     "portal, forged token": ([404] * 9, lambda w: "/nominate/forged:token/"),
+    "public list of participants": ([200] * 9, lambda w: f"/{w['conference'].slug}/participants/"),
+    "public list of participants, PDF": (
+        [200] * 9,
+        lambda w: f"/{w['conference'].slug}/participants.pdf",
+    ),
+    # Offered only for approved members who asked for visa support: this one did neither.
+    "portal, visa letter of a member who did not ask": (
+        [404] * 9,
+        lambda w: (
+            f"/nominate/{nomination_token(delegation=w['delegation'])}/members/"
+            f"{w['participant'].pk}/visa-letter/"
+        ),
+    ),
 }
 
 
@@ -223,6 +278,50 @@ def test_printing_badges_needs_the_change_permission(client, world, who):
     assert (response.get("Content-Type") == "application/pdf") is allowed
     participant.refresh_from_db()
     assert participant.status == ("badge_printed" if allowed else "approved")
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_producing_a_visa_letter_needs_the_identity_permission(client, world, who):
+    participant = world["participant"]
+    Participant.objects.filter(pk=participant.pk).update(
+        needs_visa_support=True, visa_consulate="Consular Section, Embassy in Astana"
+    )
+    url = reverse("admin:participants_participant_visa_letter", args=[participant.pk])
+    response = login(client, who).post(url)
+    allowed = who in ("Accreditation officer", "Security officer")
+    expected = 200 if allowed else 302 if who == "anonymous" else 403
+    assert response.status_code == expected
+    assert (response.get("Content-Type") == "application/pdf") is allowed
+    assert VisaLetter.objects.count() == (1 if allowed else 0)
+    exports = IdentityAccessLog.objects.filter(kind="export", participant=participant)
+    assert exports.count() == (1 if allowed else 0)
+    delegation_url = reverse(
+        "admin:participants_delegation_visa_letters", args=[world["delegation"].pk]
+    )
+    assert client.post(delegation_url).status_code == expected
+
+
+# Who may print a certificate of attendance, once the conference has concluded.
+CERTIFICATE = [200] * 7 + [403, 302]
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_printing_a_certificate_needs_the_view_permission(client, world, who):
+    participant = world["participant"]
+    Conference.objects.filter(pk=world["conference"].pk).update(status=ConferenceStatus.CONCLUDED)
+    IssuedBadge.objects.create(
+        conference=world["conference"],
+        number=1,
+        participant=participant,
+        collected_at=timezone.now(),
+    )
+    url = reverse("admin:participants_participant_certificate", args=[participant.pk])
+    response = login(client, who).get(url)
+    expected = dict(zip(WHO, CERTIFICATE, strict=True))[who]
+    assert response.status_code == expected
+    assert (response.get("Content-Type") == "application/pdf") is (expected == 200)
+    batch = reverse("admin:participants_participant_certificates", args=[world["conference"].pk])
+    assert client.get(batch).status_code == expected
 
 
 def pages_seen_by(client, world) -> str:
@@ -305,6 +404,8 @@ def test_every_change_page_on_the_demo(client, demo_db, who):
 # the change permission (deciding an amendment is a change), exports the view permission (and
 # the export's own identity rule), deletion the delete permission; None: never offered.
 CHANGE, VIEW, DELETE = "change", "view", "delete"
+# Visa-support letters print passport data: the identity permission, with view on the model.
+IDENTITY = "identity"
 AUDIT_ONLY = {
     "participants.conferenceidentitydata",
     "participants.identityshredding",
@@ -318,6 +419,7 @@ AUDIT_ONLY = {
     "participants.accreditationevent",
     "participants.identityaccesslog",
     "participants.issuedbadge",
+    "participants.visaletter",
 }
 ACTIONS: dict[str, dict[str, str | None]] = {
     model._meta.label_lower: {
@@ -337,6 +439,7 @@ ACTIONS["documents.recommendation"] |= {
 }
 ACTIONS["participants.delegation"] |= {
     **dict.fromkeys(["send_links", "rotate_links", "revoke_links"], CHANGE),
+    "print_nameplates": VIEW,
     "export_csv_delegations": VIEW,
 }
 ACTIONS["participants.participant"] |= {
@@ -346,6 +449,8 @@ ACTIONS["participants.participant"] |= {
     },
     **dict.fromkeys(["print_badges_cards", "print_badges_sheets"], CHANGE),
     "export_csv_participants": VIEW,
+    "produce_visa_letters": IDENTITY,
+    "print_certificates": VIEW,
 }
 STAFF = [*ROLE_NAMES, "no group", "superuser"]
 
@@ -361,6 +466,8 @@ def may(who: str, label: str, permission: str | None) -> bool:
     if permission is None or who == "no group":
         return False
     app_label, model_name = label.split(".")
+    if permission == IDENTITY:
+        return who == "superuser" or IDENTITY_PERMISSION in role_permissions(who)
     return who == "superuser" or f"{app_label}.{permission}_{model_name}" in role_permissions(who)
 
 

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conference.admin_mixins import selected_conference
 from conference.models import Conference
 
 from . import registry
@@ -34,20 +35,19 @@ def export_selected_action(identifier: str):
                 messages.ERROR,
             )
             return None
-        conference_ids = list(
-            queryset.order_by().values_list(export.conference_path, flat=True).distinct()[:2]
+        conference = selected_conference(
+            modeladmin,
+            request,
+            queryset,
+            refusal=_("Select rows of one conference at a time: filter the list by conference."),
+            path=export.conference_path,
         )
-        if len(conference_ids) != 1:
-            modeladmin.message_user(
-                request,
-                _("Select rows of one conference at a time: filter the list by conference."),
-                messages.ERROR,
-            )
+        if conference is None:
             return None
         return csv_download(
             export=export,
             queryset=export.prepare(queryset),
-            conference=Conference.objects.get(pk=conference_ids[0]),
+            conference=conference,
             user=request.user,
         )
 

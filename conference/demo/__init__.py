@@ -19,6 +19,7 @@ from . import (
     programme,
     recommendations,
     russian,
+    seating,
 )
 from .common import ASHGABAT_SLUG, DUSHANBE_SLUG
 from .names import NameFactory
@@ -57,6 +58,7 @@ def _load(organizer) -> dict[str, int]:
     built = delegations.build_delegations(dushanbe, organizations, names, rng)
     cast = people.build_participants(dushanbe, built, badges, names, rng)
     sessions = programme.build_programme(dushanbe, rooms, cast, rng)
+    plans = seating.build_seating(dushanbe, rooms)
     documents.build_declaration(dushanbe, cast.delegations, organizer)
     documents.build_chairs_summary(dushanbe, organizer)
     presented = recommendations.ensure_recommendations(ashgabat, dushanbe)
@@ -68,5 +70,6 @@ def _load(organizer) -> dict[str, int]:
         "badges issued": dushanbe.next_badge_number - 1,
         "sessions": len(sessions),
         "recommendations": len(presented),
+        "seating plans": len(plans),
         **scans,
     }

@@ -66,6 +66,10 @@ DUSHANBE_LETTERHEAD = (
 )
 
 
+DUSHANBE_SIGNATORY = "Jamshed Nazarzoda"
+DUSHANBE_SIGNATORY_TITLE = "Head of the Conference Secretariat"
+
+
 def build_dushanbe(organizations) -> Conference:
     conference = Conference.objects.create(
         slug=DUSHANBE_SLUG,
@@ -78,6 +82,8 @@ def build_dushanbe(organizations) -> Conference:
         venue_name="Kokhi Somon (Somon Palace)",
         venue_address="122 Rudaki Avenue, Dushanbe",
         letterhead_address=DUSHANBE_LETTERHEAD,
+        signatory_name=DUSHANBE_SIGNATORY,
+        signatory_title=DUSHANBE_SIGNATORY_TITLE,
         start_date=date(2019, 5, 16),
         end_date=date(2019, 5, 17),
         time_zone="Asia/Dushanbe",

@@ -50,6 +50,9 @@ def backdate_version(version, created, issued=None) -> None:
     version.refresh_from_db()
 
 
+DECLARATION_SYMBOL = "DUS/2019/DECL.1"
+
+
 def start(conference, kind, titles, slug, by, note, moment):
     """A document in the concept stage, with the event that records it; titles (en, ru)."""
     document = OutcomeDocument.objects.create(
@@ -136,7 +139,8 @@ def build_declaration(conference, delegations, by) -> OutcomeDocument:
         document=document, kind=PositionKind.INTERPRETATIVE, delegations=[delegations["TM"]],
         text=text.POSITION_TM, made_on=date(2019, 5, 17),
     )  # fmt: skip
-    document = services.document_publish(document=document, by=by)
+    # An invented conference-room symbol: the demo's documents are not UN documents.
+    document = services.document_publish(document=document, by=by, symbol=DECLARATION_SYMBOL)
     clock.stamp(local(5, 24, 12))
     return document
 

@@ -96,6 +96,16 @@ def plan_travel(participant, spec, nationality: str, rng) -> None:
     participant.hotel = rng.choice(HOTELS[:2] if top else HOTELS)
     participant.needs_airport_transfer = rng.random() < 0.85
     participant.needs_visa_support = nationality not in VISA_FREE and rng.random() < 0.8
+    if participant.needs_visa_support:
+        participant.visa_consulate = consulate_for(nationality)
+
+
+def consulate_for(nationality: str) -> str:
+    """Where a visa for Tajikistan was applied for: the embassy in the capital, or on arrival."""
+    capital = CAPITALS.get(nationality)
+    if capital:
+        return f"Consular Section, Embassy of the Republic of Tajikistan in {capital}"
+    return "Consular Department, Ministry of Foreign Affairs of the Republic of Tajikistan"
 
 
 def identity_for(participant, nationality: str, rng) -> IdentityDocument:

@@ -11,9 +11,18 @@ from conference.models import Conference, Organization
 from participants.models import BadgeCategory, Delegation, Participant
 from sessions.models import Room, Session
 
-from .conferences import ASHGABAT_THEME, DUSHANBE_LETTERHEAD, DUSHANBE_THEME, DUSHANBE_TITLE
+from .conferences import (
+    ASHGABAT_THEME,
+    DUSHANBE_LETTERHEAD,
+    DUSHANBE_SIGNATORY,
+    DUSHANBE_SIGNATORY_TITLE,
+    DUSHANBE_THEME,
+    DUSHANBE_TITLE,
+)
 
 CONFERENCE = {
+    DUSHANBE_SIGNATORY: "Джамшед Назарзода",
+    DUSHANBE_SIGNATORY_TITLE: "Руководитель секретариата конференции",
     DUSHANBE_TITLE: (
         "Международное и региональное сотрудничество в противодействии терроризму и его "
         "финансированию за счет незаконного оборота наркотиков и организованной преступности"
@@ -322,7 +331,8 @@ def translate_demo(*conferences: Conference) -> None:
     _translate(
         Conference.objects.filter(pk__in=[c.pk for c in conferences]),
         title=CONFERENCE, short_title=CONFERENCE, theme=CONFERENCE, city=CONFERENCE,
-        venue_name=CONFERENCE, letterhead_address=CONFERENCE,
+        venue_name=CONFERENCE, letterhead_address=CONFERENCE, signatory_name=CONFERENCE,
+        signatory_title=CONFERENCE,
     )  # fmt: skip
     names = {english: russian for english, (russian, _acronym) in ORGANIZATIONS.items()}
     _translate(Organization.objects.filter(name_en__in=names), name=names)

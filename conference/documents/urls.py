@@ -9,6 +9,7 @@ app_name = "documents"
 urlpatterns = [
     path("documents/", document_views.document_list, name="list"),
     path("documents/<slug:document_slug>/", document_views.document_detail, name="detail"),
+    path("documents/<slug:document_slug>/pdf/", document_views.document_pdf, name="pdf"),
     path(
         "documents/<slug:document_slug>/compare/",
         document_views.document_compare,

@@ -6,11 +6,12 @@ conference's published version, which the publishing services bump.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from conference.models import Conference
 from conference.site.caching import cached_conference_page
 
-from . import selectors
+from . import printing, selectors
 from .diff import comparison_context
 from .enums import ParagraphKind
 
@@ -39,6 +40,20 @@ def document_detail(
         "has_versions": len(selectors.issued_versions(document=document)) > 1,
     }
     return render(request, "documents/detail.html", context)
+
+
+@cached_conference_page
+def document_pdf(request: HttpRequest, conference: Conference, document_slug: str) -> HttpResponse:
+    """The published text as a PDF in the page's language; cached with the pages."""
+    document = selectors.published_document(conference=conference, slug=document_slug)
+    language = translation.get_language()
+    response = HttpResponse(
+        printing.document_pdf(document=document, language=language),
+        content_type="application/pdf",
+    )
+    filename = printing.document_filename(document, language)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 @cached_conference_page(query=("old", "new"))

@@ -152,23 +152,28 @@ def outbox_write(
 def outbox_enqueue(*, message_ids: list[int]) -> int:
     """Hand each message to the queue; returns how many were handed over.
 
-    A broker that is down refuses the first one: the rest are not tried (each try would wait),
-    and every row stays queued for the sweeper.
+    One connection for them all, tried once: a broker that is down must not hold the request
+    (kombu would retry for seconds per message). It refuses the first message, the rest are
+    not tried, and every row stays queued for the sweeper.
     """
     from .tasks import outbox_send
 
-    for count, message_id in enumerate(message_ids):
-        try:
-            outbox_send.delay(message_id)
-        except Exception as error:  # kombu's OperationalError, a refused connection…
-            if outbox_send.app.conf.task_always_eager:
-                raise  # the task itself failed: a bug, not a broker that is down
-            log.warning(
-                "Mail queue unreachable (%s): %d messages stay queued for send_queued_mail.",
-                error,
-                len(message_ids) - count,
-            )
-            return count
+    app = outbox_send.app
+    if app.conf.task_always_eager:
+        for message_id in message_ids:
+            outbox_send.apply_async((message_id,))
+        return len(message_ids)
+    with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+        for count, message_id in enumerate(message_ids):
+            try:
+                outbox_send.apply_async((message_id,), connection=connection, retry=False)
+            except Exception as error:  # kombu's OperationalError, a refused connection…
+                log.warning(
+                    "Mail queue unreachable (%s): %d messages stay queued for send_queued_mail.",
+                    error,
+                    len(message_ids) - count,
+                )
+                return count
     return len(message_ids)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from functools import cache
+from itertools import combinations, pairwise
 from pathlib import Path
 
 from django.http import FileResponse
@@ -124,8 +125,11 @@ def build_document(
     letterhead: bool = True,
     pagesize: tuple[float, float] = A4,
     on_page: Callable[[Canvas, BaseDocTemplate], None] | None = None,
+    page_numbers: bool = True,
 ) -> bytes:
     """A flowing A4 document: letterhead on the first page, page numbers on every page.
+
+    ``page_numbers=False`` for a batch of separate letters, whose numbers would run on.
 
     ``story`` is built lazily inside the language, so labels drawn by flowables are in it too.
     """
@@ -152,7 +156,8 @@ def build_document(
         later = Frame(PAGE_MARGIN, PAGE_MARGIN, frame_w, height - 2 * PAGE_MARGIN, id="later")
 
         def page_furniture(canvas: Canvas, doc: BaseDocTemplate) -> None:
-            _page_number(canvas, doc)
+            if page_numbers:
+                _page_number(canvas, doc)
             if on_page is not None:
                 on_page(canvas, doc)
 
@@ -180,3 +185,61 @@ def pdf_response(data: bytes | io.BytesIO, *, filename: str) -> FileResponse:
     response = FileResponse(stream, content_type="application/pdf", filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+DASHES = frozenset({"—", "–", "-"})
+
+
+def _balanced(words: list[str], count: int, font: str) -> list[str]:
+    """``words`` on ``count`` lines of the most even width; no line starts or ends with a dash."""
+    allowed = [
+        at for at in range(1, len(words)) if words[at] not in DASHES and words[at - 1] not in DASHES
+    ]
+    best: tuple[float, list[str]] | None = None
+    for breaks in combinations(allowed, count - 1):
+        bounds = [0, *breaks, len(words)]
+        lines = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
+        widest = max(pdfmetrics.stringWidth(line, font, 10) for line in lines)
+        if best is None or widest < best[0]:
+            best = (widest, lines)
+    return best[1] if best else [" ".join(words)]
+
+
+def fitted_lines(
+    text: str,
+    *,
+    font: str,
+    size: float,
+    width: float,
+    smallest: float = 4,
+    height: float | None = None,
+    max_lines: int = 2,
+    one_line_at_least: float = 0,
+    wrapped_size: float | None = None,
+    leading: float = 1.15,
+) -> tuple[list[str], float]:
+    """``text`` on up to ``max_lines`` lines of even width in the largest type that fits
+    ``width`` (and ``height``, if given); returns the lines and the size they share.
+
+    One line is kept while it can be set at ``one_line_at_least`` or larger; wrapped lines
+    are set at ``wrapped_size`` at most (``size`` by default).
+    """
+    words = text.split()
+    best: tuple[float, list[str], float] | None = None
+    for count in range(1, min(max_lines, len(words)) + 1):
+        lines = [text] if count == 1 else _balanced(words, count, font)
+        largest = size if count == 1 else (wrapped_size or size)
+        if height is not None:
+            largest = min(largest, height / (count * leading))
+        fitted = min(
+            fitted_font_size(line, font=font, size=largest, width=width, smallest=smallest)
+            for line in lines
+        )
+        if count == 1 and fitted >= one_line_at_least:
+            return lines, fitted
+        # At the smallest size a line may still overflow: count its overflow against it.
+        widest = max(pdfmetrics.stringWidth(line, font, fitted) for line in lines)
+        score = fitted * min(1, width / widest) if widest else fitted
+        if best is None or score > best[0] + 0.01:
+            best = (score, lines, fitted)
+    return (best[1], best[2]) if best else ([text], size)

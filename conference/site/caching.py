@@ -7,10 +7,17 @@ conferences reach the cache: anything else is a 404 before the key is built.
 
 Cached pages are the same for every visitor: they carry no CSRF token (the
 language switcher posts to a token-free ``set_language``) and no flash messages.
+
+With a shared cache (Redis) each process also keeps the pages it served in its own memory
+(``_LocalPages``). That is safe because a key names one version of the page forever: a bump
+makes new keys, so the local copy is never stale, and it lives no longer than the shared
+one. A hit then costs one small round trip to Redis (the conference's version), not the page.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial, wraps
@@ -65,16 +72,71 @@ def _render(render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
     return CachedPage(response.content, headers, float(int(time.time())))
 
 
-def _serve(request: HttpRequest, scope: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
-    key = _key(request, scope)
+class _LocalPages:
+    """This process's copies of shared-cache pages, least recently used out past a byte budget."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> CachedPage | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is None:
+                return None
+            if page.last_modified + CACHE_SECONDS < time.time():  # the shared copy is gone too
+                self._drop(key)
+                return None
+            self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: CachedPage) -> None:
+        with self.lock:
+            if key in self.pages:
+                self._drop(key)
+            self.pages[key] = page
+            self.size += len(page.content)
+            while self.size > self.budget and self.pages:
+                self._drop(next(iter(self.pages)))
+
+    def _drop(self, key: str) -> None:
+        self.size -= len(self.pages.pop(key).content)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+LOCAL_PAGES = _LocalPages(budget=32 * 1024 * 1024)
+
+
+def _cached_page(key: str, render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
+    # The local copy's key has the shared cache's prefix (the release) and key version in it.
+    local_key = cache.make_key(key) if _cache_is_shared() else None
+    page = LOCAL_PAGES.get(local_key) if local_key else None
+    if page is not None:
+        return page
     page = cache.get(key)
     if page is None:
         page = _render(render)
         if isinstance(page, HttpResponse):
             return page
         cache.set(key, page, CACHE_SECONDS)
+    if local_key:
+        LOCAL_PAGES.put(local_key, page)
+    return page
+
+
+def _serve(request: HttpRequest, scope: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    key = _key(request, scope)
+    page = _cached_page(key, render)
+    if isinstance(page, HttpResponse):
+        return page
     etag = f'"{hashlib.md5(key.encode()).hexdigest()}"'
     not_modified = get_conditional_response(
         request, etag=etag, last_modified=int(page.last_modified)
@@ -155,7 +217,8 @@ def cached_conference_page(
             with timezone.override(conference.tz):
                 return view(request, conference=conference, **kwargs)
 
-        return _serve(request, f"{conference_slug}:{version}", render)
+        # The pk too: a conference deleted and made again under its slug starts its versions anew.
+        return _serve(request, f"{conference_slug}:{pk}:{version}", render)
 
     return wrapper
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from conference.csvio import registry
 from conference.csvio.reader import ImportFileError, decode
-from participants.enums import AccreditationStatus, DelegationRole
+from participants.enums import AccreditationStatus, DelegationRole, ImportJobStatus
 from participants.imports import (
     MAX_BYTES,
     MAX_ROWS,
@@ -31,6 +31,7 @@ from tests.factories import (
     IdentityDocumentFactory,
     ParticipantFactory,
 )
+from tests.imports.helpers import confirm_import
 
 pytestmark = pytest.mark.django_db
 
@@ -114,16 +115,30 @@ def test_preview_then_confirm_imports_into_a_delegation(organizer, delegation):
     token = preview.context["token"]
     assert token
     assert summary(preview) == "2 participants will be created, 0 updated (matched by e-mail)."
-    response = organizer.post(import_url(delegation.conference), {"token": token})
+    response = confirm_import(organizer, import_url(delegation.conference), token)
 
     assert response.status_code == 302
+    assert response["Location"].startswith(import_url(delegation.conference) + "?job=")
+    progress = organizer.get(response["Location"])
+    assert progress.context["job"].status == ImportJobStatus.DONE
+    assert progress.context["job"].rows_csv == ""
+    assert (
+        " ".join(
+            lxml.html.fromstring(progress.content)
+            .get_element_by_id("import-progress")
+            .text_content()
+            .split()
+        )
+        == "2 of 2 rows imported (100%): 2 created, 0 updated."
+    )
+    assert b'http-equiv="refresh"' not in progress.content
     members = Participant.objects.filter(delegation=delegation).order_by("email")
     assert [(m.email, m.role, m.status) for m in members] == [
         ("deputy@mfa.kz", DelegationRole.DEPUTY, AccreditationStatus.NOMINATED),
         ("head@mfa.kz", DelegationRole.HEAD, AccreditationStatus.NOMINATED),
     ]
     assert AccreditationEvent.objects.filter(reason="Imported from CSV.").count() == 2
-    again = organizer.post(import_url(delegation.conference), {"token": token})
+    again = confirm_import(organizer, import_url(delegation.conference), token)
     assert "expired or was already imported" in again.content.decode()
     assert Participant.objects.count() == 2
 
@@ -132,12 +147,13 @@ def test_confirm_revalidates_and_writes_nothing_when_the_data_changed(organizer,
     content = b"email,given_names,family_name,role\nhead@mfa.kz,Yerlan,Karin,head\n"
     preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
     ParticipantFactory(delegation=delegation, role=DelegationRole.HEAD, email="a@b.kz")
-    response = organizer.post(
-        import_url(delegation.conference), {"token": preview.context["token"]}
+    response = confirm_import(
+        organizer, import_url(delegation.conference), preview.context["token"]
     )
-    assert response.status_code == 200
-    assert "nothing was imported" in response.content.decode()
-    assert response.context["plan"].errors[0].column == "role"
+    progress = organizer.get(response["Location"])
+    assert progress.context["job"].status == ImportJobStatus.FAILED
+    assert "The data changed since the preview" in progress.content.decode()
+    assert progress.context["job"].errors[0]["column"] == "role"
     assert list(Participant.objects.values_list("email", flat=True)) == ["a@b.kz"]
 
 
@@ -215,7 +231,10 @@ BAD_FILES = {
         (HEADER + "a@b.kz,A,B,,,KZ\n" * (MAX_ROWS + 1)).encode(),
         f"The file has {MAX_ROWS + 1} rows; at most {MAX_ROWS} can be imported at once.",
     ),
-    "too large": (b"x" * (MAX_BYTES + 1), "the limit is 2 MB"),
+    "too large": (
+        b"x" * (MAX_BYTES + 100 * 1024),
+        "The file is 50.1 MB; the limit is 50 MB. Split it into parts.",
+    ),
 }
 
 
@@ -276,6 +295,19 @@ def test_delegation_limits_and_model_validation_apply(delegation):
     )
 
 
+def test_a_file_of_several_megabytes_is_previewed(organizer, delegation):
+    # Above Django's 2.5 MB in-memory upload size and the old 2 MB limit of the import.
+    padding = "p" * 2000
+    rows = "".join(f"m{i}@mfa.kz,Given,Family{i},,adviser,KZ,{padding}\n" for i in range(1500))
+    content = (HEADER.strip() + ",notes\n" + rows).encode()
+    assert len(content) > 2.9 * 1024 * 1024
+    delegation.max_size = 2000
+    delegation.save()
+    preview = upload(organizer, delegation.conference, content)
+    assert preview.context["plan"].errors == []
+    assert len(preview.context["plan"].created) == 1500
+
+
 def test_size_limit_applies(delegation):
     delegation.max_size = 2
     delegation.save()
@@ -325,7 +357,7 @@ def test_export_then_import_into_an_empty_conference_recreates_the_participants(
     target = DelegationFactory(conference=empty, country="KZ", hospitality_quota=1)
     preview = upload(organizer, empty, exported, delegation=target.pk)
     assert preview.context["plan"].errors == []
-    organizer.post(import_url(empty), {"token": preview.context["token"]})
+    confirm_import(organizer, import_url(empty), preview.context["token"])
 
     def people(delegation):
         return list(
@@ -432,7 +464,7 @@ def test_the_nationality_column_is_read_by_code_or_name_and_stored(organizer, de
     ).encode()
     preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
     assert preview.context["plan"].errors == []
-    organizer.post(import_url(delegation.conference), {"token": preview.context["token"]})
+    confirm_import(organizer, import_url(delegation.conference), preview.context["token"])
 
     nationalities = dict(
         Participant.objects.order_by("email").values_list("email", "identity__nationality")

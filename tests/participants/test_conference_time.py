@@ -15,6 +15,7 @@ from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent, Participant
 from tests.exports.conftest import download_url, parse
 from tests.factories import DUSHANBE, ParticipantFactory
+from tests.imports.helpers import confirm_import
 from tests.participants.conftest import Portal
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def enter_through_the_import(client, delegation) -> None:
         {"file": SimpleUploadedFile("d.csv", content), "delegation": delegation.pk},
     )
     assert preview.context["plan"].errors == []
-    client.post(url, {"token": preview.context["token"]})
+    confirm_import(client, url, preview.context["token"])
 
 
 def export(client, conference, identifier: str, columns: tuple[str, ...]) -> dict:

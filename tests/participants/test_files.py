@@ -199,3 +199,16 @@ def test_a_replaced_photo_is_deleted_from_disk(portal, django_capture_on_commit_
     assert document.photo.name != old and document.photo.name.endswith(".png")
     assert document.photo.storage.exists(document.photo.name)
     assert not document.photo.storage.exists(old)
+
+
+def test_a_photo_thumbnail_is_logged_as_an_identity_access(files, organizer):
+    _delegation, document = files
+    response = organizer.get(reverse("desk:photo", args=[document.participant_id]))
+    assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+    log = IdentityAccessLog.objects.get()
+    assert (log.user, log.kind, log.participant_id, log.export) == (
+        organizer.user,
+        "file",
+        document.participant_id,
+        "photo thumbnail",
+    )

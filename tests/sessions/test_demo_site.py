@@ -1,12 +1,14 @@
 """The whole public site of the demo: every page answers in English and Russian and
 nothing private leaks. Pages are found by following links from the conference list."""
 
+import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.core.cache import cache
+from pypdf import PdfReader
 
 from conference.models import Conference
 from participants.models import Delegation, IdentityDocument, Participant
@@ -28,6 +30,14 @@ class Links(HTMLParser):
         href = dict(attrs).get("href")
         if tag == "a" and href:
             self.found.append(href)
+
+
+def page_text(response) -> str:
+    """What a reader sees: the HTML, or a PDF's text (the printed documents are public too)."""
+    if response["Content-Type"].startswith("application/pdf"):
+        reader = PdfReader(io.BytesIO(response.content))
+        return "\n".join(page.extract_text() for page in reader.pages)
+    return response.content.decode()
 
 
 def crawl(client) -> dict[str, object]:
@@ -68,7 +78,17 @@ def test_every_public_page_answers_200(site):
     for session in sessions:
         assert f"/dushanbe-2019/sessions/{session.pk}/" in urls
         assert f"/dushanbe-2019/sessions/{session.pk}.ics" in urls
-    for path in ("agenda/", "agenda/print/", "speakers/", "delegations/", "agenda.json"):
+    for path in (
+        "agenda/",
+        "agenda/print/",
+        "speakers/",
+        "delegations/",
+        "participants/",
+        "participants/?edition=provisional",
+        "participants.pdf?edition=final",
+        "agenda.json",
+        "documents/dushanbe-declaration/pdf/",
+    ):
         assert f"/dushanbe-2019/{path}" in urls
     assert len([u for u in urls if "/speakers/" in u]) > 20
     home = pages["/dushanbe-2019/"].content.decode()
@@ -94,8 +114,9 @@ def test_nothing_private_leaks(site):
     assert passports and phones and hidden, "the demo should have private data to hide"
     hotels = set(Participant.objects.exclude(hotel="").values_list("hotel", flat=True))
 
+    assert any(r["Content-Type"].startswith("application/pdf") for r in pages.values())
     for url, response in pages.items():
-        text = response.content.decode()
+        text = page_text(response)
         lowered = text.lower()
         assert not EMAIL.search(text), (url, EMAIL.search(text).group())
         assert not PHONE.search(text), (url, PHONE.search(text).group())

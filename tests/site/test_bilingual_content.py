@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from conference.documents.models import DocumentVersion, Paragraph
 from sessions.models import Room, Session
-from tests.sessions.test_demo_site import crawl
+from tests.sessions.test_demo_site import crawl, page_text
 
 pytestmark = pytest.mark.django_db
 DUSHANBE = "dushanbe-2019"
@@ -54,7 +54,7 @@ def test_the_russian_site_shows_no_english_title_room_or_paragraph_that_has_a_ru
     )
     assert "Coffee break" in english and "Plenary Hall" in english
     pages = crawl(russian)
-    seen = {url: unescape(response.content.decode()) for url, response in pages.items()}
+    seen = {url: unescape(page_text(response)) for url, response in pages.items()}
     assert {url: [t for t in english if t in text] for url, text in seen.items()} == {
         url: [] for url in seen
     }

@@ -26,7 +26,7 @@ def servers():
     """Two settings instances naming the same Redis, as two app servers do."""
     cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "conference.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"plenary-test-{uuid.uuid4().hex}",
         }
@@ -73,10 +73,12 @@ def test_the_settings_read_redis_url(monkeypatch):
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     try:
         reloaded = importlib.reload(settings_module)
-        assert reloaded.CACHES["default"]["BACKEND"] == (
-            "django.core.cache.backends.redis.RedisCache"
-        )
-        assert reloaded.CACHES["default"]["LOCATION"] == REDIS_URL
+        assert reloaded.CACHES["default"] == {
+            "BACKEND": "conference.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     finally:
         monkeypatch.delenv("REDIS_URL")
         importlib.reload(settings_module)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participants", "0002_participant_search_prefix_indexes"),
+        ("participants", "0004_import_job"),
     ]
 
     operations = [

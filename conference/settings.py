@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "participants.apps.ParticipantsConfig",
     "sessions.apps.AgendaConfig",
     "conference.documents.apps.DocumentsConfig",
+    "conference.mail.apps.MailConfig",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,11 @@ CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# `celery -A conference beat` sends what the queue never got (see conference/mail): the same
+# sweep as the send_queued_mail command a cron job can run instead.
+CELERY_BEAT_SCHEDULE = {
+    "mail-outbox-sweep": {"task": "conference.mail.tasks.outbox_sweep", "schedule": 300.0},
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

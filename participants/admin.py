@@ -1,7 +1,11 @@
+import uuid
+from collections import Counter
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Max, Q, Subquery
 from django.db.models.constants import LOOKUP_SEP
@@ -28,10 +32,10 @@ from conference.admin_mixins import (
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 
-from . import rules, selectors, services
+from . import mails, notifications, rules, selectors, services
 from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
-from .enums import AccreditationStatus
-from .forms import ReasonForm
+from .enums import AccreditationStatus, CircularAudience
+from .forms import CircularForm, ReasonForm
 from .letter_admin import LETTER_ACTIONS, DelegationLettersMixin, ParticipantLettersMixin
 from .models import (
     AccessZone,
@@ -71,6 +75,10 @@ class ProtectedFileWidget(AdminFileWidget):
 
     def format_value(self, value):
         return StoredFileLink(value.name, self.url) if self.is_initial(value) else None
+
+
+CIRCULAR_PERMISSION = "participants.send_circular"
+CIRCULAR_RECIPIENTS_SHOWN = 20
 
 
 def _protect_file_link(form: forms.ModelForm, field: str, url_name: str, pk) -> None:
@@ -232,8 +240,83 @@ class DelegationAdmin(
                 self.admin_site.admin_view(self.note_verbale_view),
                 name="participants_delegation_note_verbale",
             ),
+            path(
+                "circular/",
+                self.admin_site.admin_view(self.circular_view),
+                name="participants_delegation_circular",
+            ),
             *super().get_urls(),
         ]
+
+    def circular_view(self, request):
+        """Compose a circular, preview it in each language, then send it (to the outbox)."""
+        if not request.user.has_perm(CIRCULAR_PERMISSION):
+            raise PermissionDenied
+        form = CircularForm(
+            request.POST if request.method == "POST" else None,
+            initial={
+                "send_id": uuid.uuid4().hex,
+                "conference": Conference.objects.order_by("-start_date").first(),
+                "audience": CircularAudience.FOCAL_POINTS,
+            },
+            placeholders_help=_("Placeholders: %(names)s.")
+            % {"names": ", ".join(f"{{{name}}}" for name in mails.CIRCULAR_PLACEHOLDERS)},
+        )
+        preview = None
+        if form.is_bound and form.is_valid():
+            conference, which = form.cleaned_data["conference"], form.which()
+            subject, body = form.texts()
+            recipients = selectors.circular_recipients(conference=conference, which=which)
+            if not recipients:
+                form.add_error(
+                    None, _("No recipient matches these filters: the circular was not sent.")
+                )
+            elif "send" in request.POST:
+                count = services.circular_send(
+                    conference=conference,
+                    which=which,
+                    subject=subject,
+                    body=body,
+                    send_id=form.cleaned_data["send_id"],
+                )
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The circular is queued for %(count)d recipient.",
+                        "The circular is queued for %(count)d recipients.",
+                        count,
+                    )
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:participants_delegation_changelist")
+            else:
+                preview = {
+                    "count": len(recipients),
+                    "recipients": recipients[:CIRCULAR_RECIPIENTS_SHOWN],
+                    "languages": sorted(Counter(r.language for r in recipients).items()),
+                    "renderings": [
+                        (language, dict(settings.LANGUAGES)[language], rendered)
+                        for language, rendered in notifications.circular_preview(
+                            conference=conference,
+                            recipient=recipients[0],
+                            subject=subject,
+                            body=body,
+                            languages=settings.MODELTRANSLATION_LANGUAGES,
+                        ).items()
+                    ],
+                }
+        return TemplateResponse(
+            request,
+            "admin/participants/delegation/circular.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Send a circular"),
+                "opts": self.model._meta,
+                "form": form,
+                "preview": preview,
+            },
+        )
 
     def note_verbale_view(self, request, pk: int):
         delegation = get_object_or_404(Delegation, pk=pk)
@@ -582,28 +665,20 @@ class ParticipantAdmin(
             else {}
         )
         if form.is_bound and form.is_valid():
-            done, refused = [], []
-            for participant in participants:
-                extra = {}
-                if name == "approve":
-                    offered, _default = categories[participant.pk]
-                    picked = request.POST.get(f"badge_category-{participant.pk}", "")
-                    extra["badge_category"] = next(
-                        (c for c in offered if str(c.pk) == picked), None
-                    )
-                # Each call is its own transaction: a refused row leaves the others applied.
-                try:
-                    services.SERVICES[name](
-                        participant=participant,
-                        by=request.user,
-                        reason=form.cleaned_data["reason"],
-                        message=form.cleaned_data["message"],
-                        **extra,
-                    )
-                except (services.AccreditationError, ValidationError) as error:
-                    refused.append(f"{participant}: {error}")
-                else:
-                    done.append(participant)
+            picked = {}
+            for participant in participants if name == "approve" else ():
+                offered, _default = categories[participant.pk]
+                chosen = request.POST.get(f"badge_category-{participant.pk}", "")
+                picked[participant.pk] = next((c for c in offered if str(c.pk) == chosen), None)
+            # A refused row leaves the others applied; each delegation gets one digest.
+            done, refused = services.participants_transition(
+                name=name,
+                participants=participants,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+                badge_categories=picked,
+            )
             self.message_user(
                 request,
                 ngettext(

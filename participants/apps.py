@@ -7,4 +7,5 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Delegations and participants")
 
     def ready(self) -> None:
-        from . import exports, import_admin  # noqa: F401  (register the exports and the import)
+        # Register the exports, the import and the kinds of mail.
+        from . import exports, import_admin, mails  # noqa: F401

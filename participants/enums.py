@@ -148,6 +148,11 @@ class ScanResult(models.TextChoices):
 GREEN_RESULTS = frozenset({ScanResult.VALID, ScanResult.HANDED_OVER})
 
 
+class CircularAudience(models.TextChoices):
+    FOCAL_POINTS = "focal_points", _("Focal points of the delegations")
+    PARTICIPANTS = "participants", _("Participants")
+
+
 class ImportJobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

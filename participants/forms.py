@@ -8,6 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conference.models import Conference
+
+from .enums import (
+    AccreditationStatus,
+    CircularAudience,
+    DelegationCategory,
+    DelegationStatus,
+    PreferredLanguage,
+)
 from .models import (
     LOGISTICS_FIELDS,
     PASSPORT_FIELDS,
@@ -18,6 +27,8 @@ from .models import (
     passport_expiry_warning,
 )
 from .photos import photo_discard_kept, photo_keep, photo_kept, photo_reencode
+from .selectors import CircularFilter
+from .services import circular_text_errors
 
 # Required for a complete identity record (IdentityDocument.is_complete).
 REQUIRED_PASSPORT_FIELDS = {
@@ -111,6 +122,7 @@ class MemberForm(forms.ModelForm):
             "email",
             "phone",
             "preferred_language",
+            "correspondence_language",
             *LOGISTICS_FIELDS,
             "visa_consulate",
         ]
@@ -126,6 +138,7 @@ class MemberForm(forms.ModelForm):
             "email": gettext_lazy("E-mail"),
             "phone": gettext_lazy("Phone"),
             "preferred_language": gettext_lazy("Preferred language"),
+            "correspondence_language": gettext_lazy("Language of e-mails"),
             "hospitality_requested": gettext_lazy("Hosted by the organizers"),
             "arrival_at": gettext_lazy("Arrival (date and time)"),
             "arrival_flight": gettext_lazy("Arrival flight"),
@@ -150,6 +163,10 @@ class MemberForm(forms.ModelForm):
             and self.instance.consent_text_version == CONSENT_TEXT_VERSION
         )
         self.kept = photo_kept(self.data.get("kept_photo", ""), scope=self.kept_scope)
+        self.fields["correspondence_language"].choices = [
+            ("", _("The delegation's")),
+            *PreferredLanguage.choices,
+        ]
         passport = PASSPORT_FIELDS if conference.requires_passport_data else ()
         self.fields.update(
             fields_for_model(
@@ -189,7 +206,11 @@ class MemberForm(forms.ModelForm):
                 "kept_photo",
             ),
             Fieldset(_("Role"), _row("functional_title", "role")),
-            Fieldset(_("Contact"), _row("email", "phone"), "preferred_language"),
+            Fieldset(
+                _("Contact"),
+                _row("email", "phone"),
+                _row("preferred_language", "correspondence_language"),
+            ),
             *(
                 [
                     Fieldset(
@@ -326,3 +347,93 @@ class ReasonForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.add_input(Submit("confirm", submit_label, css_class="btn-danger"))
+
+
+class CircularForm(forms.Form):
+    """Who a circular goes to, and what it says in each language (the Russian text optional)."""
+
+    conference = forms.ModelChoiceField(
+        label=gettext_lazy("Conference"), queryset=Conference.objects.order_by("-start_date")
+    )
+    audience = forms.ChoiceField(
+        label=gettext_lazy("Send to"), choices=CircularAudience.choices, widget=forms.RadioSelect
+    )
+    delegation_statuses = forms.MultipleChoiceField(
+        label=gettext_lazy("Delegations with the status"),
+        choices=DelegationStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: every status."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=gettext_lazy("Delegations of the kind"),
+        choices=DelegationCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: every kind."),
+    )
+    without_note_verbale = forms.BooleanField(
+        label=gettext_lazy("Only delegations without a note verbale"), required=False
+    )
+    participant_statuses = forms.MultipleChoiceField(
+        label=gettext_lazy("Participants with the accreditation status"),
+        choices=AccreditationStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("For participants only. None ticked: every status."),
+    )
+    subject_en = forms.CharField(
+        label=gettext_lazy("Subject (English)"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
+    )
+    body_en = forms.CharField(
+        label=gettext_lazy("Text (English)"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    subject_ru = forms.CharField(
+        label=gettext_lazy("Subject (Russian)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
+    )
+    body_ru = forms.CharField(
+        label=gettext_lazy("Text (Russian)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=gettext_lazy("Empty: Russian-speaking recipients read the English text."),
+    )
+    # Names this circular: sending the same form twice writes each message once.
+    send_id = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args, placeholders_help: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body_en"].help_text = placeholders_help
+
+    def clean(self):
+        data = super().clean()
+        if {"subject_en", "body_en"} <= data.keys():
+            subject, body = self.texts()
+            for field, message in circular_text_errors(subject=subject, body=body).items():
+                self.add_error(field, message)
+        return data
+
+    def which(self) -> CircularFilter:
+        data = self.cleaned_data
+        return CircularFilter(
+            audience=data["audience"],
+            delegation_statuses=tuple(data["delegation_statuses"]),
+            categories=tuple(data["categories"]),
+            without_note_verbale=data["without_note_verbale"],
+            participant_statuses=tuple(data["participant_statuses"]),
+        )
+
+    def texts(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(subject, body), each by language; a language left empty is not there."""
+        data = self.cleaned_data
+        subject = {"en": data["subject_en"]}
+        body = {"en": data["body_en"]}
+        if data.get("subject_ru", "").strip():
+            subject["ru"] = data["subject_ru"]
+        if data.get("body_ru", "").strip():
+            body["ru"] = data["body_ru"]
+        return subject, body

@@ -49,7 +49,11 @@ from .models import (
     Participant,
 )
 from .rules import limit_errors
-from .services import participant_edited_by_organizer, participants_publish_changes
+from .services import (
+    accreditation_mail_batch,
+    participant_edited_by_organizer,
+    participants_publish_changes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -694,10 +698,12 @@ def participants_import(
         Participant.objects.bulk_update(edited, sorted(names | {"updated_at"}), batch_size=BATCH)
     Participant.objects.bulk_create(plan.created, batch_size=BATCH)
     nationality_changed = _write_nationalities(plan)
-    for participant, changed in changes:
-        if participant.pk in nationality_changed:
-            changed.add("nationality")
-        participant_edited_by_organizer(participant=participant, by=by, changed_fields=changed)
+    # Members sent back to review by new identity data: one e-mail per delegation.
+    with accreditation_mail_batch():
+        for participant, changed in changes:
+            if participant.pk in nationality_changed:
+                changed.add("nationality")
+            participant_edited_by_organizer(participant=participant, by=by, changed_fields=changed)
     participants_publish_changes(conference_id=conference.pk, changed=changes, created=plan.created)
     AccreditationEvent.objects.bulk_create(
         (

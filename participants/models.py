@@ -211,6 +211,7 @@ class Delegation(models.Model):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         ordering = ["conference", "name"]
+        permissions = [("send_circular", _("Can send circulars to delegations and participants"))]
         constraints = [
             # Two constraints, so that each mistake gets its own message.
             models.CheckConstraint(
@@ -338,6 +339,13 @@ class Participant(models.Model):
         choices=PreferredLanguage.choices,
         default=PreferredLanguage.ENGLISH,
         verbose_name=_("preferred language"),
+    )
+    correspondence_language = models.CharField(
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        blank=True,
+        verbose_name=_("correspondence language"),
+        help_text=_("The language of e-mails to this participant; empty: the delegation's."),
     )
     role = models.CharField(
         max_length=16,
@@ -477,6 +485,15 @@ class Participant(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.honorific} {self.full_name}".strip()
+
+    @property
+    def mail_language(self) -> str:
+        """The language e-mails to this participant are written in."""
+        if self.correspondence_language:
+            return self.correspondence_language
+        if self.delegation_id:
+            return self.delegation.correspondence_language
+        return self.preferred_language
 
     @property
     def local_display_name(self) -> str:

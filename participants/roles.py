@@ -9,9 +9,14 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-APPS = ("conference", "participants", "agenda", "documents")
+APPS = ("conference", "participants", "agenda", "documents", "mail")
 # Seen only by those who need them; everyone else's "view all" leaves them out.
-PROTECTED = {"participants.identitydocument", "participants.identityaccesslog"}
+IDENTITY_PROTECTED = {"participants.identitydocument", "participants.identityaccesslog"}
+# The outbox holds every message as sent, nomination links included.
+PROTECTED = IDENTITY_PROTECTED | {"mail.outboxmessage"}
+CIRCULAR = "participants.send_circular"
+# Edit the mail templates, read the outbox, queue failed messages again.
+MAIL = (("change",), ["mail.mailtemplate"]), (("view", "change"), ["mail.outboxmessage"])
 IDENTITY = "participants.view_identity_document"
 DESK = "participants.use_badge_desk"
 HOLD = "participants.set_security_hold"
@@ -23,17 +28,20 @@ ROLES: dict[str, dict] = {
         "grants": [
             (EDIT, ["participants.delegation", "conference.organization"]),
             (EDIT, ["conference.conferencepartner", "agenda.statement"]),
+            *MAIL,
             # Seating is protocol's: the plan and the swaps made on it.
             (EDIT, ["agenda.seatingplan"]),
         ],
+        "extra": [CIRCULAR],
     },
     "Accreditation officer": {
         "grants": [
             (EDIT, ["participants.participant", "participants.delegation"]),
             (EDIT, ["participants.badgecategory", "participants.accesszone"]),
             (("view", *EDIT), ["participants.identitydocument"]),
+            *MAIL,
         ],
-        "extra": [IDENTITY, DESK],
+        "extra": [IDENTITY, DESK, CIRCULAR],
     },
     "Programme officer": {
         "grants": [(EDIT_DELETE, ["agenda.room", "agenda.session", "agenda.statement"])],
@@ -57,7 +65,7 @@ ROLES: dict[str, dict] = {
     "Security officer": {
         "grants": [
             (("change",), ["participants.participant"]),
-            (("view",), sorted(PROTECTED)),
+            (("view",), sorted(IDENTITY_PROTECTED)),
         ],
         "extra": [IDENTITY, DESK, HOLD],
     },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ from .enums import (
     INACTIVE_STATUSES,
     AccreditationStatus,
     BadgeKind,
+    CircularAudience,
     CredentialsStatus,
     DelegationCategory,
     DelegationRole,
@@ -99,14 +101,6 @@ def badge_kind_for(*, role: str, delegation: Delegation | None) -> str:
     if not delegation.is_state:
         return BadgeKind.ORGANIZATION
     return BadgeKind.HEAD if role == DelegationRole.HEAD else BadgeKind.DELEGATE
-
-
-def default_badge_category(*, participant: Participant) -> BadgeCategory | None:
-    """The category approval proposes: the one already chosen, else the first of the right kind."""
-    if participant.badge_category_id:
-        return participant.badge_category
-    categories = BadgeCategory.objects.filter(conference_id=participant.conference_id)
-    return _category_of_kind(participant, list(categories.order_by("code")))
 
 
 def approval_badge_categories(
@@ -531,6 +525,85 @@ def public_delegations(*, conference: Conference) -> list[Delegation]:
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
     )
     return delegations_in_precedence(conference=conference, delegations=delegations)
+
+
+# Circulars ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CircularRecipient:
+    email: str
+    name: str
+    language: str
+    delegation: Delegation | None
+
+    def delegation_name(self) -> str:
+        """In the active language."""
+        return self.delegation.local_name if self.delegation else ""
+
+
+@dataclasses.dataclass(frozen=True)
+class CircularFilter:
+    """Which focal points or participants of a conference a circular goes to.
+
+    Empty collections filter nothing; the delegation filters apply to participants too
+    (through their delegation).
+    """
+
+    audience: str
+    delegation_statuses: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    without_note_verbale: bool = False
+    participant_statuses: tuple[str, ...] = ()
+
+
+def _circular_delegations(*, conference: Conference, which: CircularFilter) -> QuerySet:
+    delegations = Delegation.objects.filter(conference=conference)
+    if which.delegation_statuses:
+        delegations = delegations.filter(status__in=which.delegation_statuses)
+    if which.categories:
+        delegations = delegations.filter(category__in=which.categories)
+    if which.without_note_verbale:
+        delegations = delegations.filter(nomination_file="")
+    return delegations
+
+
+def circular_recipients(
+    *, conference: Conference, which: CircularFilter
+) -> list[CircularRecipient]:
+    """One recipient per e-mail address, in name order; people without an address are left out."""
+    delegations = _circular_delegations(conference=conference, which=which)
+    found: dict[str, CircularRecipient] = {}
+    if which.audience == CircularAudience.FOCAL_POINTS:
+        for delegation in delegations.exclude(focal_point_email="").select_related("organization"):
+            found.setdefault(
+                delegation.focal_point_email.lower(),
+                CircularRecipient(
+                    email=delegation.focal_point_email,
+                    name=delegation.focal_point_name,
+                    language=delegation.correspondence_language,
+                    delegation=delegation,
+                ),
+            )
+        return list(found.values())
+    participants = Participant.objects.filter(conference=conference).exclude(email="")
+    if which.participant_statuses:
+        participants = participants.filter(status__in=which.participant_statuses)
+    if which.delegation_statuses or which.categories or which.without_note_verbale:
+        participants = participants.filter(delegation__in=delegations)
+    for participant in participants.select_related("delegation__organization").order_by(
+        "family_name", "given_names", "pk"
+    ):
+        found.setdefault(
+            participant.email.lower(),
+            CircularRecipient(
+                email=participant.email,
+                name=participant.display_name,
+                language=participant.mail_language,
+                delegation=participant.delegation,
+            ),
+        )
+    return list(found.values())
 
 
 def delegations_present(*, conference: Conference) -> list[Delegation]:

@@ -1,17 +1,20 @@
 """Writes for delegations and participants: accreditation transitions and the nomination link.
 
-Every accreditation change goes through ``_transition``: it locks the participant row,
-checks the current state, writes an ``AccreditationEvent`` and queues the e-mail to the
-focal point for after the commit. The admin, the portal and the tests call these
+Every accreditation change goes through ``_transitions_apply``, for one participant or a
+whole bulk action: it locks the rows, checks each current state, writes an
+``AccreditationEvent`` each and the e-mail to each delegation's focal point (one digest per
+action) into the outbox, in the same transaction. The admin, the portal and the tests call these
 functions; nothing else sets ``Participant.status``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,10 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.translator import translator
 
+from conference.mail import placeholders
 from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
 
-from . import notifications, rules, selectors
+from . import mails, notifications, rules, selectors
 from .enums import (
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
@@ -186,23 +190,173 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def _void_current_badge(*, participant: Participant, reason: str) -> int:
-    number = participant.badge_number
-    IssuedBadge.objects.filter(
-        participant=participant, number=number, voided_at__isnull=True
-    ).update(voided_at=timezone.now(), void_reason=reason[:200])
-    participant.badge_number = None
-    return number
+def _refusal(locked: Participant, transition: Transition) -> AccreditationError:
+    return AccreditationError(
+        _("%(name)s cannot be moved to “%(target)s”: the current state is “%(current)s”.")
+        % {
+            "name": locked.full_name,
+            "target": S(transition.target).label,
+            "current": locked.get_status_display(),
+        },
+        code=f"illegal_from_{locked.status}",
+    )
 
 
-def _issue_badge(*, participant: Participant) -> None:
-    # The conference row is the counter: locking it serializes concurrent approvals, and the
-    # number only ever grows, so a revoked or reprinted number never comes back.
-    conference = Conference.objects.select_for_update().get(pk=participant.conference_id)
-    number = conference.next_badge_number
-    Conference.objects.filter(pk=conference.pk).update(next_badge_number=number + 1)
-    IssuedBadge.objects.create(conference=conference, number=number, participant=participant)
-    participant.badge_number = number
+def _badge_category_for_approval(
+    participant: Participant, category: BadgeCategory | None, default: BadgeCategory | None
+) -> BadgeCategory:
+    category = category or default
+    if category is None:
+        raise AccreditationError(
+            _("Choose a badge category for %(name)s: none fits the role by default.")
+            % {"name": participant.full_name},
+            code="no_badge_category",
+        )
+    if category.conference_id != participant.conference_id:
+        raise AccreditationError(
+            _("The badge category %(category)s belongs to another conference.")
+            % {"category": category},
+            code="badge_category_other_conference",
+        )
+    return category
+
+
+def _issue_badges(*, participants: list[Participant]) -> list[IssuedBadge]:
+    """The next badge numbers, in order. The conference row is the counter: locking it
+    serializes concurrent approvals, and the number only ever grows, so a revoked or
+    reprinted number never comes back."""
+    issued = []
+    by_conference: dict[int, list[Participant]] = {}
+    for participant in participants:
+        by_conference.setdefault(participant.conference_id, []).append(participant)
+    for conference_id, group in sorted(by_conference.items()):
+        conference = Conference.objects.select_for_update().get(pk=conference_id)
+        first = conference.next_badge_number
+        Conference.objects.filter(pk=conference_id).update(next_badge_number=first + len(group))
+        for offset, participant in enumerate(group):
+            participant.badge_number = first + offset
+            issued.append(
+                IssuedBadge(
+                    conference_id=conference_id,
+                    number=participant.badge_number,
+                    participant=participant,
+                )
+            )
+    return IssuedBadge.objects.bulk_create(issued)
+
+
+def _transitions_apply(
+    *,
+    name: str,
+    participants: Iterable[Participant],
+    by: AbstractBaseUser | None,
+    actor_label: str = "",
+    reason: str = "",
+    message: str = "",
+    badge_categories: dict[int, BadgeCategory | None] | None = None,
+) -> tuple[list[Participant], list[tuple[int, AccreditationError]]]:
+    """Move ``participants`` along ``name``, one statement per step whatever their number.
+
+    The one writer of accreditation changes: it locks the rows (in id order, so two bulk
+    actions cannot deadlock), checks each current state, voids and issues badges, writes one
+    ``AccreditationEvent`` per participant and the e-mail for it (a digest per delegation).
+    Returns the participants moved, and (participant id, refusal) for the others, which are
+    left as they were. ``reason`` is internal and stays in the audit trail; only ``message``
+    is mailed. ``badge_categories`` (participant id -> category) is for approval: without
+    one, the participant's chosen category or the default for the role.
+    """
+    transition = TRANSITIONS[name]
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise AccreditationError(
+            _("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
+            code="reason_required",
+        )
+    with transaction.atomic():
+        locked = list(
+            Participant.objects.select_for_update(of=("self",))
+            .select_related("delegation")
+            .filter(pk__in=[participant.pk for participant in participants])
+            .order_by("pk")
+        )
+        moving, refused = [], []
+        for participant in locked:
+            if participant.status in transition.sources:
+                moving.append(participant)
+            else:
+                refused.append((participant.pk, _refusal(participant, transition)))
+        if name == "approve":
+            defaults = selectors.approval_badge_categories(participants=moving)
+            approvable = []
+            for participant in moving:
+                try:
+                    participant.badge_category = _badge_category_for_approval(
+                        participant,
+                        (badge_categories or {}).get(participant.pk),
+                        defaults[participant.pk][1],
+                    )
+                except AccreditationError as error:
+                    refused.append((participant.pk, error))
+                else:
+                    approvable.append(participant)
+            moving = approvable
+        if not moving:
+            return [], refused
+        now = timezone.now()
+        from_status = {participant.pk: participant.status for participant in moving}
+        voided = {
+            participant.pk: participant.badge_number
+            for participant in moving
+            if participant.badge_number
+            and (transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge")
+        }
+        if voided:
+            IssuedBadge.objects.filter(participant_id__in=voided, voided_at__isnull=True).update(
+                voided_at=now, void_reason=(reason or str(transition.label))[:200]
+            )
+            for participant in moving:
+                if participant.pk in voided:
+                    participant.badge_number = None
+        if name in {"approve", "reprint_badge"}:
+            _issue_badges(participants=moving)
+        if name in {"print_badge", "reprint_badge"}:
+            IssuedBadge.objects.filter(participant__in=moving, voided_at__isnull=True).update(
+                printed_at=now
+            )
+        for participant in moving:
+            participant.status = transition.target
+            participant.updated_at = now
+        # The database checks what a transition could break: a badge holder's category,
+        # one head per delegation, unique badge numbers.
+        Participant.objects.bulk_update(
+            moving, ["status", "badge_number", "badge_category", "updated_at"]
+        )
+        public_pages_invalidate(
+            conference_ids={
+                participant.conference_id
+                for participant in moving
+                if _public_standing(from_status[participant.pk])
+                != _public_standing(participant.status)
+            }
+        )
+        events = AccreditationEvent.objects.bulk_create(
+            AccreditationEvent(
+                participant=participant,
+                from_status=from_status[participant.pk],
+                to_status=participant.status,
+                by=by,
+                actor_label=actor_label,
+                reason=reason,
+                message=message.strip(),
+                # The badge this transition issued, kept or voided.
+                badge_number=participant.badge_number or voided.get(participant.pk),
+            )
+            for participant in moving
+        )
+        with accreditation_mail_batch():
+            for event in events:
+                _accreditation_mail(event_id=event.pk)
+    return moving, refused
 
 
 def _transition(
@@ -213,67 +367,90 @@ def _transition(
     actor_label: str = "",
     reason: str = "",
     message: str = "",
-    prepare: Callable[[Participant], None] | None = None,
+    badge_category: BadgeCategory | None = None,
 ) -> Participant:
-    """Move ``participant`` along ``name``.
+    """Move one participant along ``name``; a refusal raises ``AccreditationError``."""
+    done, refused = _transitions_apply(
+        name=name,
+        participants=[participant],
+        by=by,
+        actor_label=actor_label,
+        reason=reason,
+        message=message,
+        badge_categories={participant.pk: badge_category},
+    )
+    if refused:
+        raise refused[0][1]
+    return done[0]
 
-    ``reason`` is internal and stays in the audit trail; only ``message`` is mailed.
+
+# The events of the batch being collected: one digest per delegation when it ends.
+_MAIL_BATCH: ContextVar[list[int] | None] = ContextVar("accreditation_mail_batch", default=None)
+
+
+def _accreditation_mail(*, event_id: int) -> None:
+    batch = _MAIL_BATCH.get()
+    if batch is None:
+        # A change on its own (the participant page, the portal, the desk): its own digest,
+        # written in the same transaction.
+        notifications.accreditation_digests_write(event_ids=[event_id])
+    else:
+        batch.append(event_id)
+
+
+@contextlib.contextmanager
+def accreditation_mail_batch() -> Iterator[None]:
+    """Inside, accreditation changes are mailed together: one message per delegation.
+
+    The block is one transaction: the status changes and the outbox rows that report them
+    commit together. A batch inside a batch joins the outer one.
     """
-    transition = TRANSITIONS[name]
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise AccreditationError(
-            _("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
-            code="reason_required",
-        )
-    with transaction.atomic():
-        locked = Participant.objects.select_for_update().get(pk=participant.pk)
-        if locked.status not in transition.sources:
-            raise AccreditationError(
-                _("%(name)s cannot be moved to “%(target)s”: the current state is “%(current)s”.")
-                % {
-                    "name": locked.full_name,
-                    "target": S(transition.target).label,
-                    "current": locked.get_status_display(),
-                },
-                code=f"illegal_from_{locked.status}",
-            )
-        from_status = locked.status
-        voided = None
-        if locked.badge_number and (
-            transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge"
-        ):
-            voided = _void_current_badge(participant=locked, reason=reason or str(transition.label))
-        if prepare is not None:
-            prepare(locked)
-        if name in {"approve", "reprint_badge"}:
-            _issue_badge(participant=locked)
-        if name in {"print_badge", "reprint_badge"}:
-            IssuedBadge.objects.filter(
-                conference_id=locked.conference_id, number=locked.badge_number
-            ).update(printed_at=timezone.now())
-        locked.status = transition.target
-        locked.full_clean()
-        locked.save()
-        if _public_standing(from_status) != _public_standing(locked.status):
-            public_pages_invalidate(conference_ids=[locked.conference_id])
-        event = AccreditationEvent.objects.create(
-            participant=locked,
-            from_status=from_status,
-            to_status=locked.status,
+    if _MAIL_BATCH.get() is not None:
+        yield
+        return
+    # No savepoint of its own: an error inside rolls back the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
+        events: list[int] = []
+        token = _MAIL_BATCH.set(events)
+        try:
+            yield
+        finally:
+            _MAIL_BATCH.reset(token)
+        notifications.accreditation_digests_write(event_ids=events)
+
+
+def participants_transition(
+    *,
+    name: str,
+    participants: Iterable[Participant],
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    message: str = "",
+    badge_categories: dict[int, BadgeCategory | None] | None = None,
+) -> tuple[list[Participant], list[str]]:
+    """Move many participants along ``name``: those moved, and why the others were refused.
+
+    A refused participant is left as it was, the others move. The focal point of each
+    delegation gets one digest of the whole action; ``badge_categories`` (participant id ->
+    category) is for approval.
+    """
+    participants = list(participants)
+    try:
+        done, refused = _transitions_apply(
+            name=name,
+            participants=participants,
             by=by,
-            actor_label=actor_label,
             reason=reason,
-            message=message.strip(),
-            # The badge this transition issued, kept or voided.
-            badge_number=locked.badge_number or voided,
+            message=message,
+            badge_categories=badge_categories,
         )
-        # robust: the transition is committed; a mail server that is down must not turn that
-        # into an error page or stop a bulk action half-way. The failure is logged.
-        transaction.on_commit(
-            lambda: notifications.accreditation_changed(event_id=event.pk), robust=True
-        )
-    return locked
+    except AccreditationError as error:
+        return [], [str(error)]
+    order = {participant.pk: index for index, participant in enumerate(participants)}
+    names = {participant.pk: str(participant) for participant in participants}
+    done.sort(key=lambda participant: order[participant.pk])
+    refused.sort(key=lambda item: order[item[0]])
+    return done, [f"{names[pk]}: {error}" for pk, error in refused]
 
 
 def _service(name: str) -> Callable[..., Participant]:
@@ -299,23 +476,6 @@ def _service(name: str) -> Callable[..., Participant]:
     return service
 
 
-def _set_badge_category(participant: Participant, category: BadgeCategory | None) -> None:
-    category = category or selectors.default_badge_category(participant=participant)
-    if category is None:
-        raise AccreditationError(
-            _("Choose a badge category for %(name)s: none fits the role by default.")
-            % {"name": participant.full_name},
-            code="no_badge_category",
-        )
-    if category.conference_id != participant.conference_id:
-        raise AccreditationError(
-            _("The badge category %(category)s belongs to another conference.")
-            % {"category": category},
-            code="badge_category_other_conference",
-        )
-    participant.badge_category = category
-
-
 def participant_approve(
     *,
     participant: Participant,
@@ -337,7 +497,7 @@ def participant_approve(
         reason=reason,
         message=message,
         actor_label=actor_label,
-        prepare=lambda locked: _set_badge_category(locked, badge_category),
+        badge_category=badge_category,
     )
 
 
@@ -603,10 +763,47 @@ def delegation_send_nomination_link(
     delegation.full_clean()
     delegation.save()
     url = portal_url(nomination_token(delegation=delegation))
-    transaction.on_commit(
-        lambda: notifications.nomination_link(delegation_id=delegation.pk, url=url)
-    )
+    notifications.nomination_link_write(delegation=delegation, url=url, send_id=uuid.uuid4().hex)
     return delegation
+
+
+# Circulars -------------------------------------------------------------------------------
+
+
+def circular_text_errors(*, subject: dict[str, str], body: dict[str, str]) -> dict[str, str]:
+    """Unknown placeholders in a circular's texts, keyed ``subject_en``, ``body_ru``…"""
+    texts = {f"subject_{lang}": text for lang, text in subject.items()}
+    texts |= {f"body_{lang}": text for lang, text in body.items()}
+    return placeholders.errors(texts, mails.CIRCULAR_PLACEHOLDERS)
+
+
+@transaction.atomic
+def circular_send(
+    *,
+    conference: Conference,
+    which: selectors.CircularFilter,
+    subject: dict[str, str],
+    body: dict[str, str],
+    send_id: str,
+) -> int:
+    """Write a circular to each recipient ``which`` selects, in their language; how many.
+
+    ``send_id`` names this circular: sending the same one again (a double click, a reload)
+    writes nothing new. Without any recipient, or with an unknown placeholder, it is refused.
+    """
+    errors = circular_text_errors(subject=subject, body=body)
+    if errors:
+        raise ValidationError(errors)
+    recipients = selectors.circular_recipients(conference=conference, which=which)
+    if not recipients:
+        raise ValidationError(
+            _("No recipient matches these filters: the circular was not sent."),
+            code="no_recipients",
+        )
+    notifications.circular_write(
+        conference=conference, recipients=recipients, subject=subject, body=body, send_id=send_id
+    )
+    return len(recipients)
 
 
 @transaction.atomic
@@ -898,18 +1095,11 @@ def badges_print(
 ) -> tuple[list[IssuedBadge], list[str]]:
     """Print the badges of approved participants: their issued badges, and who was refused.
 
-    Each participant moves to "badge printed" in its own transaction, so one refusal leaves
-    the others printed; the caller renders the PDF of exactly the badges returned.
+    One refusal leaves the others printed; the caller renders the PDF of exactly the badges
+    returned.
     """
-    printed, refused = [], []
-    for participant in participants:
-        try:
-            done = participant_print_badge(participant=participant, by=by)
-        except (AccreditationError, ValidationError) as error:
-            refused.append(f"{participant}: {error}")
-        else:
-            printed.append(done.pk)
-    return _current_badges(printed), refused
+    done, refused = participants_transition(name="print_badge", participants=participants, by=by)
+    return _current_badges([participant.pk for participant in done]), refused
 
 
 def badge_reprint(

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conference.mail.models import OutboxMessage
 from conference.models import Conference
 from participants.enums import IdentityAccessKind
 from participants.models import IdentityAccessLog, IdentityShredding, VisaLetter
@@ -34,6 +35,16 @@ def rows_the_demo_never_writes(model):
         extra = {"failures_since_start": 1} if model is AccessAttempt else {}
         return model.objects.create(
             username="someone", ip_address="203.0.113.5", path_info="/admin/login/", **extra
+        )
+    if model is OutboxMessage:  # the demo writes no mail: make demo would print it all
+        return OutboxMessage.objects.create(
+            kind="circular",
+            recipient="focal@mfa.example",
+            language="ru",
+            subject="Циркуляр",
+            body_text="Текст",
+            body_html="<p>Текст</p>",
+            idempotency_key="demo:1",
         )
     if model is IdentityShredding:
         return IdentityShredding.objects.create(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conference.enums import ConferenceStatus
+from conference.mail.models import MailTemplate
 from conference.models import Conference
 from participants import services
 from participants.enums import AccreditationStatus, DelegationStatus
@@ -180,6 +181,22 @@ PAGES = {
         lambda w: reverse(
             "admin:participants_participant_security_hold", args=[w["participant"].pk]
         ),
+    ),
+    "send a circular": (
+        [200, 200, 403, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse("admin:participants_delegation_circular"),
+    ),
+    # Templates are read by everyone on staff and edited by protocol and accreditation.
+    "mail template change": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse(
+            "admin:mail_mailtemplate_change", args=[MailTemplate.objects.order_by("pk")[0].pk]
+        ),
+    ),
+    # Messages hold nomination links: only those who send them read the outbox.
+    "outbox": (
+        [200, 200, 403, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse("admin:mail_outboxmessage_changelist"),
     ),
     "seating plan": (
         [200] * 7 + [403, 302],
@@ -397,6 +414,8 @@ AUDIT_ONLY = {
     "documents.paragraph",
     "documents.positionstatement",
     "documents.silencebreak",
+    "mail.mailtemplate",
+    "mail.outboxmessage",
     "participants.accreditationevent",
     "participants.identityaccesslog",
     "participants.issuedbadge",
@@ -409,6 +428,7 @@ ACTIONS: dict[str, dict[str, str | None]] = {
     for model in CHANGELISTS
 }
 ACTIONS["agenda.session"] |= {"apply_protocol_order": CHANGE, "export_csv_agenda": VIEW}
+ACTIONS["mail.outboxmessage"] |= {"retry_failed": CHANGE}
 ACTIONS["axes.accessattempt"] |= {"cleanup_expired_attempts": DELETE}
 ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW}
 ACTIONS["documents.amendment"] |= dict.fromkeys(["accept", "reject", "withdraw", "merge"], CHANGE)

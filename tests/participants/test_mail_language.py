@@ -18,12 +18,14 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_the_nomination_link_is_written_in_the_delegations_language(
-    correspondence, organizer, expected, other
+    correspondence, organizer, expected, other, django_capture_on_commit_callbacks
 ):
     delegation = DelegationFactory(
         country="KZ", focal_point_name="", correspondence_language=correspondence
     )
-    with translation.override(organizer):
-        notifications.nomination_link(delegation_id=delegation.pk, url="https://example.org/n/")
+    with translation.override(organizer), django_capture_on_commit_callbacks(execute=True):
+        notifications.nomination_link_write(
+            delegation=delegation, url="https://example.org/n/", send_id="x"
+        )
     [message] = mail.outbox
     assert expected in message.body and other not in message.body

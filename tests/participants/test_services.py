@@ -41,8 +41,12 @@ def test_the_full_path_writes_one_event_per_transition_and_mails_the_focal_point
         (S.BADGE_PRINTED, S.BADGE_COLLECTED, officer.pk, 1),
     ]
     assert [m.to for m in mail.outbox] == [[participant.delegation.focal_point_email]] * 5
-    assert mail.outbox[2].subject == f"{participant.full_name}: accreditation Approved"
-    assert "Badge number: 1" in mail.outbox[2].body
+    # Each change on its own is a digest of one.
+    conference, delegation = participant.conference, participant.delegation
+    assert mail.outbox[2].subject == (
+        f"{conference.short_title}: accreditation of {delegation.local_name} — Approved: 1"
+    )
+    assert f"(Badge number: {conference.printed_badge_number(1)})" in mail.outbox[2].body
 
 
 @pytest.mark.parametrize(
@@ -127,7 +131,8 @@ def test_reject_mails_only_the_message_to_the_delegation(django_capture_on_commi
     assert event.message == "The nomination arrived after the deadline."
     body = mail.outbox[-1].body
     assert (
-        "Message from the accreditation team:\nThe nomination arrived after the deadline.\n" in body
+        "\n  Message from the accreditation team: The nomination arrived after the deadline.\n"
+        in body
     )
     assert "security" not in body
 

@@ -1,0 +1,96 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy, ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from conference.admin_mixins import AuditLogAdmin, ServiceAdmin
+
+from . import services
+from .models import MailTemplate, OutboxMessage
+
+
+@admin.register(MailTemplate)
+class MailTemplateAdmin(TranslationAdmin, ServiceAdmin):
+    """One template per kind of message: the kinds are the apps', the wording the organizers'."""
+
+    list_display = ["__str__", "key", "subject", "updated_at"]
+    fields = ["key", "placeholders", "subject", "body"]
+    readonly_fields = ["key", "placeholders"]
+
+    @admin.display(description=gettext_lazy("placeholders"))
+    def placeholders(self, template: MailTemplate) -> str:
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><code>{{{}}}</code> — {}</li>",
+                template.kind.placeholders.items(),
+            ),
+        )
+
+    def has_add_permission(self, request):
+        return False  # one per kind, seeded
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_object(self, request, obj, form):
+        services.mail_template_save(template=obj)
+
+    def delete_object(self, request, obj):
+        raise NotImplementedError
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(AuditLogAdmin):
+    """Every message sent or to be sent, as it was rendered; failed ones can be queued again."""
+
+    list_display = ["created_at", "recipient", "subject", "language", "status", "attempts"]
+    list_filter = ["status", "kind", "language", "conference"]
+    search_fields = ["recipient", "subject"]
+    list_select_related = ["conference"]
+    date_hierarchy = "created_at"
+    actions = ["retry_failed"]
+    fields = [
+        "conference",
+        "kind",
+        "recipient",
+        "language",
+        "subject",
+        "body_text",
+        "html_preview",
+        "status",
+        "attempts",
+        "last_error",
+        "idempotency_key",
+        "created_at",
+        "last_attempt_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("HTML"))
+    def html_preview(self, message: OutboxMessage) -> str:
+        # The stored HTML was escaped when rendered; shown in a sandbox all the same.
+        return format_html(
+            '<iframe sandbox srcdoc="{}" style="width:100%;height:20em;border:1px solid #ccc">'
+            "</iframe>",
+            message.body_html,
+        )
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("mail.change_outboxmessage")
+
+    @admin.action(description=gettext_lazy("Retry the failed messages"), permissions=["retry"])
+    def retry_failed(self, request, queryset):
+        count = services.outbox_retry(messages=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed message queued again.",
+                "%(count)d failed messages queued again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.INFO,
+        )

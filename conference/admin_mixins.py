@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import (
     AdminSplitDateTime,
     AutocompleteSelect,
@@ -548,3 +549,28 @@ def selected_conference(
         modeladmin.message_user(request, refusal, messages.ERROR)
         return None
     return Conference.objects.get(pk=conference_ids[0])
+
+
+class LateRowChangeList(ChangeList):
+    """Sorts and pages over the ids alone, then reads the full rows of the one page.
+
+    A changelist row joins several tables (``list_select_related``) and is a few kilobytes
+    wide; sorting 100,000 of them by a joined column (the delegation's name) to keep 100
+    took 0.36 s. The ids with their sort keys are narrow, and the page's rows are then read
+    by primary key.
+    """
+
+    def get_results(self, request):
+        super().get_results(request)
+        multi_page = self.result_count > self.list_per_page
+        if not multi_page or (self.show_all and self.can_show_all) or self.list_editable:
+            return
+        offset = (self.page_num - 1) * self.list_per_page
+        ids = list(self.queryset.values_list("pk", flat=True)[offset : offset + self.list_per_page])
+        rows = self.queryset.order_by().in_bulk(ids)
+        self.result_list = [rows[pk] for pk in ids if pk in rows]
+
+
+class LateRowChangeListMixin:
+    def get_changelist(self, request, **kwargs):
+        return LateRowChangeList

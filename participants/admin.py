@@ -24,6 +24,7 @@ from modeltranslation.admin import TranslationAdmin
 from conference.admin_mixins import (
     AuditLogAdmin,
     ConferenceFieldTimeMixin,
+    LateRowChangeListMixin,
     ReadOnlyInline,
     SameConferenceChoicesMixin,
     ServiceAdmin,
@@ -506,6 +507,7 @@ def _passport_match(word: str) -> Q:
 
 @admin.register(Participant)
 class ParticipantAdmin(
+    LateRowChangeListMixin,
     ParticipantLettersMixin,
     BadgeAdminMixin,
     SameConferenceChoicesMixin,

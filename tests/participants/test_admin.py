@@ -517,3 +517,38 @@ def test_the_delegation_column_sorts_by_the_delegation_name(organizer):
         assert '"conference_conference"' not in order_by
     assert listed[str(index)] == ["Austria", "Kyrgyzstan", "Uzbekistan"]
     assert listed[f"-{index}"] == ["Uzbekistan", "Kyrgyzstan", "Austria"]
+
+
+def test_a_page_of_the_list_is_read_by_id_in_the_sorted_order(organizer, monkeypatch):
+    from django.contrib import admin
+
+    monkeypatch.setattr(admin.site._registry[Participant], "list_per_page", 2)
+    conference = ConferenceFactory()
+    for country, family in (("UZ", "Aliev"), ("AT", "Bauer"), ("KG", "Asanov"), ("AT", "Adler")):
+        delegation = Delegation.objects.filter(conference=conference, country=country).first()
+        ParticipantFactory(
+            conference=conference,
+            delegation=delegation or DelegationFactory(conference=conference, country=country),
+            family_name=family,
+        )
+    scoped = {"conference__id__exact": conference.pk}
+    pages = []
+    for number in ("1", "2"):
+        with CaptureQueriesContext(connection) as queries:
+            page = organizer.get(CHANGELIST, {**scoped, "o": "1", "p": number})
+        pages.append(
+            lxml.html.fromstring(page.content.decode()).xpath(
+                '//table[@id="result_list"]//*[contains(@class, "field-family_name")]//text()'
+            )
+        )
+        paged = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "participants_participant"."id"')
+            and q["sql"].endswith(("LIMIT 2", "OFFSET 2"))
+        ]
+        # The sorted page is chosen over the ids alone, then its rows are read by id.
+        assert len(paged) == 1 and paged[0].startswith(
+            'SELECT "participants_participant"."id" AS "pk" FROM '
+        )
+    assert pages == [["Adler", "Aliev"], ["Asanov", "Bauer"]]

@@ -20,6 +20,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest, QueryDict
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -184,7 +185,13 @@ def local_time_column(model: type[Model], name: str, *, conference_path: str = "
     @admin.display(description=capfirst(field.verbose_name), ordering=name)
     def column(obj) -> str | None:
         moment = getattr(obj, name)
-        return _conference_of(obj, conference_path).local_text(moment) if moment else None
+        if not moment:
+            return None
+        conference = _conference_of(obj, conference_path)
+        # A row of no conference (a message to an organizer) is read in the site's zone.
+        if conference is None:
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        return conference.local_text(moment)
 
     column.__name__ = f"local_{name}"
     return column

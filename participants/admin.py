@@ -260,7 +260,10 @@ class DelegationAdmin(
                 "conference": Conference.objects.order_by("-start_date").first(),
                 "audience": CircularAudience.FOCAL_POINTS,
             },
-            placeholders_help=_("Placeholders: %(names)s.")
+            placeholders_help=_(
+                "Placeholders: %(names)s. The greeting and the signature are added around "
+                "this text; see the preview."
+            )
             % {"names": ", ".join(f"{{{name}}}" for name in mails.CIRCULAR_PLACEHOLDERS)},
         )
         preview = None

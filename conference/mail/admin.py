@@ -3,7 +3,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from conference.admin_mixins import AuditLogAdmin, ServiceAdmin
+from conference.admin_mixins import (
+    AuditLogAdmin,
+    ConferenceFieldTimeMixin,
+    ServiceAdmin,
+    local_time_column,
+)
 
 from . import services
 from .models import MailTemplate, OutboxMessage
@@ -42,10 +47,17 @@ class MailTemplateAdmin(TranslationAdmin, ServiceAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(AuditLogAdmin):
+class OutboxMessageAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
     """Every message sent or to be sent, as it was rendered; failed ones can be queued again."""
 
-    list_display = ["created_at", "recipient", "subject", "language", "status", "attempts"]
+    list_display = [
+        local_time_column(OutboxMessage, "created_at"),
+        "recipient",
+        "subject",
+        "language",
+        "status",
+        "attempts",
+    ]
     list_filter = ["status", "kind", "language", "conference"]
     search_fields = ["recipient", "subject"]
     list_select_related = ["conference"]

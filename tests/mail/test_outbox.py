@@ -295,3 +295,22 @@ def test_the_outbox_list_makes_the_same_queries_for_one_row_or_many(organizer):
             assert organizer.get(changelist).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_outbox_lists_each_message_in_its_conferences_time(organizer):
+    from tests.factories import ConferenceFactory
+
+    conference = ConferenceFactory(time_zone="Asia/Dushanbe")
+    message = OutboxMessage.objects.create(
+        conference=conference,
+        kind="circular",
+        recipient="focal@mfa.example",
+        language="en",
+        subject="Circular",
+        body_text="Text",
+        body_html="<p>Text</p>",
+        idempotency_key="zone:1",
+    )
+    page = organizer.get(reverse("admin:mail_outboxmessage_changelist")).content.decode()
+    assert conference.local_text(message.created_at) in page
+    assert conference.local_text(message.created_at).endswith("+05")

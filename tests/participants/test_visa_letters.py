@@ -332,3 +332,14 @@ def test_the_demo_letters_of_a_delegation(demo_db, db, officer):
     assert "Consular Section, Embassy of the Republic of Tajikistan in Kabul" in " ".join(
         pages[0].split()
     )
+
+
+def test_the_participant_page_offers_the_letter_in_a_language_the_organizer_picks(client, officer):
+    participant = applicant(preferred_language="en")
+    sign_in(client, officer)
+    page = client.get(reverse("admin:participants_participant_change", args=[participant.pk]))
+    assert '<select name="language" class="letter-language"' in page.content.decode()
+    url = reverse("admin:participants_participant_visa_letter", args=[participant.pk])
+    russian = pdf_text(b"".join(client.post(url, {"language": "ru"}).streaming_content))
+    assert "Визовая поддержка" in russian
+    assert VisaLetter.objects.get().language == "ru"

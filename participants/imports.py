@@ -789,24 +789,25 @@ def import_jobs_expire(*, created_by=None, older_than: dt.timedelta | None = Non
     )
 
 
-def _job_checked(job: ImportJob, status: str, plan: ImportPlan, parsed: ParsedFile) -> None:
-    job.status = status
-    job.rows_total = len(parsed.rows)
-    job.rows_checked = len(parsed.rows)
-    job.planned_created = len(plan.created)
-    job.planned_updated = len(plan.updated)
-    job.errors = [dataclasses.asdict(error) for error in plan.errors]
-    job.source = ""
-    job.rows_csv = "" if plan.errors else parsed.rows_csv()
-    job.titles = parsed.titles
-    job.ignored = parsed.ignored
-    job.header_length = parsed.header_length
-    if plan.errors:
-        job.finished_at = timezone.now()
-    job.save()
+def _job_checked(job: ImportJob, plan: ImportPlan, parsed: ParsedFile) -> None:
+    """Save the preview, unless the job expired meanwhile (its user uploaded another file)."""
+    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.VALIDATING).update(
+        status=ImportJobStatus.REFUSED if plan.errors else ImportJobStatus.PREVIEWED,
+        rows_total=len(parsed.rows),
+        rows_checked=len(parsed.rows),
+        planned_created=len(plan.created),
+        planned_updated=len(plan.updated),
+        errors=[dataclasses.asdict(error) for error in plan.errors],
+        source="",
+        rows_csv="" if plan.errors else parsed.rows_csv(),
+        titles=parsed.titles,
+        ignored=parsed.ignored,
+        header_length=parsed.header_length,
+        finished_at=timezone.now() if plan.errors else None,
+    )
 
 
-def import_job_validate(*, job_id: int) -> ImportJob:
+def import_job_validate(*, job_id: int) -> None:
     """The preview of an uploaded file: read it, check every row, keep the parsed rows.
 
     The job ends previewed, waiting for the organizer's confirmation, or refused with its
@@ -815,12 +816,14 @@ def import_job_validate(*, job_id: int) -> ImportJob:
     """
     job = ImportJob.objects.select_related("conference", "delegation").get(pk=job_id)
     if job.status != ImportJobStatus.VALIDATING:
-        return job
+        return
     try:
         try:
             parsed = parse_file(job.source, needs_delegation=job.delegation_id is None)
         except reader.ImportFileError as error:
-            return _job_finish(job, ImportJobStatus.REFUSED, [RowError(0, "", str(error))])
+            _job_finish(job, ImportJobStatus.REFUSED, [RowError(0, "", str(error))])
+            return
+        job.source = ""  # the parsed rows are all the check needs from here on
         ImportJob.objects.filter(pk=job_id).update(rows_total=len(parsed.rows))
 
         def progress(rows: int) -> None:
@@ -828,18 +831,12 @@ def import_job_validate(*, job_id: int) -> ImportJob:
 
         with _no_cyclic_gc():
             plan = _plan_rows(job.conference, parsed, job.delegation, progress=progress)
-        _job_checked(
-            job,
-            ImportJobStatus.REFUSED if plan.errors else ImportJobStatus.PREVIEWED,
-            plan,
-            parsed,
-        )
+        _job_checked(job, plan, parsed)
     except Exception:
         logger.exception("Participant import %s failed in its check", job_id)
         message = _("The check stopped on an unexpected error: see the server log.")
         _job_finish(job, ImportJobStatus.REFUSED, [RowError(0, "", message)])
         raise
-    return job
 
 
 @transaction.atomic

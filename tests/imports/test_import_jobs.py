@@ -234,3 +234,14 @@ def test_an_unreachable_task_queue_refuses_the_upload_with_a_message(
     ]
     assert b"Confirm the import" not in response.content
     assert response.context["job"].source == ""
+
+
+def test_a_check_that_ends_after_its_job_expired_keeps_nothing(organizer, delegation):
+    url = _url(delegation.conference)
+    organizer.post(url, {"file": _upload(3), "delegation": delegation.pk})  # check not run yet
+    first = ImportJob.objects.get()
+    # The same user uploads another file while a worker still checks the first one.
+    organizer.post(url, {"file": _upload(2), "delegation": delegation.pk})
+    import_job_validate(job_id=first.pk)
+    first.refresh_from_db()
+    assert (first.status, first.rows_csv, first.source) == (ImportJobStatus.EXPIRED, "", "")

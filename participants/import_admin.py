@@ -98,11 +98,14 @@ def _render(model_admin, request, conference, **context):
 def import_participants(model_admin, request, conference: Conference):
     """The import page of a conference; the CSV framework checks the permissions first."""
     import_jobs_expire(older_than=PREVIEW_LIFETIME)
-    if "job" in request.GET or "job" in request.POST:
-        job = _job(request, conference, request.POST.get("job") or request.GET.get("job"))
-        if request.method == "POST":
-            return _confirm(model_admin, request, conference, job)
-        return _job_page(model_admin, request, conference, job)
+    # The page of a job also offers the upload of another file: a POST there is an upload.
+    if request.method == "POST" and "job" in request.POST:
+        job = _job(request, conference, request.POST["job"])
+        return _confirm(model_admin, request, conference, job)
+    if request.method == "GET" and "job" in request.GET:
+        return _job_page(
+            model_admin, request, conference, _job(request, conference, request.GET["job"])
+        )
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, conference=conference)
         if form.is_valid():

@@ -245,3 +245,18 @@ def test_a_check_that_ends_after_its_job_expired_keeps_nothing(organizer, delega
     import_job_validate(job_id=first.pk)
     first.refresh_from_db()
     assert (first.status, first.rows_csv, first.source) == (ImportJobStatus.EXPIRED, "", "")
+
+
+def test_another_file_uploaded_from_a_jobs_page_is_a_new_job(organizer, delegation):
+    job = _preview(organizer, delegation, 2)
+    # The page's upload form posts to the page's own address, ?job=<pk> included.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = organizer.post(
+            f"{_url(delegation.conference)}?job={job.pk}",
+            {"file": _upload(3), "delegation": delegation.pk},
+        )
+    second = ImportJob.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == f"{_url(delegation.conference)}?job={second.pk}"
+    assert (second.status, second.rows_total) == (ImportJobStatus.PREVIEWED, 3)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.EXPIRED

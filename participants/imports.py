@@ -735,7 +735,12 @@ class ImportJobGone(Exception):
     """The preview to confirm expired or was confirmed already; nothing was queued."""
 
 
-def _job_enqueue(job_id: int, *, task_name: str, failure: ImportJobStatus, message) -> None:
+def _job_enqueue_on_commit(job_id: int, **kwargs) -> None:
+    """Hand the job to a worker once the transaction commits (:func:`_job_enqueue`)."""
+    transaction.on_commit(functools.partial(_job_enqueue, job_id, **kwargs))
+
+
+def _job_enqueue(job_id: int, *, task_name: str, failure: ImportJobStatus, message: str) -> None:
     """Hand the job to a worker; with the broker unreachable, end it with ``message``."""
     from . import tasks  # the task module imports this one
 
@@ -759,16 +764,13 @@ def import_job_upload(
     job = ImportJob(conference=conference, delegation=delegation, created_by=by, source=text)
     job.full_clean()
     job.save()
-    transaction.on_commit(
-        functools.partial(
-            _job_enqueue,
-            job.pk,
-            task_name="participants_import_job_validate",
-            failure=ImportJobStatus.REFUSED,
-            message=_(
-                "The task queue cannot be reached, so the file was not checked. Try again later."
-            ),
-        )
+    _job_enqueue_on_commit(
+        job.pk,
+        task_name="participants_import_job_validate",
+        failure=ImportJobStatus.REFUSED,
+        message=_(
+            "The task queue cannot be reached, so the file was not checked. Try again later."
+        ),
     )
     return job
 
@@ -850,16 +852,11 @@ def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
         raise ImportJobGone
     job.status = ImportJobStatus.QUEUED
     job.save(update_fields=["status"])
-    transaction.on_commit(
-        functools.partial(
-            _job_enqueue,
-            job.pk,
-            task_name="participants_import_job_run",
-            failure=ImportJobStatus.FAILED,
-            message=_(
-                "The task queue cannot be reached, so nothing was imported. Try again later."
-            ),
-        )
+    _job_enqueue_on_commit(
+        job.pk,
+        task_name="participants_import_job_run",
+        failure=ImportJobStatus.FAILED,
+        message=_("The task queue cannot be reached, so nothing was imported. Try again later."),
     )
     return job
 

@@ -5,8 +5,9 @@
 It recreates the database plenary_bench_import (server from BENCH_POSTGRES). Each
 size runs in a fresh subprocess with its own conference of 100 delegations; a tenth
 of the rows update participants already registered, the rest are new. The preview
-is what the admin's preview runs (read the file, validate every row); the confirm is what
-the admin's confirmation queues, run eagerly here as with no broker: an ImportJob that
+is what the admin's upload queues, run eagerly here as with no broker: an ImportJob that
+keeps the file, then reads it and validates every row (participants.imports.import_job_validate);
+the confirm is what the admin's confirmation queues, run eagerly too: the same job
 validates the preview's parsed rows again under row locks and writes them, 2,000 rows per
 transaction (participants.imports.import_job_run). Peak
 memory is the subprocess's peak resident set, Python and Django included. Last,
@@ -112,24 +113,24 @@ def measure(rows: int, registered: int) -> dict:
 
     from conference.models import Conference
     from participants.enums import ImportJobStatus
-    from participants.imports import import_job_create, parse_file, participants_import_plan
+    from participants.imports import import_job_confirm, import_job_upload
 
     updates = min(rows // 10, registered)
     conference = Conference.objects.get(slug=_slug(rows, registered))
     delegations = list(conference.delegations.select_related("organization").order_by("pk"))
     text = csv_text(delegations, rows, updates=updates)
+    user, _ = get_user_model().objects.get_or_create(username="bench-import")
     before = peak_mib()
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as preview_queries:
-        parsed = parse_file(text, needs_delegation=True)
-        plan = participants_import_plan(conference=conference, parsed=parsed)
+        # Without a broker the task runs as the job's transaction commits, inside this call.
+        job = import_job_upload(conference=conference, text=text, delegation=None, by=user)
     preview = time.perf_counter() - started
-    assert not plan.errors, plan.errors[:3]
-    user, _ = get_user_model().objects.get_or_create(username="bench-import")
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.PREVIEWED, job.errors[:3]
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as confirm_queries:
-        # Without a broker the task runs as the job's transaction commits, inside this call.
-        job = import_job_create(conference=conference, parsed=parsed, delegation=None, by=user)
+        job = import_job_confirm(job=job, by=user)
     confirm = time.perf_counter() - started
     job.refresh_from_db()
     assert job.status == ImportJobStatus.DONE, job.errors[:3]

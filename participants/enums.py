@@ -154,11 +154,27 @@ class CircularAudience(models.TextChoices):
 
 
 class ImportJobStatus(models.TextChoices):
+    VALIDATING = "validating", _("Checking the file")
+    PREVIEWED = "previewed", _("Ready to import")
+    REFUSED = "refused", _("Refused")
+    EXPIRED = "expired", _("Expired")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Stopped with errors")
 
 
-# An import in these states is still going: its progress page reloads itself.
+# A confirmed import in these states is still going: a worker runs it batch by batch.
 IMPORT_JOB_PENDING_STATUSES = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+# Confirmed: the import's progress or its result is shown.
+IMPORT_JOB_CONFIRMED_STATUSES = (
+    *IMPORT_JOB_PENDING_STATUSES,
+    ImportJobStatus.DONE,
+    ImportJobStatus.FAILED,
+)
+# A job in these states is still working: its page reloads itself.
+IMPORT_JOB_WORKING_STATUSES = (ImportJobStatus.VALIDATING, *IMPORT_JOB_PENDING_STATUSES)
+# The preview's outcome: the file checked, waiting for a confirmation or refused.
+IMPORT_JOB_PREVIEW_STATUSES = (ImportJobStatus.PREVIEWED, ImportJobStatus.REFUSED)
+# A preview nobody confirmed is emptied after a while (import_jobs_expire).
+IMPORT_JOB_UNCONFIRMED_STATUSES = (ImportJobStatus.VALIDATING, *IMPORT_JOB_PREVIEW_STATUSES)

@@ -1,28 +1,23 @@
 """Admin pages for the participant CSV import: upload, preview, confirm, progress.
 
-Confirming queues an ImportJob that a task worker runs batch by batch
-(participants.imports.import_job_run); the page then shows the job's progress
-(``?job=<pk>``), reloading itself until the job ends, so a reload or a second tab
-loses nothing and no request lasts as long as the import.
+Each upload is one ImportJob, and every stage is its page (``?job=<pk>``): the upload
+keeps the file and queues its check, the page shows the check's progress, then the
+preview with its errors or the confirmation, then the import's progress, then the
+result. A task worker does the checking and the importing
+(participants.imports.import_job_validate and import_job_run), so no request lasts as
+long as a large file, and the page reloads itself while a worker is busy: a reload or a
+second tab loses nothing.
 
-The preview's parsed rows (canonical columns, as CSV) wait between preview and
-confirmation in a file under MEDIA_ROOT/imports named by a random token, so the
-confirmation validates them again without reading the upload a second time. Only
-the session that uploaded it knows the token, and the session keeps the file's
-SHA-256, so a swapped file is refused. A preview nobody confirms is deleted when
-the same session previews another file, or after STASH_LIFETIME at the next visit
-of any import page.
+A job is shown only to the user who uploaded it, under its own conference. A preview
+nobody confirms is emptied when the same user uploads another file, or after
+PREVIEW_LIFETIME at the next visit of any import page.
 """
 
 import datetime as dt
-import hashlib
 import math
-import secrets
 
 from django import forms
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -33,19 +28,21 @@ from conference.csvio.reader import ImportFileError, decode
 from conference.csvio.registry import CsvImport, register_import
 from conference.models import Conference
 
+from .enums import ImportJobStatus
 from .imports import (
     MAX_BYTES,
     MAX_ROWS,
-    ParsedFile,
-    import_job_create,
-    parse_file,
-    participants_import_plan,
+    ImportJobGone,
+    RowError,
+    import_job_confirm,
+    import_job_upload,
+    import_jobs_expire,
 )
 from .models import Delegation, ImportJob
-from .uploads import stored_files_prune
 
-STASH_DIR = "imports"
-STASH_LIFETIME = dt.timedelta(hours=6)
+PREVIEW_LIFETIME = dt.timedelta(hours=6)
+# Seconds between the reloads of a job's page while a worker is busy.
+REFRESH_SECONDS = 2
 
 
 class ImportForm(forms.Form):
@@ -84,62 +81,6 @@ class ImportForm(forms.Form):
         return raw
 
 
-def _session_key(token: str) -> str:
-    return f"participant-import:{token}"
-
-
-def _drop_earlier_stashes(request) -> None:
-    """A new preview abandons the session's earlier ones: their files go at once."""
-    prefix = _session_key("")
-    # A session has keys() but is not iterable.
-    for key in [key for key in request.session.keys() if key.startswith(prefix)]:  # noqa: SIM118
-        default_storage.delete(request.session.pop(key)["name"])
-
-
-def stash_put(request, parsed: ParsedFile, *, conference: Conference, delegation) -> str:
-    _drop_earlier_stashes(request)
-    token = secrets.token_urlsafe(24)
-    raw = parsed.rows_csv().encode()
-    name = default_storage.save(f"{STASH_DIR}/{token}.csv", ContentFile(raw))
-    request.session[_session_key(token)] = {
-        "name": name,
-        "sha256": hashlib.sha256(raw).hexdigest(),
-        "conference": conference.pk,
-        "delegation": delegation.pk if delegation else None,
-        "titles": parsed.titles,
-        "ignored": parsed.ignored,
-        "header_length": parsed.header_length,
-    }
-    return token
-
-
-def _stashed_rows(raw: bytes, meta: dict) -> ParsedFile:
-    return ParsedFile.from_rows_csv(
-        raw.decode(),
-        titles=meta["titles"],
-        ignored=meta["ignored"],
-        header_length=meta["header_length"],
-    )
-
-
-def stash_take(request, token: str, *, conference: Conference) -> tuple[bytes, dict] | None:
-    """The stashed upload for this session and conference, or None if gone or tampered with."""
-    meta = request.session.get(_session_key(token))
-    if not meta or meta["conference"] != conference.pk or not default_storage.exists(meta["name"]):
-        return None
-    with default_storage.open(meta["name"], "rb") as stored:
-        raw = stored.read()
-    if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
-        return None
-    return raw, meta
-
-
-def stash_drop(request, token: str) -> None:
-    meta = request.session.pop(_session_key(token), None)
-    if meta:
-        default_storage.delete(meta["name"])
-
-
 def _render(model_admin, request, conference, **context):
     return TemplateResponse(
         request,
@@ -156,15 +97,25 @@ def _render(model_admin, request, conference, **context):
 
 def import_participants(model_admin, request, conference: Conference):
     """The import page of a conference; the CSV framework checks the permissions first."""
-    stored_files_prune(STASH_DIR, older_than=STASH_LIFETIME)
+    import_jobs_expire(older_than=PREVIEW_LIFETIME)
+    # The page of a job also offers the upload of another file: a POST there is an upload.
+    if request.method == "POST" and "job" in request.POST:
+        job = _job(request, conference, request.POST["job"])
+        return _confirm(model_admin, request, conference, job)
     if request.method == "GET" and "job" in request.GET:
-        return _progress(model_admin, request, conference, request.GET["job"])
-    if request.method == "POST" and "token" in request.POST:
-        return _confirm(model_admin, request, conference, request.POST["token"])
+        return _job_page(
+            model_admin, request, conference, _job(request, conference, request.GET["job"])
+        )
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, conference=conference)
         if form.is_valid():
-            return _preview(model_admin, request, conference, form)
+            job = import_job_upload(
+                conference=conference,
+                text=form.cleaned_data["text"],
+                delegation=form.cleaned_data["delegation"],
+                by=request.user,
+            )
+            return _redirect(conference, job)
     else:
         form = ImportForm(
             conference=conference, initial={"delegation": request.GET.get("delegation")}
@@ -172,64 +123,54 @@ def import_participants(model_admin, request, conference: Conference):
     return _render(model_admin, request, conference, form=form)
 
 
-def _preview(model_admin, request, conference, form):
-    delegation = form.cleaned_data["delegation"]
-    try:
-        parsed = parse_file(form.cleaned_data["text"], needs_delegation=delegation is None)
-    except ImportFileError as error:
-        form.add_error("file", str(error))
-        return _render(model_admin, request, conference, form=form)
-    plan = participants_import_plan(conference=conference, parsed=parsed, delegation=delegation)
-    token = (
-        None
-        if plan.errors
-        else stash_put(request, parsed, conference=conference, delegation=delegation)
+def _job(request, conference, job_pk: str) -> ImportJob:
+    """The user's own job of this conference; 404 for any other, as for an unknown one."""
+    jobs = ImportJob.objects.filter(conference=conference, created_by=request.user)
+    job = (
+        jobs.select_related("delegation").defer("source", "rows_csv").filter(pk=job_pk).first()
+        if job_pk.isdigit()
+        else None
     )
-    return _render(
-        model_admin, request, conference, form=form, plan=plan, delegation=delegation, token=token
-    )
+    if job is None:
+        raise Http404
+    return job
 
 
-def _confirm(model_admin, request, conference, token):
-    stashed = stash_take(request, token, conference=conference)
-    if stashed is None:
-        messages.error(
-            request, _("That upload has expired or was already imported. Upload it again.")
-        )
-        return _render(model_admin, request, conference, form=ImportForm(conference=conference))
-    raw, meta = stashed
-    job = import_job_create(
-        conference=conference,
-        parsed=_stashed_rows(raw, meta),
-        delegation=conference.delegations.filter(pk=meta["delegation"]).first(),
-        by=request.user,
-    )
-    stash_drop(request, token)
+def _redirect(conference, job):
     url = reverse("admin:conference_import_participants", args=[conference.pk])
     return HttpResponseRedirect(f"{url}?job={job.pk}")
 
 
-def _progress(model_admin, request, conference, job_pk: str):
-    """The progress of one import job of this conference; it reloads itself while it runs."""
-    job = (
-        ImportJob.objects.filter(conference=conference, pk=job_pk).select_related("delegation")
-        if job_pk.isdigit()
-        else ImportJob.objects.none()
-    ).first()
-    if job is None:
-        raise Http404
+def _confirm(model_admin, request, conference, job):
+    try:
+        import_job_confirm(job=job, by=request.user)
+    except ImportJobGone:
+        messages.error(
+            request, _("That upload has expired or was already imported. Upload it again.")
+        )
+        return _render(model_admin, request, conference, form=ImportForm(conference=conference))
+    return _redirect(conference, job)
+
+
+def _job_page(model_admin, request, conference, job):
+    """One job at its stage; the page reloads itself while a worker is busy with it."""
     url = reverse("admin:participants_participant_changelist")
     query = f"?delegation__id__exact={job.delegation_id}" if job.delegation_id else ""
+    errors = [RowError(**error) for error in job.errors]
     return _render(
         model_admin,
         request,
         conference,
         job=job,
+        # Row 0 is the file as a whole: its message stands above the table of rows.
+        file_errors=[error.message for error in errors if not error.row],
+        errors=[error for error in errors if error.row],
         form=None
-        if job.pending
+        if job.working
         else ImportForm(conference=conference, initial={"delegation": job.delegation_id}),
         participants_url=f"{url}{query or f'?conference__id__exact={conference.pk}'}",
-        refresh_seconds=2,
+        refresh_seconds=REFRESH_SECONDS,
+        statuses=ImportJobStatus,
     )
 
 

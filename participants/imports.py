@@ -2,7 +2,10 @@
 
 Two steps share one validator: :func:`participants_import_plan` is the dry run
 the organizer previews, and :func:`participants_import` re-validates under row
-locks and writes everything or nothing. Validation is the portal's and the
+locks and writes everything or nothing. Both run in task workers as one ImportJob
+per upload: :func:`import_job_upload` keeps the file and queues its check
+(:func:`import_job_validate`), :func:`import_job_confirm` queues the import
+(:func:`import_job_run`). Validation is the portal's and the
 admin's: the model's ``full_clean`` and the delegation limits in ``rules``.
 """
 
@@ -15,6 +18,7 @@ import functools
 import gc
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -33,6 +37,7 @@ from conference.csvio.reader import header_keys
 from conference.models import Conference
 
 from .enums import (
+    IMPORT_JOB_UNCONFIRMED_STATUSES,
     INACTIVE_STATUSES,
     AccreditationStatus,
     DelegationRole,
@@ -488,7 +493,11 @@ def _plan(conference: Conference, parsed: ParsedFile, delegation: Delegation | N
 
 
 def _plan_rows(
-    conference: Conference, parsed: ParsedFile, delegation: Delegation | None
+    conference: Conference,
+    parsed: ParsedFile,
+    delegation: Delegation | None,
+    *,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportPlan:
     emails = sorted(
         {values["email"].lower() for _number, values in parsed.rows if isinstance(values, dict)}
@@ -501,7 +510,9 @@ def _plan_rows(
     # Foreign keys come from the lookups above, so they need no query per row.
     looked_up = ["conference", "delegation", "badge_category"]
 
-    for number, values in parsed.rows:
+    for index, (number, values) in enumerate(parsed.rows):
+        if progress is not None and index and not index % JOB_BATCH:
+            progress(index)
         if isinstance(values, int):
             # A value holding an unquoted delimiter shifts every later cell one column to
             # the right; importing that would put data silently in the wrong fields.
@@ -725,46 +736,143 @@ def participants_import(
     return plan
 
 
-@transaction.atomic
-def import_job_create(
-    *, conference: Conference, parsed: ParsedFile, delegation: Delegation | None, by
-) -> ImportJob:
-    """Queue the confirmed import of a previewed file; a task worker runs it (import_job_run)."""
-    job = ImportJob(
-        conference=conference,
-        delegation=delegation,
-        created_by=by,
-        rows_total=len(parsed.rows),
-        rows_csv=parsed.rows_csv(),
-        titles=parsed.titles,
-        ignored=parsed.ignored,
-        header_length=parsed.header_length,
-    )
-    job.full_clean()
-    job.save()
-    transaction.on_commit(functools.partial(_job_enqueue, job.pk))
-    return job
+class ImportJobGone(Exception):
+    """The preview to confirm expired or was confirmed already; nothing was queued."""
 
 
-def _job_enqueue(job_id: int) -> None:
-    """Hand the job to a worker; with the broker unreachable, end it: nothing was imported."""
-    from .tasks import participants_import_job_run  # the task module imports this one
+def _job_enqueue_on_commit(job_id: int, **kwargs) -> None:
+    """Hand the job to a worker once the transaction commits (:func:`_job_enqueue`)."""
+    transaction.on_commit(functools.partial(_job_enqueue, job_id, **kwargs))
+
+
+def _job_enqueue(job_id: int, *, task_name: str, failure: ImportJobStatus, message: str) -> None:
+    """Hand the job to a worker; with the broker unreachable, end it with ``message``."""
+    from . import tasks  # the task module imports this one
 
     try:
-        participants_import_job_run.delay(job_id)
+        getattr(tasks, task_name).delay(job_id)
     except OperationalError:  # kombu's: the broker refused or timed out, after its retries
         logger.exception("Participant import %s could not be queued", job_id)
         job = ImportJob.objects.get(pk=job_id)
-        message = _("The task queue cannot be reached, so nothing was imported. Try again later.")
-        _job_finish(job, ImportJobStatus.FAILED, [RowError(0, "", message)])
+        _job_finish(job, failure, [RowError(0, "", str(message))])
+
+
+@transaction.atomic
+def import_job_upload(
+    *, conference: Conference, text: str, delegation: Delegation | None, by
+) -> ImportJob:
+    """Keep an uploaded file and queue its check, the preview (import_job_validate).
+
+    The user's earlier previews nobody confirmed are given up: their data goes at once.
+    """
+    import_jobs_expire(created_by=by)
+    job = ImportJob(conference=conference, delegation=delegation, created_by=by, source=text)
+    job.full_clean()
+    job.save()
+    _job_enqueue_on_commit(
+        job.pk,
+        task_name="participants_import_job_validate",
+        failure=ImportJobStatus.REFUSED,
+        message=_(
+            "The task queue cannot be reached, so the file was not checked. Try again later."
+        ),
+    )
+    return job
+
+
+def import_jobs_expire(*, created_by=None, older_than: dt.timedelta | None = None) -> int:
+    """Empty the previews nobody confirmed: a user's, or those older than ``older_than``."""
+    jobs = ImportJob.objects.filter(status__in=IMPORT_JOB_UNCONFIRMED_STATUSES)
+    if created_by is not None:
+        jobs = jobs.filter(created_by=created_by)
+    if older_than is not None:
+        jobs = jobs.filter(created_at__lt=timezone.now() - older_than)
+    return jobs.update(
+        status=ImportJobStatus.EXPIRED,
+        source="",
+        rows_csv="",
+        errors=[],
+        finished_at=timezone.now(),
+    )
+
+
+def _job_checked(job: ImportJob, plan: ImportPlan, parsed: ParsedFile) -> None:
+    """Save the preview, unless the job expired meanwhile (its user uploaded another file)."""
+    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.VALIDATING).update(
+        status=ImportJobStatus.REFUSED if plan.errors else ImportJobStatus.PREVIEWED,
+        rows_total=len(parsed.rows),
+        rows_checked=len(parsed.rows),
+        planned_created=len(plan.created),
+        planned_updated=len(plan.updated),
+        errors=[dataclasses.asdict(error) for error in plan.errors],
+        source="",
+        rows_csv="" if plan.errors else parsed.rows_csv(),
+        titles=parsed.titles,
+        ignored=parsed.ignored,
+        header_length=parsed.header_length,
+        finished_at=timezone.now() if plan.errors else None,
+    )
+
+
+def import_job_validate(*, job_id: int) -> None:
+    """The preview of an uploaded file: read it, check every row, keep the parsed rows.
+
+    The job ends previewed, waiting for the organizer's confirmation, or refused with its
+    errors by row and column (row 0: the file as a whole). Writes no participant. The
+    progress is saved every JOB_BATCH rows. A second run of a job already checked does nothing.
+    """
+    job = ImportJob.objects.select_related("conference", "delegation").get(pk=job_id)
+    if job.status != ImportJobStatus.VALIDATING:
+        return
+    try:
+        try:
+            parsed = parse_file(job.source, needs_delegation=job.delegation_id is None)
+        except reader.ImportFileError as error:
+            _job_finish(job, ImportJobStatus.REFUSED, [RowError(0, "", str(error))])
+            return
+        job.source = ""  # the parsed rows are all the check needs from here on
+        ImportJob.objects.filter(pk=job_id).update(rows_total=len(parsed.rows))
+
+        def progress(rows: int) -> None:
+            ImportJob.objects.filter(pk=job_id).update(rows_checked=rows)
+
+        with _no_cyclic_gc():
+            plan = _plan_rows(job.conference, parsed, job.delegation, progress=progress)
+        _job_checked(job, plan, parsed)
+    except Exception:
+        logger.exception("Participant import %s failed in its check", job_id)
+        message = _("The check stopped on an unexpected error: see the server log.")
+        _job_finish(job, ImportJobStatus.REFUSED, [RowError(0, "", message)])
+        raise
+
+
+@transaction.atomic
+def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
+    """Queue the import of a previewed file; a task worker runs it (import_job_run).
+
+    Raises ImportJobGone when the preview expired or was confirmed already.
+    """
+    job = ImportJob.objects.select_for_update().defer("rows_csv", "source").get(pk=job.pk)
+    if job.status != ImportJobStatus.PREVIEWED or job.created_by_id != by.pk:
+        raise ImportJobGone
+    job.status = ImportJobStatus.QUEUED
+    job.save(update_fields=["status"])
+    _job_enqueue_on_commit(
+        job.pk,
+        task_name="participants_import_job_run",
+        failure=ImportJobStatus.FAILED,
+        message=_("The task queue cannot be reached, so nothing was imported. Try again later."),
+    )
+    return job
 
 
 def _job_finish(job: ImportJob, status: str, errors: list[RowError] = ()) -> ImportJob:
     job.status = status
     job.errors = [dataclasses.asdict(error) for error in errors]
     job.finished_at = timezone.now()
-    job.rows_csv = ""  # the file's data is in the participants now, or refused
-    job.save(update_fields=["status", "errors", "finished_at", "rows_csv"])
+    # The file's data is in the participants now, or refused.
+    job.source = job.rows_csv = ""
+    job.save(update_fields=["status", "errors", "finished_at", "source", "rows_csv"])
     return job
 
 

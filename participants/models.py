@@ -19,7 +19,10 @@ from conference.models import Conference, validate_same_conference
 
 from .enums import (
     BADGE_HOLDING_STATUSES,
+    IMPORT_JOB_CONFIRMED_STATUSES,
     IMPORT_JOB_PENDING_STATUSES,
+    IMPORT_JOB_PREVIEW_STATUSES,
+    IMPORT_JOB_WORKING_STATUSES,
     INACTIVE_STATUSES,
     STATE_CATEGORIES,
     AccreditationStatus,
@@ -939,10 +942,13 @@ class IdentityShredding(models.Model):
 
 
 class ImportJob(models.Model):
-    """A confirmed CSV import, run by a task worker batch by batch; its progress page reads it.
+    """One upload of a participants CSV, from the check of its rows to the end of its import.
 
-    ``rows_csv`` holds the preview's parsed rows (``ParsedFile.rows_csv``) until the job ends,
-    then it is emptied: the file's identity data is not kept once imported.
+    A task worker checks the file (validating, then previewed or refused); once the organizer
+    confirms the preview, a worker imports it batch by batch (queued, running, done or
+    failed). The job's page reads it at every stage. ``source`` holds the uploaded text until
+    it is checked; ``rows_csv`` then holds the parsed rows (``ParsedFile.rows_csv``) until the
+    import ends or the preview expires, and is emptied: the file's identity data is not kept.
     """
 
     conference = models.ForeignKey(
@@ -970,19 +976,25 @@ class ImportJob(models.Model):
     status = models.CharField(
         max_length=10,
         choices=ImportJobStatus.choices,
-        default=ImportJobStatus.QUEUED,
+        default=ImportJobStatus.VALIDATING,
         verbose_name=_("status"),
     )
-    rows_total = models.PositiveIntegerField(verbose_name=_("rows"))
+    rows_total = models.PositiveIntegerField(default=0, verbose_name=_("rows"))
+    rows_checked = models.PositiveIntegerField(default=0, verbose_name=_("rows checked"))
+    # What the preview found: what confirming would create and update.
+    planned_created = models.PositiveIntegerField(default=0, verbose_name=_("to create"))
+    planned_updated = models.PositiveIntegerField(default=0, verbose_name=_("to update"))
     rows_done = models.PositiveIntegerField(default=0, verbose_name=_("rows done"))
     created_count = models.PositiveIntegerField(default=0, verbose_name=_("created"))
     updated_count = models.PositiveIntegerField(default=0, verbose_name=_("updated"))
-    # [{"row": 12, "column": "role", "message": "…"}] of the batch that was refused.
+    # [{"row": 12, "column": "role", "message": "…"}] of the refused file or batch; row 0 is
+    # the file as a whole.
     errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
+    source = models.TextField(blank=True, verbose_name=_("uploaded file"))
     rows_csv = models.TextField(blank=True, verbose_name=_("parsed rows"))
-    titles = models.JSONField(default=dict, verbose_name=_("column titles"))
+    titles = models.JSONField(default=dict, blank=True, verbose_name=_("column titles"))
     ignored = models.JSONField(default=list, blank=True, verbose_name=_("ignored columns"))
-    header_length = models.PositiveIntegerField(verbose_name=_("header length"))
+    header_length = models.PositiveIntegerField(default=0, verbose_name=_("header length"))
 
     class Meta:
         verbose_name = _("participant import")
@@ -1002,8 +1014,28 @@ class ImportJob(models.Model):
         return 100 * self.rows_done // self.rows_total if self.rows_total else 100
 
     @property
+    def checked_percent(self) -> int:
+        return 100 * self.rows_checked // self.rows_total if self.rows_total else 0
+
+    @property
     def pending(self) -> bool:
+        """The confirmed import is still going."""
         return self.status in IMPORT_JOB_PENDING_STATUSES
+
+    @property
+    def working(self) -> bool:
+        """A worker has still to check or import the file: the job's page reloads itself."""
+        return self.status in IMPORT_JOB_WORKING_STATUSES
+
+    @property
+    def previewing(self) -> bool:
+        """The file is checked: its preview is shown, with the confirmation or the errors."""
+        return self.status in IMPORT_JOB_PREVIEW_STATUSES
+
+    @property
+    def importing(self) -> bool:
+        """Confirmed: the import's progress or its result is shown."""
+        return self.status in IMPORT_JOB_CONFIRMED_STATUSES
 
 
 class ConferenceIdentityData(Conference):

@@ -4,6 +4,7 @@ permission holders see."""
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
@@ -15,8 +16,15 @@ from conference.enums import ConferenceStatus
 from conference.mail.models import MailTemplate
 from conference.models import Conference
 from participants import services
-from participants.enums import AccreditationStatus, DelegationStatus
-from participants.models import Delegation, IdentityAccessLog, IssuedBadge, Participant, VisaLetter
+from participants.enums import AccreditationStatus, DelegationStatus, ImportJobStatus
+from participants.models import (
+    Delegation,
+    IdentityAccessLog,
+    ImportJob,
+    IssuedBadge,
+    Participant,
+    VisaLetter,
+)
 from participants.roles import ROLES, role_permissions
 from participants.selectors import IDENTITY_PERMISSION, nomination_token
 from sessions.models import SeatingPlan
@@ -538,3 +546,38 @@ def test_a_read_only_observer_cannot_restore_protocol_order(client, world):
 
     assert response.status_code == 302
     assert list(session.statements.values_list("pk", flat=True)) == [second.pk, first.pk]
+
+
+# The import's job page (?job=<pk>), at every stage, for the job's own uploader or not.
+IMPORT_JOB_PAGES = {
+    # Import needs add and change on participants: the accreditation officer.
+    "own import job": [403, 200, 403, 403, 403, 403, 403, 403, 302],
+    # Another user's upload holds that user's file: as unknown as a job that does not exist.
+    "another user's import job": [403, 404, 403, 403, 403, 403, 403, 403, 302],
+    "own import job under another conference": [403, 404, 403, 403, 403, 403, 403, 403, 302],
+}
+
+
+@pytest.mark.parametrize("status", [ImportJobStatus.VALIDATING, ImportJobStatus.PREVIEWED])
+@pytest.mark.parametrize("page", list(IMPORT_JOB_PAGES))
+@pytest.mark.parametrize("who", WHO)
+def test_import_job_page_status(client, world, who, page, status):
+    client = login(client, who)
+    own = get_user_model().objects.filter(username=who.lower().replace(" ", "-")).first()
+    job = ImportJob.objects.create(
+        conference=world["conference"],
+        created_by=own if own and page != "another user's import job" else UserFactory(),
+        status=status,
+        source="email,given_names,family_name\na@mfa.kz,A,B\n",
+    )
+    conference = (
+        ConferenceFactory() if page == "own import job under another conference" else job.conference
+    )
+    url = reverse("admin:conference_import_participants", args=[conference.pk])
+    expected = dict(zip(WHO, IMPORT_JOB_PAGES[page], strict=True))[who]
+    assert client.get(f"{url}?job={job.pk}").status_code == expected
+    # Confirming is as closed as reading; the page refuses a job not yet previewed.
+    confirmed = expected == 200 and status == ImportJobStatus.PREVIEWED
+    assert client.post(url, {"job": job.pk}).status_code == (302 if confirmed else expected)
+    job.refresh_from_db()
+    assert job.status == (ImportJobStatus.QUEUED if confirmed else status)

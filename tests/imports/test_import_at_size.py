@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from participants.imports import JOB_BATCH
-from participants.models import IdentityDocument, Participant
+from participants.enums import ImportJobStatus
+from participants.imports import JOB_BATCH, import_job_upload, import_job_validate
+from participants.models import IdentityDocument, ImportJob, Participant
 from tests.factories import ConferenceFactory, DelegationFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,12 +60,16 @@ def _preview_and_confirm_queries(
     _registered(conference, rows)
     url = reverse("admin:conference_import_participants", args=[conference.pk])
     upload = SimpleUploadedFile("delegates.csv", _file(conference, rows), content_type="text/csv")
-    with CaptureQueriesContext(connection) as preview:
+    # The upload keeps the file in a job and queues its check; the check, the preview, runs
+    # eagerly once the request commits, as with no broker.
+    with CaptureQueriesContext(connection) as preview, on_commit(execute=True):
         response = client.post(url, {"file": upload})
-    assert response.context["plan"].errors == []
-    # The confirmation queues the job; the task runs eagerly once the request commits.
+    assert response.status_code == 302
+    job = ImportJob.objects.get(conference=conference, status=ImportJobStatus.PREVIEWED)
+    assert (job.errors, job.rows_total) == ([], rows)
+    # The confirmation queues the import; it runs eagerly once the request commits.
     with CaptureQueriesContext(connection) as confirm, on_commit(execute=True):
-        response = client.post(url, {"token": response.context["token"]})
+        response = client.post(url, {"job": job.pk})
     assert response.status_code == 302
     assert Participant.objects.filter(conference=conference).count() == rows
     assert IdentityDocument.objects.filter(participant__conference=conference).count() == rows
@@ -79,16 +84,45 @@ def test_preview_and_confirm_queries_do_not_grow_with_the_rows(
         organizer, conference, 50, on_commit
     )
     Participant.objects.all().delete()
+    ImportJob.objects.all().delete()
     preview_5k, (reads_5k, writes_5k) = _preview_and_confirm_queries(
         organizer, conference, 5000, on_commit
     )
-    # The e-mail lookup and the identity lookup take 1,000 rows per query; the background job
-    # imports JOB_BATCH (2,000) rows per transaction, each with the same 12 reads.
+    # The e-mail lookup and the identity lookup take 1,000 rows per query; the check saves its
+    # progress every JOB_BATCH (2,000) rows; the background import takes JOB_BATCH rows per
+    # transaction, each with the same 12 reads.
     assert JOB_BATCH == 2000
-    assert preview_50 == preview_5k - 4
+    assert preview_50 == preview_5k - 4 - 2
     assert reads_50 == reads_5k - 8 - 2 * 12
     # Each bulk write is one statement per batch: 1,000 rows on PostgreSQL, fewer on
     # SQLite, whose statements hold at most 999 parameters.
     if connection.vendor == "postgresql":
         assert writes_5k - writes_50 <= 5 * 4
     assert writes_5k <= 4 * 5000 / 100
+
+
+def _check_queries(conference, rows: int, user) -> int:
+    _registered(conference, rows)
+    job = import_job_upload(
+        conference=conference, text=_file(conference, rows).decode(), delegation=None, by=user
+    )
+    with CaptureQueriesContext(connection) as queries:
+        import_job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.planned_created, job.planned_updated) == (
+        ImportJobStatus.PREVIEWED,
+        rows - rows // 2,
+        rows // 2,
+    )
+    return len(queries)
+
+
+def test_the_check_of_an_upload_costs_a_fixed_number_of_queries_per_batch(conference, superuser):
+    # Without commit callbacks: the check runs here, alone, as a worker runs it.
+    at_50 = _check_queries(conference, 50, superuser)
+    Participant.objects.all().delete()
+    at_5k = _check_queries(conference, 5000, superuser)
+    # The job, its total, the lookups of delegations, categories, e-mails, members and heads,
+    # the preview saved; then one e-mail lookup per 1,000 rows, one progress per JOB_BATCH.
+    assert at_50 == 8
+    assert at_5k == at_50 + 4 + 2

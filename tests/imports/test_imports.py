@@ -2,17 +2,18 @@
 
 import datetime as dt
 import io
-import os
 import zipfile
 
 import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from conference.csvio import registry
 from conference.csvio.reader import ImportFileError, decode
 from participants.enums import AccreditationStatus, DelegationRole, ImportJobStatus
+from participants.import_admin import PREVIEW_LIFETIME
 from participants.imports import (
     MAX_BYTES,
     MAX_ROWS,
@@ -21,7 +22,7 @@ from participants.imports import (
     participants_import,
     participants_import_plan,
 )
-from participants.models import AccreditationEvent, Participant
+from participants.models import AccreditationEvent, ImportJob, Participant
 from tests.exports.conftest import download_url
 from tests.factories import (
     DUSHANBE,
@@ -31,7 +32,7 @@ from tests.factories import (
     IdentityDocumentFactory,
     ParticipantFactory,
 )
-from tests.imports.helpers import confirm_import
+from tests.imports.helpers import confirm_import, upload_import
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +51,8 @@ def import_url(conference) -> str:
 
 
 def upload(client, conference, content: bytes, **data):
-    return client.post(
-        import_url(conference),
-        {"file": _file(content), **data},
-    )
+    """The job's page once the file is checked, or the form's page with the file's error."""
+    return upload_import(client, import_url(conference), {"file": _file(content), **data})
 
 
 def summary(response) -> str:
@@ -80,10 +79,13 @@ def test_dry_run_preview_counts_and_errors_and_writes_nothing(organizer, delegat
     response = upload(organizer, delegation.conference, content)
 
     assert response.status_code == 200
-    plan = response.context["plan"]
-    assert [p.email for p in plan.created] == ["new1@mfa.kz", "new2@mfa.kz"]
-    assert [p.email for p in plan.updated] == ["known@mfa.kz"]
-    assert plan.errors == [
+    job = response.context["job"]
+    assert (job.status, job.planned_created, job.planned_updated) == (
+        ImportJobStatus.REFUSED,
+        2,
+        1,
+    )
+    assert response.context["errors"] == [
         RowError(5, "email", "“not-an-email” is not an e-mail address."),
         RowError(
             6,
@@ -100,7 +102,8 @@ def test_dry_run_preview_counts_and_errors_and_writes_nothing(organizer, delegat
     assert summary(response) == (
         "3 errors: nothing will be created or updated until the rows with errors are fixed."
     )
-    assert response.context["token"] is None
+    assert b"Confirm the import" not in response.content
+    assert job.rows_csv == ""  # nothing of a refused file is kept but its errors
     assert Participant.objects.get(email="known@mfa.kz").given_names == "Old"
     assert Participant.objects.count() == 1
 
@@ -112,10 +115,11 @@ def test_preview_then_confirm_imports_into_a_delegation(organizer, delegation):
         b"deputy@mfa.kz,Dana,Sarsen,deputy\n"
     )
     preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
-    token = preview.context["token"]
-    assert token
+    job = preview.context["job"]
+    assert job.status == ImportJobStatus.PREVIEWED
     assert summary(preview) == "2 participants will be created, 0 updated (matched by e-mail)."
-    response = confirm_import(organizer, import_url(delegation.conference), token)
+    assert b"Confirm the import" in preview.content
+    response = confirm_import(organizer, import_url(delegation.conference), job)
 
     assert response.status_code == 302
     assert response["Location"].startswith(import_url(delegation.conference) + "?job=")
@@ -138,7 +142,7 @@ def test_preview_then_confirm_imports_into_a_delegation(organizer, delegation):
         ("head@mfa.kz", DelegationRole.HEAD, AccreditationStatus.NOMINATED),
     ]
     assert AccreditationEvent.objects.filter(reason="Imported from CSV.").count() == 2
-    again = confirm_import(organizer, import_url(delegation.conference), token)
+    again = confirm_import(organizer, import_url(delegation.conference), job)
     assert "expired or was already imported" in again.content.decode()
     assert Participant.objects.count() == 2
 
@@ -147,9 +151,7 @@ def test_confirm_revalidates_and_writes_nothing_when_the_data_changed(organizer,
     content = b"email,given_names,family_name,role\nhead@mfa.kz,Yerlan,Karin,head\n"
     preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
     ParticipantFactory(delegation=delegation, role=DelegationRole.HEAD, email="a@b.kz")
-    response = confirm_import(
-        organizer, import_url(delegation.conference), preview.context["token"]
-    )
+    response = confirm_import(organizer, import_url(delegation.conference), preview.context["job"])
     progress = organizer.get(response["Location"])
     assert progress.context["job"].status == ImportJobStatus.FAILED
     assert "The data changed since the preview" in progress.content.decode()
@@ -185,9 +187,10 @@ def test_windows_1251_with_semicolons_and_russian_headers(organizer, delegation)
         "Пешко;Марсель;peshko@mfa.kz;Директор;expert;Казахстан\n"
     ).encode("cp1251")
     response = upload(organizer, delegation.conference, content)
-    plan = response.context["plan"]
-    assert plan.errors == []
-    created = plan.created[0]
+    assert response.context["job"].status == ImportJobStatus.PREVIEWED
+    assert summary(response) == "1 participant will be created, 0 updated (matched by e-mail)."
+    confirm_import(organizer, import_url(delegation.conference), response.context["job"])
+    created = Participant.objects.get()
     assert (created.family_name, created.given_names, created.functional_title, created.role) == (
         "Пешко",
         "Марсель",
@@ -238,13 +241,24 @@ BAD_FILES = {
 }
 
 
+# Found by the check in the background, not by the upload's form: the job's page says it.
+CHECKED_BAD_FILES = {"header only", "missing column", "too many rows"}
+
+
 @pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
 def test_bad_files_get_a_clear_message_never_a_server_error(organizer, delegation, case):
     content, message = BAD_FILES[case]
     response = upload(organizer, delegation.conference, content)
     assert response.status_code == 200
-    errors = " ".join(response.context["form"].errors["file"])
-    assert message in errors
+    if case in CHECKED_BAD_FILES:
+        assert response.context["job"].status == ImportJobStatus.REFUSED
+        (file_error,) = response.context["file_errors"]
+        assert message in file_error
+        assert b"Confirm the import" not in response.content
+        assert response.context["form"] is not None  # to upload the file corrected
+    else:
+        errors = " ".join(response.context["form"].errors["file"])
+        assert message in errors
     assert message in response.content.decode().replace("&#x27;", "'")
     assert Participant.objects.count() == 0
 
@@ -304,8 +318,8 @@ def test_a_file_of_several_megabytes_is_previewed(organizer, delegation):
     delegation.max_size = 2000
     delegation.save()
     preview = upload(organizer, delegation.conference, content)
-    assert preview.context["plan"].errors == []
-    assert len(preview.context["plan"].created) == 1500
+    assert preview.context["errors"] == []
+    assert preview.context["job"].planned_created == 1500
 
 
 def test_size_limit_applies(delegation):
@@ -356,8 +370,8 @@ def test_export_then_import_into_an_empty_conference_recreates_the_participants(
     empty = ConferenceFactory(slug="dushanbe-2020")
     target = DelegationFactory(conference=empty, country="KZ", hospitality_quota=1)
     preview = upload(organizer, empty, exported, delegation=target.pk)
-    assert preview.context["plan"].errors == []
-    confirm_import(organizer, import_url(empty), preview.context["token"])
+    assert preview.context["errors"] == []
+    confirm_import(organizer, import_url(empty), preview.context["job"])
 
     def people(delegation):
         return list(
@@ -463,8 +477,8 @@ def test_the_nationality_column_is_read_by_code_or_name_and_stored(organizer, de
         + "d@mfa.kz,Aigerim,Bek,\n"
     ).encode()
     preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
-    assert preview.context["plan"].errors == []
-    confirm_import(organizer, import_url(delegation.conference), preview.context["token"])
+    assert preview.context["errors"] == []
+    confirm_import(organizer, import_url(delegation.conference), preview.context["job"])
 
     nationalities = dict(
         Participant.objects.order_by("email").values_list("email", "identity__nationality")
@@ -486,7 +500,7 @@ def test_an_unknown_nationality_is_refused_with_a_clear_message(organizer, deleg
         NATIONALITY_HEADER + "a@mfa.kz,Yerlan,Karin,Atlantis\n" + "b@mfa.kz,Dana,Sarsen,KZ\n"
     ).encode()
     preview = upload(organizer, delegation.conference, content, delegation=delegation.pk)
-    assert preview.context["plan"].errors == [
+    assert preview.context["errors"] == [
         RowError(
             2,
             "nationality",
@@ -497,29 +511,40 @@ def test_an_unknown_nationality_is_refused_with_a_clear_message(organizer, deleg
     assert summary(preview) == (
         "1 error: nothing will be created or updated until the rows with errors are fixed."
     )
-    assert preview.context["token"] is None
+    assert b"Confirm the import" not in preview.content
     assert Participant.objects.count() == 0
 
 
 # Issue 10, item 10: an abandoned preview holds personal data on disk.
 
 
-def test_a_new_preview_deletes_the_abandoned_one(organizer, delegation, settings):
-    stash = settings.MEDIA_ROOT / "imports"
+def test_a_new_upload_empties_the_abandoned_preview(organizer, delegation):
     content = b"email,given_names,family_name\nhead@mfa.kz,Yerlan,Karin\n"
     first = upload(organizer, delegation.conference, content, delegation=delegation.pk)
-    assert len(list(stash.iterdir())) == 1
+    first_job = first.context["job"]
+    assert ImportJob.objects.get(pk=first_job.pk).rows_csv != ""
     second = upload(organizer, delegation.conference, content, delegation=delegation.pk)
-    assert [path.name for path in stash.iterdir()] == [f"{second.context['token']}.csv"]
-    stale = organizer.post(import_url(delegation.conference), {"token": first.context["token"]})
+    first_job.refresh_from_db()
+    assert (first_job.status, first_job.rows_csv, first_job.source) == (
+        ImportJobStatus.EXPIRED,
+        "",
+        "",
+    )
+    assert second.context["job"].status == ImportJobStatus.PREVIEWED
+    stale = confirm_import(organizer, import_url(delegation.conference), first_job)
     assert "expired or was already imported" in stale.content.decode()
+    reloaded = organizer.get(f"{import_url(delegation.conference)}?job={first_job.pk}")
+    assert "expired or was already imported" in reloaded.content.decode()
+    assert b"Confirm the import" not in reloaded.content
+    assert Participant.objects.count() == 0
 
 
-def test_a_preview_past_its_lifetime_is_deleted_at_the_next_visit(organizer, delegation, settings):
+def test_a_preview_past_its_lifetime_is_emptied_at_the_next_visit(organizer, delegation):
     content = b"email,given_names,family_name\nhead@mfa.kz,Yerlan,Karin\n"
-    upload(organizer, delegation.conference, content, delegation=delegation.pk)
-    [stashed] = (settings.MEDIA_ROOT / "imports").iterdir()
-    old = (dt.datetime.now() - dt.timedelta(hours=7)).timestamp()
-    os.utime(stashed, (old, old))
+    job = upload(organizer, delegation.conference, content, delegation=delegation.pk).context["job"]
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - PREVIEW_LIFETIME - dt.timedelta(minutes=1)
+    )
     organizer.get(import_url(delegation.conference))
-    assert not stashed.exists()
+    job.refresh_from_db()
+    assert (job.status, job.rows_csv) == (ImportJobStatus.EXPIRED, "")

@@ -15,7 +15,7 @@ from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent, Participant
 from tests.exports.conftest import download_url, parse
 from tests.factories import DUSHANBE, ParticipantFactory
-from tests.imports.helpers import confirm_import
+from tests.imports.helpers import confirm_import, upload_import
 from tests.participants.conftest import Portal
 
 pytestmark = pytest.mark.django_db
@@ -60,12 +60,13 @@ def enter_through_the_import(client, delegation) -> None:
         f"import@mfa.kz,Csv,Imported,adviser,Hyatt,{ARRIVAL},{DEPARTURE}\n"
     ).encode()
     url = reverse("admin:conference_import_participants", args=[delegation.conference.pk])
-    preview = client.post(
+    preview = upload_import(
+        client,
         url,
         {"file": SimpleUploadedFile("d.csv", content), "delegation": delegation.pk},
     )
-    assert preview.context["plan"].errors == []
-    confirm_import(client, url, preview.context["token"])
+    assert preview.context["errors"] == []
+    confirm_import(client, url, preview.context["job"])
 
 
 def export(client, conference, identifier: str, columns: tuple[str, ...]) -> dict:

@@ -70,9 +70,6 @@ MAX_ROWS = 100_000
 BATCH = 1000
 # Rows per transaction of a background import (ImportJob): its progress moves by this much.
 JOB_BATCH = 2000
-# bulk_update writes one CASE per column with a branch per row, which the database walks for
-# every row it updates: the cost grows with the square of the batch, so updates go in small ones.
-UPDATE_BATCH = 200
 
 # Canonical column (the participants export's header) -> other accepted names.
 # Headers match after lower-casing and dropping spaces, dots, hyphens and underscores.
@@ -709,9 +706,7 @@ def participants_import(
             participant.updated_at = now
         names = set().union(*(changed for _participant, changed in changes))
         # Updates first, so a head who becomes a deputy frees the place before a new head arrives.
-        Participant.objects.bulk_update(
-            edited, sorted(names | {"updated_at"}), batch_size=UPDATE_BATCH
-        )
+        Participant.objects.bulk_update(edited, sorted(names | {"updated_at"}), batch_size=BATCH)
     Participant.objects.bulk_create(plan.created, batch_size=BATCH)
     nationality_changed = _write_nationalities(plan)
     # Members sent back to review by new identity data: one e-mail per delegation.

@@ -7,12 +7,14 @@ Production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 from conference.countries import OFFICIAL_NAMES
@@ -34,15 +36,23 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# Commands that only read the models: they sign nothing and serve nothing, so a checkout
+# can run `manage.py makemigrations --check` with no configuration at all.
+KEYLESS_COMMANDS = {"makemigrations"}
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    command = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
+    if command in KEYLESS_COMMANDS:
+        SECRET_KEY = get_random_secret_key()
+    elif not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With DEBUG off Plenary refuses to start without a secret "
             "key: set the SECRET_KEY environment variable to a long random string. On a "
             "development machine set DEBUG=1 instead (the Makefile does)."
         )
-    SECRET_KEY = "django-insecure-plenary-development-key-never-use-in-production"
+    else:
+        SECRET_KEY = "django-insecure-plenary-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -43,6 +43,13 @@ def test_without_debug_or_secret_key_nothing_starts():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_the_migrations_check_needs_no_configuration():
+    # It reads the models only; every other command still refuses without a key (above).
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_gunicorn_sends_no_server_header(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

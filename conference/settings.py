@@ -78,8 +78,10 @@ INSTALLED_APPS = [
     "conference.apps.ConferenceConfig",
     "participants.apps.ParticipantsConfig",
     "sessions.apps.AgendaConfig",
-    "conference.documents.apps.DocumentsConfig",
+    "documents.apps.DocumentsConfig",
     "conference.mail.apps.MailConfig",
+    # Last: the demo loader stands above every app (manage.py load_demo).
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ urlpatterns = [
     path("nominate/", include("participants.urls")),
     path("desk/", include("participants.desk_urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),
-    path("<slug:conference_slug>/", include("conference.documents.urls")),
+    path("<slug:conference_slug>/", include("documents.urls")),
     path("<slug:conference_slug>/", include("participants.public_urls")),
     path("", include("conference.site.urls")),
 ]

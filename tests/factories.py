@@ -6,10 +6,10 @@ import zoneinfo
 import factory
 from django.contrib.auth import get_user_model
 
-from conference.documents.enums import DocumentKind, ParagraphKind
-from conference.documents.models import DocumentVersion, OutcomeDocument, Paragraph, Recommendation
 from conference.enums import OrganizationKind
 from conference.models import Conference, Organization
+from documents.enums import DocumentKind, ParagraphKind
+from documents.models import DocumentVersion, OutcomeDocument, Paragraph, Recommendation
 from participants.enums import (
     BADGE_HOLDING_STATUSES,
     AccreditationStatus,

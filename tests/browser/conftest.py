@@ -62,13 +62,13 @@ def browser_page(monkeypatch):
 def admin_sign_in(page, base_url: str, user, password: str) -> None:
     """Sign in through the admin's login form with a recovery code, as the demo organizer does.
 
-    The demo's organizer has the codes load_demo prints (conference.demo.accounts.DEMO_CODES);
+    The demo's organizer has the codes load_demo prints (demo.accounts.DEMO_CODES);
     any other user gets the same codes here first.
     """
     from django_otp.plugins.otp_static.models import StaticToken
 
-    from conference.demo.accounts import DEMO_CODES
     from conference.services import otp_recovery_codes_issue
+    from demo.accounts import DEMO_CODES
 
     unused = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
     codes = [code for code in DEMO_CODES if code in set(unused)]

@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from conference.demo.accounts import DEFAULT_PASSWORD, USERNAME
 from conference.models import Conference
+from demo.accounts import DEFAULT_PASSWORD, USERNAME
 from participants.models import IdentityDocument, IssuedBadge, Participant
 from tests.browser.conftest import admin_sign_in
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from conference.admin_mixins import slug_cut
-from conference.documents.models import OutcomeDocument
 from conference.models import Conference
+from documents.models import OutcomeDocument
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count
 
-from conference.documents.models import OutcomeDocument
 from conference.models import Conference
+from documents.models import OutcomeDocument
 from participants.models import Delegation, Participant
 from sessions.models import Session
 

@@ -9,8 +9,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conference.demo.accounts import DEMO_CODES
 from conference.services import otp_recovery_codes_issue
+from demo.accounts import DEMO_CODES
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"

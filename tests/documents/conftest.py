@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from conference.documents import services
-from conference.documents.enums import AdoptionMethod, ParagraphKind
+from documents import services
+from documents.enums import AdoptionMethod, ParagraphKind
 from tests.factories import OutcomeDocumentFactory, UserFactory
 
 

@@ -8,15 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conference.documents import services
-from conference.documents.enums import (
+from documents import services
+from documents.enums import (
     AmendmentAction,
     AmendmentStatus,
     DocumentStatus,
     ParagraphKind,
 )
-from conference.documents.enums import RecommendationStatus as R
-from conference.documents.models import Amendment, Recommendation
+from documents.enums import RecommendationStatus as R
+from documents.models import Amendment, Recommendation
 from participants.roles import roles_sync
 from tests.auth import sign_in
 from tests.factories import (

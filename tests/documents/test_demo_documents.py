@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from conference.documents.diff import ADDED, CHANGED, compare_versions
-from conference.documents.enums import AdoptionMethod, AmendmentStatus, DocumentStatus, PositionKind
-from conference.documents.models import OutcomeDocument
+from documents.diff import ADDED, CHANGED, compare_versions
+from documents.enums import AdoptionMethod, AmendmentStatus, DocumentStatus, PositionKind
+from documents.models import OutcomeDocument
 
 pytestmark = pytest.mark.django_db
 DUSHANBE = "dushanbe-2019"

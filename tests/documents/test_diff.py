@@ -2,8 +2,8 @@
 
 import pytest
 
-from conference.documents import services
-from conference.documents.diff import (
+from documents import services
+from documents.diff import (
     ADDED,
     CHANGED,
     DELETED,
@@ -11,7 +11,7 @@ from conference.documents.diff import (
     compare_versions,
     word_diff,
 )
-from conference.documents.enums import AmendmentAction, ParagraphKind
+from documents.enums import AmendmentAction, ParagraphKind
 from tests.factories import DelegationFactory, OutcomeDocumentFactory
 
 pytestmark = pytest.mark.django_db

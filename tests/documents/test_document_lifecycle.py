@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conference.documents.enums import (
+from documents.enums import (
     AdoptionMethod,
     AmendmentAction,
     AmendmentStatus,
@@ -13,8 +13,8 @@ from conference.documents.enums import (
     ParagraphKind,
     PositionKind,
 )
-from conference.documents.models import DocumentEvent, OutcomeDocument, SilenceBreak
-from conference.documents.services import (
+from documents.models import DocumentEvent, OutcomeDocument, SilenceBreak
+from documents.services import (
     DocumentError,
     amendment_accept,
     amendment_merge,

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conference.demo.documents import DECLARATION_SYMBOL
-from conference.documents.enums import ParagraphKind
-from conference.documents.models import OutcomeDocument
 from conference.site.publishing import public_pages_invalidate
+from demo.documents import DECLARATION_SYMBOL
+from documents.enums import ParagraphKind
+from documents.models import OutcomeDocument
 
 pytestmark = pytest.mark.django_db
 

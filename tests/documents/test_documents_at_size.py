@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conference.documents import services
-from conference.documents.enums import ParagraphKind
-from conference.documents.models import Paragraph
+from documents import services
+from documents.enums import ParagraphKind
+from documents.models import Paragraph
 from tests.factories import OutcomeDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_a_version_of_300_paragraphs_is_edited_and_saved_through_the_admin(organ
 def test_an_unusable_page_of_paragraphs_shows_the_first():
     version = working_version(3)
     request = type("Request", (), {"GET": {"paragraphs": "x\u0661"}})()
-    from conference.documents.admin import paragraph_page
+    from documents.admin import paragraph_page
 
     assert paragraph_page(request) == 1
     assert version.paragraphs.count() == 3

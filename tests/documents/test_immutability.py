@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from conference.documents import services
-from conference.documents.enums import ParagraphKind
-from conference.documents.models import DocumentVersion, IssuedVersionError, Paragraph
+from documents import services
+from documents.enums import ParagraphKind
+from documents.models import DocumentVersion, IssuedVersionError, Paragraph
 from tests.factories import OutcomeDocumentFactory
 
 pytestmark = pytest.mark.django_db

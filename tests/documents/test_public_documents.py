@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conference.documents import services
-from conference.documents.enums import DocumentStatus, PositionKind
+from documents import services
+from documents.enums import DocumentStatus, PositionKind
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from conference.documents import services
-from conference.documents.enums import AmendmentAction, PositionKind
-from conference.documents.models import Amendment, PositionStatement
+from documents import services
+from documents.enums import AmendmentAction, PositionKind
+from documents.models import Amendment, PositionStatement
 from tests.factories import ConferenceFactory, DelegationFactory
 
 pytestmark = pytest.mark.django_db

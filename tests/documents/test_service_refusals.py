@@ -2,9 +2,9 @@
 
 import pytest
 
-from conference.documents import services
-from conference.documents.enums import AmendmentAction, AmendmentStatus, ParagraphKind
-from conference.documents.models import Amendment
+from documents import services
+from documents.enums import AmendmentAction, AmendmentStatus, ParagraphKind
+from documents.models import Amendment
 from tests.factories import DelegationFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from conference.documents.enums import AmendmentAction
-from conference.documents.models import Amendment
+from documents.enums import AmendmentAction
+from documents.models import Amendment
 from participants.enums import AccreditationStatus, DelegationRole
 from tests.factories import (
     DUSHANBE,

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from conference.documents.models import DocumentVersion, Paragraph
+from documents.models import DocumentVersion, Paragraph
 from sessions.models import Room, Session
 from tests.sessions.test_demo_site import crawl, page_text
 

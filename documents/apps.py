@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
-    name = "conference.documents"
+    name = "documents"
     label = "documents"
     verbose_name = _("Outcome documents")
 

@@ -5,7 +5,7 @@ declarations, built from the themes of the press release. Only the two phrases t
 press release quotes from the Declaration are used verbatim (paragraphs P3 and O1).
 """
 
-from conference.documents.enums import ParagraphKind
+from documents.enums import ParagraphKind
 
 PRE, OP = ParagraphKind.PREAMBULAR, ParagraphKind.OPERATIVE
 

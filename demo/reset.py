@@ -1,8 +1,8 @@
 """Delete the demo conferences, in an order that respects the PROTECT foreign keys."""
 
-from conference.documents.enums import DocumentStatus
-from conference.documents.models import Amendment, DocumentVersion, OutcomeDocument, Recommendation
 from conference.models import Conference
+from documents.enums import DocumentStatus
+from documents.models import Amendment, DocumentVersion, OutcomeDocument, Recommendation
 from participants.models import Participant
 from sessions.models import Session, Statement
 

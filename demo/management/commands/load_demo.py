@@ -6,9 +6,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from conference import demo
-from conference.demo import reset
-from conference.demo.accounts import DEFAULT_PASSWORD, DEMO_CODES, USERNAME, ensure_organizer
+from demo import loader, reset
+from demo.accounts import DEFAULT_PASSWORD, DEMO_CODES, USERNAME, ensure_organizer
 from participants.roles import roles_sync
 
 
@@ -39,10 +38,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"Deleted {deleted} demo conference(s).")
             roles_sync()
             organizer = ensure_organizer(password)
-            if demo.is_loaded():
+            if loader.is_loaded():
                 self.stdout.write("Demo already loaded (use --reset to rebuild it).")
             else:
-                counts = demo.load(organizer)
+                counts = loader.load(organizer)
                 summary = ", ".join(f"{count} {label}" for label, count in counts.items())
                 self.stdout.write(self.style.SUCCESS(f"Demo loaded: {summary}."))
         self.stdout.write(f"Finished in {time.monotonic() - started:.1f} s.")

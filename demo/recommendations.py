@@ -3,8 +3,8 @@
 Codes and wording are illustrative: the list itself is not reproduced in public sources.
 """
 
-from conference.documents.models import Recommendation
-from conference.documents.services import recommendation_mark_presented
+from documents.models import Recommendation
+from documents.services import recommendation_mark_presented
 
 STATES = "Central Asian States and Afghanistan"
 # (code, theme, addressee, text)

@@ -9,16 +9,16 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from conference.documents import services
-from conference.documents.enums import (
+from documents import services
+from documents.enums import (
     AdoptionMethod,
     AmendmentAction,
     DocumentKind,
     ParagraphKind,
     PositionKind,
 )
-from conference.documents.enums import DocumentStatus as Status
-from conference.documents.models import (
+from documents.enums import DocumentStatus as Status
+from documents.models import (
     Amendment,
     DocumentEvent,
     DocumentVersion,

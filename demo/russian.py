@@ -6,8 +6,8 @@ Paragraphs are written with their Russian text by documents.py, through the serv
 A functional title without a Russian value here stays English (the Russian one is optional).
 """
 
-from conference.documents.models import Recommendation
 from conference.models import Conference, Organization
+from documents.models import Recommendation
 from participants.models import BadgeCategory, Delegation, Participant
 from sessions.models import Room, Session
 

@@ -320,7 +320,6 @@ def test_downloading_a_note_verbale_needs_the_identity_permission(client, world,
     assert response.status_code == (200 if allowed else 302 if who == "anonymous" else 403)
     if allowed:
         assert b"".join(response.streaming_content) == b"%PDF-1.4 note"
-    response.close()
     files = IdentityAccessLog.objects.filter(kind="file")
     assert files.count() == (1 if allowed else 0)
 

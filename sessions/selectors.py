@@ -421,3 +421,11 @@ def seating_plan_places(*, plan: SeatingPlan) -> Seating:
         stale_swaps=stale,
         front=frozenset(pk for pk in front if pk in taking_part),
     )
+
+
+def statement_spoken_seconds(statement: Statement, *, now: datetime) -> int:
+    """Seconds a statement has held the floor, pauses excluded, from server timestamps."""
+    if statement.started_at is None:
+        return 0
+    until = statement.ended_at or statement.paused_at or now
+    return max(0, int((until - statement.started_at).total_seconds()) - statement.paused_seconds)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from sessions.enums import FloorAction, StatementStatus
@@ -134,3 +135,22 @@ def test_a_withdrawn_statement_is_skipped_by_next(three):
     Statement.objects.filter(pk=three[0].pk).update(status=StatementStatus.WITHDRAWN)
     first = speakers_list_next(session=three[0].session, seen_current_id=None, by=None)
     assert first.pk == three[1].pk
+
+
+def test_the_polling_endpoint_follows_the_console_with_etag_and_304(client, three):
+    session = three[0].session
+    session.conference.is_public = True
+    session.conference.save()
+    url = reverse("agenda:session_floor", args=[session.conference.slug, session.pk])
+    before = client.get(url)
+    assert before.json()["current"] is None
+    assert [entry["id"] for entry in before.json()["next"]] == [s.pk for s in three]
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    started = speakers_list_next(session=session, seen_current_id=None, by=None)
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    state = after.json()
+    assert state["current"]["id"] == started.pk
+    assert state["current"]["started_at"] == started.started_at.isoformat()
+    assert state["current"]["allotted_seconds"] == 300
+    assert [entry["id"] for entry in state["next"]] == [three[1].pk, three[2].pk]

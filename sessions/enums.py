@@ -42,3 +42,10 @@ INACTIVE_STATEMENT_STATUSES = (StatementStatus.WITHDRAWN,)
 class SeatingLayout(models.TextChoices):
     ROWS = "rows", _("Rows facing the podium")
     HORSESHOE = "horseshoe", _("Horseshoe open to the podium")
+
+
+class FloorAction(models.TextChoices):
+    START = "start", _("Start")
+    PAUSE = "pause", _("Pause")
+    RESUME = "resume", _("Resume")
+    END = "end", _("End")

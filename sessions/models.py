@@ -11,6 +11,7 @@ from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES
 
 from .enums import (
     INACTIVE_STATEMENT_STATUSES,
+    FloorAction,
     SeatingLayout,
     SessionKind,
     StatementMode,
@@ -191,6 +192,11 @@ class Statement(models.Model):
         verbose_name=_("status"),
     )
     is_right_of_reply = models.BooleanField(default=False, verbose_name=_("is right of reply"))
+    # The floor: server timestamps, so every screen computes the time left itself.
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    paused_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paused at"))
+    paused_seconds = models.PositiveIntegerField(default=0, verbose_name=_("paused seconds"))
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
 
     class Meta:
         verbose_name = _("statement")
@@ -203,6 +209,18 @@ class Statement(models.Model):
                 violation_error_message=_(
                     "Name the speaker, or at least the delegation that will speak."
                 ),
+            ),
+            # One speaker holds the floor of a session at a time.
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(started_at__isnull=False, ended_at__isnull=True),
+                name="statement_one_on_the_floor",
+                violation_error_message=_("Someone already has the floor in this session."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(started_at__isnull=False),
+                name="statement_ends_after_start",
+                violation_error_message=_("A statement ends only once it has started."),
             ),
         ]
 
@@ -260,6 +278,26 @@ class StatementMove(AuditRecord):
 
     def __str__(self) -> str:
         return f"{self.statement}: {self.from_position} → {self.to_position}"
+
+
+class FloorEvent(AuditRecord):
+    """Audit row of one action of the secretary's console on a statement."""
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="floor_events",
+        verbose_name=_("statement"),
+    )
+    action = models.CharField(max_length=12, choices=FloorAction.choices, verbose_name=_("action"))
+
+    class Meta:
+        verbose_name = _("floor event")
+        verbose_name_plural = _("floor events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.statement}: {self.get_action_display()}"
 
 
 class SeatingPlan(models.Model):

@@ -429,3 +429,46 @@ def seating_plan_places(*, plan: SeatingPlan) -> Seating:
         stale_swaps=stale,
         front=frozenset(pk for pk in front if pk in taking_part),
     )
+
+
+def statement_spoken_seconds(statement: Statement, *, now: datetime) -> int:
+    """Seconds a statement has held the floor, pauses excluded, from server timestamps."""
+    if statement.started_at is None:
+        return 0
+    until = statement.ended_at or statement.paused_at or now
+    return max(0, int((until - statement.started_at).total_seconds()) - statement.paused_seconds)
+
+
+def _floor_entry(statement: Statement) -> dict:
+    speaker = statement.public_speaker
+    delegation = statement.delegation
+    return {
+        "id": statement.pk,
+        "speaker": speaker.full_name if speaker else "",
+        "delegation": str(delegation) if delegation else "",
+        "allotted_seconds": statement.allotted_minutes * 60,
+        "started_at": statement.started_at.isoformat() if statement.started_at else None,
+        "paused_at": statement.paused_at.isoformat() if statement.paused_at else None,
+        "paused_seconds": statement.paused_seconds,
+    }
+
+
+def session_floor_state(*, session: Session) -> dict:
+    """What a projector shows: the current speaker and the next three, as timestamps.
+
+    Only the stored timestamps go out, never a ticking number: a screen computes the time
+    left from them and the response's Date header, so a reconnecting one is right at once.
+    """
+    statements = list(
+        session.statements.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+        .filter(ended_at__isnull=True)
+        .select_related("speaker", "delegation")
+        .order_by("order", "inscribed_at", "id")
+    )
+    current = next((s for s in statements if s.started_at is not None), None)
+    waiting = [s for s in statements if s.started_at is None][:3]
+    return {
+        "session": session.pk,
+        "current": _floor_entry(current) if current else None,
+        "next": [_floor_entry(s) for s in waiting],
+    }

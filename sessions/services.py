@@ -4,13 +4,14 @@ so the next public request shows it."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
 
-from .enums import INACTIVE_STATEMENT_STATUSES
-from .models import Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
+from .enums import INACTIVE_STATEMENT_STATUSES, FloorAction, StatementStatus
+from .models import FloorEvent, Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
 from .selectors import (
     seating_plan_places,
     speakers_list_in_protocol_order,
@@ -212,3 +213,108 @@ def seat_swap(
     swap.full_clean()
     swap.save()
     return swap
+
+
+# The floor: the secretary's console. Each action locks the session's list, checks the
+# statement's state against what the console saw, writes the timestamps and one FloorEvent.
+
+
+def _on_the_floor(statements: list[Statement]) -> Statement | None:
+    return next((s for s in statements if s.started_at and not s.ended_at), None)
+
+
+def _locked_statement(statement: Statement) -> tuple[Statement, list[Statement]]:
+    current = _locked_list(statement.session_id)
+    stored = next((s for s in current if s.pk == statement.pk), None)
+    if stored is None:
+        raise ValidationError(_("This statement is no longer on the speakers' list."))
+    return stored, current
+
+
+def _floor_record(statement: Statement, action: str, by, fields: list[str]) -> Statement:
+    statement.save(update_fields=fields)
+    FloorEvent.objects.create(statement=statement, action=action, by=by)
+    public_pages_invalidate(conference_ids=[statement.session.conference_id])
+    return statement
+
+
+def _require_current(statement: Statement) -> None:
+    if statement.started_at is None or statement.ended_at is not None:
+        raise ValidationError(_("This statement is not the current one."))
+
+
+@transaction.atomic
+def statement_floor_start(*, statement: Statement, by: AbstractBaseUser | None) -> Statement:
+    """Give the floor to a statement on the list while nobody else holds it."""
+    stored, current = _locked_statement(statement)
+    if stored.status != StatementStatus.SCHEDULED or stored.started_at is not None:
+        raise ValidationError(_("Only a scheduled statement that has not started can start."))
+    if _on_the_floor(current) is not None:
+        raise ValidationError(_("Someone already has the floor in this session."))
+    stored.started_at = timezone.now()
+    return _floor_record(stored, FloorAction.START, by, ["started_at"])
+
+
+@transaction.atomic
+def statement_floor_pause(*, statement: Statement, by: AbstractBaseUser | None) -> Statement:
+    stored, _current = _locked_statement(statement)
+    _require_current(stored)
+    if stored.paused_at is not None:
+        raise ValidationError(_("This speaker is already paused."))
+    stored.paused_at = timezone.now()
+    return _floor_record(stored, FloorAction.PAUSE, by, ["paused_at"])
+
+
+def _unpause(statement: Statement, now) -> None:
+    if statement.paused_at is not None:
+        statement.paused_seconds += int((now - statement.paused_at).total_seconds())
+        statement.paused_at = None
+
+
+@transaction.atomic
+def statement_floor_resume(*, statement: Statement, by: AbstractBaseUser | None) -> Statement:
+    stored, _current = _locked_statement(statement)
+    _require_current(stored)
+    if stored.paused_at is None:
+        raise ValidationError(_("This speaker is not paused."))
+    _unpause(stored, timezone.now())
+    return _floor_record(stored, FloorAction.RESUME, by, ["paused_at", "paused_seconds"])
+
+
+def _end(statement: Statement, by) -> Statement:
+    now = timezone.now()
+    _unpause(statement, now)
+    statement.ended_at = now
+    statement.status = StatementStatus.DELIVERED
+    return _floor_record(
+        statement, FloorAction.END, by, ["paused_at", "paused_seconds", "ended_at", "status"]
+    )
+
+
+@transaction.atomic
+def statement_floor_end(*, statement: Statement, by: AbstractBaseUser | None) -> Statement:
+    stored, _current = _locked_statement(statement)
+    _require_current(stored)
+    return _end(stored, by)
+
+
+@transaction.atomic
+def speakers_list_next(
+    *, session: Session, seen_current_id: int | None, by: AbstractBaseUser | None
+) -> Statement | None:
+    """End the current statement and give the floor to the next one on the list.
+
+    ``seen_current_id`` is the statement the console showed as current: if another
+    console already moved on, nothing changes, so two presses move one step.
+    """
+    current = _locked_list(session.pk)
+    speaking = _on_the_floor(current)
+    if (speaking.pk if speaking else None) != seen_current_id:
+        return speaking
+    if speaking is not None:
+        _end(speaking, by)
+    waiting = [s for s in current if s.status == StatementStatus.SCHEDULED and s.started_at is None]
+    if not waiting:
+        return None
+    waiting[0].started_at = timezone.now()
+    return _floor_record(waiting[0], FloorAction.START, by, ["started_at"])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("agenda.json", feeds.agenda_json, name="agenda_json"),
     path("schedule.xml", feeds.schedule_xml, name="schedule_xml"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/floor.json", views.session_floor, name="session_floor"),
     path("sessions/<int:pk>.ics", feeds.session_ics, name="session_ics"),
     path("speakers/", views.speaker_index, name="speakers"),
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker"),

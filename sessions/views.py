@@ -2,7 +2,7 @@
 
 from itertools import groupby
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from conference.models import Conference
@@ -10,7 +10,12 @@ from conference.site.caching import cached_conference_page
 
 from .forms import AgendaFilterForm
 from .models import Session
-from .selectors import public_sessions, public_speaker_sessions, public_speakers
+from .selectors import (
+    public_sessions,
+    public_speaker_sessions,
+    public_speakers,
+    session_floor_state,
+)
 
 
 def _by_day(conference: Conference, sessions) -> list[tuple]:
@@ -66,3 +71,10 @@ def speaker_detail(request: HttpRequest, conference: Conference, pk: int) -> Htt
     sessions: list[Session] = public_speaker_sessions(conference=conference, speaker=speaker)
     context = {"conference": conference, "speaker": speaker, "sessions": sessions}
     return render(request, "sessions/speaker.html", context)
+
+
+@cached_conference_page
+def session_floor(request: HttpRequest, conference: Conference, pk: int) -> HttpResponse:
+    """The floor of a public session as JSON: the projectors' polling fallback (ETag, 304)."""
+    session = get_object_or_404(public_sessions(conference=conference), pk=pk)
+    return JsonResponse(session_floor_state(session=session))

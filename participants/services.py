@@ -1018,8 +1018,17 @@ def _judge(*, badge: IssuedBadge, conference: Conference, checkpoint: Checkpoint
 
 
 def _record(
-    *, conference, code, checkpoint, badge, result, by, device=None, client_key=None,
-    scanned_at=None, refusal=None,
+    *,
+    conference,
+    code,
+    checkpoint,
+    badge,
+    result,
+    by,
+    device=None,
+    client_key=None,
+    scanned_at=None,
+    refusal=None,
 ) -> ScanOutcome:
     scan = BadgeScan.objects.create(
         conference=conference,

@@ -6,128 +6,284 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0004_conference_scanner_photos'),
-        ('participants', '0006_import_job_preview'),
+        ("conference", "0004_conference_scanner_photos"),
+        ("participants", "0006_import_job_preview"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ZoneOpening',
+            name="ZoneOpening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(blank=True, help_text='Empty: every day.', null=True, verbose_name='day')),
-                ('opens', models.TimeField(help_text='Conference time.', verbose_name='opens')),
-                ('closes', models.TimeField(help_text='Conference time.', verbose_name='closes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "day",
+                    models.DateField(
+                        blank=True, help_text="Empty: every day.", null=True, verbose_name="day"
+                    ),
+                ),
+                ("opens", models.TimeField(help_text="Conference time.", verbose_name="opens")),
+                ("closes", models.TimeField(help_text="Conference time.", verbose_name="closes")),
             ],
             options={
-                'verbose_name': 'zone opening',
-                'verbose_name_plural': 'zone openings',
-                'ordering': ['zone', 'category', 'day', 'opens'],
+                "verbose_name": "zone opening",
+                "verbose_name_plural": "zone openings",
+                "ordering": ["zone", "category", "day", "opens"],
             },
         ),
         migrations.AddField(
-            model_name='accesszone',
-            name='anti_passback',
-            field=models.BooleanField(default=False, help_text='Entry only after exit: a badge that is inside cannot enter again.', verbose_name='entry only after exit'),
+            model_name="accesszone",
+            name="anti_passback",
+            field=models.BooleanField(
+                default=False,
+                help_text="Entry only after exit: a badge that is inside cannot enter again.",
+                verbose_name="entry only after exit",
+            ),
         ),
         migrations.AddField(
-            model_name='accesszone',
-            name='auto_exit_at',
-            field=models.TimeField(blank=True, help_text='Every day at this hour (conference time) everyone inside counts as gone out.', null=True, verbose_name='automatic exit at'),
+            model_name="accesszone",
+            name="auto_exit_at",
+            field=models.TimeField(
+                blank=True,
+                help_text="Every day at this hour (conference time) everyone inside counts as gone out.",
+                null=True,
+                verbose_name="automatic exit at",
+            ),
         ),
         migrations.AddField(
-            model_name='accesszone',
-            name='single_entry',
-            field=models.BooleanField(default=False, help_text='A badge enters once; after that every entry is refused, exit or not.', verbose_name='single entry'),
+            model_name="accesszone",
+            name="single_entry",
+            field=models.BooleanField(
+                default=False,
+                help_text="A badge enters once; after that every entry is refused, exit or not.",
+                verbose_name="single entry",
+            ),
         ),
         migrations.AddField(
-            model_name='badgescan',
-            name='client_key',
-            field=models.UUIDField(blank=True, editable=False, null=True, verbose_name='key'),
+            model_name="badgescan",
+            name="client_key",
+            field=models.UUIDField(blank=True, editable=False, null=True, verbose_name="key"),
         ),
         migrations.AddField(
-            model_name='badgescan',
-            name='scanned_at',
-            field=models.DateTimeField(blank=True, help_text='When an offline device scanned it; the scan is recorded when it syncs.', null=True, verbose_name='scanned at'),
+            model_name="badgescan",
+            name="scanned_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When an offline device scanned it; the scan is recorded when it syncs.",
+                null=True,
+                verbose_name="scanned at",
+            ),
         ),
         migrations.AlterField(
-            model_name='badgescan',
-            name='result',
-            field=models.CharField(choices=[('valid', 'Valid'), ('handed_over', 'Badge handed over'), ('unknown', 'Unknown code'), ('forged', 'Forged or damaged code'), ('other_conference', 'Badge of another conference'), ('voided', 'Badge voided'), ('revoked', 'Accreditation withdrawn'), ('security_hold', 'Security hold'), ('not_printed', 'Badge not printed yet'), ('not_collected', 'Badge not collected yet'), ('already_collected', 'Badge already handed over'), ('wrong_zone', 'No access to this zone'), ('closed', 'Zone closed to this badge now'), ('already_inside', 'Already inside: entry only after exit'), ('already_entered', 'Already entered: one entry only')], max_length=20, verbose_name='result'),
+            model_name="badgescan",
+            name="result",
+            field=models.CharField(
+                choices=[
+                    ("valid", "Valid"),
+                    ("handed_over", "Badge handed over"),
+                    ("unknown", "Unknown code"),
+                    ("forged", "Forged or damaged code"),
+                    ("other_conference", "Badge of another conference"),
+                    ("voided", "Badge voided"),
+                    ("revoked", "Accreditation withdrawn"),
+                    ("security_hold", "Security hold"),
+                    ("not_printed", "Badge not printed yet"),
+                    ("not_collected", "Badge not collected yet"),
+                    ("already_collected", "Badge already handed over"),
+                    ("wrong_zone", "No access to this zone"),
+                    ("closed", "Zone closed to this badge now"),
+                    ("already_inside", "Already inside: entry only after exit"),
+                    ("already_entered", "Already entered: one entry only"),
+                ],
+                max_length=20,
+                verbose_name="result",
+            ),
         ),
         migrations.CreateModel(
-            name='ScannerDevice',
+            name="ScannerDevice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('pairing_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('pairing_expires_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='pairing code expires at')),
-                ('key_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('paired_at', models.DateTimeField(blank=True, null=True, verbose_name='paired at')),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='last seen at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scanner_devices', to='conference.conference', verbose_name='conference')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revoked by')),
-                ('zones', models.ManyToManyField(related_name='scanner_devices', to='participants.accesszone', verbose_name='zones')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("pairing_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "pairing_expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="pairing code expires at",
+                    ),
+                ),
+                ("key_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "paired_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="paired at"),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last seen at"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scanner_devices",
+                        to="conference.conference",
+                        verbose_name="conference",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revoked by",
+                    ),
+                ),
+                (
+                    "zones",
+                    models.ManyToManyField(
+                        related_name="scanner_devices",
+                        to="participants.accesszone",
+                        verbose_name="zones",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'scanner device',
-                'verbose_name_plural': 'scanner devices',
-                'ordering': ['conference', 'name'],
-                'permissions': [('pair_scannerdevice', 'Can pair and revoke scanner devices')],
+                "verbose_name": "scanner device",
+                "verbose_name_plural": "scanner devices",
+                "ordering": ["conference", "name"],
+                "permissions": [("pair_scannerdevice", "Can pair and revoke scanner devices")],
             },
         ),
         migrations.AddField(
-            model_name='badgescan',
-            name='device',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='scans', to='participants.scannerdevice', verbose_name='device'),
+            model_name="badgescan",
+            name="device",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="scans",
+                to="participants.scannerdevice",
+                verbose_name="device",
+            ),
         ),
         migrations.AddField(
-            model_name='identityaccesslog',
-            name='device',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='participants.scannerdevice', verbose_name='device'),
+            model_name="identityaccesslog",
+            name="device",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="participants.scannerdevice",
+                verbose_name="device",
+            ),
         ),
         migrations.AddIndex(
-            model_name='badgescan',
-            index=models.Index(fields=['badge', 'zone', '-at'], name='scan_badge_zone_at'),
+            model_name="badgescan",
+            index=models.Index(fields=["badge", "zone", "-at"], name="scan_badge_zone_at"),
         ),
         migrations.AddConstraint(
-            model_name='badgescan',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_key__isnull', False)), fields=('device', 'client_key'), name='scan_client_key_once'),
+            model_name="badgescan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_key__isnull", False)),
+                fields=("device", "client_key"),
+                name="scan_client_key_once",
+            ),
         ),
         migrations.AddField(
-            model_name='zoneopening',
-            name='category',
-            field=models.ForeignKey(blank=True, help_text='Empty: every category without openings of its own.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='zone_openings', to='participants.badgecategory', verbose_name='badge category'),
+            model_name="zoneopening",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty: every category without openings of its own.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="zone_openings",
+                to="participants.badgecategory",
+                verbose_name="badge category",
+            ),
         ),
         migrations.AddField(
-            model_name='zoneopening',
-            name='zone',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='openings', to='participants.accesszone', verbose_name='zone'),
+            model_name="zoneopening",
+            name="zone",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="openings",
+                to="participants.accesszone",
+                verbose_name="zone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scannerdevice',
-            constraint=models.UniqueConstraint(condition=models.Q(('key_hash', ''), _negated=True), fields=('key_hash',), name='scanner_key_unique'),
+            model_name="scannerdevice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("key_hash", ""), _negated=True),
+                fields=("key_hash",),
+                name="scanner_key_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scannerdevice',
-            constraint=models.UniqueConstraint(condition=models.Q(('pairing_hash', ''), _negated=True), fields=('pairing_hash',), name='scanner_pairing_unique'),
+            model_name="scannerdevice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("pairing_hash", ""), _negated=True),
+                fields=("pairing_hash",),
+                name="scanner_pairing_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scannerdevice',
-            constraint=models.CheckConstraint(condition=models.Q(('key_hash', ''), ('paired_at__isnull', False), _connector='OR'), name='scanner_key_after_pairing'),
+            model_name="scannerdevice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("key_hash", ""), ("paired_at__isnull", False), _connector="OR"),
+                name="scanner_key_after_pairing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scannerdevice',
-            constraint=models.CheckConstraint(condition=models.Q(('revoked_at__isnull', True), models.Q(('key_hash', ''), ('pairing_hash', '')), _connector='OR'), name='scanner_revoked_has_no_key'),
+            model_name="scannerdevice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("revoked_at__isnull", True),
+                    models.Q(("key_hash", ""), ("pairing_hash", "")),
+                    _connector="OR",
+                ),
+                name="scanner_revoked_has_no_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='zoneopening',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='zone_opening_closes_after_opening'),
+            model_name="zoneopening",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))),
+                name="zone_opening_closes_after_opening",
+            ),
         ),
     ]

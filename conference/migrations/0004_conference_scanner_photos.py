@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0003_conference_next_visa_letter_number_and_more'),
+        ("conference", "0003_conference_next_visa_letter_number_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conference',
-            name='scanner_photos',
-            field=models.BooleanField(default=False, help_text='Paired scanners keep a small photo of each badge holder for checking offline.', verbose_name='photos on scanners'),
+            model_name="conference",
+            name="scanner_photos",
+            field=models.BooleanField(
+                default=False,
+                help_text="Paired scanners keep a small photo of each badge holder for checking offline.",
+                verbose_name="photos on scanners",
+            ),
         ),
     ]

@@ -8,7 +8,7 @@ from django.core import signing
 
 from participants import badge_signing, selectors, services
 from participants.enums import ScanAction, ScanResult, ScanVerdict
-from participants.models import AccessZone, BadgeScan, ZoneOpening
+from participants.models import AccessZone, BadgeScan, Participant, ZoneOpening
 from tests.factories import UserFactory
 from tests.participants.test_desk import printed, scan
 
@@ -196,3 +196,17 @@ def test_the_snapshot_holds_no_passport_data():
     }
     for field in ("passport", "birth", "nationality"):
         assert field not in text
+
+
+def test_the_name_search_is_one_query_for_any_number_of_matches(django_assert_num_queries):
+    first = printed(collected=True)
+    for _ in range(2):
+        printed(conference=first.conference, collected=True)
+    word = first.participant.family_name[:3]
+    Participant.objects.filter(conference=first.conference).update(
+        family_name=first.participant.family_name
+    )
+    with django_assert_num_queries(1):
+        matches = selectors.desk_search(conference=first.conference, query=word.lower())
+        rows = [(m.printed_number, str(m.participant.delegation)) for m in matches]
+    assert len(rows) == 3

@@ -512,10 +512,7 @@ class PlenaryAdminSite(admin.AdminSite):
     def has_permission(self, request):
         if not super().has_permission(request):
             return False
-        user = request.user
-        if user.is_verified():
-            return True
-        return not selectors.otp_required(user) and not selectors.otp_has_device(user)
+        return two_factor.second_factor_satisfied(request.user)
 
     def login(self, request, extra_context=None):
         user = request.user

@@ -34,6 +34,17 @@ SESSION_SETUP_DEVICE = "plenary_otp_setup_device"
 TOTP_CODE = re.compile(r"\d{6}")
 
 
+def second_factor_satisfied(user) -> bool:
+    """The one second-factor rule for every staff page, in the admin and outside it.
+
+    A session verified by a code passes; without one, only staff who need no second factor
+    (selectors.otp_required) and have enrolled no device may go on.
+    """
+    if user.is_verified():
+        return True
+    return not selectors.otp_required(user) and not selectors.otp_has_device(user)
+
+
 class TwoFactorLoginForm(AdminAuthenticationForm):
     """The admin login with a code from the authenticator app or a recovery code."""
 

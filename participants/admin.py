@@ -324,7 +324,10 @@ class DelegationAdmin(
 
     def note_verbale_view(self, request, pk: int):
         delegation = get_object_or_404(Delegation, pk=pk)
-        if not self.has_view_permission(request, delegation):
+        # The note verbale names and identifies the delegation's members: identity data.
+        if not self.has_view_permission(request, delegation) or not selectors.can_view_identity(
+            request.user
+        ):
             raise PermissionDenied
         if not delegation.nomination_file:
             raise Http404(_("No note verbale has been uploaded."))

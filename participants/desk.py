@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from conference.models import Conference
 from conference.security import permissions_policy
+from conference.two_factor import second_factor_satisfied
 
 from . import selectors, services
 from .enums import ScanAction
@@ -33,13 +34,14 @@ MAX_CODE = 200
 
 
 def staff_with(check):
-    """Login through the admin, then ``check(user)`` or 403."""
+    """Login through the admin with its second factor, then ``check(user)`` or 403."""
 
     def decorator(view):
         @never_cache
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
+            user = request.user
+            if not user.is_authenticated or not second_factor_satisfied(user):
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
             if not check(request.user):
                 raise PermissionDenied

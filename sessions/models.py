@@ -53,6 +53,12 @@ class Room(models.Model):
         return self.name
 
 
+# The relation a delegation's public name reads through (``Delegation.local_name``: an
+# organization's acronym), from a participant or a statement. Every public read of the agenda
+# selects it, or each organization's delegation costs a query per line.
+DELEGATION_NAME = "delegation__organization"
+
+
 class SessionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True, conference__is_public=True)
@@ -61,10 +67,10 @@ class SessionQuerySet(models.QuerySet):
         """The one way a session's chair and speakers' list are loaded for display."""
         statements = (
             Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
-            .select_related("speaker", "delegation")
+            .select_related(f"speaker__{DELEGATION_NAME}", DELEGATION_NAME)
             .order_by("order", "inscribed_at", "id")
         )
-        return self.select_related("room", "chair__delegation").prefetch_related(
+        return self.select_related("room", f"chair__{DELEGATION_NAME}").prefetch_related(
             models.Prefetch("statements", queryset=statements)
         )
 

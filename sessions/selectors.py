@@ -18,7 +18,15 @@ from participants.models import Delegation, Participant
 from participants.selectors import public_delegations
 
 from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind, SessionKind
-from .models import Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
+from .models import (
+    DELEGATION_NAME,
+    Room,
+    SeatingPlan,
+    SeatSwap,
+    Session,
+    Statement,
+    StatementMove,
+)
 
 # A statement without a delegation (a guest speaker) speaks after every organization.
 UNRANKED_LEVEL = 99
@@ -147,7 +155,7 @@ def public_speakers(*, conference: Conference) -> QuerySet[Participant]:
         Participant.objects.filter(
             _public_roles(conference), conference=conference, status__in=BADGE_HOLDING_STATUSES
         )
-        .select_related("delegation")
+        .select_related(DELEGATION_NAME)
         .order_by("family_name", "given_names", "id")
     )
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -307,6 +308,21 @@ def test_producing_a_visa_letter_needs_the_identity_permission(client, world, wh
         "admin:participants_delegation_visa_letters", args=[world["delegation"].pk]
     )
     assert client.post(delegation_url).status_code == expected
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_downloading_a_note_verbale_needs_the_identity_permission(client, world, who):
+    delegation = world["delegation"]
+    delegation.nomination_file.save("note.pdf", ContentFile(b"%PDF-1.4 note"), save=True)
+    url = reverse("admin:participants_delegation_note_verbale", args=[delegation.pk])
+    response = login(client, who).get(url)
+    allowed = who in ("Accreditation officer", "Security officer")
+    assert response.status_code == (200 if allowed else 302 if who == "anonymous" else 403)
+    if allowed:
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 note"
+    response.close()
+    files = IdentityAccessLog.objects.filter(kind="file")
+    assert files.count() == (1 if allowed else 0)
 
 
 # Who may print a certificate of attendance, once the conference has concluded.

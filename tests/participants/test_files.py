@@ -122,7 +122,9 @@ def _staff(client, *codenames):
     ("codenames", "allowed"),
     [
         ((), [False, False]),
-        (("view_delegation",), [True, False]),
+        # A note verbale identifies the delegation's members: identity data too.
+        (("view_delegation",), [False, False]),
+        (("view_delegation", "view_identity_document"), [True, False]),
         (("view_participant",), [False, False]),
         (("view_participant", "view_identity_document"), [False, True]),
     ],

@@ -66,6 +66,13 @@ class Conference(models.Model):
         verbose_name=_("status"),
     )
     is_public = models.BooleanField(default=False, verbose_name=_("is public"))
+    scanner_photos = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Paired scanners keep a small photo of each badge holder for checking offline."
+        ),
+        verbose_name=_("photos on scanners"),
+    )
     contact_email = models.EmailField(
         blank=True,
         help_text=_("The accreditation team's address, given to focal points on the portal."),

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -143,9 +145,40 @@ class ScanResult(models.TextChoices):
     NOT_COLLECTED = "not_collected", _("Badge not collected yet")
     ALREADY_COLLECTED = "already_collected", _("Badge already handed over")
     WRONG_ZONE = "wrong_zone", _("No access to this zone")
+    CLOSED = "closed", _("Zone closed to this badge now")
+    ALREADY_INSIDE = "already_inside", _("Already inside: entry only after exit")
+    ALREADY_ENTERED = "already_entered", _("Already entered: one entry only")
 
 
 GREEN_RESULTS = frozenset({ScanResult.VALID, ScanResult.HANDED_OVER})
+# A person the door knows but refuses, or a code made to look like a badge: the guard sends
+# them to the supervisor rather than away.
+SUPERVISOR_RESULTS = frozenset(
+    {ScanResult.FORGED, ScanResult.VOIDED, ScanResult.REVOKED, ScanResult.SECURITY_HOLD}
+)
+# No badge of this conference answers to the code.
+NO_MATCH_RESULTS = frozenset({ScanResult.UNKNOWN, ScanResult.OTHER_CONFERENCE})
+# A re-entry rule refused: the badge is good and may enter later.
+RULE_RESULTS = frozenset({ScanResult.CLOSED, ScanResult.ALREADY_INSIDE, ScanResult.ALREADY_ENTERED})
+
+
+class ScanVerdict(models.TextChoices):
+    """What the screen tells the guard, from the result's group."""
+
+    ENTER = "enter", _("Let in")
+    REFUSE = "refuse", _("Refuse")
+    SUPERVISOR = "supervisor", _("Send to the supervisor")
+    NO_MATCH = "no_match", _("Nobody matches")
+
+    @classmethod
+    def of(cls, result: str) -> ScanVerdict:
+        if result in GREEN_RESULTS:
+            return cls.ENTER
+        if result in SUPERVISOR_RESULTS:
+            return cls.SUPERVISOR
+        if result in NO_MATCH_RESULTS:
+            return cls.NO_MATCH
+        return cls.REFUSE
 
 
 class CircularAudience(models.TextChoices):

@@ -66,6 +66,23 @@ class AccessZone(models.Model):
     )
     code = models.CharField(max_length=10, verbose_name=_("code"))
     name = models.CharField(max_length=100, verbose_name=_("name"))
+    # Re-entry rules, checked at each entry (participants/door.py).
+    single_entry = models.BooleanField(
+        default=False,
+        help_text=_("A badge enters once; after that every entry is refused, exit or not."),
+        verbose_name=_("single entry"),
+    )
+    anti_passback = models.BooleanField(
+        default=False,
+        help_text=_("Entry only after exit: a badge that is inside cannot enter again."),
+        verbose_name=_("entry only after exit"),
+    )
+    auto_exit_at = models.TimeField(
+        null=True,
+        blank=True,
+        help_text=_("Every day at this hour (conference time) everyone inside counts as gone out."),
+        verbose_name=_("automatic exit at"),
+    )
 
     class Meta:
         verbose_name = _("access zone")
@@ -797,18 +814,44 @@ class BadgeScan(models.Model):
         related_name="+",
         verbose_name=_("officer"),
     )
+    # The paired scanner that sent the scan; empty for a signed-in officer's desk page.
+    device = models.ForeignKey(
+        "participants.ScannerDevice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scans",
+        verbose_name=_("device"),
+    )
+    # The device's own key for a scan it queued offline: it is applied once, however often sent.
+    client_key = models.UUIDField(null=True, blank=True, editable=False, verbose_name=_("key"))
+    scanned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When an offline device scanned it; the scan is recorded when it syncs."),
+        verbose_name=_("scanned at"),
+    )
     at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
         verbose_name = _("badge scan")
         verbose_name_plural = _("badge scans")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["conference", "zone", "action", "result"])]
+        indexes = [
+            models.Index(fields=["conference", "zone", "action", "result"]),
+            # A badge's last movement in a zone: the re-entry rules read it at every entry.
+            models.Index(fields=["badge", "zone", "-at"], name="scan_badge_zone_at"),
+        ]
         permissions = [
             ("use_badge_desk", "Can check badges at the accreditation desk and checkpoints"),
             ("set_security_hold", "Can put a participant on security hold"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["device", "client_key"],
+                condition=Q(client_key__isnull=False),
+                name="scan_client_key_once",
+            ),
             models.CheckConstraint(
                 condition=Q(action__in=[ScanAction.LOOKUP, ScanAction.HANDOVER], zone__isnull=True)
                 | Q(action__in=[ScanAction.ENTRY, ScanAction.EXIT], zone__isnull=False),
@@ -891,6 +934,15 @@ class IdentityAccessLog(models.Model):
     )
     export = models.CharField(max_length=60, blank=True, verbose_name=_("export"))
     row_count = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("row count"))
+    # A paired scanner that fetched photos in its offline snapshot (no user behind it).
+    device = models.ForeignKey(
+        "participants.ScannerDevice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("device"),
+    )
     at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
@@ -1045,3 +1097,122 @@ class ConferenceIdentityData(Conference):
         proxy = True
         verbose_name = _("identity data of a conference")
         verbose_name_plural = _("identity data by conference")
+
+
+class ZoneOpening(models.Model):
+    """When a zone opens: to every badge, or to one category (media in the gallery at 10:00).
+
+    A category with openings of its own follows those; every other category follows the
+    zone's openings for everyone; a zone without openings is always open.
+    """
+
+    zone = models.ForeignKey(
+        AccessZone, on_delete=models.CASCADE, related_name="openings", verbose_name=_("zone")
+    )
+    category = models.ForeignKey(
+        BadgeCategory,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="zone_openings",
+        help_text=_("Empty: every category without openings of its own."),
+        verbose_name=_("badge category"),
+    )
+    day = models.DateField(
+        null=True, blank=True, help_text=_("Empty: every day."), verbose_name=_("day")
+    )
+    opens = models.TimeField(help_text=_("Conference time."), verbose_name=_("opens"))
+    closes = models.TimeField(help_text=_("Conference time."), verbose_name=_("closes"))
+
+    class Meta:
+        verbose_name = _("zone opening")
+        verbose_name_plural = _("zone openings")
+        ordering = ["zone", "category", "day", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")), name="zone_opening_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        day = self.day.isoformat() if self.day else gettext("every day")
+        return f"{self.zone.code} {day} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.zone_id and self.category_id:
+            validate_same_conference(self, "category", conference_id=self.zone.conference_id)
+
+
+class ScannerDevice(models.Model):
+    """A phone or tablet paired with some zones of one conference; it scans with its own key.
+
+    Only hashes are kept: of the one-time pairing code until it is used, then of the key.
+    """
+
+    conference = models.ForeignKey(
+        "conference.Conference",
+        on_delete=models.CASCADE,
+        related_name="scanner_devices",
+        verbose_name=_("conference"),
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    zones = models.ManyToManyField(
+        AccessZone, related_name="scanner_devices", verbose_name=_("zones")
+    )
+    pairing_hash = models.CharField(max_length=64, blank=True, editable=False)
+    pairing_expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("pairing code expires at")
+    )
+    key_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    paired_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paired at"))
+    last_seen_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last seen at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        verbose_name = _("scanner device")
+        verbose_name_plural = _("scanner devices")
+        ordering = ["conference", "name"]
+        permissions = [("pair_scannerdevice", "Can pair and revoke scanner devices")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_hash"], condition=~Q(key_hash=""), name="scanner_key_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["pairing_hash"],
+                condition=~Q(pairing_hash=""),
+                name="scanner_pairing_unique",
+            ),
+            # A key exists only once paired; a revoked device keeps neither code nor key.
+            models.CheckConstraint(
+                condition=Q(key_hash="") | Q(paired_at__isnull=False),
+                name="scanner_key_after_pairing",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | (Q(key_hash="") & Q(pairing_hash="")),
+                name="scanner_revoked_has_no_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and bool(self.key_hash)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+import secrets
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -30,7 +31,7 @@ from conference.mail import placeholders
 from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
 
-from . import mails, notifications, rules, selectors
+from . import door, mails, notifications, rules, selectors
 from .enums import (
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
@@ -41,6 +42,7 @@ from .enums import (
     IdentityAccessKind,
     ScanAction,
     ScanResult,
+    ScanVerdict,
 )
 from .models import (
     PASSPORT_FIELDS,
@@ -54,6 +56,7 @@ from .models import (
     IdentityShredding,
     IssuedBadge,
     Participant,
+    ScannerDevice,
     VisaLetter,
 )
 from .selectors import nomination_token
@@ -943,6 +946,10 @@ class ScanOutcome:
     result: str
     scan: BadgeScan
     badge: IssuedBadge | None = None
+    # Which re-entry rule refused, since when the badge is inside, when it may enter.
+    refusal: door.Refusal | None = None
+    # A scan the device had sent before: the row written then, not a second one.
+    replayed: bool = False
 
     @property
     def green(self) -> bool:
@@ -951,6 +958,14 @@ class ScanOutcome:
     @property
     def reason(self) -> str:
         return ScanResult(self.result).label
+
+    @property
+    def verdict(self) -> str:
+        return ScanVerdict.of(self.result)
+
+    @property
+    def explanation(self) -> str:
+        return self.refusal.explain(self.scan.conference) if self.refusal else ""
 
 
 # A typed number: "DUS-0042", "dus 42" or "42".
@@ -985,15 +1000,9 @@ def _judge(*, badge: IssuedBadge, conference: Conference, checkpoint: Checkpoint
     participant = badge.participant
     if badge.conference_id != conference.pk:
         return ScanResult.OTHER_CONFERENCE
-    # A withdrawn accreditation voids the badge too; saying so tells the guard more.
-    if participant.status not in BADGE_HOLDING_STATUSES:
-        return ScanResult.REVOKED
-    if badge.voided_at is not None:
-        return ScanResult.VOIDED
-    if participant.on_security_hold:
-        return ScanResult.SECURITY_HOLD
-    if badge.printed_at is None:
-        return ScanResult.NOT_PRINTED
+    standing = selectors.badge_standing(badge=badge)
+    if standing is not None:
+        return standing
     if checkpoint.action == ScanAction.HANDOVER and badge.collected_at is not None:
         return ScanResult.ALREADY_COLLECTED
     if checkpoint.zone is None:
@@ -1008,7 +1017,19 @@ def _judge(*, badge: IssuedBadge, conference: Conference, checkpoint: Checkpoint
     return ScanResult.VALID
 
 
-def _record(*, conference, code, checkpoint, badge, result, by) -> ScanOutcome:
+def _record(
+    *,
+    conference,
+    code,
+    checkpoint,
+    badge,
+    result,
+    by,
+    device=None,
+    client_key=None,
+    scanned_at=None,
+    refusal=None,
+) -> ScanOutcome:
     scan = BadgeScan.objects.create(
         conference=conference,
         badge=badge,
@@ -1017,31 +1038,55 @@ def _record(*, conference, code, checkpoint, badge, result, by) -> ScanOutcome:
         action=checkpoint.action,
         result=result,
         officer=by,
+        device=device,
+        client_key=client_key,
+        scanned_at=scanned_at,
     )
-    return ScanOutcome(result=result, scan=scan, badge=badge)
+    return ScanOutcome(result=result, scan=scan, badge=badge, refusal=refusal)
 
 
 def badge_scan(
-    *, conference: Conference, code: str, checkpoint: Checkpoint, by: AbstractBaseUser
+    *,
+    conference: Conference,
+    code: str,
+    checkpoint: Checkpoint,
+    by: AbstractBaseUser | None = None,
+    device: ScannerDevice | None = None,
+    client_key: uuid.UUID | None = None,
+    scanned_at: datetime | None = None,
 ) -> ScanOutcome:
     """Check a scanned token or typed number at a checkpoint; every scan writes one row.
 
-    A green scan at a zone checkpoint is itself the recorded entry or exit.
+    A green scan at a zone checkpoint is itself the recorded entry or exit. An entry is then
+    held to the zone's re-entry rules (``door.entry_refusal``) at ``scanned_at`` (a scan an
+    offline device queued) or now, under the badge's row lock so two doors cannot both let the
+    same badge in. A ``client_key`` the device already sent returns that first row.
     """
     code = code.strip()
     with transaction.atomic():
+        if client_key is not None:
+            earlier = (
+                BadgeScan.objects.filter(device=device, client_key=client_key)
+                .select_related("badge__participant", "conference")
+                .first()
+            )
+            if earlier is not None:
+                return ScanOutcome(
+                    result=earlier.result, scan=earlier, badge=earlier.badge, replayed=True
+                )
         badge, refused = _find_badge(conference=conference, code=code)
         if badge is not None and badge.conference_id != conference.pk:
             # Another conference's badge is not linked to this conference's scan rows.
-            return _record(
-                conference=conference,
-                code=code,
-                checkpoint=checkpoint,
-                badge=None,
-                result=ScanResult.OTHER_CONFERENCE,
-                by=by,
-            )
+            badge, refused = None, ScanResult.OTHER_CONFERENCE
         result = refused or _judge(badge=badge, conference=conference, checkpoint=checkpoint)
+        refusal = None
+        zone = checkpoint.zone
+        if result == ScanResult.VALID and checkpoint.action == ScanAction.ENTRY:
+            if zone.single_entry or zone.anti_passback:
+                IssuedBadge.objects.select_for_update().filter(pk=badge.pk).first()
+            moment = min(scanned_at, timezone.now()) if scanned_at else timezone.now()
+            refusal = door.entry_refusal(badge=badge, zone=zone, conference=conference, at=moment)
+            result = refusal.result if refusal else result
         return _record(
             conference=conference,
             code=code,
@@ -1049,6 +1094,10 @@ def badge_scan(
             badge=badge,
             result=result,
             by=by,
+            device=device,
+            client_key=client_key,
+            scanned_at=scanned_at,
+            refusal=refusal,
         )
 
 
@@ -1341,3 +1390,146 @@ def visa_letter_for_focal_point(*, delegation: Delegation, participant_id: int) 
     return _visa_letter_create(
         participant=member, by=None, language=language, actor_label=FOCAL_POINT
     )
+
+
+# Scanner devices ---------------------------------------------------------------------------
+# A security officer, signed in with the second factor, creates a device in the admin and
+# shows its one-time pairing QR; the phone that opens it gets its own key, once. The device
+# then scans, fetches its snapshot and syncs with that key alone: no staff session.
+
+PAIRING_LIFETIME = timedelta(minutes=10)
+
+
+class ScannerError(Exception):
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _scanner_zones_check(*, conference: Conference, zones: Iterable[AccessZone]) -> list:
+    zones = list(zones)
+    if not zones:
+        raise ValidationError({"zones": _("A scanner needs at least one zone.")})
+    strangers = [zone for zone in zones if zone.conference_id != conference.pk]
+    if strangers:
+        raise ValidationError(
+            {
+                "zones": _("%(zones)s belong to another conference.")
+                % {"zones": ", ".join(str(zone) for zone in strangers)}
+            }
+        )
+    return zones
+
+
+@transaction.atomic
+def scanner_device_create(
+    *, conference: Conference, name: str, zones: Iterable[AccessZone], by: AbstractBaseUser
+) -> tuple[ScannerDevice, str]:
+    """A new device for ``zones`` of ``conference`` and its one-time pairing code."""
+    zones = _scanner_zones_check(conference=conference, zones=zones)
+    device = ScannerDevice(conference=conference, name=name.strip(), created_by=by)
+    device.full_clean(exclude=["zones"])
+    device.save()
+    device.zones.set(zones)
+    return device, scanner_device_pairing_issue(device=device)
+
+
+@transaction.atomic
+def scanner_device_pairing_issue(*, device: ScannerDevice) -> str:
+    """A fresh one-time pairing code; an earlier code or key of the device stops working."""
+    locked = ScannerDevice.objects.select_for_update().get(pk=device.pk)
+    if locked.revoked_at is not None:
+        raise ScannerError(_("This device is revoked; create a new one."), code="revoked")
+    code = secrets.token_urlsafe(24)
+    locked.pairing_hash = selectors.scanner_secret_hash(code)
+    locked.pairing_expires_at = timezone.now() + PAIRING_LIFETIME
+    locked.key_hash = ""
+    locked.paired_at = None
+    locked.save(update_fields=["pairing_hash", "pairing_expires_at", "key_hash", "paired_at"])
+    device.pairing_expires_at = locked.pairing_expires_at
+    return code
+
+
+@transaction.atomic
+def scanner_device_pair(*, code: str) -> tuple[ScannerDevice, str]:
+    """Trade a pairing code, once and before it expires, for the device's own key."""
+    device = (
+        ScannerDevice.objects.select_for_update()
+        .filter(pairing_hash=selectors.scanner_secret_hash(code), revoked_at__isnull=True)
+        .exclude(pairing_hash="")
+        .first()
+    )
+    if device is None or device.pairing_expires_at <= timezone.now():
+        raise ScannerError(
+            _("This pairing code is used, expired or unknown; ask for a new one."),
+            code="bad_pairing",
+        )
+    key = secrets.token_urlsafe(32)
+    device.key_hash = selectors.scanner_secret_hash(key)
+    device.pairing_hash = ""
+    device.pairing_expires_at = None
+    device.paired_at = device.last_seen_at = timezone.now()
+    device.save()
+    return device, key
+
+
+@transaction.atomic
+def scanner_device_save(*, device: ScannerDevice, zones: Iterable[AccessZone]) -> ScannerDevice:
+    """Rename a device or change its zones; the key stays."""
+    zones = _scanner_zones_check(conference=device.conference, zones=zones)
+    device.full_clean(exclude=["zones"])
+    device.save(update_fields=["name"])
+    device.zones.set(zones)
+    return device
+
+
+@transaction.atomic
+def scanner_device_revoke(*, device: ScannerDevice, by: AbstractBaseUser) -> ScannerDevice:
+    """The key and any pairing code stop working at once; the scans it made stay."""
+    locked = ScannerDevice.objects.select_for_update().get(pk=device.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at, locked.revoked_by = timezone.now(), by
+        locked.key_hash = locked.pairing_hash = ""
+        locked.pairing_expires_at = None
+        locked.save()
+    return locked
+
+
+def scanner_device_seen(*, device: ScannerDevice) -> None:
+    """Note the device's last request, at most once a minute (no write on every scan)."""
+    now = timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at > timedelta(minutes=1):
+        ScannerDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
+        device.last_seen_at = now
+
+
+@dataclasses.dataclass(frozen=True)
+class QueuedScan:
+    """One scan an offline device queued: its key, what it read, where, when, what it showed."""
+
+    key: uuid.UUID
+    code: str
+    checkpoint: Checkpoint
+    scanned_at: datetime
+    shown: str
+
+
+@transaction.atomic
+def scanner_scans_sync(*, device: ScannerDevice, scans: list[QueuedScan]) -> list[ScanOutcome]:
+    """Apply a device's queued scans in the order they were made; each key once, ever.
+
+    The device's row lock makes a second sync of the same queue (a retry after a lost answer)
+    wait for the first and then find every key applied.
+    """
+    ScannerDevice.objects.select_for_update().filter(pk=device.pk).first()
+    return [
+        badge_scan(
+            conference=device.conference,
+            code=scan.code,
+            checkpoint=scan.checkpoint,
+            device=device,
+            client_key=scan.key,
+            scanned_at=scan.scanned_at,
+        )
+        for scan in sorted(scans, key=lambda scan: scan.scanned_at)
+    ]

@@ -1159,11 +1159,15 @@ class ScannerDevice(models.Model):
     zones = models.ManyToManyField(
         AccessZone, related_name="scanner_devices", verbose_name=_("zones")
     )
-    pairing_hash = models.CharField(max_length=64, blank=True, editable=False)
+    pairing_hash = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("pairing code digest")
+    )
     pairing_expires_at = models.DateTimeField(
         null=True, blank=True, editable=False, verbose_name=_("pairing code expires at")
     )
-    key_hash = models.CharField(max_length=64, blank=True, editable=False)
+    key_hash = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("device key digest")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -115,7 +115,15 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("pairing_hash", models.CharField(blank=True, editable=False, max_length=64, verbose_name="pairing code digest")),
+                (
+                    "pairing_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="pairing code digest",
+                    ),
+                ),
                 (
                     "pairing_expires_at",
                     models.DateTimeField(
@@ -125,7 +133,12 @@ class Migration(migrations.Migration):
                         verbose_name="pairing code expires at",
                     ),
                 ),
-                ("key_hash", models.CharField(blank=True, editable=False, max_length=64, verbose_name="device key digest")),
+                (
+                    "key_hash",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, verbose_name="device key digest"
+                    ),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
                 (
                     "paired_at",

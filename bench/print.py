@@ -50,7 +50,7 @@ def prepare() -> None:
             functional_title="Counsellor",
             email=f"bench{index}@print.example",
             preferred_language="ru" if index % 2 else "en",
-            status=AccreditationStatus.BADGE_COLLECTED,
+            status=AccreditationStatus.APPROVED,
             badge_category=category,
         )
         for index in range(max(missing, 0))

@@ -3,8 +3,13 @@
 from datetime import datetime, timedelta
 
 from conference.models import Conference
-from participants.enums import BADGE_HOLDING_STATUSES, DelegationStatus
-from participants.enums import AccreditationStatus as Status
+from participants.enums import (
+    BADGE_HOLDING_STATES,
+    BADGE_HOLDING_STATUSES,
+    DelegationStatus,
+    status_of_state,
+)
+from participants.enums import AccreditationState as Status
 from participants.models import AccreditationEvent, IssuedBadge, Participant
 
 from .common import ACTOR, create_backdated, local
@@ -39,6 +44,15 @@ def pick_status(rng, delegation_status: str | None = None) -> str:
     if delegation_status == DelegationStatus.NOMINATED:
         return rng.choice([Status.NOMINATED, Status.UNDER_REVIEW, Status.VETTING])
     return rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
+
+
+def state_set(participant, state: str) -> None:
+    """Give a new participant the displayed ``state`` its history will reach.
+
+    The row stores the decision; ``record_history`` writes the badge's stages.
+    """
+    participant.status = status_of_state(state)
+    participant.annotated_state = state
 
 
 def chain(status: str, rng) -> list[str]:
@@ -83,11 +97,11 @@ def record_history(conference: Conference, participants, nominated_at: dict, rng
         moment = nominated_at[participant.pk]
         participant.created_at = moment
         previous = ""
-        for status in chain(participant.status, rng):
+        for status in chain(participant.state, rng):
             if previous:
                 moment = step_time(status, moment, participant, rng)
             # Like participants.services: every event from the approval on carries the badge.
-            holding = status in BADGE_HOLDING_STATUSES
+            holding = status in BADGE_HOLDING_STATES
             issued = participant.badge_number if holding else None
             events.append(
                 AccreditationEvent(

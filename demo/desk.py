@@ -119,7 +119,8 @@ def _hold(collected, officer) -> IssuedBadge:
     badge = next(
         b
         for b in collected
-        if b.participant.status == Status.BADGE_COLLECTED
+        if b.voided_at is None
+        and b.participant.status == Status.APPROVED
         and b.participant.passport_name
         and b.participant.delegation_id
     )

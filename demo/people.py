@@ -6,7 +6,7 @@ The named speakers get no invented identity document or travel data.
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from participants.enums import AccreditationStatus as Status
+from participants.enums import AccreditationState as State
 from participants.enums import DelegationRole as Role
 from participants.enums import DelegationStatus, PreferredLanguage
 from participants.models import IdentityDocument, Participant
@@ -173,9 +173,11 @@ def delegation_members(conference, delegation, spec, badges, names, rng, cast):
             person = invented_participant(conference, delegation, spec, role, badge, names, rng)
         if confirmed and (slug or role in (Role.HEAD, Role.DEPUTY)):
             # Lajčák spoke by video: his badge was printed but never collected.
-            person.status = Status.BADGE_PRINTED if slug == "lajcak" else Status.BADGE_COLLECTED
+            accreditation.state_set(
+                person, State.BADGE_PRINTED if slug == "lajcak" else State.BADGE_COLLECTED
+            )
         else:
-            person.status = accreditation.pick_status(rng, delegation.status)
+            accreditation.state_set(person, accreditation.pick_status(rng, delegation.status))
         nationality = spec.key if spec.is_state else rng.choice(logistics.STAFF_NATIONALITIES)
         if not slug:
             logistics.plan_travel(person, spec, nationality, rng)
@@ -201,8 +203,8 @@ def loose_participants(conference, badges, names, rng) -> list:
                 preferred_language=language_for(pool, rng),
                 role=role,
                 badge_category=badges[code],
-                status=accreditation.pick_status(rng),
             )
+            accreditation.state_set(person, accreditation.pick_status(rng))
             nationality = rng.choice(logistics.STAFF_NATIONALITIES)
             if code != "H":
                 logistics.plan_travel(person, None, nationality, rng)

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from participants.enums import AccreditationStatus as Status
+from participants.enums import AccreditationState as State
 from participants.enums import DelegationRole as Role
 from sessions.enums import StatementStatus
 from sessions.models import Session, Statement
@@ -32,7 +32,7 @@ class Resolver:
     def __call__(self, ref):
         if ref.role == "named":
             return self.cast.named[ref.key]
-        present = [m for m in self.cast.members[ref.key] if m.status == Status.BADGE_COLLECTED]
+        present = [m for m in self.cast.members[ref.key] if m.state == State.BADGE_COLLECTED]
         for role in FALLBACK_ROLES[ref.role]:
             candidates = [m for m in present if m.role == role]
             if candidates:

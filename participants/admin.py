@@ -35,7 +35,7 @@ from conference.models import Conference
 
 from . import mails, notifications, rules, selectors, services
 from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
-from .enums import AccreditationStatus, CircularAudience
+from .enums import AccreditationState, CircularAudience
 from .forms import CircularForm, ReasonForm
 from .letter_admin import LETTER_ACTIONS, DelegationLettersMixin, ParticipantLettersMixin
 from .models import (
@@ -112,21 +112,29 @@ class BadgeCategoryAdmin(SameConferenceChoicesMixin, TranslationAdmin):
     autocomplete_fields = ["conference", "zones"]
 
 
+class StateColumnMixin:
+    """The displayed state as a column; the queryset carries it (``with_state``)."""
+
+    @admin.display(description=gettext_lazy("status"), ordering="annotated_state")
+    def state_column(self, participant: Participant) -> str:
+        return participant.get_state_display()
+
+
 # A delegation's page lists this many members; the participant list pages through the rest.
 MEMBERS_SHOWN = 50
 
 
-class MemberInline(ReadOnlyInline):
+class MemberInline(StateColumnMixin, ReadOnlyInline):
     """Members are added and moved through the participant admin and its services.
 
     The first MEMBERS_SHOWN only: a delegation of 1,000 made a page of 1.5 MB.
     """
 
     model = Participant
-    fields = ["display_name", "functional_title", "role", "status", "badge_number"]
+    fields = ["display_name", "functional_title", "role", "state_column", "badge_number"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("conference", "delegation")
+        return super().get_queryset(request).select_related("conference", "delegation").with_state()
 
 
 # Operations on the nomination link: (service, success message).
@@ -453,6 +461,21 @@ class IdentityCompleteFilter(MissingDataFilter):
     missing = selectors.IDENTITY_INCOMPLETE
 
 
+class StateFilter(admin.SimpleListFilter):
+    """The displayed state: the decision, and how far an approved participant's badge came."""
+
+    title = gettext_lazy("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return AccreditationState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in AccreditationState.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
 class CountryFilter(admin.SimpleListFilter):
     """Countries by name, and only those with a delegation."""
 
@@ -513,6 +536,7 @@ def _passport_match(word: str) -> Q:
 
 @admin.register(Participant)
 class ParticipantAdmin(
+    StateColumnMixin,
     LateRowChangeListMixin,
     ParticipantLettersMixin,
     BadgeAdminMixin,
@@ -528,13 +552,13 @@ class ParticipantAdmin(
         "functional_title",
         "delegation_column",
         "role",
-        "status",
+        "state_column",
         "badge_category",
         "badge_number",
     ]
     list_filter = [
         "conference",
-        "status",
+        StateFilter,
         "badge_category",
         "delegation__category",
         CountryFilter,
@@ -552,7 +576,7 @@ class ParticipantAdmin(
     identity_fields = ["passport_name"]
     identity_search_fields = ["^passport_name", "^identity__passport_number"]
     autocomplete_fields = ["conference", "delegation", "badge_category"]
-    readonly_fields = ["badge_number", "status"]
+    readonly_fields = ["badge_number", "state_column"]
     inlines = [IdentityDocumentInline]
     actions = [
         *(_transition_action(name) for name in BULK_TRANSITIONS),
@@ -574,6 +598,9 @@ class ParticipantAdmin(
     local_time_fields = ("arrival_at", "departure_at")
     change_form_template = "admin/participants/participant/change_form.html"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state()
+
     # Identity data (passport, birth, nationality) only for holders of the permission.
 
     def get_inlines(self, request, obj):
@@ -584,7 +611,9 @@ class ParticipantAdmin(
         return [*self.search_fields, *extra]
 
     def get_exclude(self, request, obj=None):
-        return [] if selectors.can_view_identity(request.user) else self.identity_fields
+        # The status changes through the transitions only; the state column shows it.
+        hidden = [] if selectors.can_view_identity(request.user) else self.identity_fields
+        return ["status", *hidden]
 
     def get_search_results(self, request, queryset, search_term):
         """Each word matches the start of a name, the e-mail, the delegation's name or, with
@@ -709,14 +738,14 @@ class ParticipantAdmin(
                 "title": _("%(action)s: confirm") % {"action": transition.label},
                 "opts": self.model._meta,
                 "transition": transition,
-                "target_label": AccreditationStatus(transition.target).label,
+                "target_label": AccreditationState(transition.target).label,
                 "action": f"transition_{name}",
                 "form": form,
                 "rows": [
                     {
                         "participant": p,
-                        "allowed": p.status in transition.sources,
-                        "status": p.get_status_display(),
+                        "allowed": p.state in transition.sources,
+                        "status": p.get_state_display(),
                         "photo": self.photo_thumbnail(p) if show_photos else None,
                         "categories": categories.get(p.pk),
                     }

@@ -24,7 +24,7 @@ from conference.models import Conference
 from conference.printing.pdf import pdf_response
 
 from . import badges, selectors, services
-from .enums import AccreditationStatus
+from .enums import AccreditationState
 from .forms import ReasonForm
 from .models import Participant
 
@@ -152,13 +152,13 @@ class BadgeAdminMixin:
         ordered = selectors.badges_in_protocol_order(
             conference=conference,
             badges=conference.issued_badges.filter(
-                participant__in=queryset.filter(status=AccreditationStatus.APPROVED),
+                participant__in=queryset.in_state(AccreditationState.APPROVED),
                 voided_at__isnull=True,
             ),
         )
         skipped = [
-            f"{p}: {p.get_status_display()}"
-            for p in queryset.exclude(status=AccreditationStatus.APPROVED)
+            f"{p}: {p.get_state_display()}"
+            for p in queryset.with_state().exclude(annotated_state=AccreditationState.APPROVED)
         ]
         return self._print(request, conference, [b.participant for b in ordered], layout, skipped)
 

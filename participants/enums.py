@@ -65,6 +65,26 @@ class DelegationRole(models.TextChoices):
 
 
 class AccreditationStatus(models.TextChoices):
+    """The decision on a participant, stored on the participant row.
+
+    Whether the badge of an approved participant is printed or collected is not a decision:
+    the issued badge holds it (``IssuedBadge.printed_at`` / ``collected_at``), and
+    ``AccreditationState`` shows both together.
+    """
+
+    NOMINATED = "nominated", _("Nominated")
+    UNDER_REVIEW = "under_review", _("Under review")
+    VETTING = "vetting", _("Security vetting")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    REVOKED = "revoked", _("Revoked")
+
+
+class AccreditationState(models.TextChoices):
+    """What a reader is shown: the decision, and for an approved participant how far the
+    badge has come. The audit trail (``AccreditationEvent``) records these states."""
+
     NOMINATED = "nominated", _("Nominated")
     UNDER_REVIEW = "under_review", _("Under review")
     VETTING = "vetting", _("Security vetting")
@@ -76,14 +96,19 @@ class AccreditationStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-# States in which a participant holds (or is about to hold) a valid badge.
-BADGE_HOLDING_STATUSES = frozenset(
-    {
-        AccreditationStatus.APPROVED,
-        AccreditationStatus.BADGE_PRINTED,
-        AccreditationStatus.BADGE_COLLECTED,
-    }
-)
+# The badge's own stages, all of them stored as an approved participant.
+BADGE_STAGES = frozenset({AccreditationState.BADGE_PRINTED, AccreditationState.BADGE_COLLECTED})
+
+
+def status_of_state(state: str) -> str:
+    """The participant's stored status for a displayed state."""
+    return AccreditationStatus.APPROVED if state in BADGE_STAGES else state
+
+
+# Statuses in which a participant holds (or is about to hold) a valid badge.
+BADGE_HOLDING_STATUSES = frozenset({AccreditationStatus.APPROVED})
+# The states shown for those, from approval to the badge handed over.
+BADGE_HOLDING_STATES = frozenset({AccreditationState.APPROVED, *BADGE_STAGES})
 # States that no longer count against a delegation's size or quota.
 INACTIVE_STATUSES = (
     AccreditationStatus.REJECTED,

@@ -8,7 +8,7 @@ from conference.csvio.base import Export
 from conference.csvio.registry import register
 from conference.models import Conference
 
-from .enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, DelegationRole
+from .enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, AccreditationState, DelegationRole
 from .models import (
     LOGISTICS_FIELDS,
     PASSPORT_FIELDS,
@@ -18,14 +18,26 @@ from .models import (
 from .selectors import delegations_in_precedence
 from .services import identity_export_record
 
-PARTICIPANT_FILTERS = {"delegation": "delegation_id", "status": "status"}
+PARTICIPANT_FILTERS = {"delegation": "delegation_id", "status": "annotated_state"}
+
+
+def state_label(participant: Participant) -> str:
+    """The displayed state, badge stage included (the issued badge holds it)."""
+    return AccreditationState(participant.state).label
+
+
+STATE = ("status", state_label)
 
 
 class ParticipantExport(Export):
     model = Participant
     permissions = ("participants.view_participant",)
     filters = PARTICIPANT_FILTERS
+    status_choices = AccreditationState.choices
     ordering = ("delegation__name", "family_name", "given_names", "id")
+
+    def base_queryset(self) -> QuerySet:
+        return super().base_queryset().with_state()
 
     def prepare(self, queryset: QuerySet) -> QuerySet:
         return queryset.select_related("conference", "delegation", "badge_category").order_by(
@@ -60,7 +72,7 @@ class Participants(ParticipantExport):
         DELEGATION,
         "role",
         ("badge_category", "badge_category.code"),
-        "status",
+        STATE,
         "badge_number",
         *LOGISTICS_FIELDS,
     )
@@ -84,7 +96,7 @@ class SecurityVetting(ActiveParticipantExport):
         "functional_title",
         DELEGATION,
         "role",
-        "status",
+        STATE,
     )
 
     def access_recorder(self, user):
@@ -111,7 +123,7 @@ class BadgePrintList(ParticipantExport):
         ("category", "badge_category.name"),
         ("colour", "badge_category.colour_name"),
         ("colour_hex", "badge_category.colour"),
-        "status",
+        STATE,
     )
     ordering = (F("badge_number").asc(nulls_last=True), "family_name", "given_names", "id")
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, FilteredRelation, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.formats import date_format
@@ -25,6 +25,7 @@ from .enums import (
     IMPORT_JOB_WORKING_STATUSES,
     INACTIVE_STATUSES,
     STATE_CATEGORIES,
+    AccreditationState,
     AccreditationStatus,
     BadgeKind,
     CredentialsStatus,
@@ -294,6 +295,39 @@ class ParticipantQuerySet(models.QuerySet):
     def with_delegation(self):
         return self.select_related("delegation", "badge_category", "conference")
 
+    def with_state(self):
+        """Annotate ``annotated_state``, the displayed state, from the badge in circulation.
+
+        One LEFT JOIN: at most one badge per participant is not voided (a constraint).
+        """
+        badge = "current_badge"
+        return self.annotate(
+            **{
+                badge: FilteredRelation(
+                    "issued_badges", condition=Q(issued_badges__voided_at__isnull=True)
+                )
+            }
+        ).annotate(
+            annotated_state=Case(
+                When(
+                    status=AccreditationStatus.APPROVED,
+                    **{f"{badge}__collected_at__isnull": False},
+                    then=Value(AccreditationState.BADGE_COLLECTED),
+                ),
+                When(
+                    status=AccreditationStatus.APPROVED,
+                    **{f"{badge}__printed_at__isnull": False},
+                    then=Value(AccreditationState.BADGE_PRINTED),
+                ),
+                default=F("status"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_state(self, *states: str):
+        """Those whose displayed state is one of ``states``."""
+        return self.with_state().filter(annotated_state__in=states)
+
 
 class Participant(models.Model):
     conference = models.ForeignKey(
@@ -478,6 +512,11 @@ class Participant(models.Model):
                 condition=Q(badge_number__isnull=False),
                 name="participant_badge_number_unique",
             ),
+            # Printed and collected are the badge's to say, never the participant's.
+            models.CheckConstraint(
+                condition=Q(status__in=AccreditationStatus.values),
+                name="participant_status_known",
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=BADGE_HOLDING_STATUSES) | Q(badge_category__isnull=False),
                 name="badge_holder_has_category",
@@ -491,6 +530,23 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def state(self) -> str:
+        """The displayed state: the status, or for an approved participant the badge's stage.
+
+        Read from ``with_state()`` where the queryset has it, else from the badge in
+        circulation (one query).
+        """
+        if "annotated_state" in self.__dict__:
+            return self.annotated_state
+        if self.status != AccreditationStatus.APPROVED or not self.pk:
+            return self.status
+        badge = self.issued_badges.filter(voided_at__isnull=True).first()
+        return badge_stage(badge) if badge else self.status
+
+    def get_state_display(self) -> str:
+        return AccreditationState(self.state).label
 
     def clean(self):
         super().clean()
@@ -700,6 +756,11 @@ class IssuedBadge(models.Model):
         ordering = ["conference", "number"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "number"], name="issued_badge_unique"),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(voided_at__isnull=True),
+                name="one_badge_in_circulation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -708,6 +769,15 @@ class IssuedBadge(models.Model):
     @property
     def printed_number(self) -> str:
         return self.conference.printed_badge_number(self.number)
+
+
+def badge_stage(badge: IssuedBadge) -> str:
+    """How far a badge in circulation has come, as its holder's displayed state."""
+    if badge.collected_at is not None:
+        return AccreditationState.BADGE_COLLECTED
+    if badge.printed_at is not None:
+        return AccreditationState.BADGE_PRINTED
+    return AccreditationState.APPROVED
 
 
 class VisaLetter(models.Model):
@@ -878,12 +948,12 @@ class AccreditationEvent(TransitionRecord):
     )
     from_status = models.CharField(
         max_length=16,
-        choices=AccreditationStatus.choices,
+        choices=AccreditationState.choices,
         blank=True,
         verbose_name=_("from status"),
     )
     to_status = models.CharField(
-        max_length=16, choices=AccreditationStatus.choices, verbose_name=_("to status")
+        max_length=16, choices=AccreditationState.choices, verbose_name=_("to status")
     )
     actor_label = models.CharField(
         max_length=120,

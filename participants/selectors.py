@@ -28,6 +28,7 @@ from .enums import (
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
     INACTIVE_STATUSES,
+    AccreditationState,
     AccreditationStatus,
     BadgeKind,
     CircularAudience,
@@ -346,8 +347,10 @@ def registration_closed_reason(*, conference: Conference) -> str | None:
 
 def delegation_members(*, delegation: Delegation) -> QuerySet[Participant]:
     """Members with what the portal and the delegation admin page show of each."""
-    return delegation.members.select_related("identity", "badge_category").order_by(
-        "created_at", "pk"
+    return (
+        delegation.members.with_state()
+        .select_related("identity", "badge_category")
+        .order_by("created_at", "pk")
     )
 
 
@@ -373,14 +376,15 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
     active = participants.filter(ACTIVE)
     delegations = list(conference.delegations.order_by("name"))
     groups = list(
-        participants.order_by()
-        .values("status", "badge_category_id", "delegation_id")
+        participants.with_state()
+        .order_by()
+        .values("annotated_state", "status", "badge_category_id", "delegation_id")
         .annotate(count=Count("pk"), heads=Count("pk", filter=Q(role=DelegationRole.HEAD)))
     )
     by_status, by_category, by_delegation = Counter(), Counter(), Counter()
     members, heads = Counter(), Counter()
     for group in groups:
-        by_status[group["status"]] += group["count"]
+        by_status[group["annotated_state"]] += group["count"]
         by_category[group["badge_category_id"]] += group["count"]
         by_delegation[group["delegation_id"]] += group["count"]
         if group["status"] not in INACTIVE_STATUSES:
@@ -399,6 +403,7 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
         missing_identity |= IDENTITY_INCOMPLETE
     incomplete = (
         active.filter(missing_identity)
+        .with_state()
         .select_related("delegation", "identity")
         .order_by("delegation__name", "family_name", "given_names")
     )
@@ -406,7 +411,7 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
         "total": sum(by_status.values()),
         "by_status": [
             {"status": status, "count": by_status[status], "label": label}
-            for status, label in AccreditationStatus.choices
+            for status, label in AccreditationState.choices
             if by_status[status]
         ],
         "by_badge_category": sorted(
@@ -631,19 +636,16 @@ def delegations_present(*, conference: Conference) -> list[Delegation]:
     accredited (approved or later); from the first collection on, only delegations with a
     collected badge count, so the plates and the seating follow who actually came.
     """
-    collected = Participant.objects.filter(
-        conference=conference, status=AccreditationStatus.BADGE_COLLECTED
+    accredited = Participant.objects.filter(
+        conference=conference, status__in=BADGE_HOLDING_STATUSES
     )
-    statuses = (
-        [AccreditationStatus.BADGE_COLLECTED]
-        if collected.exists()
-        else sorted(BADGE_HOLDING_STATUSES)
-    )
+    collected = accredited.in_state(AccreditationState.BADGE_COLLECTED)
+    present = collected if collected.exists() else accredited
     delegations = (
         Delegation.objects.filter(
             conference=conference,
             status__in=PARTICIPATING_DELEGATION_STATUSES,
-            members__status__in=statuses,
+            members__in=present.values("pk"),
         )
         .distinct()
         .select_related("organization", "conference")

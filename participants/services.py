@@ -33,9 +33,11 @@ from conference.site.publishing import public_pages_invalidate
 
 from . import door, mails, notifications, rules, selectors
 from .enums import (
+    BADGE_HOLDING_STATES,
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
     INACTIVE_STATUSES,
+    AccreditationState,
     AccreditationStatus,
     DelegationRole,
     DelegationStatus,
@@ -43,6 +45,7 @@ from .enums import (
     ScanAction,
     ScanResult,
     ScanVerdict,
+    status_of_state,
 )
 from .models import (
     PASSPORT_FIELDS,
@@ -58,10 +61,12 @@ from .models import (
     Participant,
     ScannerDevice,
     VisaLetter,
+    badge_stage,
 )
 from .selectors import nomination_token
 
 S = AccreditationStatus
+State = AccreditationState
 # A link sent lasts until the registration deadline, and at least this long: after the
 # deadline it still shows the members' statuses.
 DEFAULT_LINK_LIFETIME = timedelta(days=30)
@@ -124,6 +129,12 @@ class AccreditationError(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class Transition:
+    """A move between displayed states (``AccreditationState``).
+
+    The participant row stores only the decision; a move into a badge stage writes the
+    issued badge instead (printed, collected), which is that stage's only holder.
+    """
+
     name: str
     label: str
     sources: frozenset[str]
@@ -135,58 +146,64 @@ TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         Transition(
-            "review", gettext_lazy("Take under review"), frozenset({S.NOMINATED}), S.UNDER_REVIEW
+            "review",
+            gettext_lazy("Take under review"),
+            frozenset({State.NOMINATED}),
+            State.UNDER_REVIEW,
         ),
         Transition(
             "send_to_vetting",
             gettext_lazy("Send to security vetting"),
-            frozenset({S.UNDER_REVIEW}),
-            S.VETTING,
+            frozenset({State.UNDER_REVIEW}),
+            State.VETTING,
         ),
-        Transition("approve", gettext_lazy("Approve"), frozenset({S.VETTING}), S.APPROVED),
+        Transition("approve", gettext_lazy("Approve"), frozenset({State.VETTING}), State.APPROVED),
         Transition(
-            "print_badge", gettext_lazy("Print badge"), frozenset({S.APPROVED}), S.BADGE_PRINTED
+            "print_badge",
+            gettext_lazy("Print badge"),
+            frozenset({State.APPROVED}),
+            State.BADGE_PRINTED,
         ),
         Transition(
             "reprint_badge",
             gettext_lazy("Reprint badge"),
-            frozenset({S.BADGE_PRINTED, S.BADGE_COLLECTED}),
-            S.BADGE_PRINTED,
+            frozenset({State.BADGE_PRINTED, State.BADGE_COLLECTED}),
+            State.BADGE_PRINTED,
             needs_reason=True,
         ),
         Transition(
             "collect",
             gettext_lazy("Badge collected"),
-            frozenset({S.BADGE_PRINTED}),
-            S.BADGE_COLLECTED,
+            frozenset({State.BADGE_PRINTED}),
+            State.BADGE_COLLECTED,
         ),
         Transition(
             "reject",
             gettext_lazy("Reject"),
-            frozenset({S.NOMINATED, S.UNDER_REVIEW, S.VETTING}),
-            S.REJECTED,
+            frozenset({State.NOMINATED, State.UNDER_REVIEW, State.VETTING}),
+            State.REJECTED,
             needs_reason=True,
         ),
         Transition(
             "cancel",
             gettext_lazy("Cancel"),
-            frozenset({S.NOMINATED, S.UNDER_REVIEW, S.VETTING, *BADGE_HOLDING_STATUSES}),
-            S.CANCELLED,
+            frozenset({State.NOMINATED, State.UNDER_REVIEW, State.VETTING, *BADGE_HOLDING_STATES}),
+            State.CANCELLED,
             needs_reason=True,
         ),
         Transition(
             "revoke",
             gettext_lazy("Revoke"),
-            frozenset(BADGE_HOLDING_STATUSES),
-            S.REVOKED,
+            frozenset(BADGE_HOLDING_STATES),
+            State.REVOKED,
             needs_reason=True,
         ),
         # An approved badge must not quietly change its holder: new identity data is re-reviewed.
         Transition(
             "return_to_review",
             gettext_lazy("Return to review"),
-            frozenset({S.VETTING, *BADGE_HOLDING_STATUSES}),
-            S.UNDER_REVIEW,
+            frozenset({State.VETTING, *BADGE_HOLDING_STATES}),
+            State.UNDER_REVIEW,
             needs_reason=True,
         ),
     ]
@@ -198,10 +215,10 @@ def _refusal(locked: Participant, transition: Transition) -> AccreditationError:
         _("%(name)s cannot be moved to “%(target)s”: the current state is “%(current)s”.")
         % {
             "name": locked.full_name,
-            "target": S(transition.target).label,
-            "current": locked.get_status_display(),
+            "target": State(transition.target).label,
+            "current": locked.get_state_display(),
         },
-        code=f"illegal_from_{locked.status}",
+        code=f"illegal_from_{locked.state}",
     )
 
 
@@ -282,9 +299,10 @@ def _transitions_apply(
             .filter(pk__in=[participant.pk for participant in participants])
             .order_by("pk")
         )
+        _states_read(locked)
         moving, refused = [], []
         for participant in locked:
-            if participant.status in transition.sources:
+            if participant.state in transition.sources:
                 moving.append(participant)
             else:
                 refused.append((participant.pk, _refusal(participant, transition)))
@@ -306,12 +324,13 @@ def _transitions_apply(
         if not moving:
             return [], refused
         now = timezone.now()
+        from_state = {participant.pk: participant.state for participant in moving}
         from_status = {participant.pk: participant.status for participant in moving}
         voided = {
             participant.pk: participant.badge_number
             for participant in moving
             if participant.badge_number
-            and (transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge")
+            and (transition.target not in BADGE_HOLDING_STATES or name == "reprint_badge")
         }
         if voided:
             IssuedBadge.objects.filter(participant_id__in=voided, voided_at__isnull=True).update(
@@ -326,8 +345,13 @@ def _transitions_apply(
             IssuedBadge.objects.filter(participant__in=moving, voided_at__isnull=True).update(
                 printed_at=now
             )
+        if name == "collect":
+            IssuedBadge.objects.filter(participant__in=moving, voided_at__isnull=True).update(
+                collected_at=now, collected_by=by
+            )
         for participant in moving:
-            participant.status = transition.target
+            participant.status = status_of_state(transition.target)
+            participant.annotated_state = transition.target
             participant.updated_at = now
         # The database checks what a transition could break: a badge holder's category,
         # one head per delegation, unique badge numbers.
@@ -345,8 +369,8 @@ def _transitions_apply(
         events = AccreditationEvent.objects.bulk_create(
             AccreditationEvent(
                 participant=participant,
-                from_status=from_status[participant.pk],
-                to_status=participant.status,
+                from_status=from_state[participant.pk],
+                to_status=participant.state,
                 by=by,
                 actor_label=actor_label,
                 reason=reason,
@@ -360,6 +384,18 @@ def _transitions_apply(
             for event in events:
                 _accreditation_mail(event_id=event.pk)
     return moving, refused
+
+
+def _states_read(participants: list[Participant]) -> None:
+    """Give each of ``participants`` its displayed state, from its badge in circulation."""
+    approved = [p.pk for p in participants if p.status == S.APPROVED]
+    badges = {
+        badge.participant_id: badge
+        for badge in IssuedBadge.objects.filter(participant_id__in=approved, voided_at__isnull=True)
+    }
+    for participant in participants:
+        badge = badges.get(participant.pk)
+        participant.annotated_state = badge_stage(badge) if badge else participant.status
 
 
 def _transition(
@@ -1121,11 +1157,8 @@ def badge_hand_over(*, conference: Conference, code: str, by: AbstractBaseUser) 
         result = refused or _judge(badge=badge, conference=conference, checkpoint=handover)
         if result == ScanResult.VALID:
             result = ScanResult.HANDED_OVER
-            badge.collected_at = timezone.now()
-            badge.collected_by = by
-            badge.save(update_fields=["collected_at", "collected_by"])
-            if badge.participant.status == S.BADGE_PRINTED:
-                participant_collect_badge(participant=badge.participant, by=by)
+            participant_collect_badge(participant=badge.participant, by=by)
+            badge.refresh_from_db(fields=["collected_at", "collected_by"])
         return _record(
             conference=conference,
             code=code,

@@ -286,7 +286,7 @@ def test_printing_badges_needs_the_change_permission(client, world, who):
     assert response.status_code == expected
     assert (response.get("Content-Type") == "application/pdf") is allowed
     participant.refresh_from_db()
-    assert participant.status == ("badge_printed" if allowed else "approved")
+    assert participant.state == ("badge_printed" if allowed else "approved")
 
 
 @pytest.mark.parametrize("who", WHO)

@@ -75,7 +75,7 @@ def _filter_choices(export, conference: Conference, shared: dict) -> list[dict]:
     filters = []
     for name in export.filters:
         if name == "status":
-            options = export.model._meta.get_field("status").choices
+            options = export.status_choices or export.model._meta.get_field("status").choices
         else:
             options = shared[name]
         filters.append({"name": name, "label": FILTER_LABELS[name], "options": options})

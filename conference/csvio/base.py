@@ -127,6 +127,8 @@ class Export:
     identity_data: ClassVar[bool] = False
     # Admin-page filters this export understands: name -> queryset lookup.
     filters: ClassVar[dict[str, str]] = {}
+    # The "status" filter's options where they are not the model field's own choices.
+    status_choices: ClassVar[list[tuple[str, Any]] | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

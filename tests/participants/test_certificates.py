@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def attendee(conference, *, collected=True, **fields) -> Participant:
     participant = ParticipantFactory(
-        delegation__conference=conference, status=AccreditationStatus.BADGE_COLLECTED, **fields
+        delegation__conference=conference, status=AccreditationStatus.APPROVED, **fields
     )
     number = conference.issued_badges.count() + 1
     IssuedBadge.objects.create(

@@ -7,8 +7,8 @@ from django.db import connection
 from django.urls import reverse
 
 from participants import selectors, services
+from participants.enums import AccreditationState, ScanAction, ScanResult
 from participants.enums import AccreditationStatus as S
-from participants.enums import ScanAction, ScanResult
 from participants.models import AccessZone, BadgeScan, IssuedBadge
 from tests.factories import ConferenceFactory, ParticipantFactory, UserFactory
 
@@ -75,7 +75,12 @@ def test_hand_over_sets_collected_once(officer):
     second = services.badge_hand_over(conference=badge.conference, code="1", by=officer)
     assert (first.result, second.result) == (ScanResult.HANDED_OVER, ScanResult.ALREADY_COLLECTED)
     badge.refresh_from_db()
-    assert (badge.participant.status, badge.collected_by) == (S.BADGE_COLLECTED, officer)
+    participant = badge.participant
+    assert (participant.status, participant.state, badge.collected_by) == (
+        S.APPROVED,
+        AccreditationState.BADGE_COLLECTED,
+        officer,
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,12 @@ from django.utils import translation
 from conference.enums import ConferenceStatus
 from conference.models import Conference
 from participants import selectors, services
-from participants.enums import AccreditationStatus, DelegationRole, DelegationStatus
+from participants.enums import (
+    AccreditationState,
+    AccreditationStatus,
+    DelegationRole,
+    DelegationStatus,
+)
 from participants.models import Participant
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory
 from tests.participants.pdfs import pdf_pages, pdf_text
@@ -45,18 +50,18 @@ def test_the_demo_list_follows_the_public_delegations_page(demo, client):
 
 def test_a_person_who_did_not_consent_is_absent_from_the_page_and_the_pdf(demo, client):
     refused = (
-        Participant.objects.filter(
-            conference=demo, consent_public_list=False, status=AccreditationStatus.BADGE_COLLECTED
-        )
+        Participant.objects.filter(conference=demo, consent_public_list=False)
+        .in_state(AccreditationState.BADGE_COLLECTED)
         .exclude(delegation=None)
         .first()
     )
-    agreed = Participant.objects.filter(
-        conference=demo,
-        consent_public_list=True,
-        status=AccreditationStatus.BADGE_COLLECTED,
-        delegation__status=DelegationStatus.CONFIRMED,
-    ).first()
+    agreed = (
+        Participant.objects.filter(
+            conference=demo, consent_public_list=True, delegation__status=DelegationStatus.CONFIRMED
+        )
+        .in_state(AccreditationState.BADGE_COLLECTED)
+        .first()
+    )
     html = client.get(page_url(), {"edition": "final"}).content.decode()
     text = pdf_text(client.get(pdf_url(), {"edition": "final"}).content)
     for shown in (html, " ".join(text.split())):

@@ -7,13 +7,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from conference.models import Conference
 from participants import nameplates, selectors
-from participants.enums import AccreditationStatus, DelegationStatus
-from participants.models import Delegation, Participant
+from participants.enums import AccreditationState, AccreditationStatus, DelegationStatus
+from participants.models import Delegation, IssuedBadge, Participant
 from tests.auth import sign_in
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, UserFactory
 
@@ -39,9 +40,9 @@ def dushanbe(demo_db, db):
 def test_present_means_a_collected_badge_once_the_desk_hands_them_over(dushanbe):
     present = selectors.delegations_present(conference=dushanbe)
     collected = set(
-        Participant.objects.filter(
-            conference=dushanbe, status=AccreditationStatus.BADGE_COLLECTED
-        ).values_list("delegation_id", flat=True)
+        Participant.objects.filter(conference=dushanbe)
+        .in_state(AccreditationState.BADGE_COLLECTED)
+        .values_list("delegation_id", flat=True)
     )
     taking_part = {d.pk for d in selectors.public_delegations(conference=dushanbe)}
     assert {d.pk for d in present} == collected & taking_part
@@ -60,7 +61,12 @@ def test_before_any_collection_an_accredited_member_counts():
     ParticipantFactory(delegation=withdrawn, status=AccreditationStatus.APPROVED)
     assert selectors.delegations_present(conference=conference) == [approved]
     came = DelegationFactory(conference=conference, status=DelegationStatus.CONFIRMED)
-    ParticipantFactory(delegation=came, status=AccreditationStatus.BADGE_COLLECTED)
+    member = ParticipantFactory(
+        delegation=came, status=AccreditationStatus.APPROVED, badge_number=1
+    )
+    IssuedBadge.objects.create(
+        conference=conference, number=1, participant=member, collected_at=timezone.now()
+    )
     assert selectors.delegations_present(conference=conference) == [came]
 
 

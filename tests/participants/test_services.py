@@ -3,6 +3,7 @@ from django.core import mail
 
 from conference.models import Conference
 from participants import services
+from participants.enums import AccreditationState as State
 from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent, IssuedBadge, Participant
 from tests.factories import ParticipantFactory, UserFactory
@@ -26,7 +27,10 @@ def test_the_full_path_writes_one_event_per_transition_and_mails_the_focal_point
     with django_capture_on_commit_callbacks(execute=True):
         participant = advance(participant, *PATH, "print_badge", "collect", by=officer)
 
-    assert participant.status == S.BADGE_COLLECTED
+    # The decision stays "approved"; the badge holds printed and collected.
+    assert (participant.status, participant.state) == (S.APPROVED, State.BADGE_COLLECTED)
+    badge = IssuedBadge.objects.get(participant=participant)
+    assert (badge.printed_at is not None, badge.collected_by) == (True, officer)
     assert participant.badge_number == 1
     events = list(
         AccreditationEvent.objects.filter(participant=participant).values_list(
@@ -37,8 +41,8 @@ def test_the_full_path_writes_one_event_per_transition_and_mails_the_focal_point
         (S.NOMINATED, S.UNDER_REVIEW, officer.pk, None),
         (S.UNDER_REVIEW, S.VETTING, officer.pk, None),
         (S.VETTING, S.APPROVED, officer.pk, 1),
-        (S.APPROVED, S.BADGE_PRINTED, officer.pk, 1),
-        (S.BADGE_PRINTED, S.BADGE_COLLECTED, officer.pk, 1),
+        (S.APPROVED, State.BADGE_PRINTED, officer.pk, 1),
+        (State.BADGE_PRINTED, State.BADGE_COLLECTED, officer.pk, 1),
     ]
     assert [m.to for m in mail.outbox] == [[participant.delegation.focal_point_email]] * 5
     # Each change on its own is a digest of one.
@@ -163,7 +167,7 @@ def test_badge_numbers_are_never_reused_after_revoke_or_reprint():
         AccreditationEvent.objects.filter(
             participant=first, badge_number__isnull=False
         ).values_list("to_status", "badge_number")
-    ) == [(S.APPROVED, 1), (S.BADGE_PRINTED, 1), (S.BADGE_PRINTED, 2), (S.REVOKED, 2)]
+    ) == [(S.APPROVED, 1), (State.BADGE_PRINTED, 1), (State.BADGE_PRINTED, 2), (S.REVOKED, 2)]
 
 
 def test_no_mail_when_the_delegation_has_no_focal_point(django_capture_on_commit_callbacks):

@@ -146,7 +146,7 @@ def mixed_list():
     conference, sessions = build_agenda(scale=1)
     session = sessions[0]
     approved, nominated = (s.speaker for s in session.statements.all())
-    approved.status = AccreditationStatus.BADGE_PRINTED
+    approved.status = AccreditationStatus.APPROVED
     approved.save()
     nominated.status = AccreditationStatus.NOMINATED
     nominated.save()

@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail
+.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench-import: $(STAMP) messages
 # PostgreSQL (BENCH_POSTGRES); recreates plenary_bench_admin with up to 100,000 participants.
 bench-admin: $(STAMP) messages
 	$(BIN)/python bench/admin.py
+
+# The badge-state migration (participants 0009/0010) forward and back at 100,000 participants
+# and on the demo, counts at every step; its own database, plenary_bench_badge_state.
+bench-badge-migration: $(STAMP) messages
+	$(BIN)/python bench/badge_state_migration.py
 
 # PostgreSQL (BENCH_POSTGRES) and Redis (BENCH_BROKER, default redis://127.0.0.1:6379/1);
 # recreates plenary_bench_mail with the demo and times the bulk approval of 400 participants.

@@ -39,7 +39,8 @@ def prepare() -> None:
 
 def measure() -> None:
     from conference.models import Conference
-    from participants import badges, selectors
+    from participants.accreditation import selectors
+    from participants.badging import printing as badges
 
     conference = Conference.objects.get(slug="dushanbe-2019")
     started = time.perf_counter()

@@ -74,7 +74,8 @@ def measure() -> None:
     from django.contrib.auth import get_user_model
 
     from conference.models import Conference
-    from participants import letters, selectors, services
+    from participants.accreditation import selectors, services
+    from participants.letters import printing as letters
     from participants.models import Participant
 
     conference = Conference.objects.get(slug="dushanbe-2019")

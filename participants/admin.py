@@ -32,13 +32,17 @@ from conference.admin_mixins import (
 )
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
-
-from . import mails, notifications, rules, selectors, services
-from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
-from .enums import AccreditationStatus, CircularAudience
-from .forms import CircularForm, ReasonForm
-from .letter_admin import LETTER_ACTIONS, DelegationLettersMixin, ParticipantLettersMixin
-from .models import (
+from participants.accreditation import mails, notifications, rules, selectors, services
+from participants.badging.admin import BADGE_ACTIONS, BadgeAdminMixin
+from participants.enums import AccreditationStatus, CircularAudience
+from participants.identity.photos import photo_reencode
+from participants.letters.admin import (
+    LETTER_ACTIONS,
+    DelegationLettersMixin,
+    ParticipantLettersMixin,
+)
+from participants.letters.nameplate_admin import NameplateAdminMixin
+from participants.models import (
     AccessZone,
     AccreditationEvent,
     BadgeCategory,
@@ -51,9 +55,8 @@ from .models import (
     Participant,
     VisaLetter,
 )
-from .nameplate_admin import NameplateAdminMixin
-from .photos import photo_reencode
-from .uploads import file_response
+from participants.portal.forms import CircularForm, ReasonForm
+from participants.uploads import file_response
 
 
 class StoredFileLink:

@@ -16,8 +16,7 @@ from django_countries.fields import CountryField
 
 from conference.audit import TransitionRecord
 from conference.models import Conference, validate_same_conference
-
-from .enums import (
+from participants.enums import (
     BADGE_HOLDING_STATUSES,
     IMPORT_JOB_CONFIRMED_STATUSES,
     IMPORT_JOB_PENDING_STATUSES,
@@ -39,7 +38,7 @@ from .enums import (
     ScanAction,
     ScanResult,
 )
-from .uploads import (
+from participants.uploads import (
     NOTE_VERBALE_EXTENSIONS,
     delete_replaced_files,
     note_verbale_path,
@@ -66,7 +65,7 @@ class AccessZone(models.Model):
     )
     code = models.CharField(max_length=10, verbose_name=_("code"))
     name = models.CharField(max_length=100, verbose_name=_("name"))
-    # Re-entry rules, checked at each entry (participants/door.py).
+    # Re-entry rules, checked at each entry (participants/badging/door.py).
     single_entry = models.BooleanField(
         default=False,
         help_text=_("A badge enters once; after that every entry is refused, exit or not."),

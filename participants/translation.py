@@ -5,7 +5,7 @@ The Russian honorific and functional title are optional: an empty one reads as t
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import BadgeCategory, Participant
+from participants.models import BadgeCategory, Participant
 
 
 @register(BadgeCategory)

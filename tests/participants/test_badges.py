@@ -7,7 +7,8 @@ import zxingcpp
 from pypdf import PdfReader
 
 from conference.models import Conference
-from participants import badges, selectors, services
+from participants.accreditation import selectors, services
+from participants.badging import printing as badges
 from participants.enums import AccreditationStatus, ScanAction, ScanResult
 from participants.models import Participant
 

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from conference.enums import ConferenceStatus
 from conference.models import Conference
-from participants import letters, selectors
+from participants.accreditation import selectors
 from participants.enums import AccreditationStatus, DelegationRole
+from participants.letters import printing as letters
 from participants.models import IssuedBadge, Participant
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory
 from tests.participants.pdfs import pdf_pages

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from participants import selectors, services
+from participants.accreditation import selectors, services
 from participants.enums import AccreditationStatus as S
 from participants.enums import ScanAction, ScanResult
 from participants.models import AccessZone, BadgeScan, IssuedBadge

@@ -6,7 +6,8 @@ import uuid
 import pytest
 from django.core import signing
 
-from participants import badge_signing, selectors, services
+from participants.accreditation import selectors, services
+from participants.badging import signing as badge_signing
 from participants.enums import ScanAction, ScanResult, ScanVerdict
 from participants.models import AccessZone, BadgeScan, Participant, ZoneOpening
 from tests.factories import UserFactory

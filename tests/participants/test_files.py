@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import clear_url_caches, reverse
 
 import conference.urls
-from participants import services
+from participants.accreditation import services
 from participants.models import Delegation, IdentityAccessLog
 from tests.auth import sign_in
 from tests.factories import DelegationFactory, IdentityDocumentFactory, UserFactory

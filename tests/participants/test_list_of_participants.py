@@ -8,7 +8,7 @@ from django.utils import translation
 
 from conference.enums import ConferenceStatus
 from conference.models import Conference
-from participants import selectors, services
+from participants.accreditation import selectors, services
 from participants.enums import AccreditationStatus, DelegationRole, DelegationStatus
 from participants.models import Participant
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory

@@ -11,8 +11,9 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from conference.models import Conference
-from participants import nameplates, selectors
+from participants.accreditation import selectors
 from participants.enums import AccreditationStatus, DelegationStatus
+from participants.letters import nameplates
 from participants.models import Delegation, Participant
 from tests.auth import sign_in
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, UserFactory

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageFile
 
-from participants.photos import photo_reencode
+from participants.identity.photos import photo_reencode
 
 
 def png_upload(size: tuple[int, int], mode: str = "RGB") -> SimpleUploadedFile:

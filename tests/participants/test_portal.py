@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from conference.enums import ConferenceStatus
-from participants import services
+from participants.accreditation import services
+from participants.accreditation.selectors import nomination_token
 from participants.enums import AccreditationStatus as S
 from participants.models import (
     AccreditationEvent,
@@ -18,7 +19,6 @@ from participants.models import (
     IssuedBadge,
     Participant,
 )
-from participants.selectors import nomination_token
 from tests.factories import DelegationFactory, ParticipantFactory
 from tests.participants.conftest import image_upload, member_data
 
@@ -482,7 +482,7 @@ def test_guessing_tokens_is_refused_per_address_after_the_limit(portal, settings
     refused = portal.client.get(f"/nominate/{portal.token}/", **guesser)
     assert refused.status_code == 429
     assert "Too many nomination links that do not exist" in refused.content.decode()
-    ours = [r.getMessage() for r in caplog.records if r.name == "participants.views"]
+    ours = [r.getMessage() for r in caplog.records if r.name == "participants.portal.views"]
     assert ours == ["Nomination portal: 203.0.113.9 tried 20 unknown links; refused for 900 s"]
     # Another address, the focal point's, is not held up by the guesser.
     assert portal.client.get(f"/nominate/{portal.token}/").status_code == 200
@@ -498,7 +498,7 @@ def test_the_guessing_window_closes(portal, settings):
 
 
 def test_the_portal_records_consent_with_the_text_version(portal):
-    from participants.forms import CONSENT_TEXT_VERSION
+    from participants.portal.forms import CONSENT_TEXT_VERSION
 
     refused = portal.nominate(consent_processing="")
     assert "The member&#x27;s consent to the processing of the data is needed." in (

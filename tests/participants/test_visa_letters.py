@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from conference.models import Conference
-from participants import letters, selectors, services
+from participants.accreditation import selectors, services
+from participants.accreditation.selectors import nomination_token
 from participants.enums import AccreditationStatus, DelegationStatus
+from participants.letters import printing as letters
 from participants.models import IdentityAccessLog, IdentityDocument, Participant, VisaLetter
-from participants.selectors import nomination_token
 from tests.auth import sign_in
 from tests.factories import (
     ConferenceFactory,

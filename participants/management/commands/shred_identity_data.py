@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from conference.csvio import registry
 from conference.csvio.base import csv_lines
 from conference.models import Conference
-from participants import services
+from participants.accreditation import services
 
 ARCHIVE_EXPORT = "security-vetting"
 

@@ -23,10 +23,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from conference.models import Conference
 from conference.security import permissions_policy
 from conference.two_factor import second_factor_satisfied
-
-from . import selectors, services
-from .enums import ScanAction
-from .models import IdentityDocument
+from participants.accreditation import selectors, services
+from participants.enums import ScanAction
+from participants.models import IdentityDocument
 
 THUMBNAIL = (240, 320)
 THUMBNAIL_SECONDS = 24 * 3600

@@ -9,15 +9,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conference.models import Conference
-
-from .enums import (
+from participants.accreditation.selectors import CircularFilter
+from participants.accreditation.services import circular_text_errors
+from participants.enums import (
     AccreditationStatus,
     CircularAudience,
     DelegationCategory,
     DelegationStatus,
     PreferredLanguage,
 )
-from .models import (
+from participants.identity.photos import photo_discard_kept, photo_keep, photo_kept, photo_reencode
+from participants.models import (
     LOGISTICS_FIELDS,
     PASSPORT_FIELDS,
     Delegation,
@@ -26,9 +28,6 @@ from .models import (
     passport_expiry_problem,
     passport_expiry_warning,
 )
-from .photos import photo_discard_kept, photo_keep, photo_kept, photo_reencode
-from .selectors import CircularFilter
-from .services import circular_text_errors
 
 # Required for a complete identity record (IdentityDocument.is_complete).
 REQUIRED_PASSPORT_FIELDS = {

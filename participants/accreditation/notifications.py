@@ -1,7 +1,7 @@
 """E-mails to focal points and participants, written to the outbox in the business transaction.
 
-Each is rendered from its organizer-edited template (participants/mails.py) in the recipient's
-language, whoever triggered it: an organizer working in Russian still writes to an
+Each is rendered from its organizer-edited template (participants/accreditation/mails.py) in
+the recipient's language, whoever triggered it: an organizer working in Russian still writes to an
 English-speaking delegation in English. The outbox sends them after the commit, so a rollback
 never mails. Accreditation changes are digests: one message per delegation for all the changes
 of one action. An event's ``reason`` is internal and is never written into a message; its
@@ -26,11 +26,10 @@ from conference.mail.services import (
     outbox_write,
 )
 from conference.models import Conference
-
-from . import mails
-from .enums import BADGE_HOLDING_STATUSES
-from .models import AccreditationEvent, Delegation
-from .selectors import CircularRecipient
+from participants.accreditation import mails
+from participants.accreditation.selectors import CircularRecipient
+from participants.enums import BADGE_HOLDING_STATUSES
+from participants.models import AccreditationEvent, Delegation
 
 
 def _polite(name: str) -> str:

@@ -7,16 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from conference.csvio.base import Export
 from conference.csvio.registry import register
 from conference.models import Conference
-
-from .enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, DelegationRole
-from .models import (
+from participants.accreditation.selectors import delegations_in_precedence
+from participants.accreditation.services import identity_export_record
+from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, DelegationRole
+from participants.models import (
     LOGISTICS_FIELDS,
     PASSPORT_FIELDS,
     Delegation,
     Participant,
 )
-from .selectors import delegations_in_precedence
-from .services import identity_export_record
 
 PARTICIPANT_FILTERS = {"delegation": "delegation_id", "status": "status"}
 

@@ -4,7 +4,7 @@ Each upload is one ImportJob, and every stage is its page (``?job=<pk>``): the u
 keeps the file and queues its check, the page shows the check's progress, then the
 preview with its errors or the confirmation, then the import's progress, then the
 result. A task worker does the checking and the importing
-(participants.imports.import_job_validate and import_job_run), so no request lasts as
+(participants.imports.services.import_job_validate and import_job_run), so no request lasts as
 long as a large file, and the page reloads itself while a worker is busy: a reload or a
 second tab loses nothing.
 
@@ -27,9 +27,8 @@ from django.utils.translation import gettext_lazy
 from conference.csvio.reader import ImportFileError, decode
 from conference.csvio.registry import CsvImport, register_import
 from conference.models import Conference
-
-from .enums import ImportJobStatus
-from .imports import (
+from participants.enums import ImportJobStatus
+from participants.imports.services import (
     MAX_BYTES,
     MAX_ROWS,
     ImportJobGone,
@@ -38,7 +37,7 @@ from .imports import (
     import_job_upload,
     import_jobs_expire,
 )
-from .models import Delegation, ImportJob
+from participants.models import Delegation, ImportJob
 
 PREVIEW_LIFETIME = dt.timedelta(hours=6)
 # Seconds between the reloads of a job's page while a worker is busy.

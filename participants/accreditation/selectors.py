@@ -22,9 +22,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from conference.enums import ConferenceStatus, PrecedenceAlphabet
 from conference.models import Conference
-
-from . import badge_signing
-from .enums import (
+from participants.badging import signing as badge_signing
+from participants.enums import (
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
     INACTIVE_STATUSES,
@@ -38,7 +37,7 @@ from .enums import (
     ScanAction,
     ScanResult,
 )
-from .models import (
+from participants.models import (
     PASSPORT_FIELDS,
     AccessZone,
     AccreditationEvent,

@@ -23,8 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from conference.languages import working_language_codes
 from conference.models import Conference
 from conference.printing.pdf import BOLD, REGULAR, fitted_lines, register_fonts
-
-from .models import Delegation
+from participants.models import Delegation
 
 PAGE_W, PAGE_H = landscape(A4)
 HALF_H = PAGE_H / 2

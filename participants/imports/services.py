@@ -35,8 +35,13 @@ from conference.csvio import reader
 from conference.csvio.base import restore
 from conference.csvio.reader import header_keys
 from conference.models import Conference
-
-from .enums import (
+from participants.accreditation.rules import limit_errors
+from participants.accreditation.services import (
+    accreditation_mail_batch,
+    participant_edited_by_organizer,
+    participants_publish_changes,
+)
+from participants.enums import (
     IMPORT_JOB_UNCONFIRMED_STATUSES,
     INACTIVE_STATUSES,
     AccreditationStatus,
@@ -45,19 +50,13 @@ from .enums import (
     ImportJobStatus,
     PreferredLanguage,
 )
-from .models import (
+from participants.models import (
     AccreditationEvent,
     BadgeCategory,
     Delegation,
     IdentityDocument,
     ImportJob,
     Participant,
-)
-from .rules import limit_errors
-from .services import (
-    accreditation_mail_batch,
-    participant_edited_by_organizer,
-    participants_publish_changes,
 )
 
 logger = logging.getLogger(__name__)
@@ -742,7 +741,7 @@ def _job_enqueue_on_commit(job_id: int, **kwargs) -> None:
 
 def _job_enqueue(job_id: int, *, task_name: str, failure: ImportJobStatus, message: str) -> None:
     """Hand the job to a worker; with the broker unreachable, end it with ``message``."""
-    from . import tasks  # the task module imports this one
+    from participants.imports import tasks  # the task module imports this one
 
     try:
         getattr(tasks, task_name).delay(job_id)

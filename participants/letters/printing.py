@@ -44,9 +44,8 @@ from conference.printing.pdf import (
     register_fonts,
     styles,
 )
-
-from .enums import Gender
-from .models import Delegation, Participant, VisaLetter
+from participants.enums import Gender
+from participants.models import Delegation, Participant, VisaLetter
 
 
 def _day(day: dt.date) -> str:

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
-
-from . import nameplates, selectors
-from .models import Delegation
+from participants.accreditation import selectors
+from participants.letters import nameplates
+from participants.models import Delegation
 
 
 def nameplates_response(*, conference: Conference, delegations: list[Delegation]) -> FileResponse:

@@ -27,9 +27,8 @@ from reportlab.pdfgen.canvas import Canvas
 from conference.enums import BadgeFormat
 from conference.models import Conference
 from conference.printing.pdf import BOLD, REGULAR, fitted_font_size, register_fonts
-
-from .models import IssuedBadge
-from .selectors import badge_token
+from participants.accreditation.selectors import badge_token
+from participants.models import IssuedBadge
 
 # The design is drawn on a CR80 card standing upright; an A6 sheet scales it up.
 CARD_W, CARD_H = 54 * mm, 86 * mm
@@ -104,7 +103,7 @@ def _delegation_label(participant) -> str:
 
 def _zone_codes(badges: list[IssuedBadge]) -> dict[int, tuple[str, ...]]:
     """Zone codes of every category in the batch, in one query."""
-    from .models import BadgeCategory
+    from participants.models import BadgeCategory
 
     ids = {b.participant.badge_category_id for b in badges if b.participant.badge_category_id}
     categories = BadgeCategory.objects.filter(pk__in=ids).prefetch_related("zones")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk
+from participants.badging import views as desk
 
 app_name = "desk"
 

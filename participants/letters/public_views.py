@@ -6,9 +6,12 @@ from django.utils import translation
 
 from conference.models import Conference
 from conference.site.caching import cached_conference_page
-
-from . import letters
-from .selectors import participant_list_is_final, public_delegations, public_participant_list
+from participants.accreditation.selectors import (
+    participant_list_is_final,
+    public_delegations,
+    public_participant_list,
+)
+from participants.letters import printing as letters
 
 
 @cached_conference_page

@@ -1,7 +1,7 @@
 """The participant admin's badge pages: print, reprint, the batch PDF, photos and holds.
 
 A mixin of ParticipantAdmin, kept apart so the badge workflow reads in one place. Every
-write goes through participants.services; these views only ask and answer.
+write goes through participants.accreditation.services; these views only ask and answer.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
-
-from . import badges, selectors, services
-from .enums import AccreditationStatus
-from .forms import ReasonForm
-from .models import Participant
+from participants.accreditation import selectors, services
+from participants.badging import printing as badges
+from participants.enums import AccreditationStatus
+from participants.models import Participant
+from participants.portal.forms import ReasonForm
 
 
 def badges_response(issued, *, conference: Conference, layout: str, filename: str) -> FileResponse:

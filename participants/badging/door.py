@@ -20,9 +20,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
-
-from .enums import GREEN_RESULTS, ScanAction, ScanResult
-from .models import AccessZone, BadgeScan, IssuedBadge, ZoneOpening
+from participants.enums import GREEN_RESULTS, ScanAction, ScanResult
+from participants.models import AccessZone, BadgeScan, IssuedBadge, ZoneOpening
 
 
 @dataclasses.dataclass(frozen=True)

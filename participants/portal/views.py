@@ -15,11 +15,11 @@ from django.views.decorators.cache import never_cache
 
 from conference.printing.pdf import pdf_response
 from conference.security import client_ip
-
-from . import letters, selectors, services
-from .enums import INACTIVE_STATUSES, DelegationRole
-from .forms import MemberForm, NoteVerbaleForm, ReasonForm
-from .models import Participant
+from participants.accreditation import selectors, services
+from participants.enums import INACTIVE_STATUSES, DelegationRole
+from participants.letters import printing as letters
+from participants.models import Participant
+from participants.portal.forms import MemberForm, NoteVerbaleForm, ReasonForm
 
 logger = logging.getLogger(__name__)
 

@@ -30,9 +30,10 @@ from modeltranslation.translator import translator
 from conference.mail import placeholders
 from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
-
-from . import door, mails, notifications, rules, selectors
-from .enums import (
+from participants.accreditation import mails, notifications, rules, selectors
+from participants.accreditation.selectors import nomination_token
+from participants.badging import door
+from participants.enums import (
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
     INACTIVE_STATUSES,
@@ -44,7 +45,7 @@ from .enums import (
     ScanResult,
     ScanVerdict,
 )
-from .models import (
+from participants.models import (
     PASSPORT_FIELDS,
     AccessZone,
     AccreditationEvent,
@@ -59,7 +60,6 @@ from .models import (
     ScannerDevice,
     VisaLetter,
 )
-from .selectors import nomination_token
 
 S = AccreditationStatus
 # A link sent lasts until the registration deadline, and at least this long: after the

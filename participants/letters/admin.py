@@ -1,6 +1,6 @@
 """The participant and delegation admin's letters: visa-support letters and certificates.
 
-Mixins, as for the badges: the services decide and number, ``participants.letters`` draws,
+Mixins, as for the badges: the services decide and number, ``participants.letters.printing`` draws,
 these views only ask and answer.
 """
 
@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
-
-from . import letters, selectors, services
-from .enums import PreferredLanguage
-from .models import Delegation, Participant
+from participants.accreditation import selectors, services
+from participants.enums import PreferredLanguage
+from participants.letters import printing as letters
+from participants.models import Delegation, Participant
 
 LETTER_RELATED = ("conference", "delegation__organization", "identity")
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .enums import INACTIVE_STATUSES, DelegationRole
-from .models import Delegation, Participant
+from participants.enums import INACTIVE_STATUSES, DelegationRole
+from participants.models import Delegation, Participant
 
 
 def email_taken(*, conference_id: int, email: str, exclude_pk: int | None = None) -> bool:

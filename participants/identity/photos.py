@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from .uploads import stored_files_prune
+from participants.uploads import stored_files_prune
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png"}

@@ -33,6 +33,8 @@ from conference.admin_mixins import (
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 from participants.accreditation import mails, notifications, rules, selectors, services
+from participants.accreditation.forms import CircularForm, ReasonForm
+from participants.badging import selectors as badging_selectors
 from participants.badging.admin import BADGE_ACTIONS, BadgeAdminMixin
 from participants.enums import AccreditationStatus, CircularAudience
 from participants.identity.photos import photo_reencode
@@ -55,7 +57,6 @@ from participants.models import (
     Participant,
     VisaLetter,
 )
-from participants.portal.forms import CircularForm, ReasonForm
 from participants.uploads import file_response
 
 
@@ -703,7 +704,7 @@ class ParticipantAdmin(
             self._report_refusals(request, refused)
             return None
         # Reviewers compare the photo with the person before they approve.
-        show_photos = selectors.can_see_photos(request.user)
+        show_photos = badging_selectors.can_see_photos(request.user)
         return TemplateResponse(
             request,
             "admin/participants/participant/transition_confirm.html",
@@ -796,7 +797,7 @@ class ParticipantAdmin(
                 ),
                 "now": timezone.now(),
                 **selectors.accreditation_dashboard(conference=conference),
-                "badges": selectors.badge_figures(conference=conference),
+                "badges": badging_selectors.badge_figures(conference=conference),
             },
         )
 

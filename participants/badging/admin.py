@@ -23,10 +23,12 @@ from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 from participants.accreditation import selectors, services
+from participants.accreditation.forms import ReasonForm
 from participants.badging import printing as badges
+from participants.badging import selectors as badging_selectors
+from participants.badging import services as badging_services
 from participants.enums import AccreditationStatus
 from participants.models import Participant
-from participants.portal.forms import ReasonForm
 
 
 def badges_response(issued, *, conference: Conference, layout: str, filename: str) -> FileResponse:
@@ -97,11 +99,13 @@ class BadgeAdminMixin:
 
     def get_list_display(self, request):
         shown = super().get_list_display(request)
-        return ["photo_thumbnail", *shown] if selectors.can_see_photos(request.user) else shown
+        return (
+            ["photo_thumbnail", *shown] if badging_selectors.can_see_photos(request.user) else shown
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "printed_number", "security_hold"]
-        if selectors.can_see_photos(request.user):
+        if badging_selectors.can_see_photos(request.user):
             fields.insert(0, "photo_thumbnail")
         return fields
 
@@ -149,7 +153,7 @@ class BadgeAdminMixin:
         conference = selected_conference(self, request, queryset, refusal=refusal)
         if conference is None:
             return None
-        ordered = selectors.badges_in_protocol_order(
+        ordered = badging_selectors.badges_in_protocol_order(
             conference=conference,
             badges=conference.issued_badges.filter(
                 participant__in=queryset.filter(status=AccreditationStatus.APPROVED),
@@ -163,7 +167,7 @@ class BadgeAdminMixin:
         return self._print(request, conference, [b.participant for b in ordered], layout, skipped)
 
     def _print(self, request, conference, participants, layout, refused):
-        issued, more = services.badges_print(participants=participants, by=request.user)
+        issued, more = badging_services.badges_print(participants=participants, by=request.user)
         self._report_refusals(request, [*refused, *more])
         if not issued:
             self.message_user(request, _("No approved badge to print."), messages.INFO)
@@ -182,7 +186,7 @@ class BadgeAdminMixin:
             self.message_user(request, _("Choose a conference and a layout."), messages.ERROR)
             return redirect("admin:participants_participant_changelist")
         conference, layout = form.cleaned_data["conference"], form.cleaned_data["layout"]
-        pending = selectors.badges_to_print(conference=conference)
+        pending = badging_selectors.badges_to_print(conference=conference)
         return self._print(request, conference, [b.participant for b in pending], layout, [])
 
     def print_one_view(self, request, pk: int):
@@ -190,7 +194,7 @@ class BadgeAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         participant = get_object_or_404(Participant.objects.with_delegation(), pk=pk)
         self._require_change(request, participant)
-        issued, refused = services.badges_print(participants=[participant], by=request.user)
+        issued, refused = badging_services.badges_print(participants=[participant], by=request.user)
         if not issued:
             self._report_refusals(request, refused)
             return redirect("admin:participants_participant_change", pk)
@@ -207,7 +211,7 @@ class BadgeAdminMixin:
         form = ReasonForm(request.POST or None, submit_label=_("Void and reprint"))
         if request.method == "POST" and form.is_valid():
             try:
-                badge = services.badge_reprint(
+                badge = badging_services.badge_reprint(
                     participant=participant, by=request.user, reason=form.cleaned_data["reason"]
                 )
             except services.AccreditationError as error:

@@ -27,7 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 from conference.enums import BadgeFormat
 from conference.models import Conference
 from conference.printing.pdf import BOLD, REGULAR, fitted_font_size, register_fonts
-from participants.accreditation.selectors import badge_token
+from participants.badging.selectors import badge_token
 from participants.models import IssuedBadge
 
 # The design is drawn on a CR80 card standing upright; an A6 sheet scales it up.

@@ -1,8 +1,8 @@
 """The check-in desk: a phone-sized page for desk and security officers, and badge photos.
 
 Staff only: anonymous visitors go to the admin login, staff without the desk permission get
-403. The desk page posts a scanned token or typed number to ``services.badge_scan`` or
-``services.badge_hand_over`` and shows the answer, green or red, full width.
+403. The desk page posts a scanned token or typed number to ``badging_services.badge_scan`` or
+``badging_services.badge_hand_over`` and shows the answer, green or red, full width.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from conference.models import Conference
 from conference.security import permissions_policy
 from conference.two_factor import second_factor_satisfied
-from participants.accreditation import selectors, services
+from participants.accreditation import services
+from participants.badging import selectors as badging_selectors
+from participants.badging import services as badging_services
 from participants.enums import ScanAction
 from participants.models import IdentityDocument
 
@@ -51,7 +53,7 @@ def staff_with(check):
     return decorator
 
 
-@staff_with(selectors.can_use_desk)
+@staff_with(badging_selectors.can_use_desk)
 def desk_index(request):
     conference = Conference.objects.order_by("-start_date").first()
     if conference is None:
@@ -60,7 +62,7 @@ def desk_index(request):
 
 
 def _checkpoints(conference: Conference) -> list[tuple[str, str]]:
-    choices = [(services.Checkpoint.DESK, _("Accreditation desk: hand badges over"))]
+    choices = [(badging_services.Checkpoint.DESK, _("Accreditation desk: hand badges over"))]
     for zone in conference.access_zones.order_by("code"):
         choices.append((f"{zone.code}:{ScanAction.ENTRY}", _("%(zone)s: entry") % {"zone": zone}))
         choices.append((f"{zone.code}:{ScanAction.EXIT}", _("%(zone)s: exit") % {"zone": zone}))
@@ -68,20 +70,22 @@ def _checkpoints(conference: Conference) -> list[tuple[str, str]]:
 
 
 @permissions_policy(camera="(self)")  # the desk scans badges with the device's camera
-@staff_with(selectors.can_use_desk)
+@staff_with(badging_selectors.can_use_desk)
 def desk(request, conference_slug: str):
     conference = get_object_or_404(Conference, slug=conference_slug)
-    at = request.POST.get("at") or request.GET.get("at") or services.Checkpoint.DESK
-    checkpoint = services.Checkpoint.parse(at, conference=conference)
+    at = request.POST.get("at") or request.GET.get("at") or badging_services.Checkpoint.DESK
+    checkpoint = badging_services.Checkpoint.parse(at, conference=conference)
     if checkpoint is None:
-        checkpoint = services.Checkpoint(action=ScanAction.LOOKUP)
+        checkpoint = badging_services.Checkpoint(action=ScanAction.LOOKUP)
     outcome = None
     code = request.POST.get("code", "")[:MAX_CODE].strip()
     if request.method == "POST" and code:
         if request.POST.get("handover") and checkpoint.zone is None:
-            outcome = services.badge_hand_over(conference=conference, code=code, by=request.user)
+            outcome = badging_services.badge_hand_over(
+                conference=conference, code=code, by=request.user
+            )
         else:
-            outcome = services.badge_scan(
+            outcome = badging_services.badge_scan(
                 conference=conference, code=code, checkpoint=checkpoint, by=request.user
             )
     query = request.GET.get("q", "")[:100].strip()
@@ -101,14 +105,16 @@ def desk(request, conference_slug: str):
             else [],
             "code": code,
             "query": query,
-            "matches": selectors.desk_search(conference=conference, query=query) if query else [],
-            "figures": selectors.badge_figures(conference=conference),
+            "matches": badging_selectors.desk_search(conference=conference, query=query)
+            if query
+            else [],
+            "figures": badging_selectors.badge_figures(conference=conference),
         },
         status=200,
     )
 
 
-@staff_with(selectors.can_see_photos)
+@staff_with(badging_selectors.can_see_photos)
 def photo(request, pk: int):
     """A participant's photo, shrunk, for reviewers and desk officers; never a public URL."""
     document = get_object_or_404(

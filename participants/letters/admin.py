@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy
 from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
-from participants.accreditation import selectors, services
+from participants.accreditation import selectors
 from participants.enums import PreferredLanguage
 from participants.letters import printing as letters
+from participants.letters import selectors as letters_selectors
+from participants.letters import services as letters_services
 from participants.models import Delegation, Participant
 
 LETTER_RELATED = ("conference", "delegation__organization", "identity")
@@ -40,7 +42,7 @@ def visa_letters_response(modeladmin, request, participants, *, filename: str):
     """Produce, number and log a letter for each of ``participants``; answer with the PDF."""
     if not selectors.can_view_identity(request.user):
         raise PermissionDenied
-    produced, refused = services.visa_letters_produce(
+    produced, refused = letters_services.visa_letters_produce(
         participants=participants, by=request.user, language=_language(request)
     )
     _report(modeladmin, request, refused)
@@ -63,14 +65,16 @@ def produce_visa_letters(modeladmin, request, queryset):
 
 
 def certificates_response(modeladmin, request, conference: Conference, participants):
-    refusal = selectors.certificate_refusal_of_conference(conference=conference)
+    refusal = letters_selectors.certificate_refusal_of_conference(conference=conference)
     if refusal:
         modeladmin.message_user(request, refusal, messages.ERROR)
         return None
-    given, never = selectors.certificates_in_protocol_order(
+    given, never = letters_selectors.certificates_in_protocol_order(
         conference=conference, participants=participants
     )
-    _report(modeladmin, request, [selectors.never_collected_text(participant=p) for p in never])
+    _report(
+        modeladmin, request, [letters_selectors.never_collected_text(participant=p) for p in never]
+    )
     if not given:
         modeladmin.message_user(request, _("No certificate to print."), messages.ERROR)
         return None
@@ -133,7 +137,7 @@ class ParticipantLettersMixin:
         participant = get_object_or_404(Participant.objects.select_related(*LETTER_RELATED), pk=pk)
         if not self.has_view_permission(request, participant):
             raise PermissionDenied
-        refusal = selectors.certificate_refusal(participant=participant)
+        refusal = letters_selectors.certificate_refusal(participant=participant)
         if refusal:
             self.message_user(request, refusal, messages.ERROR)
             return redirect("admin:participants_participant_change", pk)
@@ -170,7 +174,7 @@ class DelegationLettersMixin:
         delegation = get_object_or_404(Delegation, pk=pk)
         if not self.has_view_permission(request, delegation):
             raise PermissionDenied
-        candidates = list(selectors.visa_letter_candidates(delegation=delegation))
+        candidates = list(letters_selectors.visa_letter_candidates(delegation=delegation))
         if not candidates:
             self.message_user(
                 request, _("No member of this delegation asked for visa support."), messages.INFO

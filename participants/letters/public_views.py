@@ -6,12 +6,9 @@ from django.utils import translation
 
 from conference.models import Conference
 from conference.site.caching import cached_conference_page
-from participants.accreditation.selectors import (
-    participant_list_is_final,
-    public_delegations,
-    public_participant_list,
-)
+from participants.accreditation.selectors import public_delegations
 from participants.letters import printing as letters
+from participants.letters.selectors import participant_list_is_final, public_participant_list
 
 
 @cached_conference_page

@@ -16,10 +16,13 @@ from django.views.decorators.cache import never_cache
 from conference.printing.pdf import pdf_response
 from conference.security import client_ip
 from participants.accreditation import selectors, services
+from participants.accreditation.forms import ReasonForm
 from participants.enums import INACTIVE_STATUSES, DelegationRole
 from participants.letters import printing as letters
+from participants.letters import selectors as letters_selectors
+from participants.letters import services as letters_services
 from participants.models import Participant
-from participants.portal.forms import MemberForm, NoteVerbaleForm, ReasonForm
+from participants.portal.forms import MemberForm, NoteVerbaleForm
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +122,7 @@ def delegation_page(request, *, delegation, token):
     members = list(selectors.delegation_members(delegation=delegation))
     active = [m for m in members if m.status not in INACTIVE_STATUSES]
     # The visa-support letter is offered for approved members who asked for one.
-    visa = selectors.portal_visa_letter_offers(members=members)
+    visa = letters_selectors.portal_visa_letter_offers(members=members)
     return render(
         request,
         "participants/portal/delegation.html",
@@ -138,10 +141,12 @@ def delegation_page(request, *, delegation, token):
 def visa_letter(request, *, delegation, token, pk: int):
     """The member's visa-support letter; the same one again while nothing it prints changed."""
     try:
-        letter = services.visa_letter_for_focal_point(delegation=delegation, participant_id=pk)
+        letter = letters_services.visa_letter_for_focal_point(
+            delegation=delegation, participant_id=pk
+        )
     except Participant.DoesNotExist:
         raise Http404(_("No visa-support letter is offered for this member.")) from None
-    except services.LetterRefused as refusal:
+    except letters_services.LetterRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("participants:portal", token=token)
     pdf = letters.visa_letters_pdf([letter], conference=delegation.conference)

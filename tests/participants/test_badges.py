@@ -7,8 +7,10 @@ import zxingcpp
 from pypdf import PdfReader
 
 from conference.models import Conference
-from participants.accreditation import selectors, services
+from participants.accreditation import services
 from participants.badging import printing as badges
+from participants.badging import selectors as badging_selectors
+from participants.badging import services as badging_services
 from participants.enums import AccreditationStatus, ScanAction, ScanResult
 from participants.models import Participant
 
@@ -53,12 +55,12 @@ def test_a_demo_badge_with_a_cyrillic_name_reads_back_and_its_qr_passes_the_desk
     assert (round(width / POINTS_PER_MM), round(height / POINTS_PER_MM)) == (54, 86)
 
     token = decoded_qr(page)
-    assert token == selectors.badge_token(badge=badge)
+    assert token == badging_selectors.badge_token(badge=badge)
     assert "Rahmon" not in token
-    outcome = services.badge_scan(
+    outcome = badging_services.badge_scan(
         conference=rahmon.conference,
         code=token,
-        checkpoint=services.Checkpoint.parse("P:entry", conference=rahmon.conference),
+        checkpoint=badging_services.Checkpoint.parse("P:entry", conference=rahmon.conference),
         by=superuser,
     )
     assert (outcome.result, outcome.green, outcome.badge) == (ScanResult.VALID, True, badge)
@@ -66,7 +68,7 @@ def test_a_demo_badge_with_a_cyrillic_name_reads_back_and_its_qr_passes_the_desk
 
 def test_a6_is_the_conference_s_choice_and_sheets_carry_nine_cr80_cards(demo_db, db):
     conference = Conference.objects.get(slug="dushanbe-2019")
-    issued = selectors.badges_in_protocol_order(
+    issued = badging_selectors.badges_in_protocol_order(
         conference=conference, badges=conference.issued_badges.filter(voided_at__isnull=True)
     )[:10]
     sheets = render(issued, layout=badges.Layout.SHEETS)
@@ -88,7 +90,7 @@ def test_a6_is_the_conference_s_choice_and_sheets_carry_nine_cr80_cards(demo_db,
 
 def test_the_batch_comes_in_protocol_order_heads_first(demo_db, db):
     conference = Conference.objects.get(slug="dushanbe-2019")
-    issued = selectors.badges_in_protocol_order(
+    issued = badging_selectors.badges_in_protocol_order(
         conference=conference, badges=conference.issued_badges.filter(voided_at__isnull=True)
     )
     # The President of the host country sits first; people without a delegation come last.
@@ -102,20 +104,24 @@ def test_printing_records_the_badge_and_a_reprint_voids_the_old_qr(db, superuser
 
     participant = ParticipantFactory(status=AccreditationStatus.VETTING, name_cyrillic="Тест")
     services.participant_approve(participant=participant, by=superuser)
-    issued, refused = services.badges_print(participants=[participant], by=superuser)
+    issued, refused = badging_services.badges_print(participants=[participant], by=superuser)
     assert refused == []
     (first,) = issued
     assert first.printed_at is not None
-    old_token = selectors.badge_token(badge=first)
-    second = services.badge_reprint(participant=participant, by=superuser, reason="Lost")
+    old_token = badging_selectors.badge_token(badge=first)
+    second = badging_services.badge_reprint(participant=participant, by=superuser, reason="Lost")
     first.refresh_from_db()
     assert (first.void_reason, second.number, second.printed_at is not None) == ("Lost", 2, True)
-    desk = services.Checkpoint(action=ScanAction.LOOKUP)
+    desk = badging_services.Checkpoint(action=ScanAction.LOOKUP)
     conference = participant.conference
     assert (
-        services.badge_scan(conference=conference, code=old_token, checkpoint=desk, by=superuser)
+        badging_services.badge_scan(
+            conference=conference, code=old_token, checkpoint=desk, by=superuser
+        )
     ).result == ScanResult.VOIDED
     new_token = decoded_qr(render([second]).pages[0])
     assert (
-        services.badge_scan(conference=conference, code=new_token, checkpoint=desk, by=superuser)
+        badging_services.badge_scan(
+            conference=conference, code=new_token, checkpoint=desk, by=superuser
+        )
     ).result == ScanResult.VALID

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from conference.enums import ConferenceStatus
 from conference.models import Conference
-from participants.accreditation import selectors
 from participants.enums import AccreditationStatus, DelegationRole
 from participants.letters import printing as letters
+from participants.letters import selectors as letters_selectors
 from participants.models import IssuedBadge, Participant
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory
 from tests.participants.pdfs import pdf_pages
@@ -69,20 +69,22 @@ def test_each_certificate_is_in_its_recipients_language(concluded):
 def test_someone_who_never_collected_a_badge_is_refused_by_name(concluded):
     person = attendee(concluded, collected=False, given_names="Timur", family_name="Absent")
     assert (
-        selectors.certificate_refusal(participant=person) == "Timur Absent never collected a badge."
+        letters_selectors.certificate_refusal(participant=person)
+        == "Timur Absent never collected a badge."
     )
     nobody = ParticipantFactory(
         delegation__conference=concluded, given_names="Ivan", family_name="Nobadge"
     )
     assert (
-        selectors.certificate_refusal(participant=nobody) == "Ivan Nobadge never collected a badge."
+        letters_selectors.certificate_refusal(participant=nobody)
+        == "Ivan Nobadge never collected a badge."
     )
 
 
 def test_no_certificate_before_the_conference_has_concluded():
     conference = ConferenceFactory(status=ConferenceStatus.IN_SESSION, short_title="DHLC")
     person = attendee(conference)
-    assert selectors.certificate_refusal(participant=person) == (
+    assert letters_selectors.certificate_refusal(participant=person) == (
         "Certificates of attendance are printed once DHLC has concluded."
     )
 
@@ -94,7 +96,7 @@ def test_a_batch_is_in_protocol_order_and_names_who_was_left_out(concluded, orga
     head = attendee(concluded, delegation=second, family_name="Zimmer", role=DelegationRole.HEAD)
     afghan = attendee(concluded, delegation=first, family_name="Karimi")
     absent = attendee(concluded, delegation=first, family_name="Absent", collected=False)
-    given, never = selectors.certificates_in_protocol_order(
+    given, never = letters_selectors.certificates_in_protocol_order(
         conference=concluded, participants=concluded.participants.all()
     )
     assert given == [afghan, head, member]
@@ -133,7 +135,7 @@ def test_the_demo_certificates(demo_db, db, organizer):
         reverse("admin:participants_participant_certificates", args=[conference.pk]),
         {"language": "ru"},
     )
-    given, never = selectors.certificates_in_protocol_order(
+    given, never = letters_selectors.certificates_in_protocol_order(
         conference=conference, participants=conference.participants.all()
     )
     assert given and never

@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from participants.accreditation import selectors, services
+from participants.accreditation import services
+from participants.badging import selectors as badging_selectors
+from participants.badging import services as badging_services
 from participants.enums import AccreditationStatus as S
 from participants.enums import ScanAction, ScanResult
 from participants.models import AccessZone, BadgeScan, IssuedBadge
@@ -31,9 +33,9 @@ def printed(*, conference=None, zones=("P",), collected=False, by=None):
         for code in zones
     )
     services.participant_approve(participant=participant, by=by)
-    (badge,) = services.badges_print(participants=[participant], by=by)[0]
+    (badge,) = badging_services.badges_print(participants=[participant], by=by)[0]
     if collected:
-        services.badge_hand_over(conference=conference, code=badge.printed_number, by=by)
+        badging_services.badge_hand_over(conference=conference, code=badge.printed_number, by=by)
         badge.refresh_from_db()
     return badge
 
@@ -41,11 +43,13 @@ def printed(*, conference=None, zones=("P",), collected=False, by=None):
 def scan(badge_or_code, at: str, officer, conference=None):
     if isinstance(badge_or_code, IssuedBadge):
         conference = conference or badge_or_code.conference
-        code = selectors.badge_token(badge=badge_or_code)
+        code = badging_selectors.badge_token(badge=badge_or_code)
     else:
         code = badge_or_code
-    checkpoint = services.Checkpoint.parse(at, conference=conference)
-    return services.badge_scan(conference=conference, code=code, checkpoint=checkpoint, by=officer)
+    checkpoint = badging_services.Checkpoint.parse(at, conference=conference)
+    return badging_services.badge_scan(
+        conference=conference, code=code, checkpoint=checkpoint, by=officer
+    )
 
 
 def test_a_valid_badge_is_green_at_the_desk_and_at_its_zone(officer):
@@ -71,8 +75,8 @@ def test_the_typed_number_works_with_or_without_the_prefix(officer):
 
 def test_hand_over_sets_collected_once(officer):
     badge = printed(by=officer)
-    first = services.badge_hand_over(conference=badge.conference, code="1", by=officer)
-    second = services.badge_hand_over(conference=badge.conference, code="1", by=officer)
+    first = badging_services.badge_hand_over(conference=badge.conference, code="1", by=officer)
+    second = badging_services.badge_hand_over(conference=badge.conference, code="1", by=officer)
     assert (first.result, second.result) == (ScanResult.HANDED_OVER, ScanResult.ALREADY_COLLECTED)
     badge.refresh_from_db()
     assert (badge.participant.status, badge.collected_by) == (S.BADGE_COLLECTED, officer)
@@ -99,9 +103,9 @@ def test_every_refusal_is_red_with_its_reason_and_logged(officer, case, at, expe
     conference = badge.conference
     AccessZone.objects.get_or_create(conference=conference, code="V", name="VIP lounge")
     participant = badge.participant
-    code = selectors.badge_token(badge=badge)
+    code = badging_selectors.badge_token(badge=badge)
     if case == "voided":
-        services.badge_reprint(participant=participant, by=officer, reason="Lost")
+        badging_services.badge_reprint(participant=participant, by=officer, reason="Lost")
     elif case == "revoked":
         services.participant_revoke(participant=participant, by=officer, reason="Withdrawn")
     elif case == "held":
@@ -127,10 +131,10 @@ def test_a_hold_blocks_the_hand_over_until_it_is_lifted(officer):
     badge = printed(by=officer)
     participant = badge.participant
     services.participant_security_hold(participant=participant, by=officer, reason="Verify ID")
-    refused = services.badge_hand_over(conference=badge.conference, code="1", by=officer)
+    refused = badging_services.badge_hand_over(conference=badge.conference, code="1", by=officer)
     assert refused.result == ScanResult.SECURITY_HOLD
     services.participant_security_release(participant=participant, by=officer)
-    done = services.badge_hand_over(conference=badge.conference, code="1", by=officer)
+    done = badging_services.badge_hand_over(conference=badge.conference, code="1", by=officer)
     assert done.result == ScanResult.HANDED_OVER
 
 
@@ -160,7 +164,7 @@ def test_figures_count_printed_collected_and_present(officer):
     scan(badge, "P:entry", officer)
     scan(badge, "P:entry", officer)
     scan(badge, "P:exit", officer)
-    figures = selectors.badge_figures(conference=badge.conference)
+    figures = badging_selectors.badge_figures(conference=badge.conference)
     assert (figures["badges_printed"], figures["badges_collected"]) == (1, 1)
     assert [(row["zone"].code, row["present"]) for row in figures["presence"]] == [("P", 1)]
 
@@ -180,7 +184,9 @@ def test_two_desks_handing_over_the_same_badge_at_once_collect_it_once():
     def hand_over():
         try:
             barrier.wait()
-            outcome = services.badge_hand_over(conference=badge.conference, code="1", by=officer)
+            outcome = badging_services.badge_hand_over(
+                conference=badge.conference, code="1", by=officer
+            )
             results.append(outcome.result)
         except BaseException as error:  # reported by the assertion below
             errors.append(error)

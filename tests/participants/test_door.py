@@ -6,7 +6,9 @@ import uuid
 import pytest
 from django.core import signing
 
-from participants.accreditation import selectors, services
+from participants.accreditation import services
+from participants.badging import selectors as badging_selectors
+from participants.badging import services as badging_services
 from participants.badging import signing as badge_signing
 from participants.enums import ScanAction, ScanResult, ScanVerdict
 from participants.models import AccessZone, BadgeScan, Participant, ZoneOpening
@@ -22,10 +24,10 @@ def at(conference, day, hour, minute=0):
 
 def entry(badge, when, device=None):
     zone = AccessZone.objects.get(conference=badge.conference, code="P")
-    return services.badge_scan(
+    return badging_services.badge_scan(
         conference=badge.conference,
-        code=selectors.badge_token(badge=badge),
-        checkpoint=services.Checkpoint(action=ScanAction.ENTRY, zone=zone),
+        code=badging_selectors.badge_token(badge=badge),
+        checkpoint=badging_services.Checkpoint(action=ScanAction.ENTRY, zone=zone),
         device=device,
         client_key=uuid.uuid4() if device else None,
         scanned_at=when,
@@ -34,10 +36,10 @@ def entry(badge, when, device=None):
 
 def exit_(badge, when):
     zone = AccessZone.objects.get(conference=badge.conference, code="P")
-    return services.badge_scan(
+    return badging_services.badge_scan(
         conference=badge.conference,
-        code=selectors.badge_token(badge=badge),
-        checkpoint=services.Checkpoint(action=ScanAction.EXIT, zone=zone),
+        code=badging_selectors.badge_token(badge=badge),
+        checkpoint=badging_services.Checkpoint(action=ScanAction.EXIT, zone=zone),
         scanned_at=when,
     )
 
@@ -124,54 +126,56 @@ def test_a_held_person_goes_to_the_supervisor_and_an_unknown_code_matches_nobody
 
 def test_the_badge_qr_is_signed_with_ed25519_and_the_old_hmac_token_still_reads():
     badge = printed(collected=True)
-    token = selectors.badge_token(badge=badge)
+    token = badging_selectors.badge_token(badge=badge)
     assert token == badge_signing.sign(f"B{badge.pk}")
     assert len(token.rpartition(":")[2]) == badge_signing.SIGNATURE_LENGTH
-    assert selectors.badge_for_token(token) == badge
-    old = signing.Signer(salt=selectors.BADGE_SALT).sign(f"B{badge.pk}")
-    assert selectors.badge_for_token(old) == badge
+    assert badging_selectors.badge_for_token(token) == badge
+    old = signing.Signer(salt=badging_selectors.BADGE_SALT).sign(f"B{badge.pk}")
+    assert badging_selectors.badge_for_token(old) == badge
     with pytest.raises(signing.BadSignature):
-        selectors.badge_for_token(token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
+        badging_selectors.badge_for_token(token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
 
 
 def paired(badge, zones=("P",)):
     officer = UserFactory()
-    device, code = services.scanner_device_create(
+    device, code = badging_services.scanner_device_create(
         conference=badge.conference,
         name="Gate 1",
         zones=AccessZone.objects.filter(conference=badge.conference, code__in=zones),
         by=officer,
     )
-    device, key = services.scanner_device_pair(code=code)
+    device, key = badging_services.scanner_device_pair(code=code)
     return device, code, key, officer
 
 
 def test_pairing_is_once_the_key_is_hashed_and_revocation_is_at_once():
     badge = printed(collected=True)
     device, code, key, officer = paired(badge)
-    assert device.key_hash == selectors.scanner_secret_hash(key) and key not in device.key_hash
-    assert selectors.scanner_device_for_key(key) == device
-    with pytest.raises(services.ScannerError):
-        services.scanner_device_pair(code=code)  # the code worked once
-    outcome = entry(badge, None, device=selectors.scanner_device_for_key(key))
+    assert (
+        device.key_hash == badging_selectors.scanner_secret_hash(key) and key not in device.key_hash
+    )
+    assert badging_selectors.scanner_device_for_key(key) == device
+    with pytest.raises(badging_services.ScannerError):
+        badging_services.scanner_device_pair(code=code)  # the code worked once
+    outcome = entry(badge, None, device=badging_selectors.scanner_device_for_key(key))
     assert (outcome.result, outcome.scan.device) == (ScanResult.VALID, device)
-    services.scanner_device_revoke(device=device, by=officer)
-    assert selectors.scanner_device_for_key(key) is None
+    badging_services.scanner_device_revoke(device=device, by=officer)
+    assert badging_selectors.scanner_device_for_key(key) is None
 
 
 def test_a_queued_scan_is_applied_once_however_often_it_is_sent():
     badge = printed(collected=True)
     device, _code, _key, _officer = paired(badge)
     zone = AccessZone.objects.get(conference=badge.conference, code="P")
-    queued = services.QueuedScan(
+    queued = badging_services.QueuedScan(
         key=uuid.uuid4(),
-        code=selectors.badge_token(badge=badge),
-        checkpoint=services.Checkpoint(action=ScanAction.ENTRY, zone=zone),
+        code=badging_selectors.badge_token(badge=badge),
+        checkpoint=badging_services.Checkpoint(action=ScanAction.ENTRY, zone=zone),
         scanned_at=at(badge.conference, badge.conference.start_date, 9),
         shown=ScanResult.VALID,
     )
-    first = services.scanner_scans_sync(device=device, scans=[queued])
-    again = services.scanner_scans_sync(device=device, scans=[queued])
+    first = badging_services.scanner_scans_sync(device=device, scans=[queued])
+    again = badging_services.scanner_scans_sync(device=device, scans=[queued])
     assert [o.replayed for o in first + again] == [False, True]
     assert BadgeScan.objects.filter(device=device).count() == 1
 
@@ -179,7 +183,7 @@ def test_a_queued_scan_is_applied_once_however_often_it_is_sent():
 def test_the_snapshot_holds_no_passport_data():
     badge = printed(collected=True)
     device, _code, _key, _officer = paired(badge)
-    data, photos = selectors.door_snapshot(device=device)
+    data, photos = badging_selectors.door_snapshot(device=device)
     text = str(data)
     assert photos == 0
     assert [b["id"] for b in data["badges"]] == [badge.pk]
@@ -208,6 +212,6 @@ def test_the_name_search_is_one_query_for_any_number_of_matches(django_assert_nu
         family_name=first.participant.family_name
     )
     with django_assert_num_queries(1):
-        matches = selectors.desk_search(conference=first.conference, query=word.lower())
+        matches = badging_selectors.desk_search(conference=first.conference, query=word.lower())
         rows = [(m.printed_number, str(m.participant.delegation)) for m in matches]
     assert len(rows) == 3

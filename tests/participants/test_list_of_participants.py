@@ -10,6 +10,7 @@ from conference.enums import ConferenceStatus
 from conference.models import Conference
 from participants.accreditation import selectors, services
 from participants.enums import AccreditationStatus, DelegationRole, DelegationStatus
+from participants.letters import selectors as letters_selectors
 from participants.models import Participant
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory
 from tests.participants.pdfs import pdf_pages, pdf_text
@@ -33,7 +34,7 @@ def demo(demo_db, db):
 
 
 def test_the_demo_list_follows_the_public_delegations_page(demo, client):
-    delegations = selectors.public_participant_list(conference=demo, final=True)
+    delegations = letters_selectors.public_participant_list(conference=demo, final=True)
     public = [d.pk for d in selectors.public_delegations(conference=demo)]
     listed = [d.pk for d in delegations]
     assert listed == [pk for pk in public if pk in set(listed)]

@@ -143,7 +143,7 @@ def test_a_run_before_the_retention_date_is_refused(ashgabat, chief):
 
 
 def test_an_interrupted_run_is_finished_by_the_next(ashgabat, chief, settings, monkeypatch):
-    from participants.accreditation import services
+    from participants.identity import services
 
     def crash(**kwargs):
         raise RuntimeError("power cut")

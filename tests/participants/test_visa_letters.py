@@ -9,10 +9,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from conference.models import Conference
-from participants.accreditation import selectors, services
+from participants.accreditation import services
 from participants.accreditation.selectors import nomination_token
 from participants.enums import AccreditationStatus, DelegationStatus
 from participants.letters import printing as letters
+from participants.letters import selectors as letters_selectors
+from participants.letters import services as letters_services
 from participants.models import IdentityAccessLog, IdentityDocument, Participant, VisaLetter
 from tests.auth import sign_in
 from tests.factories import (
@@ -63,7 +65,9 @@ def applicant(**participant) -> Participant:
 
 def test_a_letter_names_the_passport_the_stay_and_the_consulate(officer):
     participant = applicant()
-    (letter,), refused = services.visa_letters_produce(participants=[participant], by=officer)
+    (letter,), refused = letters_services.visa_letters_produce(
+        participants=[participant], by=officer
+    )
     assert refused == []
     assert letter.reference == "DUS/VISA/2019/001"
     pages = pdf_pages(letters.visa_letters_pdf([letter], conference=participant.conference))
@@ -84,7 +88,7 @@ def test_a_letter_names_the_passport_the_stay_and_the_consulate(officer):
 
 def test_the_letter_is_in_russian_when_the_organizer_chooses_it(officer):
     participant = applicant()
-    (letter,), _ = services.visa_letters_produce(
+    (letter,), _ = letters_services.visa_letters_produce(
         participants=[participant], by=officer, language="ru"
     )
     text = " ".join(
@@ -98,7 +102,7 @@ def test_the_letter_is_in_russian_when_the_organizer_chooses_it(officer):
 
 def test_each_production_is_written_to_the_identity_access_log(officer):
     participant = applicant()
-    services.visa_letters_produce(participants=[participant], by=officer)
+    letters_services.visa_letters_produce(participants=[participant], by=officer)
     log = IdentityAccessLog.objects.get()
     assert (log.user, log.participant, log.kind, log.export, log.row_count) == (
         officer,
@@ -111,8 +115,8 @@ def test_each_production_is_written_to_the_identity_access_log(officer):
 
 def test_a_reissue_takes_a_new_reference_and_the_old_one_stays_recorded(officer):
     participant = applicant()
-    services.visa_letters_produce(participants=[participant], by=officer)
-    services.visa_letters_produce(participants=[participant], by=officer)
+    letters_services.visa_letters_produce(participants=[participant], by=officer)
+    letters_services.visa_letters_produce(participants=[participant], by=officer)
     assert list(participant.visa_letters.values_list("reference", flat=True)) == [
         "DUS/VISA/2019/002",
         "DUS/VISA/2019/001",
@@ -121,9 +125,9 @@ def test_a_reissue_takes_a_new_reference_and_the_old_one_stays_recorded(officer)
 
 def test_a_deleted_letter_gives_its_reference_back_to_no_one(officer):
     participant = applicant()
-    (first,), _ = services.visa_letters_produce(participants=[participant], by=officer)
+    (first,), _ = letters_services.visa_letters_produce(participants=[participant], by=officer)
     first.delete()
-    (second,), _ = services.visa_letters_produce(participants=[participant], by=officer)
+    (second,), _ = letters_services.visa_letters_produce(participants=[participant], by=officer)
     assert second.reference == "DUS/VISA/2019/002"
     # The database, not only the counter, refuses a number twice.
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -140,7 +144,7 @@ def test_a_deleted_letter_gives_its_reference_back_to_no_one(officer):
 
 def test_the_letter_survives_the_deletion_of_its_participant(officer):
     participant = applicant()
-    (letter,), _ = services.visa_letters_produce(participants=[participant], by=officer)
+    (letter,), _ = letters_services.visa_letters_produce(participants=[participant], by=officer)
     services.participant_delete(participant=participant)
     letter.refresh_from_db()
     assert (letter.participant, letter.participant_name, letter.reference) == (
@@ -156,7 +160,9 @@ def test_a_participant_without_passport_data_is_refused_naming_what_is_missing(o
         passport_number="", passport_expires_on=None
     )
     participant = Participant.objects.select_related("identity").get(pk=participant.pk)
-    letters_made, refused = services.visa_letters_produce(participants=[participant], by=officer)
+    letters_made, refused = letters_services.visa_letters_produce(
+        participants=[participant], by=officer
+    )
     assert letters_made == []
     assert refused == [f"Passport number and expiry date are missing for {participant.full_name}."]
     assert VisaLetter.objects.count() == 0
@@ -165,7 +171,7 @@ def test_a_participant_without_passport_data_is_refused_naming_what_is_missing(o
 
 def test_without_any_identity_document_everything_is_named(officer):
     participant = ParticipantFactory(needs_visa_support=True)
-    assert selectors.visa_letter_missing(participant=participant) == (
+    assert letters_selectors.visa_letter_missing(participant=participant) == (
         "The name as in the passport, nationality, passport number, expiry date and the "
         f"consular section are missing for {participant.full_name}."
     )
@@ -176,7 +182,7 @@ def test_in_russian_the_refusal_is_russian(officer):
     from django.utils import translation
 
     with translation.override("ru"):
-        assert selectors.visa_letter_missing(participant=participant) == (
+        assert letters_selectors.visa_letter_missing(participant=participant) == (
             f"Для {participant.full_name} не указано: Консульский отдел."
         )
 
@@ -184,8 +190,8 @@ def test_in_russian_the_refusal_is_russian(officer):
 def test_without_the_identity_permission_no_letter_is_produced():
     participant = applicant()
     clerk = UserFactory(username="clerk")
-    with pytest.raises(services.LetterRefused):
-        services.visa_letters_produce(participants=[participant], by=clerk)
+    with pytest.raises(letters_services.LetterRefused):
+        letters_services.visa_letters_produce(participants=[participant], by=clerk)
     assert VisaLetter.objects.count() == 0
 
 
@@ -318,9 +324,11 @@ def test_the_portal_says_what_is_missing_instead_of_a_link(client, portal):
 def test_the_demo_letters_of_a_delegation(demo_db, db, officer):
     conference = Conference.objects.get(slug="dushanbe-2019")
     delegation = conference.delegations.get(country="AF")
-    members = list(selectors.visa_letter_candidates(delegation=delegation))
+    members = list(letters_selectors.visa_letter_candidates(delegation=delegation))
     assert members, "the demo has Afghans who asked for visa support"
-    made, refused = services.visa_letters_produce(participants=members, by=officer, language="en")
+    made, refused = letters_services.visa_letters_produce(
+        participants=members, by=officer, language="en"
+    )
     assert len(made) + len(refused) == len(members)
     pdf = letters.visa_letters_pdf(made, conference=conference)
     pages = pdf_pages(pdf)

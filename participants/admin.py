@@ -32,6 +32,7 @@ from conference.admin_mixins import (
 )
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
+from conference.selectors import conference_current, conferences_newest_first
 from participants.accreditation import mails, notifications, rules, selectors, services
 from participants.accreditation.forms import CircularForm, ReasonForm
 from participants.badging import selectors as badging_selectors
@@ -261,7 +262,7 @@ class DelegationAdmin(
             request.POST if request.method == "POST" else None,
             initial={
                 "send_id": uuid.uuid4().hex,
-                "conference": Conference.objects.order_by("-start_date").first(),
+                "conference": conference_current(),
                 "audience": CircularAudience.FOCAL_POINTS,
             },
             placeholders_help=_(
@@ -775,7 +776,7 @@ class ParticipantAdmin(
     def dashboard_latest(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        conference = Conference.objects.order_by("-start_date").first()
+        conference = conference_current()
         if conference is None:
             raise Http404(_("There is no conference yet."))
         return redirect("admin:participants_participant_dashboard", conference.pk)
@@ -792,9 +793,7 @@ class ParticipantAdmin(
                 "title": _("Accreditation: %(conference)s") % {"conference": conference},
                 "opts": self.model._meta,
                 "conference": conference,
-                "conferences": Conference.objects.order_by("-start_date").only(
-                    "pk", "short_title", "start_date"
-                ),
+                "conferences": conferences_newest_first().only("pk", "short_title", "start_date"),
                 "now": timezone.now(),
                 **selectors.accreditation_dashboard(conference=conference),
                 "badges": badging_selectors.badge_figures(conference=conference),

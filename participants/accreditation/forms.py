@@ -8,7 +8,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from conference.models import Conference
+from conference.selectors import conferences_newest_first
 from participants.accreditation.selectors import CircularFilter
 from participants.accreditation.services import circular_text_errors
 from participants.enums import (
@@ -48,7 +48,7 @@ class CircularForm(forms.Form):
     """Who a circular goes to, and what it says in each language (the Russian text optional)."""
 
     conference = forms.ModelChoiceField(
-        label=gettext_lazy("Conference"), queryset=Conference.objects.order_by("-start_date")
+        label=gettext_lazy("Conference"), queryset=conferences_newest_first()
     )
     audience = forms.ChoiceField(
         label=gettext_lazy("Send to"), choices=CircularAudience.choices, widget=forms.RadioSelect

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
+from conference.selectors import conferences_newest_first
 from participants.accreditation import selectors, services
 from participants.accreditation.forms import ReasonForm
 from participants.badging import printing as badges
@@ -41,7 +42,7 @@ def badges_response(issued, *, conference: Conference, layout: str, filename: st
 class LayoutForm(forms.Form):
     conference = forms.ModelChoiceField(
         label=gettext_lazy("Conference"),
-        queryset=Conference.objects.order_by("-start_date"),
+        queryset=conferences_newest_first(),
         empty_label=None,
     )
     layout = forms.ChoiceField(

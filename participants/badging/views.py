@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from conference.models import Conference
 from conference.security import permissions_policy
+from conference.selectors import conference_current
 from conference.two_factor import second_factor_satisfied
 from participants.accreditation import services
 from participants.badging import selectors as badging_selectors
@@ -55,7 +56,7 @@ def staff_with(check):
 
 @staff_with(badging_selectors.can_use_desk)
 def desk_index(request):
-    conference = Conference.objects.order_by("-start_date").first()
+    conference = conference_current()
     if conference is None:
         raise Http404(_("There is no conference yet."))
     return redirect("desk:desk", conference.slug)

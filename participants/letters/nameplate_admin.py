@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from conference.admin_mixins import selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
+from conference.selectors import conferences_newest_first
 from participants.accreditation import selectors
 from participants.letters import nameplates
 from participants.models import Delegation
@@ -38,7 +39,7 @@ def nameplates_response(*, conference: Conference, delegations: list[Delegation]
 class ConferenceChoiceForm(forms.Form):
     conference = forms.ModelChoiceField(
         label=gettext_lazy("Conference"),
-        queryset=Conference.objects.order_by("-start_date"),
+        queryset=conferences_newest_first(),
         empty_label=None,
     )
 

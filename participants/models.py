@@ -116,10 +116,11 @@ class BadgeCategory(models.Model):
         help_text=_("Approval proposes the category of the kind that fits the role."),
         verbose_name=_("kind"),
     )
-    label_en = models.CharField(
-        _("printed label (English)"), max_length=40, blank=True, help_text=_("Empty: the name.")
+    # Translated like the name (participants/translation.py: label_en, label_ru). The badge
+    # prints the English label, or the name when it is empty, and the Russian one beneath it.
+    label = models.CharField(
+        _("printed label"), max_length=40, blank=True, help_text=_("Empty: the name.")
     )
-    label_ru = models.CharField(_("printed label (Russian)"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("badge category")

@@ -46,9 +46,7 @@ from participants.letters.admin import (
 )
 from participants.letters.nameplate_admin import NameplateAdminMixin
 from participants.models import (
-    AccessZone,
     AccreditationEvent,
-    BadgeCategory,
     ConferenceIdentityData,
     Delegation,
     IdentityAccessLog,
@@ -97,24 +95,6 @@ def _protect_file_link(form: forms.ModelForm, field: str, url_name: str, pk) -> 
 def _serve(request, *, field_file, participant, label: str, download_name: str):
     services.identity_access_record(user=request.user, participant=participant, what=label)
     return file_response(field_file, download_name=download_name)
-
-
-@admin.register(AccessZone)
-class AccessZoneAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "conference"]
-    list_filter = ["conference"]
-    list_select_related = ["conference"]
-    search_fields = ["code", "name"]
-    autocomplete_fields = ["conference"]
-
-
-@admin.register(BadgeCategory)
-class BadgeCategoryAdmin(SameConferenceChoicesMixin, TranslationAdmin):
-    list_display = ["code", "name", "colour_name", "colour", "conference"]
-    list_filter = ["conference", "colour_name"]
-    list_select_related = ["conference"]
-    search_fields = ["code", "name"]
-    autocomplete_fields = ["conference", "zones"]
 
 
 # A delegation's page lists this many members; the participant list pages through the rest.
@@ -646,6 +626,13 @@ class ParticipantAdmin(
         if not change:
             services.participant_register(participant=obj, by=request.user)
         # An edit is saved in save_related, once the identity inline says what changed.
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not IdentityDocument:
+            return super().save_formset(request, form, formset, change)
+        # The identity inline (no deletion, no m2m) through the service that saves documents.
+        for document in formset.save(commit=False):
+            services.identity_document_save(document=document)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

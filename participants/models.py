@@ -40,7 +40,6 @@ from participants.enums import (
 )
 from participants.uploads import (
     NOTE_VERBALE_EXTENSIONS,
-    delete_replaced_files,
     note_verbale_path,
     validate_note_verbale,
 )
@@ -264,10 +263,11 @@ class Delegation(models.Model):
         return self.name or self.represented_name
 
     def save(self, *args, **kwargs):
-        # The stored name is the English sort and search key, whoever saves.
+        # The stored name is the English sort and search key, whoever saves: derived from the
+        # row's own fields, like a generated column, with no effect beyond the row. Replacing
+        # the note verbale's file is the services' (delete_replaced_files).
         with translation.override("en"):
             self.name = self.represented_name
-        delete_replaced_files(self, "nomination_file")
         super().save(*args, **kwargs)
 
     @property
@@ -594,10 +594,6 @@ class IdentityDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Identity document of {self.participant}"
-
-    def save(self, *args, **kwargs):
-        delete_replaced_files(self, "photo")
-        super().save(*args, **kwargs)
 
     def clean(self):
         problem = passport_expiry_problem(

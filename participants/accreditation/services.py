@@ -47,6 +47,7 @@ from participants.models import (
     IssuedBadge,
     Participant,
 )
+from participants.uploads import delete_replaced_files
 
 S = AccreditationStatus
 # A link sent lasts until the registration deadline, and at least this long: after the
@@ -540,6 +541,17 @@ def _check_membership(*, delegation: Delegation, participant: Participant) -> No
     participant.full_clean()
 
 
+@transaction.atomic
+def identity_document_save(*, document: IdentityDocument) -> IdentityDocument:
+    """Save an identity document as the portal or the admin's inline filled it in.
+
+    A replaced photo is deleted from storage after the commit (a rollback keeps it).
+    """
+    delete_replaced_files(document, "photo")
+    document.save()
+    return document
+
+
 def _save_identity(*, participant: Participant, identity: dict) -> set[str]:
     """Store identity data; the fields that changed on a document that existed before."""
     document, created = IdentityDocument.objects.get_or_create(participant=participant)
@@ -553,7 +565,7 @@ def _save_identity(*, participant: Participant, identity: dict) -> set[str]:
             changed.add(field)
         setattr(document, field, value)
     document.full_clean()
-    document.save()
+    identity_document_save(document=document)
     return set() if created else changed
 
 
@@ -685,6 +697,7 @@ def delegation_save(*, delegation: Delegation) -> Delegation:
     """Save a delegation as the admin edits it; the delegations page shows it."""
     previous = Delegation.objects.filter(pk=delegation.pk).values_list("conference_id", flat=True)
     conference_ids = {delegation.conference_id, *previous}
+    delete_replaced_files(delegation, "nomination_file")
     delegation.save()
     public_pages_invalidate(conference_ids=conference_ids)
     return delegation
@@ -711,6 +724,7 @@ def delegation_upload_note_verbale(
     delegation.nomination_reference = reference
     delegation.nomination_date = date
     delegation.full_clean()
+    delete_replaced_files(delegation, "nomination_file")
     delegation.save()
     return delegation
 

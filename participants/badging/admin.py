@@ -1,7 +1,9 @@
-"""The participant admin's badge pages: print, reprint, the batch PDF, photos and holds.
+"""The badge admin: zones and badge categories, and the participant admin's badge pages.
 
-A mixin of ParticipantAdmin, kept apart so the badge workflow reads in one place. Every
-write goes through participants.accreditation.services; these views only ask and answer.
+The badge pages (print, reprint, the batch PDF, photos and holds) are a mixin of
+ParticipantAdmin, kept apart so the badge workflow reads in one place. Every write goes
+through the services (the core's for transitions, badging's for zones, categories and
+printing); these pages only ask and answer.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,8 +20,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from modeltranslation.admin import TranslationAdmin
 
-from conference.admin_mixins import selected_conference
+from conference.admin_mixins import SameConferenceChoicesMixin, ServiceAdmin, selected_conference
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 from conference.selectors import conferences_newest_first
@@ -29,7 +32,59 @@ from participants.badging import printing as badges
 from participants.badging import selectors as badging_selectors
 from participants.badging import services as badging_services
 from participants.enums import AccreditationStatus
-from participants.models import Participant
+from participants.models import AccessZone, BadgeCategory, Participant
+
+
+@admin.register(AccessZone)
+class AccessZoneAdmin(ServiceAdmin):
+    list_display = ["code", "name", "conference"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["conference"]
+
+    def save_object(self, request, obj, form):
+        badging_services.access_zone_save(zone=obj)
+
+    def delete_object(self, request, obj):
+        badging_services.access_zone_delete(zone=obj)
+
+
+class BadgeCategoryAdminForm(forms.ModelForm):
+    # No Meta: the admin supplies the model and the fields.
+
+    def clean(self):
+        cleaned = super().clean()
+        conference, zones = cleaned.get("conference"), cleaned.get("zones")
+        if conference is not None and zones is not None:
+            # The service's own check, asked first so the form shows its answer.
+            try:
+                badging_services.badge_category_zones_check(
+                    conference_id=conference.pk, zones=zones
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(BadgeCategory)
+class BadgeCategoryAdmin(SameConferenceChoicesMixin, TranslationAdmin, ServiceAdmin):
+    form = BadgeCategoryAdminForm
+    list_display = ["code", "name", "colour_name", "colour", "conference"]
+    list_filter = ["conference", "colour_name"]
+    list_select_related = ["conference"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["conference", "zones"]
+
+    def save_object(self, request, obj, form):
+        badging_services.badge_category_save(category=obj, zones=form.cleaned_data["zones"])
+
+    def save_related(self, request, form, formsets, change):
+        # The zones were saved by the service; a category has no inlines.
+        pass
+
+    def delete_object(self, request, obj):
+        badging_services.badge_category_delete(category=obj)
 
 
 def badges_response(issued, *, conference: Conference, layout: str, filename: str) -> FileResponse:

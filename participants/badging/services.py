@@ -38,6 +38,7 @@ from participants.enums import (
 )
 from participants.models import (
     AccessZone,
+    BadgeCategory,
     BadgeScan,
     IssuedBadge,
     Participant,
@@ -445,3 +446,53 @@ def scanner_scans_sync(*, device: ScannerDevice, scans: list[QueuedScan]) -> lis
         )
         for scan in sorted(scans, key=lambda scan: scan.scanned_at)
     ]
+
+
+# Zones and badge categories, as the admin edits them ---------------------------------------
+
+
+def badge_category_zones_check(
+    *, conference_id: int | None, zones: Iterable[AccessZone]
+) -> list[AccessZone]:
+    """The zones a category's badges open, refused unless all are of the category's conference."""
+    zones = list(zones)
+    strangers = [zone for zone in zones if zone.conference_id != conference_id]
+    if strangers:
+        raise ValidationError(
+            {
+                "zones": _("%(zones)s belong to another conference.")
+                % {"zones": ", ".join(str(zone) for zone in strangers)}
+            }
+        )
+    return zones
+
+
+@transaction.atomic
+def access_zone_save(*, zone: AccessZone) -> AccessZone:
+    zone.full_clean()
+    zone.save()
+    return zone
+
+
+@transaction.atomic
+def access_zone_delete(*, zone: AccessZone) -> None:
+    zone.delete()
+
+
+@transaction.atomic
+def badge_category_save(
+    *, category: BadgeCategory, zones: Iterable[AccessZone] | None = None
+) -> BadgeCategory:
+    """Save a category and, when given, the zones its badges open (all of its conference)."""
+    if zones is not None:
+        zones = badge_category_zones_check(conference_id=category.conference_id, zones=zones)
+    category.full_clean()
+    category.save()
+    if zones is not None:
+        category.zones.set(zones)
+    return category
+
+
+@transaction.atomic
+def badge_category_delete(*, category: BadgeCategory) -> None:
+    category.delete()

@@ -214,3 +214,44 @@ def test_a_photo_thumbnail_is_logged_as_an_identity_access(files, organizer):
         document.participant_id,
         "photo thumbnail",
     )
+
+
+def test_the_admin_s_photo_replacement_goes_through_the_service_and_deletes_the_old_file(
+    files, organizer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tests.admin_forms import change_form_data
+
+    _delegation, document = files
+    old = document.photo.name
+    saved = []
+    real = services.identity_document_save
+
+    def watched(**kwargs):
+        saved.append(kwargs["document"].pk)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "identity_document_save", watched)
+    url = reverse("admin:participants_participant_change", args=[document.participant_id])
+    data = change_form_data(organizer, url)
+    data["identity-0-photo"] = [image_upload("new.png", "PNG")]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert saved == [document.pk]
+    document.refresh_from_db()
+    assert document.photo.name != old
+    assert document.photo.storage.exists(document.photo.name)
+    assert not document.photo.storage.exists(old)
+
+
+def test_saving_a_row_itself_deletes_no_file(files, django_capture_on_commit_callbacks):
+    """The model's save() has no side effect on storage: replacing a file is a service's."""
+    delegation, document = files
+    old_note, old_photo = delegation.nomination_file.name, document.photo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        delegation.nomination_file = SimpleUploadedFile("other.pdf", PDF)
+        delegation.save()
+        document.photo = ContentFile(image_upload().read(), name="other.jpg")
+        document.save()
+    assert delegation.nomination_file.storage.exists(old_note)
+    assert document.photo.storage.exists(old_photo)

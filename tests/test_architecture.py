@@ -173,3 +173,34 @@ def test_each_concern_is_a_package_that_says_what_it_owns_and_may_import():
 def test_participants_top_level_holds_at_most_twelve_modules():
     modules = [path.name for path in (ROOT / "participants").glob("*.py")]
     assert len(modules) <= 12, sorted(modules)
+
+
+def _readme_architecture() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme[readme.index("## Architecture") : readme.index("## Where things live")]
+
+
+def test_the_readme_names_every_room_and_what_it_may_import():
+    architecture = _readme_architecture()
+    for unit in (
+        "participants/accreditation/",
+        *(f"{name.replace('.', '/')}/" for name in CONCERNS),
+    ):
+        assert f"`{unit}`" in architecture, unit
+    assert "the core imports no room" in architecture
+
+
+def test_the_signal_receivers_are_the_ones_the_readme_explains():
+    # A receiver needs a signal imported (django.db.models.signals, django.core.signals…).
+    connected = {
+        str(path.relative_to(ROOT))
+        for path, module in _production_modules()
+        if any(
+            name.startswith("django.") and ".signals" in name
+            for name in _imported(path, module, path.read_text())
+        )
+    }
+    assert connected == {"documents/models.py", "conference/mail/apps.py"}
+    architecture = _readme_architecture()
+    for path in connected:
+        assert f"`{path}`" in architecture, path

@@ -13,7 +13,7 @@ from participants.badging import signing as badge_signing
 from participants.enums import ScanAction, ScanResult, ScanVerdict
 from participants.models import AccessZone, BadgeScan, Participant, ZoneOpening
 from tests.factories import UserFactory
-from tests.participants.test_desk import printed, scan
+from tests.participants.badging.test_desk import printed, scan
 
 pytestmark = pytest.mark.django_db
 

@@ -495,131 +495,249 @@ def _plan_rows(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> ImportPlan:
-    emails = sorted(
-        {values["email"].lower() for _number, values in parsed.rows if isinstance(values, dict)}
+    """Plan every row in file order: each one is checked step by step (``_Planning.row``)."""
+    planning = _Planning(
+        ctx=_Context(conference, delegation, _file_emails(parsed)),
+        parsed=parsed,
+        plan=ImportPlan(ignored_columns=parsed.ignored),
+        one_head=_one_head_message(),
     )
-    ctx = _Context(conference, delegation, emails)
-    titles = parsed.titles
-    plan = ImportPlan(ignored_columns=parsed.ignored)
-    first_row_of: dict[str, int] = {}
-    one_head = _one_head_message()
-    # Foreign keys come from the lookups above, so they need no query per row.
-    looked_up = ["conference", "delegation", "badge_category"]
-
     for index, (number, values) in enumerate(parsed.rows):
         if progress is not None and index and not index % JOB_BATCH:
             progress(index)
+        planning.row(number, values)
+    return planning.plan
+
+
+def _file_emails(parsed: ParsedFile) -> list[str]:
+    """The file's e-mails, lower-cased: the people the plan loads."""
+    return sorted(
+        {values["email"].lower() for _number, values in parsed.rows if isinstance(values, dict)}
+    )
+
+
+# Foreign keys come from the plan's lookups, so they need no query per row.
+LOOKED_UP = ["conference", "delegation", "badge_category"]
+
+
+class _RowErrors(dict):
+    """A row's errors, column -> message; a column shows the first message found for it."""
+
+    def fail(self, column: str, message: str) -> None:
+        self.setdefault(column, message)
+
+
+@dataclass
+class _Planning:
+    """A plan being built, row after row, and what the rows so far have told it."""
+
+    ctx: _Context
+    parsed: ParsedFile
+    plan: ImportPlan
+    one_head: str
+    # e-mail -> the first row that gave it
+    first_row_of: dict[str, int] = field(default_factory=dict)
+
+    def row(self, number: int, values: dict[str, str] | int) -> None:
+        """One row's steps, in the order their messages take precedence."""
         if isinstance(values, int):
-            # A value holding an unquoted delimiter shifts every later cell one column to
-            # the right; importing that would put data silently in the wrong fields.
-            plan.errors.append(
-                RowError(
-                    number,
-                    _("column %(number)d") % {"number": parsed.header_length + 1},
-                    _(
-                        "This row has %(cells)d cells but the header has %(columns)d columns. "
-                        "Put quotes around a value that contains the delimiter."
-                    )
-                    % {"cells": values, "columns": parsed.header_length},
-                )
+            self.plan.errors.append(_shifted_row_error(number, cells=values, parsed=self.parsed))
+            return
+        errors = _RowErrors()
+        email = self._check_email(number, values, errors)
+        target = _check_delegation(values, self.ctx, errors)
+        existing = self.ctx.by_email.get(email)
+        _check_registered_elsewhere(existing, target, values, errors)
+        participant = _row_participant(existing, target, values, self.ctx, errors)
+        nationality = _check_nationality(values, errors)
+        _check_model(participant, errors)
+        membership = self.ctx.memberships.setdefault(target.pk, _Membership()) if target else None
+        _check_one_head(membership, participant, errors, message=self.one_head)
+        if not errors and membership is not None:
+            _check_limits(
+                self.ctx,
+                target=target,
+                membership=membership,
+                existing=existing,
+                participant=participant,
+                number=number,
+                errors=errors,
             )
-            continue
-        errors: dict[str, str] = {}
+        self._add(number, errors, existing, participant, nationality)
 
-        def fail(column: str, message: str, errors=errors) -> None:
-            errors.setdefault(column, message)
-
+    def _check_email(self, number: int, values: dict[str, str], errors: _RowErrors) -> str:
+        """A valid address, on no earlier row of the file."""
         email = values["email"].lower()
         try:
             validate_email(email)
         except ValidationError:
-            fail("email", _("“%(value)s” is not an e-mail address.") % {"value": values["email"]})
-        if email in first_row_of:
-            fail("email", _("The same e-mail is on row %(row)d.") % {"row": first_row_of[email]})
-        first_row_of.setdefault(email, number)
-
-        try:
-            target = _row_delegation(values.get("delegation", ""), ctx)
-        except ValidationError as error:
-            fail("delegation", error.messages[0])
-            target = None
-
-        existing = ctx.by_email.get(email)
-        if existing is not None and target is not None and existing.delegation_id != target.pk:
-            fail(
-                "delegation",
-                _("%(email)s is already registered with %(delegation)s.")
-                % {
-                    "email": values["email"],
-                    "delegation": existing.delegation or _("no delegation"),
-                },
+            errors.fail(
+                "email", _("“%(value)s” is not an e-mail address.") % {"value": values["email"]}
             )
-        participant = copy.copy(existing) if existing else Participant(conference=conference)
-        if target is not None:
-            participant.delegation = target
-        for column, message in _set_fields(participant, values, ctx).items():
-            fail(column, message)
-        nationality = values.get("nationality", "")
-        if nationality and not _country_code(nationality):
-            fail(
-                "nationality",
-                _(
-                    "Unknown nationality “%(value)s”; use an ISO code such as KZ or the "
-                    "country's name in English or Russian."
-                )
-                % {"value": nationality},
+        if email in self.first_row_of:
+            errors.fail(
+                "email", _("The same e-mail is on row %(row)d.") % {"row": self.first_row_of[email]}
             )
+        self.first_row_of.setdefault(email, number)
+        return email
 
-        try:
-            # The unique checks and constraints would run queries for every row; the
-            # lookups above answer them for the whole file.
-            participant.full_clean(
-                exclude=[*(name for name in errors if name != "delegation"), *looked_up],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    fail(_constraint_column(message) if name == NON_FIELD_ERRORS else name, message)
-
-        membership = ctx.memberships.setdefault(target.pk, _Membership()) if target else None
-        if (
-            membership is not None
-            and _is_active_head(participant)
-            and membership.saved_heads - {participant.pk}
-        ):
-            fail(CONSTRAINT_COLUMNS["one_head_per_delegation"], one_head)
-
-        if not errors and membership is not None:
-            key = participant.pk or ("row", number)
-            proposed = membership.replaced(
-                key=key,
-                old=existing,
-                new=participant,
-                order=_member_order(existing or participant, number),
-            )
-            before = membership.errors(target)
-            for name, messages in proposed.errors(target).items():
-                new = [m for m in messages if m not in before.get(name, [])]
-                if new:
-                    fail(RULE_COLUMNS.get(name, name), " ".join(new))
-            if not errors:
-                ctx.memberships[target.pk] = proposed
-
+    def _add(
+        self,
+        number: int,
+        errors: _RowErrors,
+        existing: Participant | None,
+        participant: Participant,
+        nationality: str,
+    ) -> None:
+        """The row's errors, or the participant it creates or updates."""
+        plan = self.plan
         if errors:
             plan.errors += [
-                RowError(number, titles.get(column, column), message)
+                RowError(number, self.parsed.titles.get(column, column), message)
                 for column, message in errors.items()
             ]
-        elif existing is not None:
+            return
+        if existing is not None:
             plan.updated.append(participant)
             plan.saved[existing.pk] = existing
         else:
             plan.created.append(participant)
-        if not errors and nationality:
+        if nationality:
             plan.nationalities.append((participant, _country_code(nationality)))
-    return plan
+
+
+def _shifted_row_error(number: int, *, cells: int, parsed: ParsedFile) -> RowError:
+    """A value holding an unquoted delimiter shifts every later cell one column to the right;
+    importing that would put data silently in the wrong fields."""
+    return RowError(
+        number,
+        _("column %(number)d") % {"number": parsed.header_length + 1},
+        _(
+            "This row has %(cells)d cells but the header has %(columns)d columns. "
+            "Put quotes around a value that contains the delimiter."
+        )
+        % {"cells": cells, "columns": parsed.header_length},
+    )
+
+
+def _check_delegation(
+    values: dict[str, str], ctx: _Context, errors: _RowErrors
+) -> Delegation | None:
+    """The delegation the row names (or the import's), None when it names none that fits."""
+    try:
+        return _row_delegation(values.get("delegation", ""), ctx)
+    except ValidationError as error:
+        errors.fail("delegation", error.messages[0])
+        return None
+
+
+def _check_registered_elsewhere(
+    existing: Participant | None,
+    target: Delegation | None,
+    values: dict[str, str],
+    errors: _RowErrors,
+) -> None:
+    """A registered e-mail updates that person, who stays in their delegation."""
+    if existing is not None and target is not None and existing.delegation_id != target.pk:
+        errors.fail(
+            "delegation",
+            _("%(email)s is already registered with %(delegation)s.")
+            % {
+                "email": values["email"],
+                "delegation": existing.delegation or _("no delegation"),
+            },
+        )
+
+
+def _row_participant(
+    existing: Participant | None,
+    target: Delegation | None,
+    values: dict[str, str],
+    ctx: _Context,
+    errors: _RowErrors,
+) -> Participant:
+    """The person as the row would leave them: a copy of the registered one, or a new one."""
+    participant = copy.copy(existing) if existing else Participant(conference=ctx.conference)
+    if target is not None:
+        participant.delegation = target
+    for column, message in _set_fields(participant, values, ctx).items():
+        errors.fail(column, message)
+    return participant
+
+
+def _check_nationality(values: dict[str, str], errors: _RowErrors) -> str:
+    """The row's nationality as written, refused unless it names a country."""
+    nationality = values.get("nationality", "")
+    if nationality and not _country_code(nationality):
+        errors.fail(
+            "nationality",
+            _(
+                "Unknown nationality “%(value)s”; use an ISO code such as KZ or the "
+                "country's name in English or Russian."
+            )
+            % {"value": nationality},
+        )
+    return nationality
+
+
+def _check_model(participant: Participant, errors: _RowErrors) -> None:
+    """The model's own validation, but for the fields already refused.
+
+    The unique checks and constraints would run queries for every row; the plan's lookups
+    answer them for the whole file.
+    """
+    try:
+        participant.full_clean(
+            exclude=[*(name for name in errors if name != "delegation"), *LOOKED_UP],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                column = _constraint_column(message) if name == NON_FIELD_ERRORS else name
+                errors.fail(column, message)
+
+
+def _check_one_head(
+    membership: _Membership | None, participant: Participant, errors: _RowErrors, *, message: str
+) -> None:
+    """An active head while the database holds another: the one-head constraint's refusal."""
+    if (
+        membership is not None
+        and _is_active_head(participant)
+        and membership.saved_heads - {participant.pk}
+    ):
+        errors.fail(CONSTRAINT_COLUMNS["one_head_per_delegation"], message)
+
+
+def _check_limits(
+    ctx: _Context,
+    *,
+    target: Delegation,
+    membership: _Membership,
+    existing: Participant | None,
+    participant: Participant,
+    number: int,
+    errors: _RowErrors,
+) -> None:
+    """The delegation's limits with this row counted; the running totals keep it if it fits.
+
+    Only what this row breaks is said: a limit the delegation already exceeded is not its.
+    """
+    proposed = membership.replaced(
+        key=participant.pk or ("row", number),
+        old=existing,
+        new=participant,
+        order=_member_order(existing or participant, number),
+    )
+    before = membership.errors(target)
+    for name, messages in proposed.errors(target).items():
+        new = [m for m in messages if m not in before.get(name, [])]
+        if new:
+            errors.fail(RULE_COLUMNS.get(name, name), " ".join(new))
+    if not errors:
+        ctx.memberships[target.pk] = proposed
 
 
 def participants_import_plan(

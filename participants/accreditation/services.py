@@ -257,97 +257,173 @@ def _transitions_apply(
     one, the participant's chosen category or the default for the role.
     """
     transition = TRANSITIONS[name]
+    reason = _reason_checked(transition, reason)
+    with transaction.atomic():
+        moving, refused = _lock_and_sort(participants, transition)
+        if transition.name == "approve":
+            moving = _categories_for_approval(moving, badge_categories or {}, refused=refused)
+        if not moving:
+            return [], refused
+        now = timezone.now()
+        from_status = {participant.pk: participant.status for participant in moving}
+        voided = _badges_void(moving, transition=transition, reason=reason, at=now)
+        _badges_issue_and_print(moving, transition=transition, at=now)
+        _statuses_write(moving, transition=transition, at=now)
+        _public_pages_retire(moving, from_status=from_status)
+        events = _events_write(
+            moving,
+            from_status=from_status,
+            voided=voided,
+            by=by,
+            actor_label=actor_label,
+            reason=reason,
+            message=message,
+        )
+        with accreditation_mail_batch():
+            for event in events:
+                _accreditation_mail(event_id=event.pk)
+    return moving, refused
+
+
+# The steps of _transitions_apply, in the order it takes them.
+
+
+def _reason_checked(transition: Transition, reason: str) -> str:
+    """The reason, stripped; refused when the transition needs one and it is empty."""
     reason = reason.strip()
     if transition.needs_reason and not reason:
         raise AccreditationError(
             _("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
             code="reason_required",
         )
-    with transaction.atomic():
-        locked = list(
-            Participant.objects.select_for_update(of=("self",))
-            .select_related("delegation")
-            .filter(pk__in=[participant.pk for participant in participants])
-            .order_by("pk")
-        )
-        moving, refused = [], []
-        for participant in locked:
-            if participant.status in transition.sources:
-                moving.append(participant)
-            else:
-                refused.append((participant.pk, _refusal(participant, transition)))
-        if name == "approve":
-            defaults = selectors.approval_badge_categories(participants=moving)
-            approvable = []
-            for participant in moving:
-                try:
-                    participant.badge_category = _badge_category_for_approval(
-                        participant,
-                        (badge_categories or {}).get(participant.pk),
-                        defaults[participant.pk][1],
-                    )
-                except AccreditationError as error:
-                    refused.append((participant.pk, error))
-                else:
-                    approvable.append(participant)
-            moving = approvable
-        if not moving:
-            return [], refused
-        now = timezone.now()
-        from_status = {participant.pk: participant.status for participant in moving}
-        voided = {
-            participant.pk: participant.badge_number
-            for participant in moving
-            if participant.badge_number
-            and (transition.target not in BADGE_HOLDING_STATUSES or name == "reprint_badge")
-        }
-        if voided:
-            IssuedBadge.objects.filter(participant_id__in=voided, voided_at__isnull=True).update(
-                voided_at=now, void_reason=(reason or str(transition.label))[:200]
-            )
-            for participant in moving:
-                if participant.pk in voided:
-                    participant.badge_number = None
-        if name in {"approve", "reprint_badge"}:
-            _issue_badges(participants=moving)
-        if name in {"print_badge", "reprint_badge"}:
-            IssuedBadge.objects.filter(participant__in=moving, voided_at__isnull=True).update(
-                printed_at=now
-            )
-        for participant in moving:
-            participant.status = transition.target
-            participant.updated_at = now
-        # The database checks what a transition could break: a badge holder's category,
-        # one head per delegation, unique badge numbers.
-        Participant.objects.bulk_update(
-            moving, ["status", "badge_number", "badge_category", "updated_at"]
-        )
-        public_pages_invalidate(
-            conference_ids={
-                participant.conference_id
-                for participant in moving
-                if _public_standing(from_status[participant.pk])
-                != _public_standing(participant.status)
-            }
-        )
-        events = AccreditationEvent.objects.bulk_create(
-            AccreditationEvent(
-                participant=participant,
-                from_status=from_status[participant.pk],
-                to_status=participant.status,
-                by=by,
-                actor_label=actor_label,
-                reason=reason,
-                message=message.strip(),
-                # The badge this transition issued, kept or voided.
-                badge_number=participant.badge_number or voided.get(participant.pk),
-            )
-            for participant in moving
-        )
-        with accreditation_mail_batch():
-            for event in events:
-                _accreditation_mail(event_id=event.pk)
+    return reason
+
+
+def _lock_and_sort(
+    participants: Iterable[Participant], transition: Transition
+) -> tuple[list[Participant], list[tuple[int, AccreditationError]]]:
+    """Lock the rows in id order (two bulk actions cannot deadlock) and sort them: those in a
+    source state move, the others are refused with the reason."""
+    locked = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("delegation")
+        .filter(pk__in=[participant.pk for participant in participants])
+        .order_by("pk")
+    )
+    moving, refused = [], []
+    for participant in locked:
+        if participant.status in transition.sources:
+            moving.append(participant)
+        else:
+            refused.append((participant.pk, _refusal(participant, transition)))
     return moving, refused
+
+
+def _categories_for_approval(
+    moving: list[Participant],
+    chosen: dict[int, BadgeCategory | None],
+    *,
+    refused: list[tuple[int, AccreditationError]],
+) -> list[Participant]:
+    """Give each participant approved a badge category; those with none that fits are refused."""
+    defaults = selectors.approval_badge_categories(participants=moving)
+    approvable = []
+    for participant in moving:
+        try:
+            participant.badge_category = _badge_category_for_approval(
+                participant, chosen.get(participant.pk), defaults[participant.pk][1]
+            )
+        except AccreditationError as error:
+            refused.append((participant.pk, error))
+        else:
+            approvable.append(participant)
+    return approvable
+
+
+def _badges_void(
+    moving: list[Participant], *, transition: Transition, reason: str, at: datetime
+) -> dict[int, int]:
+    """Void the badges the transition ends (leaving a holding state, or a reprint).
+
+    Returns participant id -> the badge number voided; the participants lose their number.
+    """
+    voided = {
+        participant.pk: participant.badge_number
+        for participant in moving
+        if participant.badge_number
+        and (transition.target not in BADGE_HOLDING_STATUSES or transition.name == "reprint_badge")
+    }
+    if voided:
+        IssuedBadge.objects.filter(participant_id__in=voided, voided_at__isnull=True).update(
+            voided_at=at, void_reason=(reason or str(transition.label))[:200]
+        )
+        for participant in moving:
+            if participant.pk in voided:
+                participant.badge_number = None
+    return voided
+
+
+def _badges_issue_and_print(
+    moving: list[Participant], *, transition: Transition, at: datetime
+) -> None:
+    """An approval or a reprint issues a badge; a print or a reprint marks it printed."""
+    if transition.name in {"approve", "reprint_badge"}:
+        _issue_badges(participants=moving)
+    if transition.name in {"print_badge", "reprint_badge"}:
+        IssuedBadge.objects.filter(participant__in=moving, voided_at__isnull=True).update(
+            printed_at=at
+        )
+
+
+def _statuses_write(moving: list[Participant], *, transition: Transition, at: datetime) -> None:
+    """The new status, in one statement.
+
+    The database checks what a transition could break: a badge holder's category, one head
+    per delegation, unique badge numbers.
+    """
+    for participant in moving:
+        participant.status = transition.target
+        participant.updated_at = at
+    Participant.objects.bulk_update(
+        moving, ["status", "badge_number", "badge_category", "updated_at"]
+    )
+
+
+def _public_pages_retire(moving: list[Participant], *, from_status: dict[int, str]) -> None:
+    """Retire the public pages of the conferences where someone starts or stops showing."""
+    public_pages_invalidate(
+        conference_ids={
+            participant.conference_id
+            for participant in moving
+            if _public_standing(from_status[participant.pk]) != _public_standing(participant.status)
+        }
+    )
+
+
+def _events_write(
+    moving: list[Participant],
+    *,
+    from_status: dict[int, str],
+    voided: dict[int, int],
+    by: AbstractBaseUser | None,
+    actor_label: str,
+    reason: str,
+    message: str,
+) -> list[AccreditationEvent]:
+    """One AccreditationEvent per participant moved, with the badge it issued, kept or voided."""
+    return AccreditationEvent.objects.bulk_create(
+        AccreditationEvent(
+            participant=participant,
+            from_status=from_status[participant.pk],
+            to_status=participant.status,
+            by=by,
+            actor_label=actor_label,
+            reason=reason,
+            message=message.strip(),
+            badge_number=participant.badge_number or voided.get(participant.pk),
+        )
+        for participant in moving
+    )
 
 
 def _transition(

@@ -59,9 +59,7 @@ class BadgeCategoryAdminForm(forms.ModelForm):
         if conference is not None and zones is not None:
             # The service's own check, asked first so the form shows its answer.
             try:
-                badging_services.badge_category_zones_check(
-                    conference_id=conference.pk, zones=zones
-                )
+                badging_services.access_zones_check(conference_id=conference.pk, zones=zones)
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned

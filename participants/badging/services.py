@@ -323,15 +323,7 @@ def _scanner_zones_check(*, conference: Conference, zones: Iterable[AccessZone])
     zones = list(zones)
     if not zones:
         raise ValidationError({"zones": _("A scanner needs at least one zone.")})
-    strangers = [zone for zone in zones if zone.conference_id != conference.pk]
-    if strangers:
-        raise ValidationError(
-            {
-                "zones": _("%(zones)s belong to another conference.")
-                % {"zones": ", ".join(str(zone) for zone in strangers)}
-            }
-        )
-    return zones
+    return access_zones_check(conference_id=conference.pk, zones=zones)
 
 
 @transaction.atomic
@@ -451,10 +443,10 @@ def scanner_scans_sync(*, device: ScannerDevice, scans: list[QueuedScan]) -> lis
 # Zones and badge categories, as the admin edits them ---------------------------------------
 
 
-def badge_category_zones_check(
+def access_zones_check(
     *, conference_id: int | None, zones: Iterable[AccessZone]
 ) -> list[AccessZone]:
-    """The zones a category's badges open, refused unless all are of the category's conference."""
+    """Zones for a badge category or a scanner, refused unless all are of its conference."""
     zones = list(zones)
     strangers = [zone for zone in zones if zone.conference_id != conference_id]
     if strangers:
@@ -485,7 +477,7 @@ def badge_category_save(
 ) -> BadgeCategory:
     """Save a category and, when given, the zones its badges open (all of its conference)."""
     if zones is not None:
-        zones = badge_category_zones_check(conference_id=category.conference_id, zones=zones)
+        zones = access_zones_check(conference_id=category.conference_id, zones=zones)
     category.full_clean()
     category.save()
     if zones is not None:

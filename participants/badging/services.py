@@ -1,4 +1,5 @@
-"""Writes of the badging concern: desk scans and hand-over, printing, scanner devices.
+"""Writes of the badging concern: desk scans and hand-over, printing, scanner devices, and the
+zones and badge categories as the admin edits them.
 
 Every scan is judged under a row lock and recorded as a BadgeScan in the same transaction;
 the door's re-entry rules (``door``) decide an entry. Badges are issued by the core's

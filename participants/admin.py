@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, Max, Q, Subquery
+from django.db.models import Q, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -38,6 +38,7 @@ from participants.accreditation.forms import CircularForm, ReasonForm
 from participants.badging import selectors as badging_selectors
 from participants.badging.admin import BADGE_ACTIONS, BadgeAdminMixin
 from participants.enums import AccreditationStatus, CircularAudience
+from participants.identity import admin as identity_admin  # noqa: F401  (registers its pages)
 from participants.identity.photos import photo_reencode
 from participants.letters.admin import (
     LETTER_ACTIONS,
@@ -47,14 +48,9 @@ from participants.letters.admin import (
 from participants.letters.nameplate_admin import NameplateAdminMixin
 from participants.models import (
     AccreditationEvent,
-    ConferenceIdentityData,
     Delegation,
-    IdentityAccessLog,
     IdentityDocument,
-    IdentityShredding,
-    IssuedBadge,
     Participant,
-    VisaLetter,
 )
 from participants.uploads import file_response
 
@@ -788,20 +784,6 @@ class ParticipantAdmin(
         )
 
 
-@admin.register(IssuedBadge)
-class IssuedBadgeAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
-    list_display = [
-        "number",
-        "participant",
-        "conference",
-        local_time_column(IssuedBadge, "issued_at"),
-        local_time_column(IssuedBadge, "voided_at"),
-    ]
-    list_filter = ["conference"]
-    list_select_related = ["participant", "conference"]
-    search_fields = ["participant__family_name", "=number"]
-
-
 @admin.register(AccreditationEvent)
 class AccreditationEventAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
     conference_path = "participant__conference"
@@ -818,105 +800,3 @@ class AccreditationEventAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
     list_filter = ["to_status"]
     list_select_related = ["participant__conference", "by"]
     search_fields = ["participant__family_name", "reason"]
-
-
-@admin.register(IdentityAccessLog)
-class IdentityAccessLogAdmin(AuditLogAdmin):
-    list_display = ["at", "user", "kind", "participant", "export", "row_count"]
-    list_filter = ["kind", "export"]
-    list_select_related = ["user", "participant"]
-    search_fields = ["user__username", "export", "participant__family_name"]
-
-
-@admin.register(VisaLetter)
-class VisaLetterAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
-    """The register of visa-support letters: every reference issued, reissues included."""
-
-    list_display = [
-        "reference",
-        "participant_name",
-        "consulate",
-        "language",
-        "produced_by",
-        "actor_label",
-        local_time_column(VisaLetter, "produced_at"),
-    ]
-    list_filter = ["conference", "language"]
-    list_select_related = ["conference", "produced_by"]
-    search_fields = ["reference", "participant_name"]
-    exclude = ["content_digest"]
-
-
-@admin.register(IdentityShredding)
-class IdentityShreddingAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
-    list_display = [
-        "conference",
-        local_time_column(IdentityShredding, "at"),
-        "by",
-        "identity_documents",
-        "photos",
-        "notes_verbales",
-        "redacted_events",
-        "forced_reason",
-    ]
-    list_filter = ["conference"]
-    list_select_related = ["conference", "by"]
-
-
-def _held(relation: str, **empty):
-    """Count the rows of ``relation`` that still hold something (not all of ``empty``)."""
-    condition = ~Q(**{f"{relation}__{field}": value for field, value in empty.items()})
-    return Count(relation, filter=condition & Q(**{f"{relation}__isnull": False}), distinct=True)
-
-
-@admin.register(ConferenceIdentityData)
-class ConferenceIdentityDataAdmin(AuditLogAdmin):
-    """Per conference: how much identity data is held, and when the shredder may erase it."""
-
-    list_display = [
-        "short_title",
-        "data_retention_until",
-        "held_identity",
-        "held_photos",
-        "held_notes",
-        "last_shredded",
-    ]
-    fields = list_display
-    readonly_fields = list_display
-    ordering = ["-start_date"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                identity_count=_held(
-                    "participants__identity",
-                    passport_number="",
-                    date_of_birth=None,
-                    place_of_birth="",
-                    photo="",
-                ),
-                photo_count=_held("participants__identity", photo=""),
-                note_count=_held("delegations", nomination_file=""),
-                shredded_at=Max("identity_shreddings__at"),
-            )
-        )
-
-    @admin.display(description=gettext_lazy("people with identity data"))
-    def held_identity(self, obj):
-        return obj.identity_count
-
-    @admin.display(description=gettext_lazy("photos"))
-    def held_photos(self, obj):
-        return obj.photo_count
-
-    @admin.display(description=gettext_lazy("notes verbales"))
-    def held_notes(self, obj):
-        return obj.note_count
-
-    @admin.display(description=gettext_lazy("last shredded"))
-    def last_shredded(self, obj):
-        if obj.shredded_at is None:
-            return "—"
-        return timezone.localtime(obj.shredded_at, obj.tz).strftime("%Y-%m-%d %H:%M")

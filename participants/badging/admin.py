@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from conference.admin_mixins import SameConferenceChoicesMixin, ServiceAdmin, selected_conference
+from conference.admin_mixins import (
+    AuditLogAdmin,
+    ConferenceFieldTimeMixin,
+    SameConferenceChoicesMixin,
+    ServiceAdmin,
+    local_time_column,
+    selected_conference,
+)
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 from conference.selectors import conferences_newest_first
@@ -32,7 +39,7 @@ from participants.badging import printing as badges
 from participants.badging import selectors as badging_selectors
 from participants.badging import services as badging_services
 from participants.enums import AccreditationStatus
-from participants.models import AccessZone, BadgeCategory, Participant
+from participants.models import AccessZone, BadgeCategory, IssuedBadge, Participant
 
 
 @admin.register(AccessZone)
@@ -347,3 +354,17 @@ class BadgeAdminMixin:
         extra_context = extra_context or {}
         extra_context["can_hold"] = request.user.has_perm(selectors.HOLD_PERMISSION)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(IssuedBadge)
+class IssuedBadgeAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    list_display = [
+        "number",
+        "participant",
+        "conference",
+        local_time_column(IssuedBadge, "issued_at"),
+        local_time_column(IssuedBadge, "voided_at"),
+    ]
+    list_filter = ["conference"]
+    list_select_related = ["participant", "conference"]
+    search_fields = ["participant__family_name", "=number"]

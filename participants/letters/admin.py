@@ -14,7 +14,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conference.admin_mixins import selected_conference
+from conference.admin_mixins import (
+    AuditLogAdmin,
+    ConferenceFieldTimeMixin,
+    local_time_column,
+    selected_conference,
+)
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 from participants.accreditation import selectors
@@ -22,7 +27,7 @@ from participants.enums import PreferredLanguage
 from participants.letters import printing as letters
 from participants.letters import selectors as letters_selectors
 from participants.letters import services as letters_services
-from participants.models import Delegation, Participant
+from participants.models import Delegation, Participant, VisaLetter
 
 LETTER_RELATED = ("conference", "delegation__organization", "identity")
 
@@ -184,3 +189,22 @@ class DelegationLettersMixin:
             self, request, candidates, filename=f"visa-letters-{delegation.pk}.pdf"
         )
         return response or redirect("admin:participants_delegation_change", pk)
+
+
+@admin.register(VisaLetter)
+class VisaLetterAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
+    """The register of visa-support letters: every reference issued, reissues included."""
+
+    list_display = [
+        "reference",
+        "participant_name",
+        "consulate",
+        "language",
+        "produced_by",
+        "actor_label",
+        local_time_column(VisaLetter, "produced_at"),
+    ]
+    list_filter = ["conference", "language"]
+    list_select_related = ["conference", "produced_by"]
+    search_fields = ["reference", "participant_name"]
+    exclude = ["content_digest"]

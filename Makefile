@@ -74,7 +74,7 @@ bench-import: $(STAMP) messages
 bench-admin: $(STAMP) messages
 	$(BIN)/python bench/admin.py
 
-# The badge-state migration (participants 0009/0010) forward and back at 100,000 participants
+# The badge-state migration (participants 0010/0011) forward and back at 100,000 participants
 # and on the demo, counts at every step; its own database, plenary_bench_badge_state.
 bench-badge-migration: $(STAMP) messages
 	$(BIN)/python bench/badge_state_migration.py

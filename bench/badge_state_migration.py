@@ -1,12 +1,12 @@
-"""Round trip of participants 0009/0010 (the badge holds printed and collected) at size.
+"""Round trip of participants 0010/0011 (the badge holds printed and collected) at size.
 
     make bench-badge-migration      # or: .venv/bin/python bench/badge_state_migration.py [SIZE]
 
 On PostgreSQL (server from BENCH_POSTGRES) it recreates plenary_bench_badge_state twice:
 
-1. at 0008, SIZE participants (default 100,000) in the old states, with their badges and an
-   audit trail as the old code wrote them; then forward to 0010 and back to 0008;
-2. the demo loaded at the newest migration; then back to 0008 and forward again.
+1. at 0009, SIZE participants (default 100,000) in the old states, with their badges and an
+   audit trail as the old code wrote them; then forward to 0011 and back to 0009;
+2. the demo loaded at the newest migration; then back to 0009 and forward again.
 
 At each step it prints the participants per displayed state, the badges in circulation,
 printed and collected, and the audit rows: every count must match the step before.
@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = os.environ.get("BENCH_DATABASE", "plenary_bench_badge_state")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-OLD = [("participants", "0008_desk_name_trigram")]
-NEW = [("participants", "0010_badge_state_constraints")]
+OLD = [("participants", "0009_badge_category_label_translated")]
+NEW = [("participants", "0011_badge_state_constraints")]
 # The old states in the proportions of the demo: most badges collected, some printed.
 MIX = ("badge_collected",) * 14 + ("badge_printed",) * 3 + ("approved", "vetting", "rejected")
 
@@ -60,7 +60,7 @@ def migrate(targets):
 
 
 def seed_old(apps, size: int) -> None:
-    """Participants, badges and audit rows as the code before 0009 wrote them."""
+    """Participants, badges and audit rows as the code before 0010 wrote them."""
     Conference = apps.get_model("conference", "Conference")
     BadgeCategory = apps.get_model("participants", "BadgeCategory")
     Participant = apps.get_model("participants", "Participant")
@@ -158,16 +158,16 @@ def show(label: str, figures: dict, seconds: float | None = None) -> None:
 def round_trip_at_size(size: int) -> bool:
     recreate_database()
     apps, seconds = migrate(OLD)
-    print(f"== {size:,} participants written at 0008")
+    print(f"== {size:,} participants written at 0009")
     seed_old(apps, size)
     before = counts(apps, new=False)
-    show("before (0008)", before)
+    show("before (0009)", before)
     apps, seconds = migrate(NEW)
     forward = counts(apps, new=True)
-    show("forward (0010)", forward, seconds)
+    show("forward (0011)", forward, seconds)
     apps, seconds = migrate(OLD)
     back = counts(apps, new=False)
-    show("backward (0008)", back, seconds)
+    show("backward (0009)", back, seconds)
     return before == forward == back
 
 
@@ -178,15 +178,15 @@ def round_trip_of_the_demo() -> bool:
     call_command("migrate", verbosity=0)
     apps, _ = migrate(NEW)
     call_command("load_demo", verbosity=0)
-    print("== the demo, loaded at 0010")
+    print("== the demo, loaded at 0011")
     loaded = counts(apps, new=True)
-    show("loaded (0010)", loaded)
+    show("loaded (0011)", loaded)
     apps, seconds = migrate(OLD)
     back = counts(apps, new=False)
-    show("backward (0008)", back, seconds)
+    show("backward (0009)", back, seconds)
     apps, seconds = migrate(NEW)
     forward = counts(apps, new=True)
-    show("forward again (0010)", forward, seconds)
+    show("forward again (0011)", forward, seconds)
     return loaded == back == forward
 
 

@@ -39,11 +39,12 @@ def prepare() -> None:
 
 def measure() -> None:
     from conference.models import Conference
-    from participants import badges, selectors
+    from participants.badging import printing as badges
+    from participants.badging import selectors as badging_selectors
 
     conference = Conference.objects.get(slug="dushanbe-2019")
     started = time.perf_counter()
-    issued = selectors.badges_in_protocol_order(
+    issued = badging_selectors.badges_in_protocol_order(
         conference=conference, badges=conference.issued_badges.filter(voided_at__isnull=True)
     )
     with open(demo_database.output_path("badges"), "wb") as output:

@@ -6,10 +6,11 @@ It recreates the database plenary_bench_import (server from BENCH_POSTGRES). Eac
 size runs in a fresh subprocess with its own conference of 100 delegations; a tenth
 of the rows update participants already registered, the rest are new. The preview
 is what the admin's upload queues, run eagerly here as with no broker: an ImportJob that
-keeps the file, then reads it and validates every row (participants.imports.import_job_validate);
+keeps the file, then reads it and validates every row
+(participants.imports.services.import_job_validate);
 the confirm is what the admin's confirmation queues, run eagerly too: the same job
 validates the preview's parsed rows again under row locks and writes them, 2,000 rows per
-transaction (participants.imports.import_job_run). Peak
+transaction (participants.imports.services.import_job_run). Peak
 memory is the subprocess's peak resident set, Python and Django included. Last,
 1,000 rows go into a conference that already has 100,000 participants.
 """
@@ -113,7 +114,7 @@ def measure(rows: int, registered: int) -> dict:
 
     from conference.models import Conference
     from participants.enums import ImportJobStatus
-    from participants.imports import import_job_confirm, import_job_upload
+    from participants.imports.services import import_job_confirm, import_job_upload
 
     updates = min(rows // 10, registered)
     conference = Conference.objects.get(slug=_slug(rows, registered))

@@ -19,7 +19,8 @@ PLATES = 500
 
 def measure() -> None:
     from conference.models import Conference
-    from participants import nameplates, selectors
+    from participants.accreditation import selectors
+    from participants.letters import nameplates
 
     conference = Conference.objects.get(slug="dushanbe-2019")
     started = time.perf_counter()

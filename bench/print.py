@@ -74,12 +74,14 @@ def measure() -> None:
     from django.contrib.auth import get_user_model
 
     from conference.models import Conference
-    from participants import letters, selectors, services
+    from participants.letters import printing as letters
+    from participants.letters import selectors as letters_selectors
+    from participants.letters import services as letters_services
     from participants.models import Participant
 
     conference = Conference.objects.get(slug="dushanbe-2019")
     started = time.perf_counter()
-    given, _never = selectors.certificates_in_protocol_order(
+    given, _never = letters_selectors.certificates_in_protocol_order(
         conference=conference, participants=conference.participants.all()
     )
     given = given[:CERTIFICATES]
@@ -93,7 +95,7 @@ def measure() -> None:
     )
 
     started = time.perf_counter()
-    delegations = selectors.public_participant_list(conference=conference, final=True)
+    delegations = letters_selectors.public_participant_list(conference=conference, final=True)
     listing = letters.participant_list_pdf(
         delegations, conference=conference, final=True, language="ru"
     )
@@ -110,7 +112,7 @@ def measure() -> None:
         .order_by("pk")[:VISA_LETTERS]
     )
     started = time.perf_counter()
-    produced, refused = services.visa_letters_produce(participants=candidates, by=organizer)
+    produced, refused = letters_services.visa_letters_produce(participants=candidates, by=organizer)
     visa = letters.visa_letters_pdf(produced, conference=conference)
     print(
         f"{len(produced)} visa-support letters ({len(refused)} refused) numbered, logged "

@@ -14,6 +14,8 @@ from .models import Conference, ConferencePartner, Organization
 
 
 class ConferencePartnerInline(admin.TabularInline):
+    """Partners of the conference; ConferenceAdmin.save_formset writes them through services."""
+
     model = ConferencePartner
     extra = 0
     autocomplete_fields = ["organization"]
@@ -59,8 +61,18 @@ class ConferenceAdmin(
         return obj
 
     def save_object(self, request, obj, form):
-        # The partner inline is saved in the same transaction, so this one bump covers it.
         services.conference_save(conference=obj)
+
+    def save_formset(self, request, form, formset, change):
+        """The partner rows go through the partner services, as in the partner admin."""
+        if formset.model is not ConferencePartner:
+            return super().save_formset(request, form, formset, change)
+        partners = formset.save(commit=False)
+        for partner in formset.deleted_objects:
+            services.conference_partner_delete(partner=partner)
+        for partner in partners:
+            services.conference_partner_save(partner=partner)
+        formset.save_m2m()
 
     def delete_object(self, request, obj):
         services.conference_delete(conference=obj)

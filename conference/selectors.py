@@ -5,6 +5,19 @@ from django.db.models import QuerySet
 from .models import Conference
 
 
+def conferences_newest_first() -> QuerySet[Conference]:
+    """Every conference, the one that starts last first: how the organizers' choices list them."""
+    return Conference.objects.order_by("-start_date", "-pk")
+
+
+def conference_current() -> Conference | None:
+    """The conference the organizers work on now: the one that starts last (None before any).
+
+    The desk's index, the accreditation dashboard and a new circular start from it.
+    """
+    return conferences_newest_first().first()
+
+
 def public_conferences() -> QuerySet[Conference]:
     return Conference.objects.filter(is_public=True).order_by("-start_date", "title")
 

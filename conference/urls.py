@@ -8,11 +8,11 @@ admin.site.index_title = "Conference administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("nominate/", include("participants.urls")),
-    path("desk/", include("participants.desk_urls")),
+    path("nominate/", include("participants.portal.urls")),
+    path("desk/", include("participants.badging.urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),
     path("<slug:conference_slug>/", include("documents.urls")),
-    path("<slug:conference_slug>/", include("participants.public_urls")),
+    path("<slug:conference_slug>/", include("participants.letters.public_urls")),
     path("", include("conference.site.urls")),
 ]
 # Nothing under MEDIA_URL is served, with DEBUG on or off: uploads are identity data (badge

@@ -100,7 +100,8 @@ def record_history(conference: Conference, participants, nominated_at: dict, rng
         for status in chain(participant.state, rng):
             if previous:
                 moment = step_time(status, moment, participant, rng)
-            # Like participants.services: every event from the approval on carries the badge.
+            # Like participants.accreditation.services: every event from the approval on
+            # carries the badge.
             holding = status in BADGE_HOLDING_STATES
             issued = participant.badge_number if holding else None
             events.append(

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, Max, Q, Subquery
+from django.db.models import Q, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -32,28 +32,27 @@ from conference.admin_mixins import (
 )
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
-
-from . import mails, notifications, rules, selectors, services
-from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
-from .enums import AccreditationState, CircularAudience
-from .forms import CircularForm, ReasonForm
-from .letter_admin import LETTER_ACTIONS, DelegationLettersMixin, ParticipantLettersMixin
-from .models import (
-    AccessZone,
-    AccreditationEvent,
-    BadgeCategory,
-    ConferenceIdentityData,
-    Delegation,
-    IdentityAccessLog,
-    IdentityDocument,
-    IdentityShredding,
-    IssuedBadge,
-    Participant,
-    VisaLetter,
+from conference.selectors import conference_current, conferences_newest_first
+from participants.accreditation import mails, notifications, rules, selectors, services
+from participants.accreditation.forms import CircularForm, ReasonForm
+from participants.badging import selectors as badging_selectors
+from participants.badging.admin import BADGE_ACTIONS, BadgeAdminMixin
+from participants.enums import AccreditationState, CircularAudience
+from participants.identity import admin as identity_admin  # noqa: F401  (registers its pages)
+from participants.identity.photos import photo_reencode
+from participants.letters.admin import (
+    LETTER_ACTIONS,
+    DelegationLettersMixin,
+    ParticipantLettersMixin,
 )
-from .nameplate_admin import NameplateAdminMixin
-from .photos import photo_reencode
-from .uploads import file_response
+from participants.letters.nameplate_admin import NameplateAdminMixin
+from participants.models import (
+    AccreditationEvent,
+    Delegation,
+    IdentityDocument,
+    Participant,
+)
+from participants.uploads import file_response
 
 
 class StoredFileLink:
@@ -94,22 +93,8 @@ def _serve(request, *, field_file, participant, label: str, download_name: str):
     return file_response(field_file, download_name=download_name)
 
 
-@admin.register(AccessZone)
-class AccessZoneAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "conference"]
-    list_filter = ["conference"]
-    list_select_related = ["conference"]
-    search_fields = ["code", "name"]
-    autocomplete_fields = ["conference"]
-
-
-@admin.register(BadgeCategory)
-class BadgeCategoryAdmin(SameConferenceChoicesMixin, TranslationAdmin):
-    list_display = ["code", "name", "colour_name", "colour", "conference"]
-    list_filter = ["conference", "colour_name"]
-    list_select_related = ["conference"]
-    search_fields = ["code", "name"]
-    autocomplete_fields = ["conference", "zones"]
+# A delegation's page lists this many members; the participant list pages through the rest.
+MEMBERS_SHOWN = 50
 
 
 class StateColumnMixin:
@@ -118,10 +103,6 @@ class StateColumnMixin:
     @admin.display(description=gettext_lazy("status"), ordering="annotated_state")
     def state_column(self, participant: Participant) -> str:
         return participant.get_state_display()
-
-
-# A delegation's page lists this many members; the participant list pages through the rest.
-MEMBERS_SHOWN = 50
 
 
 class MemberInline(StateColumnMixin, ReadOnlyInline):
@@ -265,7 +246,7 @@ class DelegationAdmin(
             request.POST if request.method == "POST" else None,
             initial={
                 "send_id": uuid.uuid4().hex,
-                "conference": Conference.objects.order_by("-start_date").first(),
+                "conference": conference_current(),
                 "audience": CircularAudience.FOCAL_POINTS,
             },
             placeholders_help=_(
@@ -671,6 +652,13 @@ class ParticipantAdmin(
             services.participant_register(participant=obj, by=request.user)
         # An edit is saved in save_related, once the identity inline says what changed.
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not IdentityDocument:
+            return super().save_formset(request, form, formset, change)
+        # The identity inline (no deletion, no m2m) through the service that saves documents.
+        for document in formset.save(commit=False):
+            services.identity_document_save(document=document)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
@@ -729,7 +717,7 @@ class ParticipantAdmin(
             self._report_refusals(request, refused)
             return None
         # Reviewers compare the photo with the person before they approve.
-        show_photos = selectors.can_see_photos(request.user)
+        show_photos = badging_selectors.can_see_photos(request.user)
         return TemplateResponse(
             request,
             "admin/participants/participant/transition_confirm.html",
@@ -800,7 +788,7 @@ class ParticipantAdmin(
     def dashboard_latest(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        conference = Conference.objects.order_by("-start_date").first()
+        conference = conference_current()
         if conference is None:
             raise Http404(_("There is no conference yet."))
         return redirect("admin:participants_participant_dashboard", conference.pk)
@@ -817,28 +805,12 @@ class ParticipantAdmin(
                 "title": _("Accreditation: %(conference)s") % {"conference": conference},
                 "opts": self.model._meta,
                 "conference": conference,
-                "conferences": Conference.objects.order_by("-start_date").only(
-                    "pk", "short_title", "start_date"
-                ),
+                "conferences": conferences_newest_first().only("pk", "short_title", "start_date"),
                 "now": timezone.now(),
                 **selectors.accreditation_dashboard(conference=conference),
-                "badges": selectors.badge_figures(conference=conference),
+                "badges": badging_selectors.badge_figures(conference=conference),
             },
         )
-
-
-@admin.register(IssuedBadge)
-class IssuedBadgeAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
-    list_display = [
-        "number",
-        "participant",
-        "conference",
-        local_time_column(IssuedBadge, "issued_at"),
-        local_time_column(IssuedBadge, "voided_at"),
-    ]
-    list_filter = ["conference"]
-    list_select_related = ["participant", "conference"]
-    search_fields = ["participant__family_name", "=number"]
 
 
 @admin.register(AccreditationEvent)
@@ -857,105 +829,3 @@ class AccreditationEventAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
     list_filter = ["to_status"]
     list_select_related = ["participant__conference", "by"]
     search_fields = ["participant__family_name", "reason"]
-
-
-@admin.register(IdentityAccessLog)
-class IdentityAccessLogAdmin(AuditLogAdmin):
-    list_display = ["at", "user", "kind", "participant", "export", "row_count"]
-    list_filter = ["kind", "export"]
-    list_select_related = ["user", "participant"]
-    search_fields = ["user__username", "export", "participant__family_name"]
-
-
-@admin.register(VisaLetter)
-class VisaLetterAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
-    """The register of visa-support letters: every reference issued, reissues included."""
-
-    list_display = [
-        "reference",
-        "participant_name",
-        "consulate",
-        "language",
-        "produced_by",
-        "actor_label",
-        local_time_column(VisaLetter, "produced_at"),
-    ]
-    list_filter = ["conference", "language"]
-    list_select_related = ["conference", "produced_by"]
-    search_fields = ["reference", "participant_name"]
-    exclude = ["content_digest"]
-
-
-@admin.register(IdentityShredding)
-class IdentityShreddingAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
-    list_display = [
-        "conference",
-        local_time_column(IdentityShredding, "at"),
-        "by",
-        "identity_documents",
-        "photos",
-        "notes_verbales",
-        "redacted_events",
-        "forced_reason",
-    ]
-    list_filter = ["conference"]
-    list_select_related = ["conference", "by"]
-
-
-def _held(relation: str, **empty):
-    """Count the rows of ``relation`` that still hold something (not all of ``empty``)."""
-    condition = ~Q(**{f"{relation}__{field}": value for field, value in empty.items()})
-    return Count(relation, filter=condition & Q(**{f"{relation}__isnull": False}), distinct=True)
-
-
-@admin.register(ConferenceIdentityData)
-class ConferenceIdentityDataAdmin(AuditLogAdmin):
-    """Per conference: how much identity data is held, and when the shredder may erase it."""
-
-    list_display = [
-        "short_title",
-        "data_retention_until",
-        "held_identity",
-        "held_photos",
-        "held_notes",
-        "last_shredded",
-    ]
-    fields = list_display
-    readonly_fields = list_display
-    ordering = ["-start_date"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                identity_count=_held(
-                    "participants__identity",
-                    passport_number="",
-                    date_of_birth=None,
-                    place_of_birth="",
-                    photo="",
-                ),
-                photo_count=_held("participants__identity", photo=""),
-                note_count=_held("delegations", nomination_file=""),
-                shredded_at=Max("identity_shreddings__at"),
-            )
-        )
-
-    @admin.display(description=gettext_lazy("people with identity data"))
-    def held_identity(self, obj):
-        return obj.identity_count
-
-    @admin.display(description=gettext_lazy("photos"))
-    def held_photos(self, obj):
-        return obj.photo_count
-
-    @admin.display(description=gettext_lazy("notes verbales"))
-    def held_notes(self, obj):
-        return obj.note_count
-
-    @admin.display(description=gettext_lazy("last shredded"))
-    def last_shredded(self, obj):
-        if obj.shredded_at is None:
-            return "—"
-        return timezone.localtime(obj.shredded_at, obj.tz).strftime("%Y-%m-%d %H:%M")

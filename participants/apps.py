@@ -7,5 +7,8 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Delegations and participants")
 
     def ready(self) -> None:
-        # Register the exports, the import and the kinds of mail.
-        from . import exports, import_admin, mails  # noqa: F401
+        # Register the exports, the import (its admin page and its queued tasks) and the kinds
+        # of mail.
+        from participants.accreditation import exports, mails  # noqa: F401
+        from participants.imports import admin as import_admin  # noqa: F401
+        from participants.imports import tasks  # noqa: F401

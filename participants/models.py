@@ -16,8 +16,7 @@ from django_countries.fields import CountryField
 
 from conference.audit import TransitionRecord
 from conference.models import Conference, validate_same_conference
-
-from .enums import (
+from participants.enums import (
     BADGE_HOLDING_STATUSES,
     IMPORT_JOB_CONFIRMED_STATUSES,
     IMPORT_JOB_PENDING_STATUSES,
@@ -40,9 +39,8 @@ from .enums import (
     ScanAction,
     ScanResult,
 )
-from .uploads import (
+from participants.uploads import (
     NOTE_VERBALE_EXTENSIONS,
-    delete_replaced_files,
     note_verbale_path,
     validate_note_verbale,
 )
@@ -67,7 +65,7 @@ class AccessZone(models.Model):
     )
     code = models.CharField(max_length=10, verbose_name=_("code"))
     name = models.CharField(max_length=100, verbose_name=_("name"))
-    # Re-entry rules, checked at each entry (participants/door.py).
+    # Re-entry rules, checked at each entry (participants/badging/door.py).
     single_entry = models.BooleanField(
         default=False,
         help_text=_("A badge enters once; after that every entry is refused, exit or not."),
@@ -118,10 +116,11 @@ class BadgeCategory(models.Model):
         help_text=_("Approval proposes the category of the kind that fits the role."),
         verbose_name=_("kind"),
     )
-    label_en = models.CharField(
-        _("printed label (English)"), max_length=40, blank=True, help_text=_("Empty: the name.")
+    # Translated like the name (participants/translation.py: label_en, label_ru). The badge
+    # prints the English label, or the name when it is empty, and the Russian one beneath it.
+    label = models.CharField(
+        _("printed label"), max_length=40, blank=True, help_text=_("Empty: the name.")
     )
-    label_ru = models.CharField(_("printed label (Russian)"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("badge category")
@@ -265,10 +264,11 @@ class Delegation(models.Model):
         return self.name or self.represented_name
 
     def save(self, *args, **kwargs):
-        # The stored name is the English sort and search key, whoever saves.
+        # The stored name is the English sort and search key, whoever saves: derived from the
+        # row's own fields, like a generated column, with no effect beyond the row. Replacing
+        # the note verbale's file is the services' (delete_replaced_files).
         with translation.override("en"):
             self.name = self.represented_name
-        delete_replaced_files(self, "nomination_file")
         super().save(*args, **kwargs)
 
     @property
@@ -650,10 +650,6 @@ class IdentityDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Identity document of {self.participant}"
-
-    def save(self, *args, **kwargs):
-        delete_replaced_files(self, "photo")
-        super().save(*args, **kwargs)
 
     def clean(self):
         problem = passport_expiry_problem(

@@ -1,16 +1,18 @@
 """Participant content in every language (see conference/translation.py).
 
 The Russian honorific and functional title are optional: an empty one reads as the English.
+A badge category's name and printed label are kept the same way; the badge prints both
+languages of the label at once, so it reads ``label_en`` and ``label_ru`` themselves.
 """
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import BadgeCategory, Participant
+from participants.models import BadgeCategory, Participant
 
 
 @register(BadgeCategory)
 class BadgeCategoryTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "label")
 
 
 @register(Participant)

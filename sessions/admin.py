@@ -20,6 +20,7 @@ from conference.admin_mixins import (
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
+from conference.selectors import conferences_newest_first
 from participants.models import Delegation
 
 from .models import Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
@@ -176,7 +177,7 @@ class SessionAdmin(
         # Conflicts name non-public sessions, also of conferences hidden from the public.
         if not self.has_view_permission(request):
             raise PermissionDenied
-        conferences = conflict_counts(conferences=Conference.objects.order_by("-start_date"))
+        conferences = conflict_counts(conferences=conferences_newest_first())
         context = {
             **self.admin_site.each_context(request),
             "title": _("Agenda conflicts"),

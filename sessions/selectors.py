@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from conference.enums import PartnerRole
 from conference.models import Conference
+from participants.accreditation.selectors import public_delegations
 from participants.enums import (
     BADGE_HOLDING_STATUSES,
 )
 from participants.models import Delegation, Participant
-from participants.selectors import public_delegations
 
 from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind, SessionKind
 from .models import (

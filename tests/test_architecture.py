@@ -1,7 +1,15 @@
-"""Imports run one way: conference <- participants <- sessions <- documents.
+"""Imports run one way: conference <- participants <- sessions <- documents; demo above all.
 
-Only the project modules (settings, urls) and the demo (a top-level app) may import everything.
-The check reads every production module's source, function-level imports included.
+Inside participants, the accreditation core (the top-level modules and
+``participants.accreditation``) never imports a concern; each concern (identity, portal,
+badging, letters, imports) imports the core and, for the portal only, the two concerns whose
+pages it shows. Floors above participants may use any of its rooms. The README's Architecture
+section says the same in prose.
+
+Only the project modules (settings, urls), the demo (a top-level app) and the participants
+assembly (the admin that composes each concern's admin pages, the app config that registers
+them, the management commands) may import more than their floor. The check reads every
+production module's source, function-level imports included.
 """
 
 import ast
@@ -11,15 +19,37 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = "documents"
-# What each domain may import of the project's own packages.
+CONCERNS = tuple(
+    f"participants.{name}" for name in ("identity", "portal", "badging", "letters", "imports")
+)
+FLOOR = {"conference", "participants"}
+# What each unit may import of the project's own packages; a module belongs to the unit of its
+# longest matching prefix, and so does each name it imports.
 ALLOWED = {
     "conference": {"conference"},
-    "participants": {"conference", "participants"},
-    "sessions": {"conference", "participants", "sessions"},
-    DOCUMENTS: {"conference", "participants", "sessions", DOCUMENTS},
+    "participants": FLOOR,
+    "participants.identity": {*FLOOR, "participants.identity"},
+    "participants.badging": {*FLOOR, "participants.badging"},
+    "participants.letters": {*FLOOR, "participants.letters"},
+    "participants.imports": {*FLOOR, "participants.imports"},
+    "participants.portal": {
+        *FLOOR,
+        "participants.portal",
+        "participants.identity",
+        "participants.letters",
+    },
+    # The assembly: Django autodiscovers participants.admin and runs participants.apps, and the
+    # commands are entry points; each puts the concerns together, as conference.urls does.
+    "participants.admin": {*FLOOR, *CONCERNS},
+    "participants.apps": {*FLOOR, *CONCERNS},
+    "participants.management": {*FLOOR, *CONCERNS},
+    # A floor above participants may use any of its rooms.
+    "sessions": {"conference", "participants", *CONCERNS, "sessions"},
+    DOCUMENTS: {"conference", "participants", *CONCERNS, "sessions", DOCUMENTS},
 }
 MAY_IMPORT_EVERYTHING = ("conference.settings", "conference.urls", "demo")
 APPS = ("conference", "participants", "sessions", DOCUMENTS, "demo")
+UNITS = sorted(ALLOWED, key=len, reverse=True)
 
 
 def _module_name(path: Path) -> str:
@@ -28,6 +58,10 @@ def _module_name(path: Path) -> str:
 
 
 def _domain(module: str) -> str | None:
+    """The unit ``module`` belongs to: the longest prefix in ALLOWED, else its app."""
+    for unit in UNITS:
+        if module == unit or module.startswith(f"{unit}."):
+            return unit
     top = module.split(".")[0]
     return top if top in APPS else None
 
@@ -87,16 +121,86 @@ def test_imports_run_one_way():
 @pytest.mark.parametrize(
     "module, source",
     [
+        # conference imports no app above it.
         ("conference.site.caching", "from participants.models import Participant"),
         ("conference.csvio.base", "from participants import models"),
         ("conference.models", "from documents import models"),
-        ("participants.selectors", "import sessions.models"),
-        ("participants.services", "from documents.models import Amendment"),
+        ("conference.mail.services", "from sessions.selectors import agenda_days"),
+        ("conference.admin", "from participants.badging import printing"),
+        ("conference.site.views", "from demo.common import DUSHANBE_SLUG"),
+        # documents is imported by neither participants nor sessions.
+        ("participants.accreditation.selectors", "import sessions.models"),
+        ("participants.accreditation.services", "from documents.models import Amendment"),
+        ("participants.letters.printing", "import documents.printing"),
         ("sessions.services", "from documents import services"),
         ("sessions.views", "import documents.selectors"),
-        ("conference.site.views", "from demo.common import DUSHANBE_SLUG"),
+        # The accreditation core imports no concern.
+        ("participants.accreditation.services", "from participants.badging import door"),
+        ("participants.accreditation.selectors", "from participants.letters.selectors import *"),
+        ("participants.models", "from participants.identity.photos import photo_reencode"),
+        ("participants.accreditation.exports", "import participants.imports.services"),
+        ("participants.enums", "from .portal import views"),
+        # A concern imports the core, not another concern (the portal shows two of them).
+        ("participants.badging.services", "from participants.letters import services"),
+        ("participants.imports.services", "from participants.portal.forms import MemberForm"),
         ("participants.models", "from demo import loader"),
     ],
 )
 def test_the_check_sees_a_forbidden_import(module, source):
     assert f"{module} imports " in "\n".join(_violations({module: source}))
+
+
+@pytest.mark.parametrize(
+    "module, source",
+    [
+        ("participants.badging.services", "from participants.accreditation import services"),
+        ("participants.portal.views", "from participants.letters import services"),
+        ("participants.admin", "from participants.imports import admin"),
+        ("documents.services", "from participants.letters import selectors"),
+    ],
+)
+def test_the_check_lets_a_floor_import_what_it_stands_on(module, source):
+    assert _violations({module: source}) == []
+
+
+def test_each_concern_is_a_package_that_says_what_it_owns_and_may_import():
+    for concern in ("accreditation", *(name.rpartition(".")[2] for name in CONCERNS)):
+        init = ROOT / "participants" / concern / "__init__.py"
+        docstring = ast.get_docstring(ast.parse(init.read_text()))
+        assert docstring and "May import" in docstring, concern
+
+
+def test_participants_top_level_holds_at_most_twelve_modules():
+    modules = [path.name for path in (ROOT / "participants").glob("*.py")]
+    assert len(modules) <= 12, sorted(modules)
+
+
+def _readme_architecture() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme[readme.index("## Architecture") : readme.index("## Where things live")]
+
+
+def test_the_readme_names_every_room_and_what_it_may_import():
+    architecture = _readme_architecture()
+    for unit in (
+        "participants/accreditation/",
+        *(f"{name.replace('.', '/')}/" for name in CONCERNS),
+    ):
+        assert f"`{unit}`" in architecture, unit
+    assert "the core imports no room" in architecture
+
+
+def test_the_signal_receivers_are_the_ones_the_readme_explains():
+    # A receiver needs a signal imported (django.db.models.signals, django.core.signals…).
+    connected = {
+        str(path.relative_to(ROOT))
+        for path, module in _production_modules()
+        if any(
+            name.startswith("django.") and ".signals" in name
+            for name in _imported(path, module, path.read_text())
+        )
+    }
+    assert connected == {"documents/models.py", "conference/mail/apps.py"}
+    architecture = _readme_architecture()
+    for path in connected:
+        assert f"`{path}`" in architecture, path

@@ -16,7 +16,9 @@ from django.utils import timezone
 from conference.enums import ConferenceStatus
 from conference.mail.models import MailTemplate
 from conference.models import Conference
-from participants import services
+from participants.accreditation import services
+from participants.accreditation.roles import ROLES, role_permissions
+from participants.accreditation.selectors import IDENTITY_PERMISSION, nomination_token
 from participants.enums import AccreditationStatus, DelegationStatus, ImportJobStatus
 from participants.models import (
     Delegation,
@@ -26,8 +28,6 @@ from participants.models import (
     Participant,
     VisaLetter,
 )
-from participants.roles import ROLES, role_permissions
-from participants.selectors import IDENTITY_PERMISSION, nomination_token
 from sessions.models import SeatingPlan
 from sessions.services import statement_move
 from tests.auth import sign_in

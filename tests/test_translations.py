@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 
 from conference.enums import ConferenceStatus
 from conference.models import Conference
-from participants import notifications
+from participants.accreditation import notifications
+from participants.accreditation.selectors import nomination_token
 from participants.models import Delegation
-from participants.selectors import nomination_token
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
 DUSHANBE = "dushanbe-2019"

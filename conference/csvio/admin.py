@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from conference.admin_mixins import selected_conference
 from conference.models import Conference
+from conference.selectors import conferences_newest_first
 
 from . import registry
 from .http import csv_download
@@ -181,7 +182,7 @@ class ConferenceCsvAdmin(admin.ModelAdmin):
             "title": _("%(label)s: choose the conference") % {"label": csv_import.label},
             "conferences": [
                 (conference, reverse(f"admin:conference_import_{identifier}", args=[conference.pk]))
-                for conference in Conference.objects.order_by("-start_date")
+                for conference in conferences_newest_first()
             ],
         }
         return TemplateResponse(request, "admin/exports/choose_conference.html", context)

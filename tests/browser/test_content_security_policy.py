@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from participants.accreditation.selectors import nomination_token
 from participants.models import Delegation, Participant
-from participants.selectors import nomination_token
 from sessions.models import Session
 from tests.browser.conftest import admin_sign_in
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from participants.enums import ImportJobStatus
-from participants.imports import import_job_validate
+from participants.imports.services import import_job_validate
 from participants.models import ImportJob, Participant
 from tests.browser.conftest import admin_sign_in
 from tests.browser.test_content_security_policy import watch_violations

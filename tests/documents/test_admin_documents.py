@@ -17,7 +17,7 @@ from documents.enums import (
 )
 from documents.enums import RecommendationStatus as R
 from documents.models import Amendment, Recommendation
-from participants.roles import roles_sync
+from participants.accreditation.roles import roles_sync
 from tests.auth import sign_in
 from tests.factories import (
     ConferenceFactory,

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from participants.enums import ImportJobStatus
-from participants.imports import JOB_BATCH, import_job_upload, import_job_validate
+from participants.imports.services import JOB_BATCH, import_job_upload, import_job_validate
 from participants.models import IdentityDocument, ImportJob, Participant
 from tests.factories import ConferenceFactory, DelegationFactory
 

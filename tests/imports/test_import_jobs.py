@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from django.urls import reverse
 
-from participants import imports
 from participants.enums import DelegationRole, ImportJobStatus
-from participants.imports import RowError, import_job_run, import_job_validate
+from participants.imports import services as imports
+from participants.imports.services import RowError, import_job_run, import_job_validate
 from participants.models import ImportJob, Participant
 from tests.auth import sign_in
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, UserFactory
@@ -219,7 +219,7 @@ def test_an_unreachable_task_queue_refuses_the_upload_with_a_message(
 ):
     from kombu.exceptions import OperationalError
 
-    from participants import tasks
+    from participants.imports import tasks
 
     def unreachable(job_id):
         raise OperationalError("connection refused")

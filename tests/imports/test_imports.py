@@ -13,8 +13,8 @@ from django.utils import timezone
 from conference.csvio import registry
 from conference.csvio.reader import ImportFileError, decode
 from participants.enums import AccreditationStatus, DelegationRole, ImportJobStatus
-from participants.import_admin import PREVIEW_LIFETIME
-from participants.imports import (
+from participants.imports.admin import PREVIEW_LIFETIME
+from participants.imports.services import (
     MAX_BYTES,
     MAX_ROWS,
     ImportRejected,

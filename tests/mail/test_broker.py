@@ -16,11 +16,11 @@ from django.urls import reverse
 
 from conference.mail.models import OutboxMessage
 from conference.mail.tasks import outbox_send
-from participants import services
+from participants.accreditation import services
+from participants.accreditation.selectors import CircularFilter
 from participants.enums import AccreditationStatus as S
 from participants.enums import CircularAudience
 from participants.models import AccreditationEvent, Participant
-from participants.selectors import CircularFilter
 from tests.auth import sign_in
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, UserFactory
 from tests.mail.conftest import LIVE_BROKER, broker

@@ -9,7 +9,7 @@ from django.urls import reverse
 from conference.mail import services as mail_services
 from conference.mail.models import MailTemplate, OutboxMessage
 from conference.mail.tasks import outbox_send
-from participants import notifications, services
+from participants.accreditation import notifications, services
 from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent
 from tests.factories import DelegationFactory, ParticipantFactory

@@ -8,7 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from conference.enums import ConferenceStatus
-from participants.selectors import nomination_token
+from participants.accreditation.selectors import nomination_token
 from tests.factories import ConferenceFactory, DelegationFactory
 
 

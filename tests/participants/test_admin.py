@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conference.enums import ConferenceStatus
-from participants import services
+from participants.accreditation import services
+from participants.accreditation.selectors import nomination_token
 from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent, Delegation, IdentityAccessLog, Participant
-from participants.selectors import nomination_token
 from tests.admin_forms import submit_change_form
 from tests.factories import (
     BadgeCategoryFactory,

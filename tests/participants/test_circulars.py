@@ -7,10 +7,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from conference.mail.models import OutboxMessage
-from participants import services
+from participants.accreditation import services
+from participants.accreditation.selectors import CircularFilter, circular_recipients
 from participants.enums import AccreditationStatus as S
 from participants.enums import CircularAudience, DelegationStatus
-from participants.selectors import CircularFilter, circular_recipients
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from conference.enums import PrecedenceAlphabet
+from participants.accreditation.selectors import delegations_in_precedence
 from participants.models import Delegation
-from participants.selectors import delegations_in_precedence
 from tests.factories import ConferenceFactory, DelegationFactory
 
 pytestmark = pytest.mark.django_db

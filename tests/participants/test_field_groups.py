@@ -8,8 +8,8 @@ import pytest
 
 from conference.csvio import registry
 from participants.enums import AccreditationStatus
-from participants.forms import MemberForm
 from participants.models import LOGISTICS_FIELDS, PASSPORT_FIELDS
+from participants.portal.forms import MemberForm
 from tests.exports.conftest import download_url, parse
 from tests.factories import DUSHANBE, ConferenceFactory, IdentityDocumentFactory
 

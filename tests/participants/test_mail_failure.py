@@ -11,7 +11,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from conference.mail.models import OutboxMessage
-from participants import services
+from participants.accreditation import services
 from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent, Participant
 from tests.auth import sign_in

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from participants import notifications
+from participants.accreditation import notifications
 from tests.factories import DelegationFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from conference.models import Conference
-from participants import services
+from participants.accreditation import services
 from participants.enums import AccreditationStatus
 from participants.models import IssuedBadge, Participant
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from participants.accreditation.services import participant_register
 from participants.models import Participant
-from participants.services import participant_register
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

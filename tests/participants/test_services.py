@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 
 from conference.models import Conference
-from participants import services
+from participants.accreditation import services
 from participants.enums import AccreditationState as State
 from participants.enums import AccreditationStatus as S
 from participants.models import AccreditationEvent, IssuedBadge, Participant

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from conference.models import Conference
 from conference.services import organization_save
+from participants.accreditation.services import participant_edit
 from participants.models import Delegation
-from participants.services import participant_edit
 from sessions.models import Statement
 from sessions.services import agenda_item_save, statement_move
 from tests.factories import ConferenceFactory, UserFactory

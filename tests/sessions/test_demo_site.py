@@ -11,8 +11,8 @@ from django.core.cache import cache
 from pypdf import PdfReader
 
 from conference.models import Conference
+from participants.accreditation.selectors import public_delegations
 from participants.models import Delegation, IdentityDocument, Participant
-from participants.selectors import public_delegations
 from sessions.models import Session
 
 pytestmark = pytest.mark.django_db

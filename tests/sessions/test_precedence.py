@@ -4,8 +4,8 @@ and an alphabet that starts at a letter or a delegation drawn by lot."""
 import pytest
 
 from conference.enums import PrecedenceAlphabet
+from participants.accreditation.selectors import delegations_in_precedence
 from participants.enums import DelegationCategory, RepresentationLevel
-from participants.selectors import delegations_in_precedence
 from tests.factories import ConferenceFactory, DelegationFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

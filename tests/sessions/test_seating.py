@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from conference.enums import PartnerRole
 from conference.models import ConferencePartner
-from participants import selectors as participant_selectors
+from participants.accreditation import selectors as participant_selectors
 from participants.enums import AccreditationStatus, DelegationStatus, RepresentationLevel
 from sessions import printing, selectors, services
 from sessions.enums import SeatingLayout, SessionKind

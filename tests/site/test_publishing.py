@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from conference.models import Conference
+from participants.accreditation.services import participant_edit
 from participants.enums import DelegationRole
-from participants.imports import participants_import
-from participants.services import participant_edit
+from participants.imports.services import participants_import
 from tests.admin_forms import submit_change_form
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, UserFactory
 

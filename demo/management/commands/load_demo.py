@@ -8,7 +8,7 @@ from django.db import transaction
 
 from demo import loader, reset
 from demo.accounts import DEFAULT_PASSWORD, DEMO_CODES, USERNAME, ensure_organizer
-from participants.roles import roles_sync
+from participants.accreditation.roles import roles_sync
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from participants.roles import roles_sync
+from participants.accreditation.roles import roles_sync
 
 
 class Command(BaseCommand):

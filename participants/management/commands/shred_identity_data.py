@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from conference.csvio import registry
 from conference.csvio.base import csv_lines
 from conference.models import Conference
-from participants import services
+from participants.identity import services as identity_services
 
 ARCHIVE_EXPORT = "security-vetting"
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         if reason and not force:
             raise CommandError("--reason goes with --force.")
         force_reason = reason if force else ""
-        refusal = services.conference_identity_shred_refusal(
+        refusal = identity_services.conference_identity_shred_refusal(
             conference=conf, by=by, force_reason=force_reason
         )
         if refusal:
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if archive:
             self._archive(conf, by, archive)
         try:
-            counts = services.conference_identity_shred(
+            counts = identity_services.conference_identity_shred(
                 conference=conf, by=by, force_reason=force_reason
             )
         except ValidationError as error:

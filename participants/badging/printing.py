@@ -1,0 +1,287 @@
+"""Printable badges: one PDF of cards, each with the photo, the name, the category and a QR code.
+
+ReportLab draws the cards and segno makes the QR matrix; both are pure Python, so nothing
+depends on system packages. The font is the shared DejaVu Sans of ``conference.printing``,
+because the names and the Russian labels need Cyrillic.
+
+A batch of several hundred cards opens one photo at a time: each is shrunk to the size it is
+printed at, drawn and let go before the next card, so memory stays flat with the batch size.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import segno
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, A6
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from conference.enums import BadgeFormat
+from conference.models import Conference
+from conference.printing.pdf import BOLD, REGULAR, fitted_font_size, register_fonts
+from participants.badging.selectors import badge_token
+from participants.models import IssuedBadge
+
+# The design is drawn on a CR80 card standing upright; an A6 sheet scales it up.
+CARD_W, CARD_H = 54 * mm, 86 * mm
+SIZES = {BadgeFormat.CR80: (CARD_W, CARD_H), BadgeFormat.A6: A6}
+# Photo box (3:4) and the QR code, in card units.
+PHOTO_W, PHOTO_H = 21 * mm, 28 * mm
+QR_SIDE = 24 * mm
+# Photos are resampled to 300 dpi at their printed size: sharp, and a few kilobytes each.
+PHOTO_PIXELS = (round(PHOTO_W / mm / 25.4 * 300), round(PHOTO_H / mm / 25.4 * 300))
+BAND_H = 14 * mm
+MARGIN = 3 * mm
+# Sheets: cards on A4 with room between them for the crop marks.
+SHEET_MARGIN, SHEET_GAP, MARK_LENGTH, MARK_OFFSET = 10 * mm, 8 * mm, 3 * mm, 1 * mm
+
+
+class Layout:
+    CARDS = "cards"  # one card per page, the page the size of the card
+    SHEETS = "sheets"  # A4 pages with as many cards as fit and crop marks
+
+
+def card_size(conference: Conference) -> tuple[float, float]:
+    return SIZES[BadgeFormat(conference.badge_format)]
+
+
+@dataclass(frozen=True)
+class Card:
+    """What one card shows, read from the database before drawing."""
+
+    name: str
+    name_cyrillic: str
+    title: str
+    delegation: str
+    category_label_en: str
+    category_label_ru: str
+    colour: str
+    zones: tuple[str, ...]
+    number: str
+    token: str
+    photo_path: str | None
+    conference: str
+
+    @classmethod
+    def of(cls, badge: IssuedBadge, zones: dict[int, tuple[str, ...]]) -> Card:
+        participant = badge.participant
+        category = participant.badge_category
+        identity = getattr(participant, "identity", None)
+        photo = identity.photo if identity is not None and identity.photo else None
+        return cls(
+            name=participant.badge_name,
+            name_cyrillic=participant.name_cyrillic,
+            title=participant.functional_title,
+            delegation=_delegation_label(participant),
+            category_label_en=(category.label_en or category.name) if category else "",
+            category_label_ru=category.label_ru if category else "",
+            colour=category.colour if category else "#777777",
+            zones=zones.get(category.pk, ()) if category else (),
+            number=badge.printed_number,
+            token=badge_token(badge=badge),
+            photo_path=photo.path if photo else None,
+            conference=badge.conference.short_title,
+        )
+
+
+def _delegation_label(participant) -> str:
+    delegation = participant.delegation
+    if delegation is None:
+        return ""
+    if delegation.organization_id:
+        return delegation.organization.name
+    return str(delegation.country.name)
+
+
+def _zone_codes(badges: list[IssuedBadge]) -> dict[int, tuple[str, ...]]:
+    """Zone codes of every category in the batch, in one query."""
+    from participants.models import BadgeCategory
+
+    ids = {b.participant.badge_category_id for b in badges if b.participant.badge_category_id}
+    categories = BadgeCategory.objects.filter(pk__in=ids).prefetch_related("zones")
+    return {c.pk: tuple(sorted(z.code for z in c.zones.all())) for c in categories}
+
+
+def render_badges(
+    badges: Iterable[IssuedBadge], *, conference: Conference, layout: str, output: BinaryIO
+) -> int:
+    """Write the PDF of ``badges`` (in the order given) to ``output``; returns the card count."""
+    register_fonts()
+    badges = list(badges)
+    zones = _zone_codes(badges)
+    width, height = card_size(conference)
+    page = (width, height) if layout == Layout.CARDS else A4
+    canvas = Canvas(output, pagesize=page, pageCompression=1)
+    canvas.setTitle(_("Badges: %(conference)s") % {"conference": conference.short_title})
+    canvas.setAuthor("Plenary")
+    slots = _sheet_slots(width, height) if layout == Layout.SHEETS else [(0.0, 0.0)]
+    for index, badge in enumerate(badges):
+        slot = index % len(slots)
+        if index and slot == 0:
+            canvas.showPage()
+        x, y = slots[slot]
+        if layout == Layout.SHEETS:
+            _crop_marks(canvas, x, y, width, height)
+        canvas.saveState()
+        canvas.translate(x, y)
+        _draw_card(canvas, Card.of(badge, zones), width, height)
+        canvas.restoreState()
+    if not badges:
+        canvas.drawString(MARGIN, MARGIN, _("No badges to print."))
+    canvas.showPage()
+    canvas.save()
+    return len(badges)
+
+
+def _sheet_slots(width: float, height: float) -> list[tuple[float, float]]:
+    """Lower-left corners of the cards on an A4 page, centred, top row first."""
+    page_w, page_h = A4
+    columns = max(1, int((page_w - 2 * SHEET_MARGIN + SHEET_GAP) // (width + SHEET_GAP)))
+    rows = max(1, int((page_h - 2 * SHEET_MARGIN + SHEET_GAP) // (height + SHEET_GAP)))
+    left = (page_w - columns * width - (columns - 1) * SHEET_GAP) / 2
+    bottom = (page_h - rows * height - (rows - 1) * SHEET_GAP) / 2
+    return [
+        (left + column * (width + SHEET_GAP), bottom + row * (height + SHEET_GAP))
+        for row in reversed(range(rows))
+        for column in range(columns)
+    ]
+
+
+def _crop_marks(canvas: Canvas, x: float, y: float, width: float, height: float) -> None:
+    canvas.saveState()
+    canvas.setLineWidth(0.25)
+    canvas.setStrokeColor(colors.black)
+    for cx, dx in ((x, -1), (x + width, 1)):
+        for cy, dy in ((y, -1), (y + height, 1)):
+            start, end = MARK_OFFSET, MARK_OFFSET + MARK_LENGTH
+            canvas.line(cx + dx * start, cy, cx + dx * end, cy)
+            canvas.line(cx, cy + dy * start, cx, cy + dy * end)
+    canvas.restoreState()
+
+
+def _draw_card(canvas: Canvas, card: Card, width: float, height: float) -> None:
+    """The CR80 design, scaled up evenly and centred when the card is larger (A6)."""
+    band = colors.HexColor(card.colour)
+    scale = min(width / CARD_W, height / CARD_H)
+    canvas.setFillColor(band)
+    canvas.rect(0, 0, width, BAND_H * scale, stroke=0, fill=1)
+    canvas.translate((width - CARD_W * scale) / 2, 0)
+    canvas.scale(scale, scale)
+    text_on_band = colors.black if _is_light(band) else colors.white
+    top = CARD_H - MARGIN
+
+    canvas.setFillColor(colors.black)
+    _centred(canvas, card.conference, top - 2.5 * mm, BOLD, 6.5)
+
+    photo_top = top - 5 * mm
+    _draw_photo(canvas, card.photo_path, MARGIN, photo_top - PHOTO_H)
+    _draw_qr(canvas, card.token, CARD_W - MARGIN - QR_SIDE, photo_top - QR_SIDE)
+    canvas.setFillColor(colors.black)
+    canvas.setFont(BOLD, 8)
+    qr_centre = CARD_W - MARGIN - QR_SIDE / 2
+    canvas.drawCentredString(qr_centre, photo_top - QR_SIDE - 3.5 * mm, card.number)
+
+    y = photo_top - PHOTO_H - 4.5 * mm
+    for text, font, size, gap in (
+        (card.name, BOLD, 9.5, 4.2),
+        (card.name_cyrillic, REGULAR, 8, 3.8),
+        (card.title, REGULAR, 6, 3.2),
+        (card.delegation, BOLD, 8, 4),
+    ):
+        if text:
+            _centred(canvas, text, y, font, size)
+            y -= gap * mm
+
+    _draw_zones(canvas, card.zones, BAND_H + 2 * mm)
+
+    canvas.setFillColor(text_on_band)
+    _centred(canvas, card.category_label_en.upper(), BAND_H - 5.5 * mm, BOLD, 10)
+    if card.category_label_ru:
+        _centred(canvas, card.category_label_ru.upper(), BAND_H - 10.5 * mm, REGULAR, 8)
+
+
+ZONE_BOX = 5 * mm
+
+
+def _draw_zones(canvas: Canvas, codes: tuple[str, ...], y: float) -> None:
+    """The zone codes in outlined boxes, centred in a row: what a guard reads at a glance."""
+    if not codes:
+        return
+    gap = 1 * mm
+    box = min(ZONE_BOX, (CARD_W - 2 * MARGIN - gap * (len(codes) - 1)) / len(codes))
+    x = (CARD_W - len(codes) * box - (len(codes) - 1) * gap) / 2
+    canvas.setLineWidth(0.6)
+    canvas.setStrokeColor(colors.black)
+    for code in codes:
+        canvas.setFillColor(colors.white)
+        canvas.rect(x, y, box, box, stroke=1, fill=1)
+        canvas.setFillColor(colors.black)
+        canvas.setFont(BOLD, 7 if len(code) == 1 else 5)
+        canvas.drawCentredString(x + box / 2, y + box / 2 - 1.2 * mm, code)
+        x += box + gap
+
+
+def _centred(canvas: Canvas, text: str, y: float, font: str, size: float) -> None:
+    """One line, shrunk until it fits between the margins."""
+    canvas.setFont(font, fitted_font_size(text, font=font, size=size, width=CARD_W - 2 * MARGIN))
+    canvas.drawCentredString(CARD_W / 2, y, text)
+
+
+def _is_light(colour: colors.Color) -> bool:
+    # Relative luminance, simplified: yellow bands get black text, red and blue white.
+    return 0.299 * colour.red + 0.587 * colour.green + 0.114 * colour.blue > 0.6
+
+
+def _draw_photo(canvas: Canvas, path: str | None, x: float, y: float) -> None:
+    image = _photo_image(path)
+    if image is None:
+        canvas.setStrokeColor(colors.grey)
+        canvas.setLineWidth(0.5)
+        canvas.rect(x, y, PHOTO_W, PHOTO_H, stroke=1, fill=0)
+        canvas.setFillColor(colors.grey)
+        canvas.setFont(REGULAR, 6)
+        canvas.drawCentredString(x + PHOTO_W / 2, y + PHOTO_H / 2, _("No photo"))
+        return
+    canvas.drawImage(ImageReader(image), x, y, PHOTO_W, PHOTO_H)
+
+
+def _photo_image(path: str | None) -> Image.Image | None:
+    """The photo cropped to 3:4 at its printed resolution; None when missing or unreadable."""
+    if not path:
+        return None
+    try:
+        with Image.open(path) as original:
+            # JPEG draft mode decodes at a fraction of the size: far less memory and time.
+            original.draft("RGB", (PHOTO_PIXELS[0] * 2, PHOTO_PIXELS[1] * 2))
+            fitted = ImageOps.fit(original.convert("RGB"), PHOTO_PIXELS)
+    except (OSError, UnidentifiedImageError):
+        return None
+    buffer = io.BytesIO()
+    fitted.save(buffer, "JPEG", quality=85)
+    buffer.seek(0)
+    return Image.open(buffer)
+
+
+def qr_image(token: str, *, module_pixels: int = 1) -> Image.Image:
+    """The QR code as a 1-bit image with its quiet zone, ``module_pixels`` per module."""
+    qr = segno.make(token, error="m", micro=False)
+    matrix = list(qr.matrix_iter(border=4))
+    side = len(matrix)
+    image = Image.new("1", (side, side), 1)
+    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    if module_pixels > 1:
+        image = image.resize((side * module_pixels, side * module_pixels), Image.NEAREST)
+    return image
+
+
+def _draw_qr(canvas: Canvas, token: str, x: float, y: float) -> None:
+    # Scaled without smoothing by the printer: each module stays a sharp square.
+    canvas.drawImage(ImageReader(qr_image(token, module_pixels=4)), x, y, QR_SIDE, QR_SIDE)

@@ -767,6 +767,41 @@ class IssuedBadge(models.Model):
         return self.conference.printed_badge_number(self.number)
 
 
+class BadgePrinting(models.Model):
+    """Every time a badge's PDF is produced: the first print and each copy downloaded again.
+
+    A copy keeps the badge's number; only voiding (a lost or stolen badge) issues a new one.
+    """
+
+    badge = models.ForeignKey(
+        IssuedBadge,
+        on_delete=models.CASCADE,
+        related_name="printings",
+        verbose_name=_("badge"),
+    )
+    copy_number = models.PositiveSmallIntegerField(verbose_name=_("copy number"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("printed at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("printed by"),
+    )
+
+    class Meta:
+        verbose_name = _("badge printing")
+        verbose_name_plural = _("badge printings")
+        ordering = ["badge", "copy_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["badge", "copy_number"], name="badge_copy_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge.printed_number} #{self.copy_number}"
+
+
 def badge_stage(badge: IssuedBadge) -> str:
     """How far a badge in circulation has come, as its holder's displayed state."""
     if badge.collected_at is not None:

@@ -28,7 +28,7 @@ from conference.mail.services import (
 from conference.models import Conference
 from participants.accreditation import mails
 from participants.accreditation.selectors import CircularRecipient
-from participants.enums import BADGE_HOLDING_STATUSES
+from participants.enums import BADGE_HOLDING_STATES, AccreditationState
 from participants.models import AccreditationEvent, Delegation
 
 
@@ -44,12 +44,27 @@ def _digest_key(recipient: str, event_ids: Iterable[int]) -> str:
 def _member_line(event: AccreditationEvent) -> str:
     participant = event.participant
     line = f"- {participant.display_name}: {event.get_to_status_display()}"
-    if event.badge_number and event.to_status in BADGE_HOLDING_STATUSES:
+    if event.badge_number and event.to_status in BADGE_HOLDING_STATES:
         number = participant.conference.printed_badge_number(event.badge_number)
-        line += f" ({_('Badge number:')} {number})"
+        if _replaces_a_badge(event):
+            line += (
+                " ("
+                + _("the badge was voided; new badge number: %(number)s") % {"number": number}
+                + ")"
+            )
+        else:
+            line += f" ({_('Badge number:')} {number})"
     if event.message:
         line += f"\n  {_('Message from the accreditation team:')} {event.message}"
     return line
+
+
+def _replaces_a_badge(event: AccreditationEvent) -> bool:
+    """A reprint: from a badge stage to printed again, under a new number."""
+    return event.to_status == AccreditationState.BADGE_PRINTED and event.from_status in (
+        AccreditationState.BADGE_PRINTED,
+        AccreditationState.BADGE_COLLECTED,
+    )
 
 
 def _digest_values(*, events: list[AccreditationEvent], name: str, delegation: str) -> dict:

@@ -175,7 +175,7 @@ def delegation_members(*, delegation: Delegation) -> QuerySet[Participant]:
     """Members with what the portal and the delegation admin page show of each."""
     return (
         delegation.members.with_state()
-        .select_related("identity", "badge_category")
+        .select_related("conference", "identity", "badge_category")
         .order_by("created_at", "pk")
     )
 

@@ -17,7 +17,8 @@ from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -38,7 +39,7 @@ from participants.accreditation.forms import ReasonForm
 from participants.badging import printing as badges
 from participants.badging import selectors as badging_selectors
 from participants.badging import services as badging_services
-from participants.enums import AccreditationState
+from participants.enums import BADGE_HOLDING_STATES
 from participants.models import AccessZone, BadgeCategory, IssuedBadge, Participant
 
 
@@ -165,7 +166,12 @@ class BadgeAdminMixin:
         )
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "printed_number", "security_hold"]
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            "printed_number",
+            "badge_copies",
+            "security_hold",
+        ]
         if badging_selectors.can_see_photos(request.user):
             fields.insert(0, "photo_thumbnail")
         return fields
@@ -183,6 +189,26 @@ class BadgeAdminMixin:
     @admin.display(description=gettext_lazy("printed badge number"))
     def printed_number(self, participant: Participant) -> str:
         return participant.printed_badge_number or "—"
+
+    @admin.display(description=gettext_lazy("badge copies"))
+    def badge_copies(self, participant: Participant):
+        copies = badging_selectors.badge_copies(participant=participant)
+        if not copies:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} {} · {} · {}",
+            (
+                (
+                    copy.badge.printed_number,
+                    _("copy"),
+                    copy.copy_number,
+                    participant.conference.local(copy.at).strftime("%d.%m.%Y %H:%M"),
+                    copy.by or "—",
+                )
+                for copy in copies
+            ),
+        )
 
     @admin.display(description=gettext_lazy("security hold"))
     def security_hold(self, participant: Participant) -> str:
@@ -217,19 +243,26 @@ class BadgeAdminMixin:
         ordered = badging_selectors.badges_in_protocol_order(
             conference=conference,
             badges=conference.issued_badges.filter(
-                participant__in=queryset.in_state(AccreditationState.APPROVED),
+                participant__in=queryset.in_state(*BADGE_HOLDING_STATES),
                 voided_at__isnull=True,
             ),
         )
         skipped = [
             f"{p}: {p.get_state_display()}"
-            for p in queryset.with_state().exclude(annotated_state=AccreditationState.APPROVED)
+            for p in queryset.with_state().exclude(annotated_state__in=BADGE_HOLDING_STATES)
         ]
         return self._print(request, conference, [b.participant for b in ordered], layout, skipped)
 
     def _print(self, request, conference, participants, layout, refused):
-        issued, more = badging_services.badges_print(participants=participants, by=request.user)
-        self._report_refusals(request, [*refused, *more])
+        """New badges printed and printed ones downloaded again, in the order given."""
+        printed = {b.participant_id for b in badging_selectors.printed_badges(participants)}
+        first = [p for p in participants if p.pk not in printed]
+        again = [p for p in participants if p.pk in printed]
+        new, more = badging_services.badges_print(participants=first, by=request.user)
+        copies, still = badging_services.badges_download_again(participants=again, by=request.user)
+        self._report_refusals(request, [*refused, *more, *still])
+        order = {p.pk: index for index, p in enumerate(participants)}
+        issued = sorted([*new, *copies], key=lambda badge: order[badge.participant_id])
         if not issued:
             self.message_user(request, _("No approved badge to print."), messages.INFO)
             return redirect("admin:participants_participant_changelist")
@@ -255,7 +288,13 @@ class BadgeAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         participant = get_object_or_404(Participant.objects.with_delegation(), pk=pk)
         self._require_change(request, participant)
-        issued, refused = badging_services.badges_print(participants=[participant], by=request.user)
+        # A badge printed before is downloaded again with the same number, never renumbered.
+        write = (
+            badging_services.badges_download_again
+            if badging_selectors.printed_badges([participant])
+            else badging_services.badges_print
+        )
+        issued, refused = write(participants=[participant], by=request.user)
         if not issued:
             self._report_refusals(request, refused)
             return redirect("admin:participants_participant_change", pk)
@@ -269,10 +308,10 @@ class BadgeAdminMixin:
     def reprint_view(self, request, pk: int):
         participant = get_object_or_404(Participant.objects.with_delegation(), pk=pk)
         self._require_change(request, participant)
-        form = ReasonForm(request.POST or None, submit_label=_("Void and reprint"))
+        form = ReasonForm(request.POST or None, submit_label=_("Void and issue a new badge"))
         if request.method == "POST" and form.is_valid():
             try:
-                badge = badging_services.badge_reprint(
+                badge = badging_services.badge_void_and_reissue(
                     participant=participant, by=request.user, reason=form.cleaned_data["reason"]
                 )
             except services.AccreditationError as error:
@@ -288,10 +327,12 @@ class BadgeAdminMixin:
             request,
             participant,
             form,
-            _("Reprint the badge of %(name)s") % {"name": participant},
+            _("Void the badge of %(name)s") % {"name": participant},
             _(
-                "The badge %(number)s is voided: its QR code will be refused at every door. "
-                "The new badge gets the next number."
+                "For a lost or stolen badge only: to print the same badge again, use "
+                "“Download the badge again”. The badge %(number)s is voided: its QR code will "
+                "be refused at every door. The new badge gets the next number, and the "
+                "delegation's focal point is told it."
             )
             % {"number": participant.printed_badge_number or "—"},
         )

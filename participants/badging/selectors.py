@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -30,9 +31,11 @@ from participants.enums import (
 from participants.models import (
     PASSPORT_FIELDS,
     AccessZone,
+    BadgePrinting,
     BadgeScan,
     IdentityDocument,
     IssuedBadge,
+    Participant,
     ScannerDevice,
     ZoneOpening,
 )
@@ -151,6 +154,27 @@ def badges_to_print(*, conference: Conference) -> list[IssuedBadge]:
             printed_at__isnull=True,
             participant__status=AccreditationStatus.APPROVED,
         ),
+    )
+
+
+def printed_badges(participants: Iterable[Participant]) -> list[IssuedBadge]:
+    """The printed badges in circulation of ``participants`` (one query)."""
+    return list(
+        IssuedBadge.objects.filter(
+            participant__in=[p.pk for p in participants],
+            participant__status=AccreditationStatus.APPROVED,
+            voided_at__isnull=True,
+            printed_at__isnull=False,
+        )
+    )
+
+
+def badge_copies(*, participant: Participant) -> list[BadgePrinting]:
+    """Every copy of the participant's badges produced, newest first, with who made it."""
+    return list(
+        BadgePrinting.objects.filter(badge__participant=participant)
+        .select_related("badge__conference", "by")
+        .order_by("-at", "-pk")
     )
 
 

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ from participants.badging import door
 from participants.badging import selectors as badging_selectors
 from participants.enums import (
     GREEN_RESULTS,
+    AccreditationStatus,
     ScanAction,
     ScanResult,
     ScanVerdict,
@@ -39,6 +41,7 @@ from participants.enums import (
 from participants.models import (
     AccessZone,
     BadgeCategory,
+    BadgePrinting,
     BadgeScan,
     IssuedBadge,
     Participant,
@@ -276,16 +279,64 @@ def badges_print(
     One refusal leaves the others printed; the caller renders the PDF of exactly the badges
     returned.
     """
-    done, refused = participants_transition(name="print_badge", participants=participants, by=by)
-    return _current_badges([participant.pk for participant in done]), refused
+    with transaction.atomic():
+        done, refused = participants_transition(
+            name="print_badge", participants=participants, by=by
+        )
+        issued = _current_badges([participant.pk for participant in done])
+        _printings_record(issued, by=by)
+    return issued, refused
 
 
-def badge_reprint(
+def badges_download_again(
+    *, participants: Iterable[Participant], by: AbstractBaseUser | None
+) -> tuple[list[IssuedBadge], list[str]]:
+    """Another copy of badges already printed (a jammed sheet, a closed tab): the same numbers,
+    each copy recorded with who and when. Returns the badges, and who was refused."""
+    participants = list(participants)
+    with transaction.atomic():
+        printed = {
+            badge.participant_id: badge
+            for badge in IssuedBadge.objects.select_for_update().filter(
+                participant__in=participants,
+                participant__status=AccreditationStatus.APPROVED,
+                voided_at__isnull=True,
+                printed_at__isnull=False,
+            )
+        }
+        refused = [
+            _("%(name)s has no printed badge to download again.") % {"name": p.full_name}
+            for p in participants
+            if p.pk not in printed
+        ]
+        issued = _current_badges([p.pk for p in participants if p.pk in printed])
+        _printings_record(issued, by=by)
+    return issued, refused
+
+
+def _printings_record(badges: list[IssuedBadge], *, by: AbstractBaseUser | None) -> None:
+    """One row per copy produced; the copy number counts this badge's copies so far."""
+    made = dict(
+        BadgePrinting.objects.filter(badge__in=badges)
+        .values("badge")
+        .annotate(copies=Count("pk"))
+        .values_list("badge", "copies")
+    )
+    BadgePrinting.objects.bulk_create(
+        BadgePrinting(badge=badge, copy_number=made.get(badge.pk, 0) + 1, by=by) for badge in badges
+    )
+
+
+def badge_void_and_reissue(
     *, participant: Participant, by: AbstractBaseUser | None, reason: str
 ) -> IssuedBadge:
-    """Void the badge in circulation (its QR then fails at the door) and print the next one."""
-    done = participant_reprint_badge(participant=participant, by=by, reason=reason)
-    return _current_badges([done.pk])[0]
+    """A lost or stolen badge: void it (its QR then fails at every door) and print a badge with
+    the next number; the focal point is told the new number in their language."""
+    with transaction.atomic():
+        done = participant_reprint_badge(participant=participant, by=by, reason=reason)
+        (badge,) = _current_badges([done.pk])
+        _printings_record([badge], by=by)
+    return badge
 
 
 def _current_badges(participant_ids: list[int]) -> list[IssuedBadge]:

@@ -64,7 +64,7 @@ def test_printing_and_collecting_write_the_badge_and_leave_the_decision():
 def test_a_voided_badge_takes_its_stage_with_it():
     participant = approved()
     badging.badges_print(participants=[participant], by=None)
-    badging.badge_reprint(participant=participant, by=None, reason="Jammed")
+    badging.badge_void_and_reissue(participant=participant, by=None, reason="Jammed")
     services.participant_revoke(participant=participant, by=None, reason="Left")
     participant = Participant.objects.with_state().get(pk=participant.pk)
     assert participant.state == State.REVOKED

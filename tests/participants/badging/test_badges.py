@@ -109,7 +109,9 @@ def test_printing_records_the_badge_and_a_reprint_voids_the_old_qr(db, superuser
     (first,) = issued
     assert first.printed_at is not None
     old_token = badging_selectors.badge_token(badge=first)
-    second = badging_services.badge_reprint(participant=participant, by=superuser, reason="Lost")
+    second = badging_services.badge_void_and_reissue(
+        participant=participant, by=superuser, reason="Lost"
+    )
     first.refresh_from_db()
     assert (first.void_reason, second.number, second.printed_at is not None) == ("Lost", 2, True)
     desk = badging_services.Checkpoint(action=ScanAction.LOOKUP)

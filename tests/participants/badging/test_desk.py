@@ -110,7 +110,7 @@ def test_every_refusal_is_red_with_its_reason_and_logged(officer, case, at, expe
     participant = badge.participant
     code = badging_selectors.badge_token(badge=badge)
     if case == "voided":
-        badging_services.badge_reprint(participant=participant, by=officer, reason="Lost")
+        badging_services.badge_void_and_reissue(participant=participant, by=officer, reason="Lost")
     elif case == "revoked":
         services.participant_revoke(participant=participant, by=officer, reason="Withdrawn")
     elif case == "held":

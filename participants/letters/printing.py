@@ -129,6 +129,7 @@ def _visa_letter_story(letter: VisaLetter, participant: Participant) -> Iterator
     expires = _day(identity.passport_expires_on)
     rows = [
         (_("Name as in the passport"), participant.passport_name),
+        (_("Date of birth"), _day(identity.date_of_birth) if identity.date_of_birth else "—"),
         (_("Nationality"), str(identity.nationality.name)),
         (_("Passport number"), identity.passport_number),
         (

@@ -46,6 +46,8 @@ def visa_letter_missing(*, participant: Participant) -> str | None:
         missing.append(_("the name as in the passport"))
     if identity is None or not identity.nationality:
         missing.append(_("nationality"))
+    if identity is None or not identity.date_of_birth:
+        missing.append(_("date of birth"))
     if identity is None or not identity.passport_number:
         missing.append(_("passport number"))
     if identity is None or not identity.passport_expires_on:
@@ -84,11 +86,14 @@ def portal_visa_letter_offers(*, members: Iterable[Participant]) -> dict[int, st
     }
 
 
-def visa_letter_digest(*, participant: Participant, language: str) -> str:
-    """A keyed digest of everything a letter prints: equal digests, the same letter."""
+def visa_letter_digest(*, participant: Participant) -> str:
+    """A keyed digest of everything a letter certifies: equal digests, the same letter.
+
+    The language is not part of it: a letter printed in English and in Russian is one letter
+    with one reference.
+    """
     identity = getattr(participant, "identity", None)
     values = [
-        language,
         participant.passport_name,
         participant.visa_consulate,
         participant.functional_title,
@@ -98,6 +103,7 @@ def visa_letter_digest(*, participant: Participant, language: str) -> str:
         *(
             [
                 str(identity.nationality),
+                str(identity.date_of_birth),
                 identity.passport_number,
                 str(identity.passport_issued_on),
                 str(identity.passport_expires_on),

@@ -47,9 +47,7 @@ def _visa_letter_create(
         participant_name=participant.full_name[:200],
         consulate=participant.visa_consulate,
         language=language,
-        content_digest=letters_selectors.visa_letter_digest(
-            participant=participant, language=language
-        ),
+        content_digest=letters_selectors.visa_letter_digest(participant=participant),
         produced_by=by,
         actor_label=actor_label,
     )
@@ -66,6 +64,27 @@ def _letter_language(participant: Participant, language: str | None) -> str:
     return language or participant.preferred_language
 
 
+def _visa_letter_current_or_new(
+    *, participant: Participant, by: AbstractBaseUser | None, language: str, actor_label: str
+) -> VisaLetter:
+    """The participant's letter while nothing it certifies has changed, printed in
+    ``language`` under the same reference; a new letter with a new reference after a change.
+    """
+    digest = letters_selectors.visa_letter_digest(participant=participant)
+    letter = participant.visa_letters.order_by("-number").first()
+    if letter is None or letter.content_digest != digest:
+        return _visa_letter_create(
+            participant=participant, by=by, language=language, actor_label=actor_label
+        )
+    # The language it is printed in this time; the record keeps the reference.
+    letter.language = language
+    who = f" ({actor_label})" if actor_label else ""
+    identity_letter_record(
+        user=by, participant=participant, what=f"visa letter {letter.reference}{who}"
+    )
+    return letter
+
+
 @transaction.atomic
 def visa_letters_produce(
     *,
@@ -73,7 +92,8 @@ def visa_letters_produce(
     by: AbstractBaseUser,
     language: str | None = None,
 ) -> tuple[list[VisaLetter], list[str]]:
-    """A new letter, with a new reference, for each participant whose passport data is on file.
+    """The letter of each participant whose passport data is on file: the same reference while
+    nothing it certifies has changed, whatever language it is printed in; a new one after.
 
     Returns (the letters, why each of the others was refused). ``language`` is the
     organizer's choice; by default each letter is in the participant's language.
@@ -94,7 +114,7 @@ def visa_letters_produce(
             refused.append(missing)
             continue
         letters.append(
-            _visa_letter_create(
+            _visa_letter_current_or_new(
                 participant=participant,
                 by=by,
                 language=_letter_language(participant, language),
@@ -116,14 +136,6 @@ def visa_letter_for_focal_point(*, delegation: Delegation, participant_id: int) 
     missing = letters_selectors.visa_letter_missing(participant=member)
     if missing:
         raise LetterRefused(missing)
-    language = member.preferred_language
-    digest = letters_selectors.visa_letter_digest(participant=member, language=language)
-    letter = member.visa_letters.order_by("-number").first()
-    if letter is not None and letter.content_digest == digest:
-        identity_letter_record(
-            user=None, participant=member, what=f"visa letter {letter.reference} ({FOCAL_POINT})"
-        )
-        return letter
-    return _visa_letter_create(
-        participant=member, by=None, language=language, actor_label=FOCAL_POINT
+    return _visa_letter_current_or_new(
+        participant=member, by=None, language=member.preferred_language, actor_label=FOCAL_POINT
     )

@@ -79,6 +79,7 @@ def test_a_letter_names_the_passport_the_stay_and_the_consulate(officer):
         "AHMADI KARIM",
         "Afghanistan",
         "P0123456",
+        "Date of birth 14 March 1975",
         "from 1 March 2015 until 28 February 2025",
         "from 15 May 2019 to 17 May 2019",
         "Participation in the Regional Conference on Border Co-operation",
@@ -95,6 +96,7 @@ def test_the_letter_is_in_russian_when_the_organizer_chooses_it(officer):
         pdf_text(letters.visa_letters_pdf([letter], conference=letter.conference)).split()
     )
     assert "Визовая поддержка" in text
+    assert "Дата рождения 14 марта 1975" in text
     assert "Афганистан" in text
     assert "с 15 мая 2019 по 17 мая 2019" in text
     assert letter.language == "ru"
@@ -113,9 +115,30 @@ def test_each_production_is_written_to_the_identity_access_log(officer):
     )
 
 
-def test_a_reissue_takes_a_new_reference_and_the_old_one_stays_recorded(officer):
+def test_one_letter_keeps_one_reference_in_every_language_it_is_printed_in(officer):
+    participant = applicant()
+    (english,), _ = letters_services.visa_letters_produce(participants=[participant], by=officer)
+    (russian,), _ = letters_services.visa_letters_produce(
+        participants=[participant], by=officer, language="ru"
+    )
+    assert (english.reference, russian.reference) == ("DUS/VISA/2019/001", "DUS/VISA/2019/001")
+    assert russian.language == "ru"
+    text = pdf_text(letters.visa_letters_pdf([russian], conference=russian.conference))
+    assert "Визовая поддержка" in text and "DUS/VISA/2019/001" in text
+    # Each printing is in the identity access log, under the one reference.
+    assert list(IdentityAccessLog.objects.values_list("export", flat=True)) == [
+        "visa letter DUS/VISA/2019/001",
+        "visa letter DUS/VISA/2019/001",
+    ]
+
+
+def test_a_reissue_after_a_change_takes_a_new_reference_and_the_old_one_stays_recorded(
+    officer,
+):
     participant = applicant()
     letters_services.visa_letters_produce(participants=[participant], by=officer)
+    participant.identity.passport_number = "P7654321"
+    participant.identity.save()
     letters_services.visa_letters_produce(participants=[participant], by=officer)
     assert list(participant.visa_letters.values_list("reference", flat=True)) == [
         "DUS/VISA/2019/002",
@@ -123,10 +146,21 @@ def test_a_reissue_takes_a_new_reference_and_the_old_one_stays_recorded(officer)
     ]
 
 
+def test_a_letter_needs_the_date_of_birth(officer):
+    participant = applicant()
+    participant.identity.date_of_birth = None
+    participant.identity.save()
+    letters, refused = letters_services.visa_letters_produce(participants=[participant], by=officer)
+    assert letters == []
+    assert refused == [f"Date of birth is missing for {participant.full_name}."]
+
+
 def test_a_deleted_letter_gives_its_reference_back_to_no_one(officer):
     participant = applicant()
     (first,), _ = letters_services.visa_letters_produce(participants=[participant], by=officer)
     first.delete()
+    participant.visa_consulate = "Consular Section, Embassy of Tajikistan in Tehran"
+    participant.save()
     (second,), _ = letters_services.visa_letters_produce(participants=[participant], by=officer)
     assert second.reference == "DUS/VISA/2019/002"
     # The database, not only the counter, refuses a number twice.
@@ -172,8 +206,8 @@ def test_a_participant_without_passport_data_is_refused_naming_what_is_missing(o
 def test_without_any_identity_document_everything_is_named(officer):
     participant = ParticipantFactory(needs_visa_support=True)
     assert letters_selectors.visa_letter_missing(participant=participant) == (
-        "The name as in the passport, nationality, passport number, expiry date and the "
-        f"consular section are missing for {participant.full_name}."
+        "The name as in the passport, nationality, date of birth, passport number, expiry date "
+        f"and the consular section are missing for {participant.full_name}."
     )
 
 

@@ -291,7 +291,16 @@ class Delegation(models.Model):
         return self.max_size or self.conference.max_delegation_size
 
 
+# The one rule for naming a person on a public page, feed or PDF (delegations, agenda,
+# speakers, list of participants): accredited, and agreed to be listed.
+PUBLICLY_NAMED = Q(status__in=BADGE_HOLDING_STATUSES, consent_public_list=True)
+
+
 class ParticipantQuerySet(models.QuerySet):
+    def publicly_named(self):
+        """Those the public may see by name (``PUBLICLY_NAMED``)."""
+        return self.filter(PUBLICLY_NAMED)
+
     def with_delegation(self):
         return self.select_related("delegation", "badge_category", "conference")
 
@@ -530,6 +539,11 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def is_publicly_named(self) -> bool:
+        """``PUBLICLY_NAMED`` for one participant already loaded."""
+        return self.status in BADGE_HOLDING_STATUSES and self.consent_public_list
 
     @property
     def state(self) -> str:

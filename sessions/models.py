@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.audit import AuditRecord
 from conference.models import validate_same_conference
-from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES
+from participants.enums import INACTIVE_STATUSES
 
 from .enums import (
     INACTIVE_STATEMENT_STATUSES,
@@ -19,9 +19,9 @@ from .enums import (
 )
 
 
-def _accredited(participant):
-    """The participant if the public may see their name: accredited, badge or not yet."""
-    if participant is not None and participant.status in BADGE_HOLDING_STATUSES:
+def _named(participant):
+    """The participant if the public may see their name (``Participant.is_publicly_named``)."""
+    if participant is not None and participant.is_publicly_named:
         return participant
     return None
 
@@ -137,7 +137,7 @@ class Session(models.Model):
     @property
     def public_chair(self):
         """The chair as the public pages name them: only once accredited."""
-        return _accredited(self.chair)
+        return _named(self.chair)
 
 
 class Statement(models.Model):
@@ -251,7 +251,7 @@ class Statement(models.Model):
     @property
     def public_speaker(self):
         """The speaker as the public pages name them: only once accredited."""
-        return _accredited(self.speaker)
+        return _named(self.speaker)
 
 
 class StatementMove(AuditRecord):

@@ -12,9 +12,6 @@ from django.utils.translation import gettext as _
 from conference.enums import PartnerRole
 from conference.models import Conference
 from participants.accreditation.selectors import public_delegations
-from participants.enums import (
-    BADGE_HOLDING_STATUSES,
-)
 from participants.models import Delegation, Participant
 
 from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind, SessionKind
@@ -152,9 +149,8 @@ def _public_roles(conference: Conference) -> Q:
 def public_speakers(*, conference: Conference) -> QuerySet[Participant]:
     """Accredited speakers and chairs of public sessions; the others are not announced yet."""
     return (
-        Participant.objects.filter(
-            _public_roles(conference), conference=conference, status__in=BADGE_HOLDING_STATUSES
-        )
+        Participant.objects.publicly_named()
+        .filter(_public_roles(conference), conference=conference)
         .select_related(DELEGATION_NAME)
         .order_by("family_name", "given_names", "id")
     )

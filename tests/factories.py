@@ -112,6 +112,8 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"delegate{n}@mfa.example")
     role = DelegationRole.REPRESENTATIVE
     status = AccreditationStatus.NOMINATED
+    # Most delegates agree to the public list; the tests of the refusal say so.
+    consent_public_list = True
     # Every badge holder has a category (a database constraint); one of the same conference.
     badge_category = factory.Maybe(
         factory.LazyAttribute(lambda p: p.status in BADGE_HOLDING_STATUSES),

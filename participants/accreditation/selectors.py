@@ -363,9 +363,7 @@ PARTICIPATING_DELEGATION_STATUSES = (DelegationStatus.NOMINATED, DelegationStatu
 
 def public_delegations(*, conference: Conference) -> list[Delegation]:
     """Taking-part delegations in protocol precedence, each with ``heads`` prefetched."""
-    heads = Participant.objects.filter(role=DelegationRole.HEAD).exclude(
-        status__in=INACTIVE_STATUSES
-    )
+    heads = Participant.objects.publicly_named().filter(role=DelegationRole.HEAD)
     delegations = (
         Delegation.objects.filter(
             conference=conference, status__in=PARTICIPATING_DELEGATION_STATUSES

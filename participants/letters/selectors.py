@@ -224,9 +224,10 @@ def public_participant_list(*, conference: Conference, final: bool) -> list[Dele
     The provisional list has everyone still taking part; the final one the accredited.
     Heads of delegation come first. Delegations with no one listed are left out.
     """
-    statuses = BADGE_HOLDING_STATUSES if final else None
-    people = Participant.objects.filter(consent_public_list=True).only(*PUBLIC_LIST_FIELDS)
-    people = people.filter(status__in=statuses) if statuses else people.filter(ACTIVE)
+    people = Participant.objects.only(*PUBLIC_LIST_FIELDS)
+    # The provisional edition lists who registered and agreed; the final one names people
+    # by the rule of every public page.
+    people = people.publicly_named() if final else people.filter(ACTIVE, consent_public_list=True)
     delegations = (
         Delegation.objects.filter(
             conference=conference, status__in=PARTICIPATING_DELEGATION_STATUSES

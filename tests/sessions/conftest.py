@@ -47,7 +47,10 @@ def build_agenda(*, scale: int, conference=None):
     )
     for delegation in delegations:
         ParticipantFactory(
-            delegation=delegation, role=DelegationRole.HEAD, phone="+992 37 221 1111"
+            delegation=delegation,
+            role=DelegationRole.HEAD,
+            phone="+992 37 221 1111",
+            status=AccreditationStatus.APPROVED,
         )
     sessions = []
     for day in (16, 17):

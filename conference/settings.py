@@ -142,8 +142,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "conference.security.client_ip"
 # How many reverse proxies stand in front and append to X-Forwarded-For (0: none, use the
-# connection's address). See conference/security.py.
+# connection's address), and their addresses (TRUSTED_PROXIES, comma-separated addresses or
+# networks; loopback by default). See conference/security.py.
+# RISK: X-Forwarded-For is written by the client; only the hops our own proxies appended (the
+# right-most ones) say who connected. Set the count higher than the proxies really in front, or
+# list a network clients can reach directly, and a client picks its own address per request,
+# which defeats the login lockout and the portal's 429. The client address is therefore the
+# right-most hop after TRUSTED_PROXY_COUNT trusted proxies, never the left-most entry, and the
+# header is ignored on a request that does not come from a TRUSTED_PROXIES address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1/8,::1")
 # The nomination portal answers 429 to an address that tried this many unknown tokens within
 # the window, so a link cannot be found by guessing even if tokens were shorter.
 PORTAL_UNKNOWN_TOKEN_LIMIT = int(os.environ.get("PORTAL_UNKNOWN_TOKEN_LIMIT", "20"))
@@ -275,9 +283,29 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Every handler digests nomination tokens (conference/security.py): a link in a log line is a
+# key to a delegation. gunicorn's access log does the same through gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "conference.security.RedactTokensFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_tokens"],
+        },
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -18,6 +18,7 @@ from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 from conference.countries import OFFICIAL_NAMES
+from conference.mailconfig import mail_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,10 +41,15 @@ DEBUG = env_bool("DEBUG", False)
 # can run `manage.py makemigrations --check` with no configuration at all.
 KEYLESS_COMMANDS = {"makemigrations"}
 
+
+def command_is_keyless() -> bool:
+    command = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
+    return command in KEYLESS_COMMANDS
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    command = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
-    if command in KEYLESS_COMMANDS:
+    if command_is_keyless():
         SECRET_KEY = get_random_secret_key()
     elif not DEBUG:
         raise ImproperlyConfigured(
@@ -219,7 +225,15 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail (conference/mailconfig.py): one EMAIL_URL (smtp://user:password@host:587?tls=1,
+# smtps://… for implicit TLS, console:, file:///var/mail/plenary) or EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL, EMAIL_TIMEOUT; or
+# EMAIL_BACKEND by its dotted path. With DEBUG off and none of them, startup refuses: mail
+# would be printed to the console and marked sent. With DEBUG on, the console backend is the
+# default and the admin says so on the outbox and every page that sends.
+_mail = mail_settings(os.environ, debug=DEBUG or command_is_keyless())
+EMAIL_BACKEND = _mail.pop("EMAIL_BACKEND")
+globals().update(_mail)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accreditation@plenary.localhost")
 
 # Public pages are cached per conference "published version". In production the cache must be

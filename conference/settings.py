@@ -235,6 +235,9 @@ _mail = mail_settings(os.environ, debug=DEBUG or command_is_keyless())
 EMAIL_BACKEND = _mail.pop("EMAIL_BACKEND")
 globals().update(_mail)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accreditation@plenary.localhost")
+# Seconds a message may stay "sending" before the sweeper marks it "may have gone out" (a worker
+# died mid-send) for an organizer to send again or mark sent. Default: one hour.
+OUTBOX_STALE_SENDING_AFTER = int(os.environ.get("OUTBOX_STALE_SENDING_AFTER", "3600"))
 
 # Public pages are cached per conference "published version". In production the cache must be
 # shared by every worker process and every app server: Redis, named by REDIS_URL (or CACHE_URL),

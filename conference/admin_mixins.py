@@ -141,7 +141,8 @@ class ConferenceTimeMixin:
         form = super().get_form(request, obj, change=change, **kwargs)
         conference = self.form_conference(request, obj)
         note = (
-            _("Times are in the conference's time zone, %(zone)s.") % {"zone": conference.tz}
+            _("Times are in the conference's time zone, %(zone)s.")
+            % {"zone": conference.zone_label}
             if conference
             else _("Times are in the time zone of the chosen conference.")
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .enums import BadgeFormat, ConferenceStatus, OrganizationKind, PartnerRole, PrecedenceAlphabet
+from .languages import language_names_local
 from .zones import zone_label
 
 
@@ -204,6 +205,11 @@ class Conference(models.Model):
     @property
     def zone_label(self) -> str:
         return self.zone_label_at(None)
+
+    @property
+    def working_languages_local(self) -> str:
+        """The working languages named in the active language ("английский, русский")."""
+        return language_names_local(self.working_languages)
 
     def printed_badge_number(self, number: int) -> str:
         """The number as printed and typed at the desk; the stored one stays the integer."""

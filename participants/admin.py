@@ -123,7 +123,11 @@ class MemberInline(ReadOnlyInline):
     """
 
     model = Participant
-    fields = ["display_name", "functional_title", "role", "status", "badge_number"]
+    fields = ["member_name", "functional_title", "role", "status", "badge_number"]
+
+    @admin.display(description=gettext_lazy("Participant"))
+    def member_name(self, participant: Participant) -> str:
+        return participant.display_name
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("conference", "delegation")

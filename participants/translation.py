@@ -5,7 +5,13 @@ The Russian honorific and functional title are optional: an empty one reads as t
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import BadgeCategory, Participant
+from .models import AccessZone, BadgeCategory, Participant
+
+
+@register(AccessZone)
+class AccessZoneTranslation(TranslationOptions):
+    # The desk and the door read the zone's name in the officer's language.
+    fields = ("name",)
 
 
 @register(BadgeCategory)

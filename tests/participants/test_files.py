@@ -16,7 +16,7 @@ from participants.models import Delegation, IdentityAccessLog
 from tests.auth import sign_in
 from tests.factories import DelegationFactory, IdentityDocumentFactory, UserFactory
 from tests.participants.conftest import image_upload, member_data
-from tests.participants.pdfs import clean_pdf
+from tests.participants.note_pdfs import clean_pdf
 
 pytestmark = pytest.mark.django_db
 

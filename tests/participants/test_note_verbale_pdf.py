@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from participants.models import Delegation
 from tests.factories import DelegationFactory
-from tests.participants import pdfs
+from tests.participants import note_pdfs as pdfs
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from participants.models import (
 from participants.selectors import nomination_token
 from tests.factories import DelegationFactory, ParticipantFactory
 from tests.participants.conftest import image_upload, member_data
-from tests.participants.pdfs import clean_pdf
+from tests.participants.note_pdfs import clean_pdf
 
 pytestmark = pytest.mark.django_db
 

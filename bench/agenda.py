@@ -46,6 +46,8 @@ ENV = {
     "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
     "LOG_LEVEL": "WARNING",
     "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+    # The benchmark mails nobody; with DEBUG off mail must be chosen explicitly.
+    "EMAIL_URL": "console:",
 }
 
 

@@ -1,5 +1,6 @@
 """Admin building blocks every app's admin shares."""
 
+import re
 from functools import partial, wraps
 from operator import attrgetter
 
@@ -140,7 +141,8 @@ class ConferenceTimeMixin:
         form = super().get_form(request, obj, change=change, **kwargs)
         conference = self.form_conference(request, obj)
         note = (
-            _("Times are in the conference's time zone, %(zone)s.") % {"zone": conference.tz}
+            _("Times are in the conference's time zone, %(zone)s.")
+            % {"zone": conference.zone_label}
             if conference
             else _("Times are in the time zone of the chosen conference.")
         )
@@ -295,8 +297,13 @@ class SameConferenceChoicesMixin:
     each choice names its conference. The models' ``clean()`` refuses a mix all the same.
     """
 
-    class Media:
-        js = ["admin/js/jquery.init.js", "conference/admin/same_conference.js"]
+    # A property, not a Media class: an admin that declares its own ``class Media`` (the
+    # participant admin does) would silently drop the script otherwise.
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["admin/js/jquery.init.js", "conference/admin/same_conference.js"]
+        )
 
     def form_conference(self, request, obj):
         if obj is not None and getattr(obj, "conference_id", None):
@@ -346,6 +353,64 @@ class SameConferenceChoicesMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs = self._scope(db_field, request, kwargs, ConferenceAutocompleteSelectMultiple)
         return self._label(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+
+# Where the changelist's filters name the conference in view: ?conference__id__exact=3 and,
+# through a relation, ?session__conference__id__exact=3.
+CONFERENCE_FILTER_PARAM = re.compile(r"^(?:\w+__)?conference(?:__id|_id)?(?:__exact)?$")
+
+
+def conference_in_view(request) -> int | None:
+    """The conference a changelist is filtered to, from its query string, else None."""
+    for key, value in request.GET.items():
+        if CONFERENCE_FILTER_PARAM.match(key) and value.isascii() and value.isdigit():
+            return int(value) if len(value) < 10 else None
+    return None
+
+
+class ConferenceScopedChoicesMixin:
+    """A list filter on a relation offers only the rows of the conference in view.
+
+    Once the list is filtered to one conference, "By badge category" (or room, delegation,
+    session…) lists that conference's rows, not every edition's "Delegate" and "Press".
+    Registered for every relation to a conference-bound model (below), so a filter added to
+    any admin later is scoped too.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        conference_id = conference_in_view(request)
+        if conference_id is None or not is_conference_bound(field.related_model):
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        limit = {"conference": conference_id}
+        # A RelatedOnlyFieldListFilter also keeps to the rows the list has.
+        if isinstance(self, admin.RelatedOnlyFieldListFilter):
+            pk_qs = (
+                model_admin.get_queryset(request)
+                .distinct()
+                .values_list(f"{self.field_path}__pk", flat=True)
+            )
+            limit["pk__in"] = pk_qs
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to=limit)
+
+
+class ConferenceRelatedFieldListFilter(ConferenceScopedChoicesMixin, admin.RelatedFieldListFilter):
+    pass
+
+
+class ConferenceRelatedOnlyFieldListFilter(
+    ConferenceScopedChoicesMixin, admin.RelatedOnlyFieldListFilter
+):
+    pass
+
+
+def _relation_to_conference_bound(field) -> bool:
+    return bool(field.remote_field) and is_conference_bound(field.related_model)
+
+
+admin.FieldListFilter.register(
+    _relation_to_conference_bound, ConferenceRelatedFieldListFilter, take_priority=True
+)
 
 
 class ConferenceAutocompleteJsonView(AutocompleteJsonView):

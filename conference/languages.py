@@ -35,3 +35,27 @@ def working_language_codes(working_languages: str) -> list[str]:
         if code and code not in codes:
             codes.append(code)
     return codes or [settings.LANGUAGE_CODE.split("-")[0]]
+
+
+def language_names_local(names: str) -> str:
+    """A conference's "English, Russian" as the active language writes it: "английский, русский".
+
+    Each name is read in English or as a code (babel's CLDR names); one it does not know is
+    kept as typed.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    english = Locale("en").languages
+    by_name = {name.casefold(): code for code, name in english.items()}
+    try:
+        local = Locale.parse((translation.get_language() or "en").replace("-", "_")).languages
+    except (UnknownLocaleError, ValueError):
+        local = english
+    shown = []
+    for name in names.split(","):
+        name = name.strip()
+        if not name:
+            continue
+        code = by_name.get(name.casefold()) or (name.lower() if name.lower() in english else None)
+        shown.append(local.get(code, name) if code else name)
+    return ", ".join(shown)

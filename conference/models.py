@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .enums import BadgeFormat, ConferenceStatus, OrganizationKind, PartnerRole, PrecedenceAlphabet
+from .languages import language_names_local
+from .zones import zone_label
 
 
 def validate_time_zone(value: str) -> None:
@@ -192,6 +194,22 @@ class Conference(models.Model):
     def local_text(self, moment: datetime) -> str:
         """The moment as people read it: wall time here, the site's one format, the language."""
         return date_format(self.local(moment), "DATETIME_FORMAT")
+
+    def zone_label_at(self, moment: datetime | None = None) -> str:
+        """The time zone as people read it, in the active language: "Душанбе (GMT+05:00)".
+
+        Never the database name ("Asia/Dushanbe"); the offset is the one at ``moment``.
+        """
+        return zone_label(self.tz, moment)
+
+    @property
+    def zone_label(self) -> str:
+        return self.zone_label_at(None)
+
+    @property
+    def working_languages_local(self) -> str:
+        """The working languages named in the active language ("английский, русский")."""
+        return language_names_local(self.working_languages)
 
     def printed_badge_number(self, number: int) -> str:
         """The number as printed and typed at the desk; the stored one stays the integer."""

@@ -18,6 +18,7 @@ from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 from conference.countries import OFFICIAL_NAMES
+from conference.mailconfig import mail_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,10 +41,15 @@ DEBUG = env_bool("DEBUG", False)
 # can run `manage.py makemigrations --check` with no configuration at all.
 KEYLESS_COMMANDS = {"makemigrations"}
 
+
+def command_is_keyless() -> bool:
+    command = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
+    return command in KEYLESS_COMMANDS
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    command = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
-    if command in KEYLESS_COMMANDS:
+    if command_is_keyless():
         SECRET_KEY = get_random_secret_key()
     elif not DEBUG:
         raise ImproperlyConfigured(
@@ -142,8 +148,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "conference.security.client_ip"
 # How many reverse proxies stand in front and append to X-Forwarded-For (0: none, use the
-# connection's address). See conference/security.py.
+# connection's address), and their addresses (TRUSTED_PROXIES, comma-separated addresses or
+# networks; loopback by default). See conference/security.py.
+# RISK: X-Forwarded-For is written by the client; only the hops our own proxies appended (the
+# right-most ones) say who connected. Set the count higher than the proxies really in front, or
+# list a network clients can reach directly, and a client picks its own address per request,
+# which defeats the login lockout and the portal's 429. The client address is therefore the
+# right-most hop after TRUSTED_PROXY_COUNT trusted proxies, never the left-most entry, and the
+# header is ignored on a request that does not come from a TRUSTED_PROXIES address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1/8,::1")
 # The nomination portal answers 429 to an address that tried this many unknown tokens within
 # the window, so a link cannot be found by guessing even if tokens were shorter.
 PORTAL_UNKNOWN_TOKEN_LIMIT = int(os.environ.get("PORTAL_UNKNOWN_TOKEN_LIMIT", "20"))
@@ -211,8 +225,19 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail (conference/mailconfig.py): one EMAIL_URL (smtp://user:password@host:587?tls=1,
+# smtps://… for implicit TLS, console:, file:///var/mail/plenary) or EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL, EMAIL_TIMEOUT; or
+# EMAIL_BACKEND by its dotted path. With DEBUG off and none of them, startup refuses: mail
+# would be printed to the console and marked sent. With DEBUG on, the console backend is the
+# default and the admin says so on the outbox and every page that sends.
+_mail = mail_settings(os.environ, debug=DEBUG or command_is_keyless())
+EMAIL_BACKEND = _mail.pop("EMAIL_BACKEND")
+globals().update(_mail)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accreditation@plenary.localhost")
+# Seconds a message may stay "sending" before the sweeper marks it "may have gone out" (a worker
+# died mid-send) for an organizer to send again or mark sent. Default: one hour.
+OUTBOX_STALE_SENDING_AFTER = int(os.environ.get("OUTBOX_STALE_SENDING_AFTER", "3600"))
 
 # Public pages are cached per conference "published version". In production the cache must be
 # shared by every worker process and every app server: Redis, named by REDIS_URL (or CACHE_URL),
@@ -275,9 +300,29 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Every handler digests nomination tokens (conference/security.py): a link in a log line is a
+# key to a delegation. gunicorn's access log does the same through gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "conference.security.RedactTokensFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_tokens"],
+        },
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

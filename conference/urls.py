@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = "Plenary"
 admin.site.site_title = "Plenary"
-admin.site.index_title = "Conference administration"
+admin.site.index_title = _("Conference administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -29,12 +29,12 @@ ASHGABAT_THEME = (
 )
 
 ZONES = [
-    ("P", "Plenary hall"),
-    ("C", "Committee rooms"),
-    ("B", "Bilateral rooms"),
-    ("M", "Media centre"),
-    ("V", "VIP lounge"),
-    ("S", "Secretariat"),
+    ("P", "Plenary hall", "Зал пленарных заседаний"),
+    ("C", "Committee rooms", "Залы комитетов"),
+    ("B", "Bilateral rooms", "Комнаты двусторонних встреч"),
+    ("M", "Media centre", "Пресс-центр"),
+    ("V", "VIP lounge", "VIP-зал"),
+    ("S", "Secretariat", "Секретариат"),
 ]
 # (code, name, colour name, hex colour, zone codes, kind, printed label en, printed label ru)
 BADGES = [
@@ -120,8 +120,10 @@ def build_dushanbe(organizations) -> Conference:
 
 def build_badges(conference) -> dict[str, BadgeCategory]:
     zones = {
-        code: AccessZone.objects.create(conference=conference, code=code, name=name)
-        for code, name in ZONES
+        code: AccessZone.objects.create(
+            conference=conference, code=code, name_en=name_en, name_ru=name_ru
+        )
+        for code, name_en, name_ru in ZONES
     }
     badges = {}
     for code, name, colour_name, colour, zone_codes, kind, label_en, label_ru in BADGES:

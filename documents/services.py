@@ -589,7 +589,7 @@ def silence_break(
     if now > locked.silence_deadline:
         raise DocumentError(
             _("The silence procedure ended at %(deadline)s; it can no longer be broken.")
-            % {"deadline": f"{locked.silence_deadline:%Y-%m-%d %H:%M %Z}"},
+            % {"deadline": locked.conference.local_text(locked.silence_deadline)},
             code="silence_over",
         )
     if delegation.conference_id != locked.conference_id:
@@ -637,7 +637,7 @@ def document_adopt(
     if method == AdoptionMethod.SILENCE_PROCEDURE and timezone.now() <= locked.silence_deadline:
         raise DocumentError(
             _("The silence procedure runs until %(deadline)s.")
-            % {"deadline": f"{locked.silence_deadline:%Y-%m-%d %H:%M %Z}"},
+            % {"deadline": locked.conference.local_text(locked.silence_deadline)},
             code="silence_running",
         )
     votes = (votes_for, votes_against, abstentions)

@@ -112,7 +112,11 @@ class MemberInline(StateColumnMixin, ReadOnlyInline):
     """
 
     model = Participant
-    fields = ["display_name", "functional_title", "role", "state_column", "badge_number"]
+    fields = ["member_name", "functional_title", "role", "state_column", "badge_number"]
+
+    @admin.display(description=gettext_lazy("Participant"))
+    def member_name(self, participant: Participant) -> str:
+        return participant.display_name
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("conference", "delegation").with_state()
@@ -212,6 +216,40 @@ class DelegationAdmin(
 
     def delete_object(self, request, obj):
         services.delegation_delete(delegation=obj)
+
+    # The note verbale is identity data (note_verbale_view): without the permission the form
+    # says whether one is on file, with no link that would only answer 403; a read-only page
+    # links it to that view, never to the storage URL.
+    def _note_verbale_display(self, request, obj) -> str | None:
+        if not selectors.can_view_identity(request.user):
+            return "note_verbale_on_file"
+        if not self.has_change_permission(request, obj):
+            return "note_verbale_link"
+        return None  # the upload field, its link protected (DelegationAdminForm)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self._note_verbale_display(request, obj):
+            exclude.append("nomination_file")
+        return exclude
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        display = self._note_verbale_display(request, obj)
+        return [*fields, display] if display else fields
+
+    @admin.display(description=gettext_lazy("note verbale"))
+    def note_verbale_on_file(self, delegation: Delegation) -> str:
+        if not delegation.nomination_file:
+            return _("None uploaded.")
+        return _("On file; only staff with access to identity data can open it.")
+
+    @admin.display(description=gettext_lazy("note verbale"))
+    def note_verbale_link(self, delegation: Delegation) -> str:
+        if not delegation.nomination_file:
+            return _("None uploaded.")
+        url = reverse("admin:participants_delegation_note_verbale", args=[delegation.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open the note verbale"))
 
     @admin.display(description=gettext_lazy("Nomination link"), ordering="nomination_link_revoked")
     def link_revoked(self, delegation: Delegation) -> str:

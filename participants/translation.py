@@ -7,7 +7,13 @@ languages of the label at once, so it reads ``label_en`` and ``label_ru`` themse
 
 from modeltranslation.translator import TranslationOptions, register
 
-from participants.models import BadgeCategory, Participant
+from participants.models import AccessZone, BadgeCategory, Participant
+
+
+@register(AccessZone)
+class AccessZoneTranslation(TranslationOptions):
+    # The desk and the door read the zone's name in the officer's language.
+    fields = ("name",)
 
 
 @register(BadgeCategory)

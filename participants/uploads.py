@@ -17,6 +17,8 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conference import pdf_check
+
 # What the first bytes of a file say it is: (extension, content type).
 SIGNATURES = {
     b"%PDF-": ("pdf", "application/pdf"),
@@ -45,10 +47,40 @@ def validate_note_verbale(value: FieldFile) -> None:
     """A fresh upload must really be a PDF, JPEG or PNG, whatever its name says."""
     if not value or getattr(value, "_committed", True):
         return  # a stored file was checked when it came in
-    if sniff(_head(value.file)) is None:
+    kind = sniff(_head(value.file))
+    if kind is None:
         raise ValidationError(
             _("The note verbale must be a PDF, JPEG or PNG file; this file is none of them."),
             code="note_verbale_wrong_type",
+        )
+    if kind[0] == "pdf":
+        _refuse_active_pdf(value.file)
+
+
+# Why a PDF is refused, most serious first: the message names each reason found.
+PDF_REFUSALS = {
+    pdf_check.JAVASCRIPT: _("it contains JavaScript"),
+    pdf_check.LAUNCH: _("it contains an action that launches a program or opens a file"),
+    pdf_check.EMBEDDED_FILE: _("it carries embedded (attached) files"),
+    pdf_check.ENCRYPTED: _("it is protected by a password, so it cannot be checked"),
+    pdf_check.UNREADABLE: _("it is damaged or not a PDF that can be read, so it cannot be checked"),
+}
+
+
+def _refuse_active_pdf(file) -> None:
+    """Refused, never re-written: a note verbale must reach the organizers as it was sent."""
+    found = pdf_check.pdf_active_content(file)
+    if found:
+        reasons = "; ".join(str(text) for key, text in PDF_REFUSALS.items() if key in found)
+        raise ValidationError(
+            _(
+                "This PDF is refused because %(reasons)s. Notes verbales are opened on the "
+                "organizers' computers, so a PDF may not run scripts, start programs or carry "
+                "other files. Export or scan the note to a plain PDF, or send it as a JPEG or "
+                "PNG image."
+            ),
+            code="note_verbale_active_pdf",
+            params={"reasons": reasons},
         )
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -214,8 +215,17 @@ class StatementMoveForm(forms.Form):
     )
 
 
+class StatementAdminForm(forms.ModelForm):
+    # No Meta: the admin supplies the model and the fields.
+
+    def clean_inscribed_at(self):
+        # Left empty on an add page opened without a session: the moment of saving.
+        return self.cleaned_data.get("inscribed_at") or timezone.now()
+
+
 @admin.register(Statement)
 class StatementAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
+    form = StatementAdminForm
     list_display = [
         "speaker",
         "session",
@@ -239,6 +249,21 @@ class StatementAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
             return obj.session.conference
         pk = self._posted(request, "session")
         return Conference.objects.filter(sessions=pk).first() if pk else None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("inscribed_at")
+        if obj is None and field is not None:
+            # Empty means the moment of saving. Before a session is chosen no zone is known:
+            # the server's clock (UTC) would be pre-filled, then read as conference time.
+            field.required = False
+            field.help_text = _(
+                "Leave empty for the moment you save. A time you type is in the time zone of "
+                "the session's conference."
+            )
+            if self.form_conference(request, obj) is None:
+                field.initial = None
+        return form
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -331,7 +356,9 @@ class SeatSwapForm(forms.Form):
 
 
 @admin.register(SeatingPlan)
-class SeatingPlanAdmin(SameConferenceChoicesMixin, ServiceAdmin):
+class SeatingPlanAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, ServiceAdmin):
+    """The change page (its swap log included) reads in the conference's time zone."""
+
     list_display = ["room", "conference", "layout", "places", "places_per_row", "seats"]
     list_filter = ["conference", "layout"]
     list_select_related = ["conference", "room"]

@@ -451,7 +451,11 @@ ACTIONS: dict[str, dict[str, str | None]] = {
     for model in CHANGELISTS
 }
 ACTIONS["agenda.session"] |= {"apply_protocol_order": CHANGE, "export_csv_agenda": VIEW}
-ACTIONS["mail.outboxmessage"] |= {"retry_failed": CHANGE}
+ACTIONS["mail.outboxmessage"] |= {
+    "retry_failed": CHANGE,
+    "resend_unsure": CHANGE,
+    "mark_sent": CHANGE,
+}
 ACTIONS["axes.accessattempt"] |= {"cleanup_expired_attempts": DELETE}
 ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW}
 ACTIONS["documents.amendment"] |= dict.fromkeys(["accept", "reject", "withdraw", "merge"], CHANGE)

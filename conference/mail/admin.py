@@ -11,6 +11,7 @@ from conference.admin_mixins import (
 )
 
 from . import services
+from .enums import OutboxStatus
 from .models import MailTemplate, OutboxMessage
 
 
@@ -46,6 +47,24 @@ class MailTemplateAdmin(TranslationAdmin, ServiceAdmin):
         raise NotImplementedError
 
 
+class OutboxStatusFilter(admin.SimpleListFilter):
+    """By status; "may have gone out" first, since those wait for an organizer's decision."""
+
+    title = gettext_lazy("status")
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        first = OutboxStatus.UNSURE
+        return [(first.value, first.label)] + [
+            (status.value, status.label) for status in OutboxStatus if status != first
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in OutboxStatus.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
     """Every message sent or to be sent, as it was rendered; failed ones can be queued again."""
@@ -58,11 +77,11 @@ class OutboxMessageAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
         "status",
         "attempts",
     ]
-    list_filter = ["status", "kind", "language", "conference"]
+    list_filter = [OutboxStatusFilter, "kind", "language", "conference"]
     search_fields = ["recipient", "subject"]
     list_select_related = ["conference"]
     date_hierarchy = "created_at"
-    actions = ["retry_failed"]
+    actions = ["retry_failed", "resend_unsure", "mark_sent"]
     fields = [
         "conference",
         "kind",
@@ -102,6 +121,38 @@ class OutboxMessageAdmin(ConferenceFieldTimeMixin, AuditLogAdmin):
                 "%(count)d failed message queued again.",
                 "%(count)d failed messages queued again.",
                 count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.INFO,
+        )
+
+    @admin.action(
+        description=gettext_lazy("Send again the messages that may have gone out"),
+        permissions=["retry"],
+    )
+    def resend_unsure(self, request, queryset):
+        count = services.outbox_resend(messages=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message queued again; its recipient may receive it twice.",
+                "%(count)d messages queued again; their recipients may receive them twice.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.INFO,
+        )
+
+    @admin.action(
+        description=gettext_lazy("Mark the messages that may have gone out as sent"),
+        permissions=["retry"],
+    )
+    def mark_sent(self, request, queryset):
+        count = services.outbox_mark_sent(messages=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message marked as sent.", "%(count)d messages marked as sent.", count
             )
             % {"count": count},
             messages.SUCCESS if count else messages.INFO,

@@ -7,3 +7,6 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Left in "sending" past OUTBOX_STALE_SENDING_AFTER by a worker that died mid-send: the
+    # SMTP server may have taken it. An organizer decides: send again, or mark it sent.
+    UNSURE = "unsure", _("May have gone out")

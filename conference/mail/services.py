@@ -223,16 +223,24 @@ def _domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
 
 
-def outbox_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> dict[str, int]:
+def outbox_sweep(
+    *, older_than: timedelta = timedelta(minutes=2), stale_after: timedelta | None = None
+) -> dict[str, int]:
     """Send every queued message nobody tried for ``older_than``: what the queue never got.
 
+    A message claimed ("sending") longer ago than ``stale_after`` (OUTBOX_STALE_SENDING_AFTER)
+    was left by a worker that died: it may or may not have reached the SMTP server, so it is
+    not retried blindly but marked "may have gone out" for an organizer's decision.
     Returns the count of each resulting status.
     """
+    counts: dict[str, int] = {}
+    unsure = outbox_mark_stale(stale_after=stale_after)
+    if unsure:
+        counts[OutboxStatus.UNSURE] = unsure
     cutoff = timezone.now() - older_than
     waiting = OutboxMessage.objects.filter(status=OutboxStatus.QUEUED).filter(
         Q(last_attempt_at__isnull=True, created_at__lte=cutoff) | Q(last_attempt_at__lte=cutoff)
     )
-    counts: dict[str, int] = {}
     for message_id, attempts in waiting.order_by("pk").values_list("pk", "attempts"):
         status = outbox_deliver(message_id=message_id, final=attempts + 1 >= MAX_ATTEMPTS)
         if status:
@@ -252,3 +260,53 @@ def outbox_retry(*, messages: Iterable[OutboxMessage]) -> int:
     OutboxMessage.objects.filter(pk__in=retried).update(status=OutboxStatus.QUEUED, attempts=0)
     transaction.on_commit(lambda: outbox_enqueue(message_ids=retried), robust=True)
     return len(retried)
+
+
+def stale_sending_after() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_STALE_SENDING_AFTER)
+
+
+def outbox_mark_stale(*, stale_after: timedelta | None = None) -> int:
+    """Mark "may have gone out" every message left in "sending" for ``stale_after``."""
+    cutoff = timezone.now() - (stale_after or stale_sending_after())
+    count = OutboxMessage.objects.filter(
+        status=OutboxStatus.SENDING, last_attempt_at__lte=cutoff
+    ).update(
+        status=OutboxStatus.UNSURE,
+        last_error=(
+            "The worker sending this message stopped before it finished; the message may "
+            "or may not have reached the mail server."
+        ),
+    )
+    if count:
+        log.warning("Mail: %d messages left in sending are marked for a decision.", count)
+    return count
+
+
+@transaction.atomic
+def outbox_resend(*, messages: Iterable[OutboxMessage]) -> int:
+    """Queue "may have gone out" messages again (the recipient may get them twice)."""
+    ids = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(pk__in=[message.pk for message in messages], status=OutboxStatus.UNSURE)
+        .values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        status=OutboxStatus.QUEUED, attempts=0, last_error=""
+    )
+    transaction.on_commit(lambda: outbox_enqueue(message_ids=ids), robust=True)
+    return len(ids)
+
+
+@transaction.atomic
+def outbox_mark_sent(*, messages: Iterable[OutboxMessage]) -> int:
+    """Record "may have gone out" messages as sent (the recipient confirmed, say)."""
+    ids = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(pk__in=[message.pk for message in messages], status=OutboxStatus.UNSURE)
+        .values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        status=OutboxStatus.SENT, sent_at=F("last_attempt_at"), last_error=""
+    )
+    return len(ids)

@@ -36,5 +36,5 @@ def outbox_send(self, message_id: int) -> str:
 
 @shared_task
 def outbox_sweep(older_than_seconds: int = 120) -> dict[str, int]:
-    """Send what the queue never got (the beat schedule runs it every few minutes)."""
+    """Send what the queue never got, mark stale "sending" rows (beat runs it every few minutes)."""
     return services.outbox_sweep(older_than=timedelta(seconds=older_than_seconds))

@@ -30,7 +30,9 @@ def test_production_without_secret_key_refuses_to_start():
 
 def test_debug_is_off_unless_the_environment_turns_it_on():
     show_debug = ("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
-    unset = run_manage(*show_debug, SECRET_KEY="k" * 50, ALLOWED_HOSTS="plenary.example")
+    unset = run_manage(
+        *show_debug, SECRET_KEY="k" * 50, ALLOWED_HOSTS="plenary.example", EMAIL_URL="console:"
+    )
     assert unset.returncode == 0, unset.stderr
     assert unset.stdout.strip().splitlines()[-1] == "False"
     turned_on = run_manage(*show_debug, DEBUG="1")
@@ -96,6 +98,7 @@ def test_production_settings_pass_the_deployment_check():
         SECRET_KEY="x7#kq!2vR9m@Lp4s&Wd8zT1nYb6cJf3hGe5uAo0iQrXwVy-plenary",
         ALLOWED_HOSTS="plenary.example",
         CSRF_TRUSTED_ORIGINS="https://plenary.example",
+        EMAIL_URL="smtp://plenary:secret@mail.plenary.example:587?tls=1",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout

@@ -69,7 +69,7 @@ def test_session_times_are_read_and_entered_in_the_conference_time_zone(organize
 
     page = organizer.get(url).content.decode()
     assert 'name="starts_at_1" value="09:00:00"' in page
-    assert "Times are in the conference&#x27;s time zone, Asia/Dushanbe." in page
+    assert "Times are in the conference&#x27;s time zone, Dushanbe (GMT+05:00)." in page
 
     submit_change_form(organizer, url, starts_at_1="10:00:00", ends_at_1="10:45:00")
     session.refresh_from_db()

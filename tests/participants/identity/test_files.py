@@ -16,10 +16,11 @@ from participants.models import Delegation, IdentityAccessLog
 from tests.auth import sign_in
 from tests.factories import DelegationFactory, IdentityDocumentFactory, UserFactory
 from tests.participants.conftest import image_upload, member_data
+from tests.participants.note_pdfs import clean_pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
+PDF = clean_pdf()
 
 
 def _reload_urls():

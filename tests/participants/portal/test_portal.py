@@ -21,6 +21,7 @@ from participants.models import (
 )
 from tests.factories import DelegationFactory, ParticipantFactory
 from tests.participants.conftest import image_upload, member_data
+from tests.participants.note_pdfs import clean_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -260,7 +261,7 @@ def test_uploading_the_note_verbale(portal):
         {
             "nomination_reference": "No. 12/345",
             "nomination_date": "2019-04-20",
-            "nomination_file": SimpleUploadedFile("note.pdf", b"%PDF-1.4", "application/pdf"),
+            "nomination_file": SimpleUploadedFile("note.pdf", clean_pdf(), "application/pdf"),
         },
     )
     assert response.status_code == 302

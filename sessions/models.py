@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.audit import AuditRecord
 from conference.models import validate_same_conference
-from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES
+from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, RepresentationLevel
 
 from .enums import (
     INACTIVE_STATEMENT_STATUSES,
+    PENDING_STATEMENT_STATUSES,
     FloorAction,
+    InscriptionAction,
     SeatingLayout,
     SessionKind,
     StatementMode,
@@ -107,6 +109,15 @@ class Session(models.Model):
     )
     is_public = models.BooleanField(default=True, verbose_name=_("is public"))
     order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    inscription_closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Conference time. Until then delegations ask for the floor in their portal; "
+            "empty: no online inscription for this session."
+        ),
+        verbose_name=_("online inscription closes at"),
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = SessionQuerySet.as_manager()
@@ -184,6 +195,14 @@ class Statement(models.Model):
         default=5, verbose_name=_("allotted minutes")
     )
     title = models.CharField(max_length=300, blank=True, verbose_name=_("title"))
+    # The level the delegation speaks at; empty: its level of representation.
+    level = models.PositiveSmallIntegerField(
+        choices=RepresentationLevel.choices,
+        null=True,
+        blank=True,
+        help_text=_("The speaker's level; empty: the delegation's level of representation."),
+        verbose_name=_("level of the speaker"),
+    )
     order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     status = models.CharField(
         max_length=12,
@@ -221,6 +240,15 @@ class Statement(models.Model):
                 condition=Q(ended_at__isnull=True) | Q(started_at__isnull=False),
                 name="statement_ends_after_start",
                 violation_error_message=_("A statement ends only once it has started."),
+            ),
+            # A delegation asks for the floor once per list; rights of reply come on top.
+            models.UniqueConstraint(
+                fields=["session", "delegation"],
+                condition=Q(status__in=PENDING_STATEMENT_STATUSES, is_right_of_reply=False),
+                name="statement_one_per_delegation",
+                violation_error_message=_(
+                    "This delegation is already inscribed on this speakers' list."
+                ),
             ),
         ]
 
@@ -295,6 +323,41 @@ class FloorEvent(AuditRecord):
         verbose_name = _("floor event")
         verbose_name_plural = _("floor events")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.statement}: {self.get_action_display()}"
+
+
+class InscriptionEvent(AuditRecord):
+    """Audit row of a delegation's request for the floor: asked, withdrawn, confirmed, refused.
+
+    ``by`` is the secretariat's user; a request from the portal has none and says in
+    ``actor_label`` who asked (the focal point or the delegate they named).
+    """
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="inscription_events",
+        verbose_name=_("statement"),
+    )
+    action = models.CharField(
+        max_length=12, choices=InscriptionAction.choices, verbose_name=_("action")
+    )
+    actor_label = models.CharField(max_length=200, blank=True, verbose_name=_("actor"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+
+    class Meta:
+        verbose_name = _("inscription event")
+        verbose_name_plural = _("inscription events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action=InscriptionAction.REFUSE) | ~Q(reason=""),
+                name="inscription_refusal_has_reason",
+                violation_error_message=_("A refusal needs a reason."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.statement}: {self.get_action_display()}"

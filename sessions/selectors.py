@@ -36,14 +36,15 @@ UNRANKED_LEVEL = 99
 def statement_protocol_key(statement: Statement) -> tuple:
     """Where a statement falls on a speakers' list under protocol.
 
-    States first, by their delegation's level of representation, then
+    States first, by the level the delegation speaks at (the statement's level, or
+    else the delegation's level of representation), then
     organizations by theirs: organizations speak after every State, "time
     permitting", so an organization's minister follows a State's expert. Within
     a level, the time of inscription decides. Rights of reply come after the
     list and withdrawn statements last.
     """
     delegation = statement.delegation or (statement.speaker and statement.speaker.delegation)
-    level = delegation.level if delegation else UNRANKED_LEVEL
+    level = statement.level or (delegation.level if delegation else UNRANKED_LEVEL)
     is_organization = not delegation.is_state if delegation else True
     return (
         statement.status in INACTIVE_STATEMENT_STATUSES,

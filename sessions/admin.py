@@ -34,6 +34,7 @@ from .models import (
     StatementMove,
 )
 from .printing import seating_pdf
+from .record_admin import record_urls
 from .selectors import (
     agenda_conflicts,
     conflict_counts,
@@ -180,6 +181,7 @@ class SessionAdmin(
                 self.admin_site.admin_view(self.conflicts_view),
                 name="agenda_session_conflicts",
             ),
+            *record_urls(self),
             *super().get_urls(),
         ]
 

@@ -38,6 +38,8 @@ class ConflictKind(models.TextChoices):
 
 # Statements that no longer take time on a speakers' list.
 INACTIVE_STATEMENT_STATUSES = (StatementStatus.WITHDRAWN, StatementStatus.REFUSED)
+# Not on the public list: gone from it, or a delegation's request not confirmed yet.
+UNLISTED_STATEMENT_STATUSES = (*INACTIVE_STATEMENT_STATUSES, StatementStatus.REQUESTED)
 # A delegation's inscription still on a list: it may hold one of these per session.
 PENDING_STATEMENT_STATUSES = (StatementStatus.REQUESTED, StatementStatus.SCHEDULED)
 

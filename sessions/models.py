@@ -12,6 +12,7 @@ from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, Repres
 from .enums import (
     INACTIVE_STATEMENT_STATUSES,
     PENDING_STATEMENT_STATUSES,
+    UNLISTED_STATEMENT_STATUSES,
     FloorAction,
     InscriptionAction,
     SeatingLayout,
@@ -69,7 +70,7 @@ class SessionQuerySet(models.QuerySet):
     def with_speakers(self):
         """The one way a session's chair and speakers' list are loaded for display."""
         statements = (
-            Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+            Statement.objects.exclude(status__in=UNLISTED_STATEMENT_STATUSES)
             .select_related(f"speaker__{DELEGATION_NAME}", DELEGATION_NAME)
             .order_by("order", "inscribed_at", "id")
         )
@@ -280,6 +281,14 @@ class Statement(models.Model):
     def public_speaker(self):
         """The speaker as the public pages name them: only once accredited."""
         return _accredited(self.speaker)
+
+    @property
+    def delivered_seconds(self) -> int | None:
+        """How long the statement held the floor, pauses excluded; None until it ended."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        held = int((self.ended_at - self.started_at).total_seconds())
+        return max(0, held - self.paused_seconds)
 
 
 class StatementMove(AuditRecord):

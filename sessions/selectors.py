@@ -17,7 +17,12 @@ from participants.enums import (
 from participants.models import Delegation, Participant
 from participants.selectors import public_delegations
 
-from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind, SessionKind
+from .enums import (
+    INACTIVE_STATEMENT_STATUSES,
+    UNLISTED_STATEMENT_STATUSES,
+    ConflictKind,
+    SessionKind,
+)
 from .models import (
     DELEGATION_NAME,
     Room,
@@ -142,7 +147,7 @@ def public_sessions(
 def _public_roles(conference: Conference) -> Q:
     """Participants who speak in or chair a public session of the conference."""
     public = Q(is_public=True, conference=conference)
-    speaking = Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES).filter(
+    speaking = Statement.objects.exclude(status__in=UNLISTED_STATEMENT_STATUSES).filter(
         session__in=Session.objects.filter(public)
     )
     return Q(pk__in=speaking.values("speaker_id")) | Q(
@@ -165,7 +170,7 @@ def public_speaker_sessions(*, conference: Conference, speaker: Participant) -> 
     """The public sessions a speaker chairs or speaks in, in agenda order."""
     spoken_in = (
         Statement.objects.filter(speaker=speaker)
-        .exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+        .exclude(status__in=UNLISTED_STATEMENT_STATUSES)
         .values("session_id")
     )
     return list(
@@ -461,7 +466,7 @@ def session_floor_state(*, session: Session) -> dict:
     left from them and the response's Date header, so a reconnecting one is right at once.
     """
     statements = list(
-        session.statements.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+        session.statements.exclude(status__in=UNLISTED_STATEMENT_STATUSES)
         .filter(ended_at__isnull=True)
         .select_related("speaker", "delegation")
         .order_by("order", "inscribed_at", "id")

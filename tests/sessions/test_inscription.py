@@ -338,3 +338,27 @@ def test_the_secretariat_confirms_in_the_admin(client, floor):
     refused.refresh_from_db()
     assert refused.status == StatementStatus.REFUSED
     assert [e[0] for e in events()] == ["request", "confirm", "request", "refuse"]
+
+
+def _portal_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_portal_page_queries_the_same_at_two_sizes(client, floor):
+    url = _portal(floor)
+    request(floor)
+    small = _portal_queries(client, url)
+    for index in range(4):
+        session = SessionFactory(
+            conference=floor["conference"],
+            inscription_closes_at=timezone.now() + dt.timedelta(hours=3),
+            title=f"Session {index}",
+        )
+        speaker = ParticipantFactory(delegation=floor["delegation"])
+        request(floor, session=session, speaker=speaker)
+    assert _portal_queries(client, url) == small

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -103,7 +104,9 @@ def record_page(model_admin, request, conference_id: int):
         "sessions": sessions_with_record(conference=conference),
         "languages": LANGUAGES,
     }
-    return TemplateResponse(request, "sessions/admin/record.html", context)
+    # Every time on the page is the conference's wall time.
+    with timezone.override(conference.tz):
+        return render(request, "sessions/admin/record.html", context)
 
 
 def record_pdf(model_admin, request, conference_id: int):

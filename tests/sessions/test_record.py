@@ -243,3 +243,11 @@ def test_the_public_session_page_queries_the_same_at_two_sizes(client, held):
     small = _queries(client, url)
     _grow(held, 3)
     assert _queries(client, url) == small
+
+
+def test_the_record_page_reads_in_conference_time(organizer, held):
+    url = reverse("admin:agenda_session_record", args=[held["conference"].pk])
+    body = organizer.get(url, {"session": held["session"].pk}).content.decode()
+    assert "16 May 10:00:00" in body
+    assert "16 May 05:00:00" not in body
+    assert "General debate (3)" in body

@@ -117,7 +117,8 @@ def statements_delivered_pdf(
         story = [
             Para(escape(str(conference.short_title)), style["centred"]),
             Para(escape(title), style["title"]),
-            Para(escape(scope), style["centred"]),
+            # One session's name heads its table below; the whole record says so here.
+            *([] if session else [Para(escape(scope), style["centred"])]),
             Para(escape(summary), style["centred"]),
             Spacer(0, 3 * mm),
         ]

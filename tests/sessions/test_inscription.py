@@ -362,3 +362,25 @@ def test_the_portal_page_queries_the_same_at_two_sizes(client, floor):
         speaker = ParticipantFactory(delegation=floor["delegation"])
         request(floor, session=session, speaker=speaker)
     assert _portal_queries(client, url) == small
+
+
+def test_a_request_is_not_announced_until_confirmed(floor):
+    from sessions.selectors import session_floor_state
+
+    statement = request(floor)
+    assert session_floor_state(session=floor["session"])["next"] == []
+    inscription_confirm(statement=statement, by=None)
+    assert [e["id"] for e in session_floor_state(session=floor["session"])["next"]] == [
+        statement.pk
+    ]
+
+
+def test_the_speakers_lists_read_in_russian(client, floor):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    body = client.get(_portal(floor)).content.decode()
+    for text in ("Списки ораторов", "Попросить слова", "Записать делегацию", "Запись открыта до"):
+        assert text in body
+    for text in ("Ask for the floor", "Inscribe the delegation", "Inscription open until"):
+        assert text not in body

@@ -71,10 +71,13 @@ class InscriptionRow:
 
 def inscription_sessions(*, delegation: Delegation) -> list[InscriptionRow]:
     """Sessions of the delegation's conference that take online inscriptions, in agenda
-    order, each with the delegation's own statements on it. Two queries whatever the size."""
+    order, each with the delegation's own statements on it and the reasons of any refusal.
+    Three queries whatever the size."""
+    refusals = InscriptionEvent.objects.filter(action=InscriptionAction.REFUSE).order_by("at")
     own = (
         Statement.objects.filter(delegation=delegation)
         .select_related("speaker")
+        .prefetch_related(Prefetch("inscription_events", queryset=refusals, to_attr="refusals"))
         .order_by("order", "id")
     )
     sessions = (

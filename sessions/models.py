@@ -133,6 +133,12 @@ class Session(models.Model):
                 name="session_ends_after_start",
                 violation_error_message=_("A session must end after it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(inscription_closes_at__isnull=True)
+                | Q(inscription_closes_at__lte=F("ends_at")),
+                name="session_inscription_closes_before_end",
+                violation_error_message=_("Online inscription must close before the session ends."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,8 +2,6 @@
 a staff user with no group; every admin action × each role; and the identity data only the
 permission holders see."""
 
-import datetime as dt
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -38,6 +36,7 @@ from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
     IdentityDocumentFactory,
+    InscribableSessionFactory,
     ParticipantFactory,
     RoomFactory,
     SessionFactory,
@@ -127,10 +126,7 @@ def seating_plan(w) -> SeatingPlan:
 
 def requested_statement(w):
     """The world's delegation asking for the floor in an open session."""
-    session = SessionFactory(
-        conference=w["conference"],
-        inscription_closes_at=timezone.now() + dt.timedelta(hours=1),
-    )
+    session = InscribableSessionFactory(conference=w["conference"])
     return inscription_request(
         delegation=w["delegation"], session=session, speaker=w["participant"], actor_label="x"
     )

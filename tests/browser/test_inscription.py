@@ -1,16 +1,18 @@
 """A delegation asks for the floor on a phone; the secretariat confirms it in the admin; the
 public speakers' list then names the speaker (issue 22, item 1)."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from participants.enums import AccreditationStatus
 from participants.selectors import nomination_token
 from sessions.models import Statement
 from tests.browser.conftest import admin_sign_in
-from tests.factories import DelegationFactory, ParticipantFactory, SessionFactory, UserFactory
+from tests.factories import (
+    DelegationFactory,
+    InscribableSessionFactory,
+    ParticipantFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +20,7 @@ pytestmark = pytest.mark.browser
 def test_a_delegation_inscribes_on_a_phone_and_the_secretariat_confirms(
     transactional_db, live_server, browser_page, tmp_path
 ):
-    session = SessionFactory(
-        title="General debate", inscription_closes_at=timezone.now() + dt.timedelta(hours=2)
-    )
+    session = InscribableSessionFactory(title="General debate")
     delegation = DelegationFactory(conference=session.conference, country="KZ")
     ParticipantFactory(
         delegation=delegation,

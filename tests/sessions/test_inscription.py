@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from participants.enums import (
     AccreditationStatus,
@@ -28,6 +27,7 @@ from tests.auth import sign_in
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
+    InscribableSessionFactory,
     OrganizationFactory,
     ParticipantFactory,
     SessionFactory,
@@ -43,9 +43,7 @@ ACTOR = "Focal point Aliya"
 @pytest.fixture
 def floor():
     conference = ConferenceFactory()
-    session = SessionFactory(
-        conference=conference, inscription_closes_at=timezone.now() + dt.timedelta(hours=2)
-    )
+    session = InscribableSessionFactory(conference=conference)
     delegation = DelegationFactory(
         conference=conference, country="KZ", level=RepresentationLevel.AMBASSADOR
     )
@@ -180,7 +178,7 @@ def test_refused_without_online_inscription(floor):
 
 
 def test_refused_for_a_session_of_another_conference(floor):
-    elsewhere = SessionFactory(inscription_closes_at=timezone.now() + dt.timedelta(hours=1))
+    elsewhere = InscribableSessionFactory()
     _refused(
         floor,
         "This session belongs to another conference than your delegation.",
@@ -354,10 +352,8 @@ def test_the_portal_page_queries_the_same_at_two_sizes(client, floor):
     request(floor)
     small = _portal_queries(client, url)
     for index in range(4):
-        session = SessionFactory(
-            conference=floor["conference"],
-            inscription_closes_at=timezone.now() + dt.timedelta(hours=3),
-            title=f"Session {index}",
+        session = InscribableSessionFactory(
+            conference=floor["conference"], title=f"Session {index}"
         )
         speaker = ParticipantFactory(delegation=floor["delegation"])
         request(floor, session=session, speaker=speaker)
@@ -384,3 +380,18 @@ def test_the_speakers_lists_read_in_russian(client, floor):
         assert text in body
     for text in ("Ask for the floor", "Inscribe the delegation", "Inscription open until"):
         assert text not in body
+
+
+def test_inscription_closes_before_the_session_ends(floor):
+    session = floor["session"]
+    session.inscription_closes_at = session.ends_at + dt.timedelta(minutes=1)
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+    assert error.value.messages == ["Online inscription must close before the session ends."]
+
+
+def test_the_portal_shows_why_a_request_was_refused(client, floor):
+    statement = request(floor)
+    inscription_refuse(statement=statement, by=None, reason="The list is for ministers.")
+    body = client.get(_portal(floor)).content.decode()
+    assert "The secretariat's reason: The list is for ministers." in body

@@ -1,16 +1,14 @@
 """The focal point and their delegate asking for the floor at the same moment: one request."""
 
-import datetime as dt
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
 
 from sessions.inscription import inscription_request
 from sessions.models import InscriptionEvent, Statement
-from tests.factories import DelegationFactory, ParticipantFactory, SessionFactory
+from tests.factories import DelegationFactory, InscribableSessionFactory, ParticipantFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -23,7 +21,7 @@ pytestmark = [
 
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_inscribe_the_delegation_once():
-    session = SessionFactory(inscription_closes_at=timezone.now() + dt.timedelta(hours=1))
+    session = InscribableSessionFactory()
     delegation = DelegationFactory(conference=session.conference)
     speakers = [ParticipantFactory(delegation=delegation) for _ in range(2)]
     barrier = threading.Barrier(2)

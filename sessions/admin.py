@@ -91,10 +91,10 @@ class StatementInline(SameConferenceChoicesMixin, admin.TabularInline):
         "on_behalf_of",
         "mode",
         "allotted_minutes",
-        "level",
         "status",
         "is_right_of_reply",
     ]
+    # The speaker's level is on the statement's own page: the inline fits a laptop as it is.
     # New statements take their protocol place; moves need a reason (see "Move").
     readonly_fields = ["order"]
     autocomplete_fields = ["speaker", "delegation"]

@@ -11,7 +11,6 @@ from participants.enums import BADGE_HOLDING_STATUSES, INACTIVE_STATUSES, Repres
 
 from .enums import (
     INACTIVE_STATEMENT_STATUSES,
-    PENDING_STATEMENT_STATUSES,
     UNLISTED_STATEMENT_STATUSES,
     FloorAction,
     InscriptionAction,
@@ -248,13 +247,16 @@ class Statement(models.Model):
                 name="statement_ends_after_start",
                 violation_error_message=_("A statement ends only once it has started."),
             ),
-            # A delegation asks for the floor once per list; rights of reply come on top.
+            # A delegation has one request for the floor pending per list; rights of reply
+            # come on top. The secretariat may still schedule a delegation twice (in its
+            # national capacity and for a group); the request service refuses a request
+            # while the delegation is scheduled.
             models.UniqueConstraint(
                 fields=["session", "delegation"],
-                condition=Q(status__in=PENDING_STATEMENT_STATUSES, is_right_of_reply=False),
+                condition=Q(status=StatementStatus.REQUESTED, is_right_of_reply=False),
                 name="statement_one_per_delegation",
                 violation_error_message=_(
-                    "This delegation is already inscribed on this speakers' list."
+                    "This delegation already has a request pending on this speakers' list."
                 ),
             ),
         ]

@@ -519,7 +519,7 @@ ACTIONS: dict[str, dict[str, str | None]] = {
 ACTIONS["agenda.session"] |= {"apply_protocol_order": CHANGE, "export_csv_agenda": VIEW}
 ACTIONS["mail.outboxmessage"] |= {"retry_failed": CHANGE}
 ACTIONS["axes.accessattempt"] |= {"cleanup_expired_attempts": DELETE}
-ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW}
+ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW, "confirm_requests": CHANGE}
 ACTIONS["documents.amendment"] |= dict.fromkeys(["accept", "reject", "withdraw", "merge"], CHANGE)
 ACTIONS["documents.recommendation"] |= {
     "consolidate": CHANGE,

@@ -9,6 +9,7 @@ admin.site.index_title = _("Conference administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sessions.inscription_urls")),
     path("nominate/", include("participants.portal.urls")),
     path("desk/", include("participants.badging.urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),

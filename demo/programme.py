@@ -1,5 +1,7 @@
 """Sessions and speakers' lists in protocol order, checked with the agenda's conflict checks."""
 
+import datetime as dt
+import random
 from collections import Counter
 
 from participants.enums import AccreditationState as State
@@ -47,8 +49,29 @@ def inscription_time(rng):
     return local(5, rng.randint(2, 11), rng.randint(9, 17), rng.randint(0, 59))
 
 
+# The floor's clock has its own generator, so the rest of the demo stays as it was.
+FLOOR_SEED = 2021
+
+
+def deliver(session: Session, ordered: list[Statement], rng: random.Random) -> None:
+    """The record of a session held: each statement started, paused now and then, ended.
+
+    The chair opens two minutes in; a speaker runs a little under or over the time allotted;
+    about one in five is paused (interpretation, a microphone) for under a minute and a half.
+    """
+    moment = session.starts_at + dt.timedelta(minutes=2)
+    for statement in ordered:
+        spoken = max(60, statement.allotted_minutes * 60 + rng.randint(-90, 50))
+        paused = rng.randint(15, 80) if rng.random() < 0.2 else 0
+        statement.started_at = moment
+        statement.paused_seconds = paused
+        statement.ended_at = moment + dt.timedelta(seconds=spoken + paused)
+        moment = statement.ended_at + dt.timedelta(seconds=rng.randint(10, 40))
+
+
 def build_programme(conference, rooms, cast, rng) -> list[Session]:
     resolve = Resolver(cast)
+    floor_rng = random.Random(FLOOR_SEED)
     sessions, statements = [], []
     for order, slot in enumerate(PROGRAMME):
         session = Session.objects.create(
@@ -62,6 +85,10 @@ def build_programme(conference, rooms, cast, rng) -> list[Session]:
             chair=resolve(slot.chair) if slot.chair else None,
             is_public=slot.is_public,
             order=order,
+            # Delegations asked for the floor online until the evening before.
+            inscription_closes_at=(
+                dushanbe(slot.day - dt.timedelta(days=1), "18:00") if slot.speakers else None
+            ),
         )
         speakers_list = []
         for speak in slot.speakers:
@@ -82,6 +109,7 @@ def build_programme(conference, rooms, cast, rng) -> list[Session]:
         ordered = speakers_list_in_protocol_order(speakers_list)
         for position, statement in enumerate(ordered, start=1):
             statement.order = position
+        deliver(session, ordered, floor_rng)
         statements += ordered
         sessions.append(session)
     Statement.objects.bulk_create(statements)

@@ -24,8 +24,19 @@ from conference.printing.pdf import pdf_response
 from conference.selectors import conferences_newest_first
 from participants.models import Delegation
 
-from .models import Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
+from .enums import StatementStatus
+from .inscription import inscription_confirm, inscription_refuse
+from .models import (
+    InscriptionEvent,
+    Room,
+    SeatingPlan,
+    SeatSwap,
+    Session,
+    Statement,
+    StatementMove,
+)
 from .printing import seating_pdf
+from .record_admin import record_urls
 from .selectors import (
     agenda_conflicts,
     conflict_counts,
@@ -85,6 +96,7 @@ class StatementInline(SameConferenceChoicesMixin, admin.TabularInline):
         "status",
         "is_right_of_reply",
     ]
+    # The speaker's level is on the statement's own page: the inline fits a laptop as it is.
     # New statements take their protocol place; moves need a reason (see "Move").
     readonly_fields = ["order"]
     autocomplete_fields = ["speaker", "delegation"]
@@ -113,7 +125,7 @@ class SessionAdmin(
     inlines = [StatementInline]
     actions = ["apply_protocol_order", export_selected_action("agenda")]
     change_list_template = "sessions/admin/session_change_list.html"
-    local_time_fields = ("starts_at", "ends_at")
+    local_time_fields = ("starts_at", "ends_at", "inscription_closes_at")
 
     class Media:
         css = {"all": ["sessions/admin.css"]}
@@ -171,6 +183,7 @@ class SessionAdmin(
                 self.admin_site.admin_view(self.conflicts_view),
                 name="agenda_session_conflicts",
             ),
+            *record_urls(self),
             *super().get_urls(),
         ]
 
@@ -206,6 +219,21 @@ class StatementMoveInline(ReadOnlyInline):
     fields = ["at", "from_position", "to_position", "reason", "by"]
 
 
+class InscriptionEventInline(ReadOnlyInline):
+    model = InscriptionEvent
+    fields = ["at", "action", "actor_label", "by", "reason"]
+    show_change_link = False
+    verbose_name_plural = _("Inscription (who asked, who decided)")
+
+
+class InscriptionRefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded with the refusal, e.g. “The list is closed to observers”."),
+    )
+
+
 class StatementMoveForm(forms.Form):
     to_position = forms.IntegerField(label=_("New position"), min_value=1)
     reason = forms.CharField(
@@ -239,9 +267,9 @@ class StatementAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
     list_select_related = ["speaker", "session", "delegation"]
     search_fields = ["speaker__family_name", "session__title", "title", "on_behalf_of"]
     autocomplete_fields = ["session", "speaker", "delegation"]
-    readonly_fields = ["order", "move_link"]
-    inlines = [StatementMoveInline]
-    actions = [export_selected_action("speakers")]
+    readonly_fields = ["order", "move_link", "decision_links"]
+    inlines = [StatementMoveInline, InscriptionEventInline]
+    actions = ["confirm_requests", export_selected_action("speakers")]
     local_time_fields = ("inscribed_at",)
 
     def form_conference(self, request, obj) -> Conference | None:
@@ -279,6 +307,30 @@ class StatementAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
         url = reverse("admin:agenda_statement_move", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Move on the speakers' list…"))
 
+    @admin.display(description=_("Request for the floor"))
+    def decision_links(self, obj):
+        if not obj.pk or obj.status != StatementStatus.REQUESTED:
+            return "—"
+        url = reverse("admin:agenda_statement_refuse", args=[obj.pk])
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            _("Confirm it with the list's action “Confirm the selected requests”, or"),
+            url,
+            _("refuse it…"),
+        )
+
+    @admin.action(description=_("Confirm the selected requests"), permissions=["change"])
+    def confirm_requests(self, request, queryset):
+        confirmed = 0
+        for statement in queryset.select_related("session"):
+            try:
+                inscription_confirm(statement=statement, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{statement}: {' '.join(error.messages)}", "error")
+            else:
+                confirmed += 1
+        self.message_user(request, _("%d request(s) confirmed.") % confirmed)
+
     def get_urls(self):
         return [
             path(
@@ -286,8 +338,39 @@ class StatementAdmin(SameConferenceChoicesMixin, ConferenceTimeAdmin):
                 self.admin_site.admin_view(self.move_view),
                 name="agenda_statement_move",
             ),
+            path(
+                "<int:pk>/refuse/",
+                self.admin_site.admin_view(self.refuse_view),
+                name="agenda_statement_refuse",
+            ),
             *super().get_urls(),
         ]
+
+    def refuse_view(self, request, pk: int):
+        statement = get_object_or_404(
+            Statement.objects.select_related("session", "speaker", "delegation"), pk=pk
+        )
+        if not self.has_change_permission(request, statement):
+            raise PermissionDenied
+        form = InscriptionRefusalForm(request.POST or None)
+        if form.is_valid():
+            try:
+                inscription_refuse(
+                    statement=statement, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("The request has been refused."))
+                return redirect("admin:agenda_statement_change", statement.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refuse %s") % statement,
+            "statement": statement,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "sessions/admin/statement_refuse.html", context)
 
     def move_view(self, request, pk: int):
         statement = get_object_or_404(Statement.objects.select_related("session"), pk=pk)

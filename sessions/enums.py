@@ -26,6 +26,7 @@ class StatementStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     DELIVERED = "delivered", _("Delivered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REFUSED = "refused", _("Refused")
 
 
 class ConflictKind(models.TextChoices):
@@ -36,7 +37,11 @@ class ConflictKind(models.TextChoices):
 
 
 # Statements that no longer take time on a speakers' list.
-INACTIVE_STATEMENT_STATUSES = (StatementStatus.WITHDRAWN,)
+INACTIVE_STATEMENT_STATUSES = (StatementStatus.WITHDRAWN, StatementStatus.REFUSED)
+# Not on the public list: gone from it, or a delegation's request not confirmed yet.
+UNLISTED_STATEMENT_STATUSES = (*INACTIVE_STATEMENT_STATUSES, StatementStatus.REQUESTED)
+# A delegation's inscription still on a list: it may hold one of these per session.
+PENDING_STATEMENT_STATUSES = (StatementStatus.REQUESTED, StatementStatus.SCHEDULED)
 
 
 class SeatingLayout(models.TextChoices):
@@ -49,3 +54,20 @@ class FloorAction(models.TextChoices):
     PAUSE = "pause", _("Pause")
     RESUME = "resume", _("Resume")
     END = "end", _("End")
+
+
+class InscriptionAction(models.TextChoices):
+    """What happened to a delegation's request for the floor (sessions/inscription.py)."""
+
+    REQUEST = "request", _("Requested by the delegation")
+    WITHDRAW = "withdraw", _("Withdrawn by the delegation")
+    CONFIRM = "confirm", _("Confirmed by the secretariat")
+    REFUSE = "refuse", _("Refused by the secretariat")
+
+
+class SpeakingGroup(models.TextChoices):
+    """The groups speaking time is counted for: States and organizations."""
+
+    STATES = "states", _("States")
+    ORGANIZATIONS = "organizations", _("Organizations")
+    OTHERS = "others", _("Speakers without a delegation")

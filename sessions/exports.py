@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from conference.csvio.base import Export
 from conference.csvio.registry import register
 
+from .enums import SpeakingGroup, StatementStatus
 from .models import Session, Statement
+from .record import speaking_group
 
 
 def speaker_label(statement: Statement) -> str:
@@ -71,4 +73,44 @@ class SpeakersList(Export):
     def prepare(self, queryset: QuerySet) -> QuerySet:
         return queryset.select_related("session", "speaker", "delegation").order_by(
             "session__starts_at", "session__order", "session_id", "order", "inscribed_at", "id"
+        )
+
+
+@register
+class StatementsDelivered(Export):
+    """The record of the floor: who spoke, for whom, when and how long (issue 22)."""
+
+    identifier = "statements-delivered"
+    label = _("Statements delivered")
+    description = _(
+        "Every statement made, in the order made: speaker, delegation, start and end in "
+        "local time, paused and spoken seconds."
+    )
+    model = Statement
+    permissions = ("agenda.view_statement",)
+    conference_path = "session__conference"
+    filters = {"session": "session_id"}
+    columns = (
+        ("session", "session.title"),
+        "started_at",
+        "ended_at",
+        ("speaker", "speaker.display_name"),
+        ("functional_title", "speaker.functional_title"),
+        ("delegation", "delegation.name"),
+        ("group", lambda s: SpeakingGroup(speaking_group(s.delegation)).label),
+        "on_behalf_of",
+        ("right_of_reply", "is_right_of_reply"),
+        "allotted_minutes",
+        "paused_seconds",
+        ("spoken_seconds", "delivered_seconds"),
+    )
+
+    def base_queryset(self) -> QuerySet:
+        return Statement.objects.filter(
+            status=StatementStatus.DELIVERED, started_at__isnull=False, ended_at__isnull=False
+        )
+
+    def prepare(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("session", "speaker", "delegation").order_by(
+            "started_at", "id"
         )

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference
+from participants.enums import RepresentationLevel
 
 from .enums import SessionKind
 from .models import Room
@@ -51,3 +52,32 @@ class AgendaFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class InscriptionForm(forms.Form):
+    """A delegation asks for the floor. The choices are the delegation's; the service
+    refuses the rest with a clear message, so the fields take any number."""
+
+    session = forms.IntegerField(label=_("Session"), widget=forms.Select)
+    speaker = forms.IntegerField(label=_("Who speaks"), widget=forms.Select)
+    level = forms.TypedChoiceField(
+        label=_("At which level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Empty: your delegation's level of representation."),
+    )
+
+    def __init__(self, data=None, *, sessions, speakers, delegation):
+        super().__init__(data)
+        self.fields["session"].widget.choices = [("", "—")] + [(s.pk, s.title) for s in sessions]
+        self.fields["speaker"].widget.choices = [("", "—")] + [
+            (p.pk, f"{p.display_name}, {p.get_role_display()}".strip(", ")) for p in speakers
+        ]
+        default = RepresentationLevel(delegation.level).label if delegation.level else "—"
+        self.fields["level"].choices = [("", _("As the delegation (%s)") % default)] + list(
+            RepresentationLevel.choices
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.audit import AuditRecord
 from conference.models import validate_same_conference
-from participants.enums import INACTIVE_STATUSES
+from participants.enums import INACTIVE_STATUSES, RepresentationLevel
 
 from .enums import (
     INACTIVE_STATEMENT_STATUSES,
+    UNLISTED_STATEMENT_STATUSES,
     FloorAction,
+    InscriptionAction,
     SeatingLayout,
     SessionKind,
     StatementMode,
@@ -67,7 +69,7 @@ class SessionQuerySet(models.QuerySet):
     def with_speakers(self):
         """The one way a session's chair and speakers' list are loaded for display."""
         statements = (
-            Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+            Statement.objects.exclude(status__in=UNLISTED_STATEMENT_STATUSES)
             .select_related(f"speaker__{DELEGATION_NAME}", DELEGATION_NAME)
             .order_by("order", "inscribed_at", "id")
         )
@@ -107,6 +109,15 @@ class Session(models.Model):
     )
     is_public = models.BooleanField(default=True, verbose_name=_("is public"))
     order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    inscription_closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Conference time. Until then delegations ask for the floor in their portal; "
+            "empty: no online inscription for this session."
+        ),
+        verbose_name=_("online inscription closes at"),
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = SessionQuerySet.as_manager()
@@ -120,6 +131,12 @@ class Session(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="session_ends_after_start",
                 violation_error_message=_("A session must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(inscription_closes_at__isnull=True)
+                | Q(inscription_closes_at__lte=F("ends_at")),
+                name="session_inscription_closes_before_end",
+                violation_error_message=_("Online inscription must close before the session ends."),
             ),
         ]
 
@@ -184,6 +201,14 @@ class Statement(models.Model):
         default=5, verbose_name=_("allotted minutes")
     )
     title = models.CharField(max_length=300, blank=True, verbose_name=_("title"))
+    # The level the delegation speaks at; empty: its level of representation.
+    level = models.PositiveSmallIntegerField(
+        choices=RepresentationLevel.choices,
+        null=True,
+        blank=True,
+        help_text=_("The speaker's level; empty: the delegation's level of representation."),
+        verbose_name=_("level of the speaker"),
+    )
     order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     status = models.CharField(
         max_length=12,
@@ -222,6 +247,18 @@ class Statement(models.Model):
                 name="statement_ends_after_start",
                 violation_error_message=_("A statement ends only once it has started."),
             ),
+            # A delegation has one request for the floor pending per list; rights of reply
+            # come on top. The secretariat may still schedule a delegation twice (in its
+            # national capacity and for a group); the request service refuses a request
+            # while the delegation is scheduled.
+            models.UniqueConstraint(
+                fields=["session", "delegation"],
+                condition=Q(status=StatementStatus.REQUESTED, is_right_of_reply=False),
+                name="statement_one_per_delegation",
+                violation_error_message=_(
+                    "This delegation already has a request pending on this speakers' list."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -252,6 +289,14 @@ class Statement(models.Model):
     def public_speaker(self):
         """The speaker as the public pages name them: only once accredited."""
         return _named(self.speaker)
+
+    @property
+    def delivered_seconds(self) -> int | None:
+        """How long the statement held the floor, pauses excluded; None until it ended."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        held = int((self.ended_at - self.started_at).total_seconds())
+        return max(0, held - self.paused_seconds)
 
 
 class StatementMove(AuditRecord):
@@ -295,6 +340,41 @@ class FloorEvent(AuditRecord):
         verbose_name = _("floor event")
         verbose_name_plural = _("floor events")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.statement}: {self.get_action_display()}"
+
+
+class InscriptionEvent(AuditRecord):
+    """Audit row of a delegation's request for the floor: asked, withdrawn, confirmed, refused.
+
+    ``by`` is the secretariat's user; a request from the portal has none and says in
+    ``actor_label`` who asked (the focal point or the delegate they named).
+    """
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="inscription_events",
+        verbose_name=_("statement"),
+    )
+    action = models.CharField(
+        max_length=12, choices=InscriptionAction.choices, verbose_name=_("action")
+    )
+    actor_label = models.CharField(max_length=200, blank=True, verbose_name=_("actor"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+
+    class Meta:
+        verbose_name = _("inscription event")
+        verbose_name_plural = _("inscription events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action=InscriptionAction.REFUSE) | ~Q(reason=""),
+                name="inscription_refusal_has_reason",
+                violation_error_message=_("A refusal needs a reason."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.statement}: {self.get_action_display()}"

@@ -14,7 +14,12 @@ from conference.models import Conference
 from participants.accreditation.selectors import public_delegations
 from participants.models import Delegation, Participant
 
-from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind, SessionKind
+from .enums import (
+    INACTIVE_STATEMENT_STATUSES,
+    UNLISTED_STATEMENT_STATUSES,
+    ConflictKind,
+    SessionKind,
+)
 from .models import (
     DELEGATION_NAME,
     Room,
@@ -33,14 +38,15 @@ UNRANKED_LEVEL = 99
 def statement_protocol_key(statement: Statement) -> tuple:
     """Where a statement falls on a speakers' list under protocol.
 
-    States first, by their delegation's level of representation, then
+    States first, by the level the delegation speaks at (the statement's level, or
+    else the delegation's level of representation), then
     organizations by theirs: organizations speak after every State, "time
     permitting", so an organization's minister follows a State's expert. Within
     a level, the time of inscription decides. Rights of reply come after the
     list and withdrawn statements last.
     """
     delegation = statement.delegation or (statement.speaker and statement.speaker.delegation)
-    level = delegation.level if delegation else UNRANKED_LEVEL
+    level = statement.level or (delegation.level if delegation else UNRANKED_LEVEL)
     is_organization = not delegation.is_state if delegation else True
     return (
         statement.status in INACTIVE_STATEMENT_STATUSES,
@@ -138,7 +144,7 @@ def public_sessions(
 def _public_roles(conference: Conference) -> Q:
     """Participants who speak in or chair a public session of the conference."""
     public = Q(is_public=True, conference=conference)
-    speaking = Statement.objects.exclude(status__in=INACTIVE_STATEMENT_STATUSES).filter(
+    speaking = Statement.objects.exclude(status__in=UNLISTED_STATEMENT_STATUSES).filter(
         session__in=Session.objects.filter(public)
     )
     return Q(pk__in=speaking.values("speaker_id")) | Q(
@@ -160,7 +166,7 @@ def public_speaker_sessions(*, conference: Conference, speaker: Participant) -> 
     """The public sessions a speaker chairs or speaks in, in agenda order."""
     spoken_in = (
         Statement.objects.filter(speaker=speaker)
-        .exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+        .exclude(status__in=UNLISTED_STATEMENT_STATUSES)
         .values("session_id")
     )
     return list(
@@ -456,7 +462,7 @@ def session_floor_state(*, session: Session) -> dict:
     left from them and the response's Date header, so a reconnecting one is right at once.
     """
     statements = list(
-        session.statements.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+        session.statements.exclude(status__in=UNLISTED_STATEMENT_STATUSES)
         .filter(ended_at__isnull=True)
         .select_related("speaker", "delegation")
         .order_by("order", "inscribed_at", "id")

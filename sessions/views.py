@@ -54,7 +54,13 @@ def agenda_print(request: HttpRequest, conference: Conference) -> HttpResponse:
 @cached_conference_page
 def session_detail(request: HttpRequest, conference: Conference, pk: int) -> HttpResponse:
     session = get_object_or_404(public_sessions(conference=conference), pk=pk)
-    return render(request, "sessions/session.html", {"conference": conference, "session": session})
+    # The record, from the statements already loaded with the speakers' list.
+    delivered = sorted(
+        (s for s in session.statements.all() if s.delivered_seconds is not None),
+        key=lambda s: (s.started_at, s.pk),
+    )
+    context = {"conference": conference, "session": session, "delivered": delivered}
+    return render(request, "sessions/session.html", context)
 
 
 @cached_conference_page

@@ -156,6 +156,20 @@ class SessionFactory(factory.django.DjangoModelFactory):
     room = factory.SubFactory(RoomFactory, conference=factory.SelfAttribute("..conference"))
 
 
+class InscribableSessionFactory(SessionFactory):
+    """A session tomorrow whose online inscription is open for another hour."""
+
+    starts_at = factory.LazyFunction(lambda: _now() + dt.timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=2))
+    inscription_closes_at = factory.LazyFunction(lambda: _now() + dt.timedelta(hours=1))
+
+
+def _now() -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.now().replace(microsecond=0)
+
+
 class StatementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Statement

@@ -28,6 +28,7 @@ from participants.models import (
     Participant,
     VisaLetter,
 )
+from sessions.inscription import inscription_delegate_token, inscription_request
 from sessions.models import SeatingPlan
 from sessions.services import statement_move
 from tests.auth import sign_in
@@ -35,6 +36,7 @@ from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
     IdentityDocumentFactory,
+    InscribableSessionFactory,
     ParticipantFactory,
     RoomFactory,
     SessionFactory,
@@ -120,6 +122,14 @@ def test_every_changelist(client, world, who):
 def seating_plan(w) -> SeatingPlan:
     room = RoomFactory(conference=w["conference"], capacity=100)
     return SeatingPlan.objects.create(conference=w["conference"], room=room, places=10)
+
+
+def requested_statement(w):
+    """The world's delegation asking for the floor in an open session."""
+    session = InscribableSessionFactory(conference=w["conference"])
+    return inscription_request(
+        delegation=w["delegation"], session=session, speaker=w["participant"], actor_label="x"
+    )
 
 
 def present_delegation(w):
@@ -228,6 +238,62 @@ PAGES = {
             + f"?conference={present_delegation(w).conference_id}"
         ),
     ),
+    # The record and the composition report (issue 22): whoever may view sessions.
+    "record and composition": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_session_record_index"),
+    ),
+    "statements delivered": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_session_record", args=[w["conference"].pk]),
+    ),
+    "statements delivered, PDF": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_session_record_pdf", args=[w["conference"].pk]),
+    ),
+    "statements delivered, CSV": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_session_record_csv", args=[w["conference"].pk]),
+    ),
+    "composition report": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_session_composition", args=[w["conference"].pk]),
+    ),
+    "composition report, CSV": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:agenda_session_composition_csv", args=[w["conference"].pk]),
+    ),
+    # Refusing a request for the floor changes the list: the statement's change permission.
+    "refuse a request for the floor": (
+        [200, 403, 200, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse("admin:agenda_statement_refuse", args=[requested_statement(w).pk]),
+    ),
+    "portal, speakers' lists": (
+        [200] * 9,
+        lambda w: reverse(
+            "inscription:speakers_lists", args=[nomination_token(delegation=w["delegation"])]
+        ),
+    ),
+    "delegate's speakers' lists": (
+        [200] * 9,
+        lambda w: reverse(
+            "inscription:delegate",
+            args=[
+                inscription_delegate_token(delegation=w["delegation"], participant=w["participant"])
+            ],
+        ),
+    ),
+    # A delegate's link names a member of its own delegation; another's is forged.
+    "delegate's link for another delegation's member": (
+        [404] * 9,
+        lambda w: reverse(
+            "inscription:delegate",
+            args=[
+                inscription_delegate_token(delegation=w["delegation"], participant=w["stranger"])
+            ],
+        ),
+    ),
+    "delegate's link, forged": ([404] * 9, lambda w: "/speak/forged:token/"),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
     "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),
@@ -457,7 +523,7 @@ ACTIONS["mail.outboxmessage"] |= {
     "mark_sent": CHANGE,
 }
 ACTIONS["axes.accessattempt"] |= {"cleanup_expired_attempts": DELETE}
-ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW}
+ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW, "confirm_requests": CHANGE}
 ACTIONS["documents.amendment"] |= dict.fromkeys(["accept", "reject", "withdraw", "merge"], CHANGE)
 ACTIONS["documents.recommendation"] |= {
     "consolidate": CHANGE,

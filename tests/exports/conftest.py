@@ -64,7 +64,15 @@ def add_rows(conference, count: int, *, start: int = 0) -> None:
         )
         IdentityDocumentFactory(participant=head)
         session = SessionFactory(conference=conference, chair=head)
-        StatementFactory(session=session, speaker=head, delegation=delegation)
+        # Delivered, with the floor's times: a row of the speakers' list and of the record.
+        StatementFactory(
+            session=session,
+            speaker=head,
+            delegation=delegation,
+            status="delivered",
+            started_at=session.starts_at,
+            ended_at=session.starts_at + dt.timedelta(minutes=4, seconds=30),
+        )
         amendment = Amendment.objects.create(
             document=version.document,
             version=version,

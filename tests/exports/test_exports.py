@@ -37,6 +37,7 @@ def test_every_export_named_in_the_issue_is_registered():
         "rooming-list",
         "security-vetting",
         "speakers",
+        "statements-delivered",
         "travel",
     ]
 

@@ -1,12 +1,13 @@
 from collections import namedtuple
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextField
 from django.forms import Textarea
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +24,12 @@ from conference.admin_mixins import (
 )
 from conference.csvio.admin import export_selected_action
 
-from . import forms, selectors, services
+from . import forms, printing, selectors, services
 from .diff import comparison_context
 from .enums import DocumentStatus
 from .models import (
     Amendment,
+    Bracket,
     DocumentEvent,
     DocumentVersion,
     OutcomeDocument,
@@ -52,6 +54,7 @@ def _propose(document, data, user):
         target_paragraph=data["target_paragraph"],
         kind=data["kind"],
         proposed_text=data["proposed_text"],
+        proposed_text_ru=data["proposed_text_ru"],
         delegations=data["delegations"],
     )
 
@@ -349,8 +352,140 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
         return [
             path("<int:pk>/issue/", wrap(self.issue_view), name="documents_version_issue"),
             path("<int:pk>/paste/", wrap(self.paste_view), name="documents_version_paste"),
+            path(
+                "<int:pk>/pdf/<str:language>/",
+                wrap(self.pdf_view),
+                name="documents_version_pdf",
+            ),
+            path(
+                "paragraph/<int:paragraph>/bracket/",
+                wrap(self.bracket_add_view),
+                name="documents_paragraph_bracket",
+            ),
+            path(
+                "paragraph/<int:paragraph>/status/",
+                wrap(self.status_view),
+                name="documents_paragraph_status",
+            ),
+            path(
+                "bracket/<int:bracket>/",
+                wrap(self.bracket_change_view),
+                name="documents_bracket_change",
+            ),
+            path(
+                "bracket/<int:bracket>/lift/",
+                wrap(self.bracket_lift_view),
+                name="documents_bracket_lift",
+            ),
             *super().get_urls(),
         ]
+
+    def _paragraph(self, request, pk: int) -> Paragraph:
+        paragraph = Paragraph.objects.filter(pk=pk).select_related("version__document").first()
+        if paragraph is None:
+            raise Http404
+        self.get_object_or_404(request, paragraph.version_id)
+        return paragraph
+
+    def _bracket(self, request, pk: int) -> Bracket:
+        bracket = (
+            Bracket.objects.filter(pk=pk).select_related("paragraph__version__document").first()
+        )
+        if bracket is None:
+            raise Http404
+        self.get_object_or_404(request, bracket.paragraph.version_id)
+        return bracket
+
+    def _service_page(self, request, *, form, run, title, obj, redirect_to):
+        if form.is_bound and form.is_valid():
+            try:
+                run(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("Done: %(step)s.") % {"step": title})
+                return HttpResponseRedirect(redirect_to)
+        return self.render_form(request, form=form, title=title, obj=obj)
+
+    def bracket_add_view(self, request, paragraph: int):
+        paragraph = self._paragraph(request, paragraph)
+        form = forms.BracketForm(request.POST or None, paragraph=paragraph)
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.bracket_add(
+                paragraph=paragraph, by=request.user, **f.service_arguments()
+            ),
+            title=_("Bracket words of %(paragraph)s")
+            % {"paragraph": services.paragraph_label(paragraph)},
+            obj=paragraph.version,
+            redirect_to=_admin_url(paragraph.version),
+        )
+
+    def bracket_change_view(self, request, bracket: int):
+        bracket = self._bracket(request, bracket)
+        form = forms.BracketChangeForm(request.POST or None, bracket=bracket)
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.bracket_update(
+                bracket=bracket,
+                holders=list(f.cleaned_data["holders"]),
+                options=f.cleaned_data["option_rows"],
+                by=request.user,
+            ),
+            title=_("Bracket “%(words)s”") % {"words": bracket.words()},
+            obj=bracket.paragraph.version,
+            redirect_to=_admin_url(bracket.paragraph.version),
+        )
+
+    def bracket_lift_view(self, request, bracket: int):
+        bracket = self._bracket(request, bracket)
+        form = forms.ParagraphStatusForm(
+            request.POST or None, paragraph=bracket.paragraph, lifting=True
+        )
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.bracket_remove(
+                bracket=bracket,
+                by=request.user,
+                status=f.cleaned_data["status"],
+                confirm_by=list(f.cleaned_data["confirm_by"]),
+            ),
+            title=_("Lift the bracket “%(words)s”") % {"words": bracket.words()},
+            obj=bracket.paragraph.version,
+            redirect_to=_admin_url(bracket.paragraph.version),
+        )
+
+    def status_view(self, request, paragraph: int):
+        paragraph = self._paragraph(request, paragraph)
+        form = forms.ParagraphStatusForm(request.POST or None, paragraph=paragraph)
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.paragraph_set_status(
+                paragraph=paragraph,
+                by=request.user,
+                status=f.cleaned_data["status"],
+                confirm_by=list(f.cleaned_data["confirm_by"]),
+            ),
+            title=_("Status of %(paragraph)s") % {"paragraph": services.paragraph_label(paragraph)},
+            obj=paragraph.version,
+            redirect_to=_admin_url(paragraph.version),
+        )
+
+    def pdf_view(self, request, pk: int, language: str):
+        version = self.get_object_or_404(request, pk, permission="view")
+        if language not in dict(settings.LANGUAGES):
+            raise Http404
+        response = HttpResponse(
+            printing.version_pdf(version=version, language=language),
+            content_type="application/pdf",
+        )
+        filename = f"{version.document.slug}-{version.sequence}-{language}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("document")
@@ -393,11 +528,22 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
     def change_view(self, request, object_id, form_url="", extra_context=None):
         count = Paragraph.objects.filter(version_id=object_id).count() if object_id.isdigit() else 0
         pages = range(1, -(-count // PARAGRAPHS_PER_PAGE) + 1)
+        page = paragraph_page(request)
+        version = self.get_object(request, object_id)
         context = {
             "paragraph_pages": pages if len(pages) > 1 else (),
-            "paragraph_page": paragraph_page(request),
+            "paragraph_page": page,
             **(extra_context or {}),
         }
+        if version is not None:
+            last = page * PARAGRAPHS_PER_PAGE
+            context.update(
+                negotiated=selectors.version_paragraphs(
+                    version=version, positions=(last - PARAGRAPHS_PER_PAGE, last)
+                ),
+                translation_gaps=services.translation_gaps(version),
+                can_negotiate=self.has_change_permission(request, version),
+            )
         return super().change_view(request, object_id, form_url, context)
 
     def paste_view(self, request, pk: int):
@@ -424,16 +570,26 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
     def issue_view(self, request, pk: int):
         version = self.get_object_or_404(request, pk)
         data = request.POST if request.method == "POST" else None
-        form = forms.ConfirmForm(data, document=version.document)
+        gaps = services.translation_gaps(version)
+        form = forms.IssueForm(data, document=version.document, gaps=gaps)
         if form.is_bound and form.is_valid():
             try:
-                services.version_issue(version=version, by=request.user)
+                services.version_issue(
+                    version=version,
+                    by=request.user,
+                    require_translation=not form.cleaned_data.get("confirm_incomplete_translation"),
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 self.message_user(request, _("%(version)s issued.") % {"version": version.label})
                 return HttpResponseRedirect(_admin_url(version))
         title = _("Issue %(version)s") % {"version": version}
+        if gaps:
+            title = _("Issue %(version)s — translation incomplete in %(paragraphs)s") % {
+                "version": version,
+                "paragraphs": ", ".join(services.paragraph_label(p) for p in gaps),
+            }
         return self.render_form(request, form=form, title=title, obj=version)
 
 

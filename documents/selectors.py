@@ -18,6 +18,7 @@ from participants.models import Delegation
 
 from .enums import DocumentStatus
 from .models import (
+    Bracket,
     DocumentVersion,
     OutcomeDocument,
     Paragraph,
@@ -39,8 +40,32 @@ def published_document(*, conference: Conference, slug: str) -> OutcomeDocument:
     )
 
 
-def version_paragraphs(*, version: DocumentVersion) -> list[Paragraph]:
-    return list(version.paragraphs.order_by("position"))
+# How a paragraph's brackets are loaded, once for every page, PDF and payload that shows them.
+HOLDERS = Prefetch(
+    "holders", queryset=Delegation.objects.select_related("organization").order_by("name")
+)
+BRACKETS = Prefetch(
+    "brackets", queryset=Bracket.objects.order_by("start").prefetch_related(HOLDERS, "options")
+)
+CONFIRMERS = Prefetch(
+    "ad_referendum_by",
+    queryset=Delegation.objects.select_related("organization").order_by("name"),
+)
+
+
+def with_brackets(paragraphs: QuerySet[Paragraph]) -> QuerySet[Paragraph]:
+    return paragraphs.prefetch_related(BRACKETS, CONFIRMERS)
+
+
+def version_paragraphs(
+    *, version: DocumentVersion, positions: tuple[int, int] | None = None
+) -> list[Paragraph]:
+    """The version's paragraphs in order with their brackets; ``positions`` (after, up to)
+    limits them to one page."""
+    paragraphs = version.paragraphs.order_by("position")
+    if positions is not None:
+        paragraphs = paragraphs.filter(position__gt=positions[0], position__lte=positions[1])
+    return list(with_brackets(paragraphs))
 
 
 def position_statements(*, document: OutcomeDocument) -> list[PositionStatement]:

@@ -295,7 +295,7 @@ def translation_gaps(version: DocumentVersion) -> list[Paragraph]:
             Q(text_en="") | Q(text_en__isnull=True) | Q(text_ru="") | Q(text_ru__isnull=True)
         )
         .order_by("position")
-        .only("pk", "position", "number", "kind", "text_en", "text_ru")
+        .only("pk", "version", "position", "number", "kind", "text_en", "text_ru")
     )
 
 

@@ -10,6 +10,7 @@ from django.forms import Textarea
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -189,6 +190,7 @@ class OutcomeDocumentAdmin(
         "status",
         "adoption_method",
         "adopted_on",
+        "translation",
     ]
     list_filter = ["status", "kind", "adoption_method", "conference"]
     list_select_related = ["conference"]
@@ -211,6 +213,18 @@ class OutcomeDocumentAdmin(
 
     def save_model(self, request, obj, form, change):
         services.document_save(document=obj, previous_conference_id=form.initial.get("conference"))
+
+    def get_queryset(self, request):
+        return selectors.with_translation_flag(super().get_queryset(request))
+
+    @admin.display(description=_("translation"), boolean=False)
+    def translation(self, document) -> str:
+        """Whether the latest version has a paragraph without its English or Russian text."""
+        if getattr(document, "translation_incomplete", False):
+            return format_html(
+                '<span class="translation-incomplete">{}</span>', _("Translation incomplete")
+            )
+        return "—"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

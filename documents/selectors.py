@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -107,3 +107,14 @@ def recommendations_by_theme(*, conference: Conference) -> list[tuple[str, list[
         .order_by("theme", "source_conference__start_date", "code")
     )
     return [(theme, list(items)) for theme, items in groupby(rows, key=lambda r: r.theme)]
+
+
+UNTRANSLATED = Q(text_en="") | Q(text_en__isnull=True) | Q(text_ru="") | Q(text_ru__isnull=True)
+
+
+def with_translation_flag(documents: QuerySet[OutcomeDocument]) -> QuerySet[OutcomeDocument]:
+    """Annotate ``translation_incomplete``: the latest version has a paragraph without its
+    English or Russian text (one subquery, whatever the number of documents)."""
+    latest = DocumentVersion.objects.filter(document=OuterRef(OuterRef("pk"))).order_by("-sequence")
+    gaps = Paragraph.objects.filter(UNTRANSLATED, version=Subquery(latest.values("pk")[:1]))
+    return documents.annotate(translation_incomplete=Exists(gaps))

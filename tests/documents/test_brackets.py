@@ -268,4 +268,3 @@ def published_page(document):
     client = Client()
     url = reverse("documents:detail", args=[document.conference.slug, document.slug])
     return client.get(url).content.decode()
-

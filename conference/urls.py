@@ -8,6 +8,8 @@ admin.site.index_title = "Conference administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the nomination portal, whose first segment is any token.
+    path("nominate/silence/", include("documents.portal_urls")),
     path("nominate/", include("participants.urls")),
     path("desk/", include("participants.desk_urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),

@@ -10,6 +10,7 @@ from django.forms import Textarea
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -25,7 +26,7 @@ from conference.admin_mixins import (
 )
 from conference.csvio.admin import export_selected_action
 
-from . import forms, printing, selectors, services
+from . import charts, compilation, forms, printing, selectors, services
 from .diff import comparison_context
 from .enums import DocumentStatus
 from .models import (
@@ -86,7 +87,12 @@ STEPS = {
              lambda d, data, u: services.version_create_revision(document=d, by=u)),
         Step("amend", _("Record an amendment"), services.AMENDABLE, forms.AmendmentForm, _propose),
         Step("silence", _("Start the silence procedure"), {S.UNDER_NEGOTIATION}, forms.SilenceForm,
-             lambda d, data, u: services.document_start_silence(document=d, by=u, **data)),
+             lambda d, data, u, link: services.document_start_silence(
+                 document=d, by=u, link=link, **data)),
+        Step("extend_silence", _("Extend the silence deadline"), {S.SILENCE_PROCEDURE},
+             forms.SilenceExtendForm,
+             lambda d, data, u, link: services.silence_extend(
+                 document=d, by=u, link=link, **data)),
         Step("break_silence", _("Record a silence break"), {S.SILENCE_PROCEDURE},
              forms.SilenceBreakForm,
              lambda d, data, u: services.silence_break(document=d, by=u, **data)),
@@ -100,6 +106,14 @@ STEPS = {
              lambda d, data, u: services.document_fail(document=d, by=u, **data)),
     ]
 }  # fmt: skip
+
+
+# Steps that mail each focal point their delegation's link to the portal.
+LINKED_STEPS = {"silence", "extend_silence"}
+
+
+def _link(request):
+    return lambda token: request.build_absolute_uri(reverse("silence_portal:break", args=[token]))
 
 
 def _admin_url(obj, view: str = "change") -> str:
@@ -231,6 +245,16 @@ class OutcomeDocumentAdmin(
         return [
             path("<int:pk>/step/<str:step>/", wrap(self.step_view), name="documents_document_step"),
             path("<int:pk>/compare/", wrap(self.compare_view), name="documents_document_compare"),
+            path(
+                "<int:pk>/progress.svg",
+                wrap(self.progress_view),
+                name="documents_document_progress",
+            ),
+            path(
+                "<int:pk>/compilation.<str:format>",
+                wrap(self.compilation_view),
+                name="documents_document_compilation",
+            ),
             *super().get_urls(),
         ]
 
@@ -249,6 +273,10 @@ class OutcomeDocumentAdmin(
                 **(extra_context or {}),
                 "steps": [s for s in STEPS.values() if may_change and document.status in s.states],
                 "can_compare": document.versions.count() > 1,
+                "silence": selectors.running_silence(document=document),
+                "silence_breaks": selectors.silence_register(document=document),
+                "now": timezone.now(),
+                "progress": selectors.progress(document=document),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -265,7 +293,10 @@ class OutcomeDocumentAdmin(
         form = step.form(data, document=document)
         if form.is_bound and form.is_valid():
             try:
-                result = step.run(document, form.cleaned_data, request.user)
+                if step.name in LINKED_STEPS:
+                    result = step.run(document, form.cleaned_data, request.user, _link(request))
+                else:
+                    result = step.run(document, form.cleaned_data, request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -274,6 +305,36 @@ class OutcomeDocumentAdmin(
                 return HttpResponseRedirect(_admin_url(target))
         title = f"{step.label}: {document}"
         return self.render_form(request, form=form, title=title, obj=document, submit=step.label)
+
+    def progress_view(self, request, pk: int):
+        document = self.get_object_or_404(request, pk, permission="view")
+        rows = selectors.progress(document=document)
+        response = HttpResponse(
+            charts.progress_svg(rows, tz=document.conference.tz), content_type="image/svg+xml"
+        )
+        # The SVG styles its own lines; it is an image, no script runs in it.
+        response._csp_exempt = True
+        return response
+
+    def compilation_view(self, request, pk: int, format: str):
+        document = self.get_object_or_404(request, pk, permission="view")
+        if format == "csv":
+            response = HttpResponse(
+                compilation.compilation_csv(document=document), content_type="text/csv"
+            )
+        elif format == "pdf":
+            language = request.GET.get("language", "en")
+            if language not in dict(settings.LANGUAGES):
+                language = "en"
+            response = HttpResponse(
+                compilation.compilation_pdf(document=document, language=language),
+                content_type="application/pdf",
+            )
+        else:
+            raise Http404
+        filename = f"{document.slug}-compilation.{format}"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
 
     def compare_view(self, request, pk: int):
         document = self.get_object_or_404(request, pk, permission="view")

@@ -60,6 +60,14 @@ class SilenceForm(DocumentStepForm):
     )
 
 
+class SilenceExtendForm(DocumentStepForm):
+    deadline = forms.DateTimeField(
+        label=_("New silence deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("In the conference's time zone. The text goes out again with it."),
+    )
+
+
 class SilenceBreakForm(DocumentStepForm):
     delegation = forms.ModelChoiceField(label=_("Delegation"), queryset=Delegation.objects.none())
     text = forms.CharField(label=_("Text of the break"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from django.core import signing
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from conference.models import Conference
 from participants.models import Delegation
 
-from .enums import DocumentStatus
+from .enums import DocumentStatus, SilenceOutcome
 from .models import (
     Bracket,
     DocumentVersion,
@@ -118,3 +119,88 @@ def with_translation_flag(documents: QuerySet[OutcomeDocument]) -> QuerySet[Outc
     latest = DocumentVersion.objects.filter(document=OuterRef(OuterRef("pk"))).order_by("-sequence")
     gaps = Paragraph.objects.filter(UNTRANSLATED, version=Subquery(latest.values("pk")[:1]))
     return documents.annotate(translation_incomplete=Exists(gaps))
+
+
+SILENCE_SALT = "documents.silence-break"
+
+
+def silence_token(*, procedure, delegation: Delegation) -> str:
+    """The signed part of a delegation's “break silence” link: the procedure, the delegation
+    and the delegation's link nonce, so that rotating or revoking the delegation's portal link
+    revokes this one too."""
+    return signing.Signer(salt=SILENCE_SALT).sign_object(
+        {"p": procedure.pk, "d": delegation.pk, "n": delegation.nomination_nonce.hex}
+    )
+
+
+def silence_token_read(token: str) -> dict | None:
+    """The token's values, or None when it is forged or malformed."""
+    try:
+        value = signing.Signer(salt=SILENCE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(value, dict) or not {"p", "d", "n"} <= value.keys():
+        return None
+    if not all(isinstance(value[k], int) for k in ("p", "d")) or not isinstance(value["n"], str):
+        return None
+    return value
+
+
+def silence_register(*, document: OutcomeDocument):
+    """Every break of silence on the document, latest procedure first."""
+    return list(
+        document.silence_breaks.select_related(
+            "delegation__organization", "procedure__version"
+        ).order_by("-broken_at")
+    )
+
+
+def running_silence(*, document: OutcomeDocument):
+    return (
+        document.silence_procedures.filter(outcome=SilenceOutcome.RUNNING)
+        .select_related("version")
+        .first()
+    )
+
+
+def progress(*, document: OutcomeDocument) -> list[dict]:
+    """How clean each version's text is: per kind (and in all), the paragraphs agreed and the
+    words outside brackets, with the version's date. A constant number of queries."""
+    from . import brackets
+
+    versions = list(document.versions.order_by("sequence"))
+    paragraphs = with_brackets(
+        Paragraph.objects.filter(version__document=document).order_by("version", "position")
+    ).only("pk", "version", "position", "kind", "status", "is_bracketed", "text_en")
+    by_version: dict[int, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        by_version.setdefault(paragraph.version_id, []).append(paragraph)
+    rows = []
+    for version in versions:
+        figures = {}
+        for kind in ("preambular", "operative", "all"):
+            chosen = [p for p in by_version.get(version.pk, []) if kind == "all" or p.kind == kind]
+            words = [brackets.word_counts(p) for p in chosen]
+            total_words = sum(w for w, _inside in words)
+            figures[kind] = {
+                "paragraphs": len(chosen),
+                "agreed": sum(1 for p in chosen if brackets.is_agreed(p)),
+                "words": total_words,
+                "clean_words": total_words - sum(inside for _w, inside in words),
+            }
+            for share, (part, whole) in {
+                "agreed_share": ("agreed", "paragraphs"),
+                "clean_share": ("clean_words", "words"),
+            }.items():
+                whole_value = figures[kind][whole]
+                figures[kind][share] = (
+                    round(100 * figures[kind][part] / whole_value, 1) if whole_value else None
+                )
+        rows.append(
+            {
+                "version": version,
+                "at": version.issued_at or version.created_at,
+                **figures,
+            }
+        )
+    return rows

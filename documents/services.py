@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, F, Q
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from conference.languages import in_each_language
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
 
+from . import selectors
 from .enums import (
     AdoptionMethod,
     AmendmentAction,
@@ -34,6 +36,7 @@ from .enums import (
     ParagraphStatus,
     PositionKind,
     RecommendationStatus,
+    SilenceOutcome,
 )
 from .models import (
     Amendment,
@@ -47,6 +50,7 @@ from .models import (
     PositionStatement,
     Recommendation,
     SilenceBreak,
+    SilenceProcedure,
 )
 
 S = DocumentStatus
@@ -972,11 +976,28 @@ def _bracketed_refusal(version: DocumentVersion, action: str) -> None:
         )
 
 
+Link = Callable[[Delegation], str]
+
+
+def _deadline_text(document: OutcomeDocument, deadline: dt.datetime) -> str:
+    """The deadline as an officer reads it: the conference's wall time, with its zone."""
+    return f"{document.conference.local(deadline):%Y-%m-%d %H:%M} ({document.conference.time_zone})"
+
+
 @transaction.atomic
 def document_start_silence(
-    *, document: OutcomeDocument, deadline: dt.datetime, by: User
+    *,
+    document: OutcomeDocument,
+    deadline: dt.datetime,
+    by: User,
+    link: Link | None = None,
 ) -> OutcomeDocument:
-    """Put the latest issued version under silence until ``deadline``."""
+    """Put the latest issued version under silence until ``deadline`` and circulate it.
+
+    Every focal point receives the text in their language with the deadline in conference
+    time and, where ``link`` builds it (the portal's address for a delegation), their
+    delegation's personal link to break silence.
+    """
     locked = _lock(document)
     if locked.status != S.UNDER_NEGOTIATION:
         raise _state_error(locked, _("be put under silence procedure"))
@@ -986,33 +1007,114 @@ def document_start_silence(
             _("Issue the working revision before the silence procedure."),
             code="working_revision_unissued",
         )
-    if deadline <= timezone.now():
+    now = timezone.now()
+    if deadline <= now:
         raise DocumentError(_("The silence deadline must be in the future."), code="deadline_past")
     _bracketed_refusal(latest, _("go under silence procedure"))
-    return _transition(
+    started = _transition(
         document=locked,
         target=S.SILENCE_PROCEDURE,
         by=by,
         action=_("be put under silence procedure"),
         note=_("Silence on %(version)s until %(deadline)s.")
-        % {"version": latest.label, "deadline": f"{deadline:%Y-%m-%d %H:%M %Z}"},
+        % {"version": latest.label, "deadline": _deadline_text(locked, deadline)},
         silence_deadline=deadline,
+    )
+    procedure = SilenceProcedure(
+        document=started, version=latest, started_at=now, started_by=by, deadline=deadline
+    )
+    procedure.full_clean()
+    procedure.save()
+    _circulate(procedure, link)
+    return started
+
+
+def _circulate(procedure: SilenceProcedure, link: Link | None) -> None:
+    from . import notifications
+
+    def url(delegation: Delegation) -> str:
+        token = selectors.silence_token(procedure=procedure, delegation=delegation)
+        return link(token) if link else reverse("silence_portal:break", args=[token])
+
+    notifications.silence_circulation_write(
+        procedure=procedure, link=url, send_id=f"{procedure.deadline:%Y%m%d%H%M%S}"
     )
 
 
 @transaction.atomic
+def silence_extend(
+    *, document: OutcomeDocument, deadline: dt.datetime, by: User, link: Link | None = None
+) -> SilenceProcedure:
+    """Move the running procedure's deadline later; audited, and the text goes out again with
+    the new deadline (each delegation's link stays the same)."""
+    locked = _lock(document)
+    procedure = selectors.running_silence(document=locked)
+    if locked.status != S.SILENCE_PROCEDURE or procedure is None:
+        raise _state_error(locked, _("have its silence deadline extended"))
+    now = timezone.now()
+    if now >= procedure.deadline:
+        raise DocumentError(
+            _("The silence procedure ended at %(deadline)s; it can no longer be extended.")
+            % {"deadline": _deadline_text(locked, procedure.deadline)},
+            code="silence_over",
+        )
+    if deadline <= procedure.deadline:
+        raise DocumentError(
+            _("The new deadline must be after the present one, %(deadline)s.")
+            % {"deadline": _deadline_text(locked, procedure.deadline)},
+            code="deadline_not_later",
+        )
+    previous = procedure.deadline
+    procedure.deadline = deadline
+    procedure.full_clean()
+    procedure.save(update_fields=["deadline"])
+    locked.silence_deadline = deadline
+    locked.save(update_fields=["silence_deadline"])
+    _log(
+        document=locked,
+        by=by,
+        note=_("Silence deadline extended from %(previous)s to %(deadline)s.")
+        % {
+            "previous": _deadline_text(locked, previous),
+            "deadline": _deadline_text(locked, deadline),
+        },
+    )
+    _circulate(procedure, link)
+    return procedure
+
+
+@transaction.atomic
 def silence_break(
-    *, document: OutcomeDocument, delegation: Delegation, text: str, by: User
+    *,
+    document: OutcomeDocument,
+    delegation: Delegation,
+    text: str,
+    by: User,
+    through_portal: bool = False,
 ) -> SilenceBreak:
-    """A delegation breaks silence: its text is recorded and negotiation resumes."""
+    """A delegation breaks silence: its text is recorded, the procedure ends as broken, the
+    document returns to negotiation, the focal point gets a receipt and every focal point is
+    told. After the deadline, for another conference's delegation, or a second time: refused,
+    nothing written."""
+    from . import notifications
+
     locked = _lock(document)
     if locked.status != S.SILENCE_PROCEDURE:
         raise _state_error(locked, _("have its silence broken"))
+    procedure = (
+        SilenceProcedure.objects.select_for_update()
+        .filter(document=locked, outcome=SilenceOutcome.RUNNING)
+        .select_related("version", "document__conference")
+        .first()
+    )
     now = timezone.now()
-    if now > locked.silence_deadline:
+    # The document's deadline is the one both the procedure and the document carry (the
+    # services write them together), read under the document's lock.
+    deadline = locked.silence_deadline
+    if now > deadline:
         raise DocumentError(
             _("The silence procedure ended at %(deadline)s; it can no longer be broken.")
-            % {"deadline": f"{locked.silence_deadline:%Y-%m-%d %H:%M %Z}"},
+            % {"deadline": _deadline_text(locked, deadline)},
             code="silence_over",
         )
     if delegation.conference_id != locked.conference_id:
@@ -1021,7 +1123,21 @@ def silence_break(
             % {"delegation": delegation},
             code="foreign_delegation",
         )
-    broken = SilenceBreak(document=locked, delegation=delegation, text=text.strip(), broken_at=now)
+    if procedure and procedure.breaks.filter(delegation=delegation).exists():
+        raise DocumentError(
+            _("%(delegation)s has already broken this silence.") % {"delegation": delegation},
+            code="already_broken",
+        )
+    if not text.strip():
+        raise DocumentError(_("A break of silence needs its text."), code="break_text_missing")
+    broken = SilenceBreak(
+        document=locked,
+        procedure=procedure,
+        delegation=delegation,
+        text=text.strip(),
+        broken_at=now,
+        through_portal=through_portal,
+    )
     broken.full_clean()
     broken.save()
     _transition(
@@ -1032,7 +1148,140 @@ def silence_break(
         note=_("Silence broken by %(delegation)s.") % {"delegation": delegation},
         silence_deadline=None,
     )
+    if procedure is not None:
+        SilenceProcedure.objects.filter(pk=procedure.pk).update(
+            outcome=SilenceOutcome.BROKEN, ended_at=now
+        )
+        procedure.outcome = SilenceOutcome.BROKEN
+        notifications.silence_receipt_write(broken=broken)
+        notifications.silence_outcome_write(
+            procedure=procedure,
+            outcome=lambda: (
+                _("%(delegation)s broke silence on %(version)s; the text returns to negotiation.")
+                % {"delegation": delegation.local_name, "version": procedure.version.label}
+            ),
+        )
     return broken
+
+
+@transaction.atomic
+def silence_break_by_token(*, token: str, text: str) -> SilenceBreak:
+    """A focal point breaks silence through the personal link. A forged link, one revoked
+    (the delegation's portal link was rotated or revoked), one of a procedure that ended or
+    of another document's procedure: refused, nothing written."""
+    value = selectors.silence_token_read(token)
+    if value is None:
+        raise DocumentError(_("This link is not valid."), code="link_invalid")
+    procedure = (
+        SilenceProcedure.objects.select_related("document__conference", "version")
+        .filter(pk=value["p"])
+        .first()
+    )
+    delegation = (
+        Delegation.objects.select_related("organization", "conference")
+        .filter(pk=value["d"])
+        .first()
+    )
+    if procedure is None or delegation is None:
+        raise DocumentError(_("This link is not valid."), code="link_invalid")
+    if delegation.nomination_link_revoked or delegation.nomination_nonce.hex != value["n"]:
+        raise DocumentError(
+            _("This link has been revoked. Ask the secretariat for the current one."),
+            code="link_revoked",
+        )
+    if procedure.outcome != SilenceOutcome.RUNNING:
+        raise DocumentError(
+            _("This silence procedure is over (%(outcome)s); silence can no longer be broken.")
+            % {"outcome": procedure.get_outcome_display().lower()},
+            code="silence_over",
+        )
+    return silence_break(
+        document=procedure.document,
+        delegation=delegation,
+        text=text,
+        by=None,
+        through_portal=True,
+    )
+
+
+def silence_close_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """End every silence procedure whose deadline has passed: what the beat task runs.
+
+    Each document is closed in its own transaction by ``silence_close``, which locks it and
+    checks again, so two schedulers, a retry or a restart end each procedure once.
+    """
+    now = now or timezone.now()
+    due = SilenceProcedure.objects.filter(outcome=SilenceOutcome.RUNNING, deadline__lte=now)
+    counts: dict[str, int] = {}
+    for procedure_id in due.order_by("deadline").values_list("pk", flat=True):
+        outcome = silence_close(procedure_id=procedure_id, now=now)
+        if outcome:
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+@transaction.atomic
+def silence_close(*, procedure_id: int, now: dt.datetime | None = None) -> str:
+    """End one procedure at its deadline: adopted by silence (and published) if unbroken,
+    returned to negotiation if broken. Returns the outcome, or "" when there was nothing to
+    do: the procedure already ended, its deadline was extended, or the document moved on.
+    """
+    from . import notifications
+
+    now = now or timezone.now()
+    procedure = SilenceProcedure.objects.filter(pk=procedure_id).select_related("version").first()
+    if procedure is None:
+        return ""
+    document = _lock(procedure.document)  # every writer of the document waits here
+    # The conditional UPDATE is the claim: only one caller moves it out of "running".
+    broken = procedure.breaks.exists()
+    outcome = SilenceOutcome.BROKEN if broken else SilenceOutcome.ADOPTED
+    claimed = SilenceProcedure.objects.filter(
+        pk=procedure_id, outcome=SilenceOutcome.RUNNING, deadline__lte=now
+    ).update(outcome=outcome, ended_at=now)
+    if not claimed:
+        return ""
+    procedure.refresh_from_db()
+    if document.status != S.SILENCE_PROCEDURE:
+        return outcome
+    version = procedure.version
+    if broken:
+        _transition(
+            document=document,
+            target=S.UNDER_NEGOTIATION,
+            by=None,
+            action=_("be returned to negotiation"),
+            note=_("Silence on %(version)s was broken.") % {"version": version.label},
+            silence_deadline=None,
+        )
+
+        def sentence() -> str:
+            return _("Silence on %(version)s was broken; the text returns to negotiation.") % {
+                "version": version.label
+            }
+    else:
+        adopted_on = document.conference.local(procedure.deadline).date()
+        adopted = document_adopt(
+            document=document,
+            method=AdoptionMethod.SILENCE_PROCEDURE,
+            adopted_on=adopted_on,
+            version=version,
+            by=None,
+            now=now,
+        )
+        document_publish(document=adopted, by=None)
+
+        def sentence() -> str:
+            return _(
+                "No delegation broke silence by %(deadline)s: %(version)s is adopted by the "
+                "silence procedure."
+            ) % {
+                "deadline": document.conference.local_text(procedure.deadline),
+                "version": version.label,
+            }
+
+    notifications.silence_outcome_write(procedure=procedure, outcome=sentence)
+    return outcome
 
 
 @transaction.atomic
@@ -1046,6 +1295,7 @@ def document_adopt(
     votes_for: int | None = None,
     votes_against: int | None = None,
     abstentions: int | None = None,
+    now: dt.datetime | None = None,
 ) -> OutcomeDocument:
     """Adopt an issued, unbracketed version by consensus, silence procedure or vote."""
     locked = _lock(document)
@@ -1057,10 +1307,13 @@ def document_adopt(
             locked,
             _("be adopted by %(method)s") % {"method": AdoptionMethod(method).label.lower()},
         )
-    if method == AdoptionMethod.SILENCE_PROCEDURE and timezone.now() <= locked.silence_deadline:
+    if (
+        method == AdoptionMethod.SILENCE_PROCEDURE
+        and (now or timezone.now()) < locked.silence_deadline
+    ):
         raise DocumentError(
             _("The silence procedure runs until %(deadline)s.")
-            % {"deadline": f"{locked.silence_deadline:%Y-%m-%d %H:%M %Z}"},
+            % {"deadline": _deadline_text(locked, locked.silence_deadline)},
             code="silence_running",
         )
     votes = (votes_for, votes_against, abstentions)

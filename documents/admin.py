@@ -7,7 +7,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextField
 from django.forms import Textarea
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -438,6 +438,16 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
                 name="documents_paragraph_bracket",
             ),
             path(
+                "paragraph/<int:paragraph>/screen/",
+                wrap(self.screen_view),
+                name="documents_paragraph_screen",
+            ),
+            path(
+                "paragraph/<int:paragraph>/payload.json",
+                wrap(self.payload_view),
+                name="documents_paragraph_payload",
+            ),
+            path(
                 "paragraph/<int:paragraph>/status/",
                 wrap(self.status_view),
                 name="documents_paragraph_status",
@@ -455,11 +465,11 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
             *super().get_urls(),
         ]
 
-    def _paragraph(self, request, pk: int) -> Paragraph:
+    def _paragraph(self, request, pk: int, permission: str = "change") -> Paragraph:
         paragraph = Paragraph.objects.filter(pk=pk).select_related("version__document").first()
         if paragraph is None:
             raise Http404
-        self.get_object_or_404(request, paragraph.version_id)
+        self.get_object_or_404(request, paragraph.version_id, permission=permission)
         return paragraph
 
     def _bracket(self, request, pk: int) -> Bracket:
@@ -549,6 +559,31 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
             obj=paragraph.version,
             redirect_to=_admin_url(paragraph.version),
         )
+
+    def screen_view(self, request, paragraph: int):
+        """The facilitator's “put on the screen”; pushing it to the projector is the live
+        channel's (selectors.paragraph_payload gives what to show)."""
+        paragraph = self._paragraph(request, paragraph, permission="view")
+        if not request.user.has_perm("documents.change_outcomedocument"):
+            raise PermissionDenied
+        form = forms.ConfirmForm(
+            request.POST if request.method == "POST" else None, document=paragraph.version.document
+        )
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.document_pick_paragraph(
+                document=paragraph.version.document, paragraph=paragraph, by=request.user
+            ),
+            title=_("Put %(paragraph)s on the screen")
+            % {"paragraph": services.paragraph_label(paragraph)},
+            obj=paragraph.version,
+            redirect_to=_admin_url(paragraph.version),
+        )
+
+    def payload_view(self, request, paragraph: int):
+        paragraph = self._paragraph(request, paragraph, permission="view")
+        return JsonResponse(selectors.paragraph_payload(paragraph=paragraph))
 
     def pdf_view(self, request, pk: int, language: str):
         version = self.get_object_or_404(request, pk, permission="view")

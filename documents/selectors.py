@@ -204,3 +204,83 @@ def progress(*, document: OutcomeDocument) -> list[dict]:
             }
         )
     return rows
+
+
+def _both(get) -> dict[str, str]:
+    """A value in each language, read with that language active."""
+    from django.utils import translation
+
+    values = {}
+    for language in ("en", "ru"):
+        with translation.override(language):
+            values[language] = get(language)
+    return values
+
+
+def paragraph_payload(*, paragraph: Paragraph) -> dict:
+    """What the room's projector shows for the paragraph under negotiation: its text in both
+    languages cut into plain and bracketed runs (holders, options), its status, and the
+    pending amendments to it (the proposals) with their sponsors. Plain JSON-ready data; the
+    live channel pushes it, a JSON endpoint serves it as the fallback. Constant queries."""
+    from . import brackets
+    from .enums import AmendmentStatus
+    from .models import Amendment
+
+    [loaded] = with_brackets(Paragraph.objects.filter(pk=paragraph.pk)).select_related(
+        "version__document"
+    )
+    version = loaded.version
+    # The proposals: amendments tabled against this paragraph or the one it was copied from.
+    ancestors, current = [], loaded
+    lineage = dict(
+        Paragraph.objects.filter(version__document=version.document).values_list("pk", "origin_id")
+    )
+    while current is not None:
+        ancestors.append(current if isinstance(current, int) else current.pk)
+        parent = lineage.get(ancestors[-1])
+        current = parent
+    proposals = list(
+        Amendment.objects.filter(target_paragraph__in=ancestors, status=AmendmentStatus.PROPOSED)
+        .prefetch_related(
+            Prefetch(
+                "proposed_by",
+                queryset=Delegation.objects.select_related("organization").order_by("name"),
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+    def runs(language: str) -> list[dict]:
+        return [
+            {
+                "text": s.text,
+                "bracketed": s.bracketed,
+                "options": list(s.options),
+                "holders": list(s.holders),
+            }
+            for s in brackets.segments(loaded, language)
+        ]
+
+    return {
+        "document": _both(lambda _l: version.document.title),
+        "version": _both(lambda _l: version.label),
+        "paragraph": {
+            "id": loaded.pk,
+            "number": loaded.number,
+            "kind": loaded.kind,
+            "status": loaded.status,
+            "status_label": _both(lambda _l: str(loaded.get_status_display())),
+            "to_confirm": _both(lambda _l: [d.local_name for d in loaded.ad_referendum_by.all()]),
+            "text": _both(runs),
+        },
+        "proposals": [
+            {
+                "id": a.pk,
+                "action": a.action,
+                "action_label": _both(lambda _l, a=a: str(a.get_action_display())),
+                "proposed_by": _both(lambda _l, a=a: [d.local_name for d in a.proposed_by.all()]),
+                "text": {"en": a.proposed_text, "ru": a.proposed_text_ru or a.proposed_text},
+            }
+            for a in proposals
+        ],
+    }

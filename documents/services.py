@@ -919,6 +919,38 @@ def _copy_negotiation_state(previous: DocumentVersion, copies: list[Paragraph]) 
     )
 
 
+@transaction.atomic
+def document_pick_paragraph(
+    *, document: OutcomeDocument, paragraph: Paragraph | None, by: User
+) -> OutcomeDocument:
+    """The facilitator puts ``paragraph`` (of one of the document's versions) on the room's
+    screen, or clears the screen with None. Idempotent; audited. The live channel reads
+    ``selectors.paragraph_payload`` for what to show."""
+    locked = _lock(document)
+    if (
+        paragraph is not None
+        and not Paragraph.objects.filter(pk=paragraph.pk, version__document=locked).exists()
+    ):
+        raise DocumentError(
+            _("That paragraph belongs to another document."), code="paragraph_elsewhere"
+        )
+    new = paragraph.pk if paragraph else None
+    if locked.paragraph_on_screen_id == new:
+        return locked
+    locked.paragraph_on_screen_id = new
+    locked.save(update_fields=["paragraph_on_screen"])
+    _log(
+        document=locked,
+        by=by,
+        note=(
+            _("%(paragraph)s on the screen.") % {"paragraph": paragraph_label(paragraph)}
+            if paragraph
+            else _("Screen cleared.")
+        ),
+    )
+    return locked
+
+
 # Document transitions ------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, F, Q
+from django.db.models import Case, CharField, F, Q, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -388,21 +388,30 @@ def _insert(
     # by one in two UPDATEs (lifted above every position in use, then lowered into place,
     # so that no two rows ever share a position), whatever the length of the text.
     count, position = len(ordered), index + 1
+    preambular = sum(1 for p in ordered if p.kind != ParagraphKind.OPERATIVE)
+    if kind != ParagraphKind.OPERATIVE:
+        preambular += 1
     if index < count:
         version.paragraphs.filter(position__gte=position).update(position=F("position") + count + 1)
-        version.paragraphs.filter(position__gt=count + 1).update(position=F("position") - count)
+        lowered = {"position": F("position") - count}
+        if kind == ParagraphKind.OPERATIVE:
+            # An operative paragraph's number is its position after the preamble: the same
+            # UPDATE renumbers every operative paragraph that moved.
+            lowered["number"] = Case(
+                When(
+                    kind=ParagraphKind.OPERATIVE,
+                    then=Cast(F("position") - count - preambular, output_field=CharField()),
+                ),
+                default=F("number"),
+            )
+        version.paragraphs.filter(position__gt=count + 1).update(**lowered)
     paragraph = _paragraph(
         version, kind=kind, text=text, text_ru=text_ru, is_bracketed=is_bracketed, position=position
     )
     ordered.insert(index, paragraph)
-    preambular = sum(1 for p in ordered if p.kind != ParagraphKind.OPERATIVE)
     if kind == ParagraphKind.OPERATIVE:
         paragraph.number = str(position - preambular)
         paragraph.save()
-        # An operative paragraph's number is its position after the preamble.
-        version.paragraphs.filter(kind=ParagraphKind.OPERATIVE, position__gt=position).update(
-            number=Cast(F("position") - preambular, output_field=CharField())
-        )
     else:
         paragraph.number = _letters(index)
         paragraph.save()

@@ -268,3 +268,30 @@ def published_page(document):
     client = Client()
     url = reverse("documents:detail", args=[document.conference.slug, document.slug])
     return client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("kind", [ParagraphKind.OPERATIVE, ParagraphKind.PREAMBULAR])
+def test_an_insert_near_the_start_renumbers_everything_in_constant_queries(
+    officer, kind, django_assert_num_queries
+):
+    document = OutcomeDocumentFactory()
+    zero = services.version_create_zero_draft(document=document, by=officer)
+    services.paragraphs_save(
+        version=zero,
+        added=[
+            {"kind": k, "text": f"Text {i}.", "is_bracketed": False}
+            for i, k in enumerate([ParagraphKind.PREAMBULAR] * 3 + [ParagraphKind.OPERATIVE] * 30)
+        ],
+    )
+    after = zero.paragraphs.order_by("position")[0 if kind == ParagraphKind.PREAMBULAR else 3]
+    with django_assert_num_queries(8 if kind == ParagraphKind.OPERATIVE else 9):
+        services.paragraph_add(version=zero, kind=kind, text="Inserted.", after=after)
+    rows = list(zero.paragraphs.order_by("position").values_list("position", "number", "kind"))
+    expected_numbers = [
+        *("a", "b", "c", "d")[: 4 if kind == ParagraphKind.PREAMBULAR else 3],
+        *(str(n) for n in range(1, 32 if kind == ParagraphKind.OPERATIVE else 31)),
+    ]
+    assert [n for _p, n, _k in rows] == expected_numbers
+    assert [p for p, _n, _k in rows] == list(range(1, 35))
+    texts = list(zero.paragraphs.order_by("position").values_list("text_en", flat=True))
+    assert texts[1 if kind == ParagraphKind.PREAMBULAR else 4] == "Inserted."

@@ -250,3 +250,16 @@ def test_two_schedulers_at_once_adopt_exactly_once():
     )
     assert OutboxMessage.objects.filter(kind="silence_outcome").count() == 2
     assert OutcomeDocument.objects.get(pk=document.pk).status == DocumentStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_the_document_page_shows_the_countdown_and_the_register(under_silence, organizer):
+    document, kazakhstan, _turkmenistan = under_silence
+    url = reverse("admin:documents_outcomedocument_change", args=[document.pk])
+    html = organizer.get(url).content.decode()
+    assert 'id="silence-countdown"' in html
+    assert 'data-deadline="2031-06-02T13:00:00+00:00"' in html or "data-deadline=" in html
+    services.silence_break(document=document, delegation=kazakhstan, text="Not yet.", by=None)
+    html = organizer.get(url).content.decode()
+    assert 'id="silence-countdown"' not in html
+    assert "Not yet." in html

@@ -221,6 +221,7 @@ class OutcomeDocumentAdmin(
         "abstentions",
         "silence_deadline",
         "final_version",
+        "paragraph_on_screen",
     ]
     inlines = [DocumentVersionInline, AmendmentInline, PositionStatementInline]
     change_form_template = "admin/documents/outcomedocument/change_form.html"

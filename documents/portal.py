@@ -5,9 +5,10 @@ The service decides everything (forged, revoked, over, twice); the view only ren
 """
 
 from django import forms
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -72,5 +73,11 @@ def break_silence(request, token: str):
         and timezone.now() <= procedure.deadline,
         "paragraphs": selectors.version_paragraphs(version=procedure.version),
     }
-    with timezone.override(conference.tz):
+    # The page speaks the focal point's correspondence language until they pick another one.
+    language = (
+        request.LANGUAGE_CODE
+        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        else delegation.correspondence_language
+    )
+    with timezone.override(conference.tz), translation.override(language):
         return render(request, "documents/silence/break.html", context)

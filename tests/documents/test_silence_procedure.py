@@ -263,3 +263,11 @@ def test_the_document_page_shows_the_countdown_and_the_register(under_silence, o
     html = organizer.get(url).content.decode()
     assert 'id="silence-countdown"' not in html
     assert "Not yet." in html
+
+
+@pytest.mark.django_db
+def test_the_portal_page_speaks_the_focal_points_language(client, under_silence):
+    document, _kazakhstan, turkmenistan = under_silence
+    html = client.get(portal_url(document, turkmenistan)).content.decode()
+    assert "Процедура умолчания до 2 июня 2031, 18:00 +05 (Asia/Dushanbe)." in html
+    assert "Нарушить молчание" in html

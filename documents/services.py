@@ -1274,6 +1274,9 @@ def silence_close(*, procedure_id: int, now: dt.datetime | None = None) -> str:
     if procedure is None:
         return ""
     document = _lock(procedure.document)  # every writer of the document waits here
+    if document.status != S.SILENCE_PROCEDURE:
+        # Adopted, closed or reopened by an officer meanwhile: nothing for the task to do.
+        return ""
     # The conditional UPDATE is the claim: only one caller moves it out of "running".
     broken = procedure.breaks.exists()
     outcome = SilenceOutcome.BROKEN if broken else SilenceOutcome.ADOPTED
@@ -1283,8 +1286,6 @@ def silence_close(*, procedure_id: int, now: dt.datetime | None = None) -> str:
     if not claimed:
         return ""
     procedure.refresh_from_db()
-    if document.status != S.SILENCE_PROCEDURE:
-        return outcome
     version = procedure.version
     if broken:
         _transition(
@@ -1371,6 +1372,8 @@ def document_adopt(
             code="version_unissued",
         )
     _bracketed_refusal(final, action)
+    if locked.status == S.SILENCE_PROCEDURE:
+        _end_running_silence(locked, SilenceOutcome.ADOPTED, now=now)
     return _transition(
         document=locked,
         target=S.ADOPTED,
@@ -1398,8 +1401,18 @@ def document_publish(*, document: OutcomeDocument, by: User, symbol: str = "") -
     return published
 
 
+def _end_running_silence(
+    document: OutcomeDocument, outcome: str, *, now: dt.datetime | None = None
+) -> None:
+    """An officer's step ends the running procedure, so the deadline task finds none."""
+    SilenceProcedure.objects.filter(document=document, outcome=SilenceOutcome.RUNNING).update(
+        outcome=outcome, ended_at=now or timezone.now()
+    )
+
+
 @transaction.atomic
 def document_fail(*, document: OutcomeDocument, by: User, note: str = "") -> OutcomeDocument:
+    _end_running_silence(_lock(document), SilenceOutcome.CANCELLED)
     return _transition(
         document=document, target=S.FAILED, by=by, action=_("be closed as failed"), note=note
     )

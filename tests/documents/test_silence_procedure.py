@@ -271,3 +271,22 @@ def test_the_portal_page_speaks_the_focal_points_language(client, under_silence)
     html = client.get(portal_url(document, turkmenistan)).content.decode()
     assert "Процедура умолчания до 2 июня 2031, 18:00 +05 (Asia/Dushanbe)." in html
     assert "Нарушить молчание" in html
+
+
+@pytest.mark.django_db
+def test_the_task_finds_a_document_an_officer_already_adopted_and_does_nothing(
+    under_silence, officer
+):
+    document, _kz, _tm = under_silence
+    services.document_adopt(
+        document=document,
+        method=AdoptionMethod.SILENCE_PROCEDURE,
+        adopted_on=dt.date(2031, 6, 2),
+        by=officer,
+        now=DEADLINE + dt.timedelta(seconds=1),
+    )
+    assert SilenceProcedure.objects.get().outcome == SilenceOutcome.ADOPTED
+    written = (DocumentEvent.objects.count(), OutboxMessage.objects.count())
+    assert services.silence_close_due(now=DEADLINE + dt.timedelta(minutes=1)) == {}
+    assert (DocumentEvent.objects.count(), OutboxMessage.objects.count()) == written
+    assert OutcomeDocument.objects.get(pk=document.pk).status == DocumentStatus.ADOPTED

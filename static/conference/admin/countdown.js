@@ -16,7 +16,7 @@
     const minutes = Math.floor((left % 3600) / 60);
     const seconds = left % 60;
     const pad = (n) => String(n).padStart(2, "0");
-    element.textContent = (days ? days + " d " : "") + pad(hours) + ":" + pad(minutes) + ":" + pad(seconds);
+    element.textContent = (days ? days + " " + element.dataset.days + " " : "") + pad(hours) + ":" + pad(minutes) + ":" + pad(seconds);
     window.setTimeout(tick, 1000);
   };
   tick();

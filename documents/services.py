@@ -1132,6 +1132,7 @@ def silence_break(
     text: str,
     by: User,
     through_portal: bool = False,
+    procedure_id: int | None = None,
 ) -> SilenceBreak:
     """A delegation breaks silence: its text is recorded, the procedure ends as broken, the
     document returns to negotiation, the focal point gets a receipt and every focal point is
@@ -1148,6 +1149,11 @@ def silence_break(
         .select_related("version", "document__conference")
         .first()
     )
+    if procedure_id is not None and (procedure is None or procedure.pk != procedure_id):
+        raise DocumentError(
+            _("This silence procedure is over; silence can no longer be broken."),
+            code="silence_over",
+        )
     now = timezone.now()
     # The document's deadline is the one both the procedure and the document carry (the
     # services write them together), read under the document's lock.
@@ -1242,6 +1248,7 @@ def silence_break_by_token(*, token: str, text: str) -> SilenceBreak:
         text=text,
         by=None,
         through_portal=True,
+        procedure_id=procedure.pk,
     )
 
 

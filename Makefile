@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail
+.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -91,3 +91,8 @@ bench-print: $(STAMP) messages
 
 clean:
 	rm -rf $(VENV) var
+
+# PostgreSQL (BENCH_POSTGRES); recreates plenary_bench_documents: a text of 100 to 1,000
+# paragraphs, insert near the start, save, issue, page and PDF (times and query counts).
+bench-documents: $(STAMP) messages
+	$(BIN)/python bench/documents.py

@@ -288,6 +288,8 @@ CELERY_TIMEZONE = "UTC"
 # sweep as the send_queued_mail command a cron job can run instead.
 CELERY_BEAT_SCHEDULE = {
     "mail-outbox-sweep": {"task": "conference.mail.tasks.outbox_sweep", "schedule": 300.0},
+    # Silence procedures end at their deadline: adopted by silence, or back to negotiation.
+    "silence-deadlines": {"task": "documents.tasks.silence_deadlines", "schedule": 60.0},
 }
 
 if not DEBUG:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sessions.inscription_urls")),
+    # Before the nomination portal, whose first segment is any token.
+    path("nominate/silence/", include("documents.portal_urls")),
     path("nominate/", include("participants.portal.urls")),
     path("desk/", include("participants.badging.urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),

@@ -5,17 +5,19 @@ afterwards (Clock, backdate_version). Apart from those timestamps, only the firs
 "concept" event and the "Final" label of the last version are written directly.
 """
 
+import re
 from datetime import date, timedelta
 
 from django.utils import timezone
 
 from documents import services
 from documents.enums import (
-    AdoptionMethod,
     AmendmentAction,
     DocumentKind,
     ParagraphKind,
+    ParagraphStatus,
     PositionKind,
+    SilenceOutcome,
 )
 from documents.enums import DocumentStatus as Status
 from documents.models import (
@@ -24,6 +26,7 @@ from documents.models import (
     DocumentVersion,
     OutcomeDocument,
     SilenceBreak,
+    SilenceProcedure,
 )
 
 from . import declaration_text as text
@@ -70,11 +73,71 @@ def descendants(version, parents: dict) -> dict:
     return {index: by_origin[parent.pk] for index, parent in parents.items()}
 
 
-def edit(paragraph, body: str, body_ru: str, bracketed: bool = False) -> None:
+BRACKET = re.compile(r"\[([^\[\]]*)\]")
+
+# Who holds each bracket of the zero draft, by paragraph index, in the order of the text.
+HOLDERS = {
+    3: [["IT", "FR"]],
+    4: [["TM"]],
+    7: [["AF"]],
+    8: [["RU", "CN"]],
+    10: [["US"], ["GB", "DE"]],
+}
+
+
+def unbracketed(body: str) -> tuple[str, list[tuple[str, int]]]:
+    """The text without its square brackets, and each bracketed span as (words, occurrence)."""
+    plain, spans, cursor = "", [], 0
+    for match in BRACKET.finditer(body):
+        plain += body[cursor : match.start()]
+        words = match.group(1)
+        spans.append((words, plain.count(words.strip(" ,")) + 1))
+        plain += words
+        cursor = match.end()
+    return plain + body[cursor:], spans
+
+
+def bracket(paragraph, body: str, body_ru: str, holders: list[list[str]], delegations, by):
+    """Record the square brackets of ``body`` (and ``body_ru``) as brackets held by
+    ``holders`` (delegation keys, one list per bracket)."""
+    _plain, spans = unbracketed(body)
+    _plain_ru, spans_ru = unbracketed(body_ru)
+    for (words, occurrence), (words_ru, occurrence_ru), keys in zip(
+        spans, spans_ru, holders, strict=True
+    ):
+        services.bracket_add(
+            paragraph=paragraph, words=words.strip(" ,"), occurrence=occurrence,
+            words_ru=words_ru.strip(" ,"), occurrence_ru=occurrence_ru,
+            holders=[delegations[key] for key in keys], by=by,
+        )  # fmt: skip
+
+
+def edit(paragraph, body: str, body_ru: str, bracketed: bool = False, by=None) -> None:
+    """Rewrite a paragraph; brackets whose words no longer stand in brackets are lifted."""
+    plain, spans = unbracketed(body)
+    plain_ru, _spans_ru = unbracketed(body_ru)
+    kept = {words.strip(" ,") for words, _occurrence in spans}
+    for held in list(paragraph.brackets.all()):
+        if held.words() not in kept:
+            services.bracket_remove(bracket=held, by=by)
     services.paragraph_edit(
-        paragraph=paragraph, text=body, text_ru=body_ru, kind=paragraph.kind,
-        is_bracketed=bracketed,
+        paragraph=paragraph, text=plain, text_ru=plain_ru, kind=paragraph.kind,
+        is_bracketed=False,
     )  # fmt: skip
+
+
+def agree_the_rest(version, by, ad_referendum: dict | None = None) -> None:
+    """Every paragraph without brackets is agreed, or agreed ad referendum where named."""
+    for paragraph in version.paragraphs.order_by("position"):
+        if paragraph.brackets.exists():
+            continue
+        confirm_by = (ad_referendum or {}).get(paragraph.pk)
+        services.paragraph_set_status(
+            paragraph=paragraph,
+            status=ParagraphStatus.AD_REFERENDUM if confirm_by else ParagraphStatus.AGREED,
+            confirm_by=confirm_by or (),
+            by=by,
+        )
 
 
 def build_declaration(conference, delegations, by) -> OutcomeDocument:
@@ -83,14 +146,15 @@ def build_declaration(conference, delegations, by) -> OutcomeDocument:
         "dushanbe-declaration", by, "Concept agreed with the co-organizers.", local(3, 20, 10),
     )  # fmt: skip
     zero = services.version_create_zero_draft(document=document, by=by)
-    paragraphs = {
-        index: services.paragraph_add(
-            version=zero, kind=kind, text=body, text_ru=body_ru, is_bracketed=bracketed
+    paragraphs = {}
+    for index, ((kind, body, _bracketed), body_ru) in enumerate(
+        zip(text.ZERO_DRAFT, text.ZERO_DRAFT_RU, strict=True)
+    ):
+        paragraphs[index] = services.paragraph_add(
+            version=zero, kind=kind, text=unbracketed(body)[0], text_ru=unbracketed(body_ru)[0]
         )
-        for index, ((kind, body, bracketed), body_ru) in enumerate(
-            zip(text.ZERO_DRAFT, text.ZERO_DRAFT_RU, strict=True)
-        )
-    }
+        if index in HOLDERS:
+            bracket(paragraphs[index], body, body_ru, HOLDERS[index], delegations, by)
     services.document_circulate_zero_draft(document=document, by=by)
     clock.stamp(local(4, 22, 12))
     backdate_version(zero, local(4, 19, 16), local(4, 22, 12))
@@ -109,11 +173,13 @@ def build_declaration(conference, delegations, by) -> OutcomeDocument:
     accepted = paragraphs[6]
     edit(accepted, accepted.text_en, text.PPP_KZ_RU)
     for index, (body, bracketed) in text.REV_1_EDITS.items():
-        edit(paragraphs[index], body, text.REV_1_EDITS_RU[index], bracketed)
-    services.paragraph_add(
+        edit(paragraphs[index], body, text.REV_1_EDITS_RU[index], bracketed, by=by)
+    energy = services.paragraph_add(
         version=rev1, kind=ParagraphKind.OPERATIVE, text=text.REV_1_ADDED,
         text_ru=text.REV_1_ADDED_RU, after=paragraphs[text.REV_1_ADDED_AFTER],
     )  # fmt: skip
+    # The new paragraph on energy infrastructure waits for Ashgabat's confirmation.
+    agree_the_rest(rev1, by, ad_referendum={energy.pk: [delegations["TM"]]})
     services.version_issue(version=rev1, by=by)
     clock.stamp(local(5, 13, 18))
     backdate_version(rev1, local(5, 10, 9), local(5, 13, 18))
@@ -124,25 +190,44 @@ def build_declaration(conference, delegations, by) -> OutcomeDocument:
     clock.stamp(local(5, 16, 19), note="Final text opened.")
     paragraphs = descendants(final, paragraphs)
     for index, body in text.FINAL_EDITS.items():
-        edit(paragraphs[index], body, text.FINAL_EDITS_RU[index])
+        edit(paragraphs[index], body, text.FINAL_EDITS_RU[index], by=by)
+    agree_the_rest(final, by)
     services.version_issue(version=final, by=by)
     clock.stamp(local(5, 16, 22))
     backdate_version(final, local(5, 16, 19), local(5, 16, 22))
     break_silence(document, delegations["TM"], by, clock)
+    adopt_by_silence(document, by, clock)
 
-    services.document_adopt(
-        document=document, method=AdoptionMethod.CONSENSUS, adopted_on=date(2019, 5, 17),
-        by=by, version=final,
-    )  # fmt: skip
-    clock.stamp(local(5, 17, 16, 55))
     services.position_statement_add(
         document=document, kind=PositionKind.INTERPRETATIVE, delegations=[delegations["TM"]],
         text=text.POSITION_TM, made_on=date(2019, 5, 17),
     )  # fmt: skip
     # An invented conference-room symbol: the demo's documents are not UN documents.
-    document = services.document_publish(document=document, by=by, symbol=DECLARATION_SYMBOL)
-    clock.stamp(local(5, 24, 12))
+    document.refresh_from_db()
+    document.symbol = DECLARATION_SYMBOL
+    document = services.document_save(document=document)
     return document
+
+
+def adopt_by_silence(document, by, clock) -> None:
+    """After Turkmenistan's break the Final text went under silence again from 13:00 to
+    16:30 on 17 May, nobody broke it, and the deadline task adopted and published it.
+
+    Run on today's clock (the services refuse past deadlines), then moved back to 2019.
+    """
+    services.document_start_silence(
+        document=document, deadline=timezone.now() + timedelta(minutes=5), by=by
+    )
+    clock.stamp(local(5, 17, 13), note="Silence on Final until 17 May 2019, 16:30 (Dushanbe).")
+    procedure = SilenceProcedure.objects.get(document=document, outcome=SilenceOutcome.RUNNING)
+    services.silence_close(procedure_id=procedure.pk, now=procedure.deadline + timedelta(seconds=1))
+    clock.stamp(local(5, 17, 16, 30))
+    SilenceProcedure.objects.filter(pk=procedure.pk).update(
+        started_at=local(5, 17, 13), deadline=local(5, 17, 16, 30), ended_at=local(5, 17, 16, 30)
+    )
+    OutcomeDocument.objects.filter(pk=document.pk).update(
+        adopted_on=date(2019, 5, 17), silence_deadline=local(5, 17, 16, 30)
+    )
 
 
 SILENCE_BREAK_TM = (
@@ -167,6 +252,9 @@ def break_silence(document, delegation, by, clock) -> None:
         document=document, delegation=delegation, text=SILENCE_BREAK_TM, by=by
     )
     SilenceBreak.objects.filter(pk=broken.pk).update(broken_at=local(5, 17, 10, 30))
+    SilenceProcedure.objects.filter(pk=broken.procedure_id).update(
+        started_at=local(5, 16, 22), deadline=local(5, 17, 12), ended_at=local(5, 17, 10, 30)
+    )
     clock.stamp(local(5, 17, 10, 30))
 
 

@@ -1,14 +1,17 @@
 from collections import namedtuple
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextField
 from django.forms import Textarea
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -23,11 +26,12 @@ from conference.admin_mixins import (
 )
 from conference.csvio.admin import export_selected_action
 
-from . import forms, selectors, services
+from . import charts, compilation, forms, printing, selectors, services
 from .diff import comparison_context
 from .enums import DocumentStatus
 from .models import (
     Amendment,
+    Bracket,
     DocumentEvent,
     DocumentVersion,
     OutcomeDocument,
@@ -52,6 +56,7 @@ def _propose(document, data, user):
         target_paragraph=data["target_paragraph"],
         kind=data["kind"],
         proposed_text=data["proposed_text"],
+        proposed_text_ru=data["proposed_text_ru"],
         delegations=data["delegations"],
     )
 
@@ -82,7 +87,12 @@ STEPS = {
              lambda d, data, u: services.version_create_revision(document=d, by=u)),
         Step("amend", _("Record an amendment"), services.AMENDABLE, forms.AmendmentForm, _propose),
         Step("silence", _("Start the silence procedure"), {S.UNDER_NEGOTIATION}, forms.SilenceForm,
-             lambda d, data, u: services.document_start_silence(document=d, by=u, **data)),
+             lambda d, data, u, link: services.document_start_silence(
+                 document=d, by=u, link=link, **data)),
+        Step("extend_silence", _("Extend the silence deadline"), {S.SILENCE_PROCEDURE},
+             forms.SilenceExtendForm,
+             lambda d, data, u, link: services.silence_extend(
+                 document=d, by=u, link=link, **data)),
         Step("break_silence", _("Record a silence break"), {S.SILENCE_PROCEDURE},
              forms.SilenceBreakForm,
              lambda d, data, u: services.silence_break(document=d, by=u, **data)),
@@ -96,6 +106,14 @@ STEPS = {
              lambda d, data, u: services.document_fail(document=d, by=u, **data)),
     ]
 }  # fmt: skip
+
+
+# Steps that mail each focal point their delegation's link to the portal.
+LINKED_STEPS = {"silence", "extend_silence"}
+
+
+def _link(request):
+    return lambda token: request.build_absolute_uri(reverse("silence_portal:break", args=[token]))
 
 
 def _admin_url(obj, view: str = "change") -> str:
@@ -186,6 +204,7 @@ class OutcomeDocumentAdmin(
         "status",
         "adoption_method",
         "adopted_on",
+        "translation",
     ]
     list_filter = ["status", "kind", "adoption_method", "conference"]
     list_select_related = ["conference"]
@@ -202,6 +221,7 @@ class OutcomeDocumentAdmin(
         "abstentions",
         "silence_deadline",
         "final_version",
+        "paragraph_on_screen",
     ]
     inlines = [DocumentVersionInline, AmendmentInline, PositionStatementInline]
     change_form_template = "admin/documents/outcomedocument/change_form.html"
@@ -209,11 +229,33 @@ class OutcomeDocumentAdmin(
     def save_model(self, request, obj, form, change):
         services.document_save(document=obj, previous_conference_id=form.initial.get("conference"))
 
+    def get_queryset(self, request):
+        return selectors.with_translation_flag(super().get_queryset(request))
+
+    @admin.display(description=_("translation"), boolean=False)
+    def translation(self, document) -> str:
+        """Whether the latest version has a paragraph without its English or Russian text."""
+        if getattr(document, "translation_incomplete", False):
+            return format_html(
+                '<span class="translation-incomplete">{}</span>', _("Translation incomplete")
+            )
+        return "—"
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/step/<str:step>/", wrap(self.step_view), name="documents_document_step"),
             path("<int:pk>/compare/", wrap(self.compare_view), name="documents_document_compare"),
+            path(
+                "<int:pk>/progress.svg",
+                wrap(self.progress_view),
+                name="documents_document_progress",
+            ),
+            path(
+                "<int:pk>/compilation.<str:format>",
+                wrap(self.compilation_view),
+                name="documents_document_compilation",
+            ),
             *super().get_urls(),
         ]
 
@@ -232,6 +274,10 @@ class OutcomeDocumentAdmin(
                 **(extra_context or {}),
                 "steps": [s for s in STEPS.values() if may_change and document.status in s.states],
                 "can_compare": document.versions.count() > 1,
+                "silence": selectors.running_silence(document=document),
+                "silence_breaks": selectors.silence_register(document=document),
+                "now": timezone.now(),
+                "progress": selectors.progress(document=document),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -248,7 +294,10 @@ class OutcomeDocumentAdmin(
         form = step.form(data, document=document)
         if form.is_bound and form.is_valid():
             try:
-                result = step.run(document, form.cleaned_data, request.user)
+                if step.name in LINKED_STEPS:
+                    result = step.run(document, form.cleaned_data, request.user, _link(request))
+                else:
+                    result = step.run(document, form.cleaned_data, request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -257,6 +306,36 @@ class OutcomeDocumentAdmin(
                 return HttpResponseRedirect(_admin_url(target))
         title = f"{step.label}: {document}"
         return self.render_form(request, form=form, title=title, obj=document, submit=step.label)
+
+    def progress_view(self, request, pk: int):
+        document = self.get_object_or_404(request, pk, permission="view")
+        rows = selectors.progress(document=document)
+        response = HttpResponse(
+            charts.progress_svg(rows, tz=document.conference.tz), content_type="image/svg+xml"
+        )
+        # The SVG styles its own lines; it is an image, no script runs in it.
+        response._csp_exempt = True
+        return response
+
+    def compilation_view(self, request, pk: int, format: str):
+        document = self.get_object_or_404(request, pk, permission="view")
+        if format == "csv":
+            response = HttpResponse(
+                compilation.compilation_csv(document=document), content_type="text/csv"
+            )
+        elif format == "pdf":
+            language = request.GET.get("language", "en")
+            if language not in dict(settings.LANGUAGES):
+                language = "en"
+            response = HttpResponse(
+                compilation.compilation_pdf(document=document, language=language),
+                content_type="application/pdf",
+            )
+        else:
+            raise Http404
+        filename = f"{document.slug}-compilation.{format}"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
 
     def compare_view(self, request, pk: int):
         document = self.get_object_or_404(request, pk, permission="view")
@@ -349,8 +428,175 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
         return [
             path("<int:pk>/issue/", wrap(self.issue_view), name="documents_version_issue"),
             path("<int:pk>/paste/", wrap(self.paste_view), name="documents_version_paste"),
+            path(
+                "<int:pk>/pdf/<str:language>/",
+                wrap(self.pdf_view),
+                name="documents_version_pdf",
+            ),
+            path(
+                "paragraph/<int:paragraph>/bracket/",
+                wrap(self.bracket_add_view),
+                name="documents_paragraph_bracket",
+            ),
+            path(
+                "paragraph/<int:paragraph>/screen/",
+                wrap(self.screen_view),
+                name="documents_paragraph_screen",
+            ),
+            path(
+                "paragraph/<int:paragraph>/payload.json",
+                wrap(self.payload_view),
+                name="documents_paragraph_payload",
+            ),
+            path(
+                "paragraph/<int:paragraph>/status/",
+                wrap(self.status_view),
+                name="documents_paragraph_status",
+            ),
+            path(
+                "bracket/<int:bracket>/",
+                wrap(self.bracket_change_view),
+                name="documents_bracket_change",
+            ),
+            path(
+                "bracket/<int:bracket>/lift/",
+                wrap(self.bracket_lift_view),
+                name="documents_bracket_lift",
+            ),
             *super().get_urls(),
         ]
+
+    def _paragraph(self, request, pk: int, permission: str = "change") -> Paragraph:
+        paragraph = Paragraph.objects.filter(pk=pk).select_related("version__document").first()
+        if paragraph is None:
+            raise Http404
+        self.get_object_or_404(request, paragraph.version_id, permission=permission)
+        return paragraph
+
+    def _bracket(self, request, pk: int) -> Bracket:
+        bracket = (
+            Bracket.objects.filter(pk=pk).select_related("paragraph__version__document").first()
+        )
+        if bracket is None:
+            raise Http404
+        self.get_object_or_404(request, bracket.paragraph.version_id)
+        return bracket
+
+    def _service_page(self, request, *, form, run, title, obj, redirect_to):
+        if form.is_bound and form.is_valid():
+            try:
+                run(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("Done: %(step)s.") % {"step": title})
+                return HttpResponseRedirect(redirect_to)
+        return self.render_form(request, form=form, title=title, obj=obj)
+
+    def bracket_add_view(self, request, paragraph: int):
+        paragraph = self._paragraph(request, paragraph)
+        form = forms.BracketForm(request.POST or None, paragraph=paragraph)
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.bracket_add(
+                paragraph=paragraph, by=request.user, **f.service_arguments()
+            ),
+            title=_("Bracket words of %(paragraph)s")
+            % {"paragraph": services.paragraph_label(paragraph)},
+            obj=paragraph.version,
+            redirect_to=_admin_url(paragraph.version),
+        )
+
+    def bracket_change_view(self, request, bracket: int):
+        bracket = self._bracket(request, bracket)
+        form = forms.BracketChangeForm(request.POST or None, bracket=bracket)
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.bracket_update(
+                bracket=bracket,
+                holders=list(f.cleaned_data["holders"]),
+                options=f.cleaned_data["option_rows"],
+                by=request.user,
+            ),
+            title=_("Bracket “%(words)s”") % {"words": bracket.words()},
+            obj=bracket.paragraph.version,
+            redirect_to=_admin_url(bracket.paragraph.version),
+        )
+
+    def bracket_lift_view(self, request, bracket: int):
+        bracket = self._bracket(request, bracket)
+        form = forms.ParagraphStatusForm(
+            request.POST or None, paragraph=bracket.paragraph, lifting=True
+        )
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.bracket_remove(
+                bracket=bracket,
+                by=request.user,
+                status=f.cleaned_data["status"],
+                confirm_by=list(f.cleaned_data["confirm_by"]),
+            ),
+            title=_("Lift the bracket “%(words)s”") % {"words": bracket.words()},
+            obj=bracket.paragraph.version,
+            redirect_to=_admin_url(bracket.paragraph.version),
+        )
+
+    def status_view(self, request, paragraph: int):
+        paragraph = self._paragraph(request, paragraph)
+        form = forms.ParagraphStatusForm(request.POST or None, paragraph=paragraph)
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.paragraph_set_status(
+                paragraph=paragraph,
+                by=request.user,
+                status=f.cleaned_data["status"],
+                confirm_by=list(f.cleaned_data["confirm_by"]),
+            ),
+            title=_("Status of %(paragraph)s") % {"paragraph": services.paragraph_label(paragraph)},
+            obj=paragraph.version,
+            redirect_to=_admin_url(paragraph.version),
+        )
+
+    def screen_view(self, request, paragraph: int):
+        """The facilitator's “put on the screen”; pushing it to the projector is the live
+        channel's (selectors.paragraph_payload gives what to show)."""
+        paragraph = self._paragraph(request, paragraph, permission="view")
+        if not request.user.has_perm("documents.change_outcomedocument"):
+            raise PermissionDenied
+        form = forms.ConfirmForm(
+            request.POST if request.method == "POST" else None, document=paragraph.version.document
+        )
+        return self._service_page(
+            request,
+            form=form,
+            run=lambda f: services.document_pick_paragraph(
+                document=paragraph.version.document, paragraph=paragraph, by=request.user
+            ),
+            title=_("Put %(paragraph)s on the screen")
+            % {"paragraph": services.paragraph_label(paragraph)},
+            obj=paragraph.version,
+            redirect_to=_admin_url(paragraph.version),
+        )
+
+    def payload_view(self, request, paragraph: int):
+        paragraph = self._paragraph(request, paragraph, permission="view")
+        return JsonResponse(selectors.paragraph_payload(paragraph=paragraph))
+
+    def pdf_view(self, request, pk: int, language: str):
+        version = self.get_object_or_404(request, pk, permission="view")
+        if language not in dict(settings.LANGUAGES):
+            raise Http404
+        response = HttpResponse(
+            printing.version_pdf(version=version, language=language),
+            content_type="application/pdf",
+        )
+        filename = f"{version.document.slug}-{version.sequence}-{language}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("document")
@@ -393,11 +639,22 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
     def change_view(self, request, object_id, form_url="", extra_context=None):
         count = Paragraph.objects.filter(version_id=object_id).count() if object_id.isdigit() else 0
         pages = range(1, -(-count // PARAGRAPHS_PER_PAGE) + 1)
+        page = paragraph_page(request)
+        version = self.get_object(request, object_id)
         context = {
             "paragraph_pages": pages if len(pages) > 1 else (),
-            "paragraph_page": paragraph_page(request),
+            "paragraph_page": page,
             **(extra_context or {}),
         }
+        if version is not None:
+            last = page * PARAGRAPHS_PER_PAGE
+            context.update(
+                negotiated=selectors.version_paragraphs(
+                    version=version, positions=(last - PARAGRAPHS_PER_PAGE, last)
+                ),
+                translation_gaps=services.translation_gaps(version),
+                can_negotiate=self.has_change_permission(request, version),
+            )
         return super().change_view(request, object_id, form_url, context)
 
     def paste_view(self, request, pk: int):
@@ -424,16 +681,26 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
     def issue_view(self, request, pk: int):
         version = self.get_object_or_404(request, pk)
         data = request.POST if request.method == "POST" else None
-        form = forms.ConfirmForm(data, document=version.document)
+        gaps = services.translation_gaps(version)
+        form = forms.IssueForm(data, document=version.document, gaps=gaps)
         if form.is_bound and form.is_valid():
             try:
-                services.version_issue(version=version, by=request.user)
+                services.version_issue(
+                    version=version,
+                    by=request.user,
+                    require_translation=not form.cleaned_data.get("confirm_incomplete_translation"),
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 self.message_user(request, _("%(version)s issued.") % {"version": version.label})
                 return HttpResponseRedirect(_admin_url(version))
         title = _("Issue %(version)s") % {"version": version}
+        if gaps:
+            title = _("Issue %(version)s — translation incomplete in %(paragraphs)s") % {
+                "version": version,
+                "paragraphs": ", ".join(services.paragraph_label(p) for p in gaps),
+            }
         return self.render_form(request, form=form, title=title, obj=version)
 
 

@@ -8,4 +8,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Outcome documents")
 
     def ready(self) -> None:
-        from . import exports  # noqa: F401  (registers the exports)
+        from . import exports, mails  # noqa: F401  (registers the exports and the mail kinds)

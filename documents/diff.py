@@ -12,10 +12,12 @@ import dataclasses
 import re
 from difflib import SequenceMatcher
 
+from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import DocumentVersion, Paragraph
+from . import brackets
+from .models import Bracket, DocumentVersion, Paragraph
 
 UNCHANGED, CHANGED, ADDED, DELETED = "unchanged", "changed", "added", "deleted"
 
@@ -45,10 +47,17 @@ def shown_text(paragraph: Paragraph) -> str:
     """The text as printed: text not yet agreed stands in square brackets.
 
     Drafters often bracket only the disputed words; such a paragraph keeps its own brackets.
+    Recorded brackets (``Bracket`` rows) print around their words, each option in its own
+    square brackets, so lifting one shows as a change.
     """
     if paragraph.is_bracketed and "[" not in paragraph.text:
         return f"[{paragraph.text}]"
-    return paragraph.text
+    if not paragraph.brackets.all():
+        return paragraph.text
+    return "".join(
+        " ".join(f"[{choice}]" for choice in segment.choices) if segment.bracketed else segment.text
+        for segment in brackets.segments(paragraph)
+    )
 
 
 def word_diff(old: str, new: str) -> SafeString:
@@ -96,8 +105,9 @@ def _pairs(
 def compare_versions(old: DocumentVersion, new: DocumentVersion) -> list[ParagraphChange]:
     """Every paragraph of both versions, in reading order, with what happened to it.
 
-    One query, whatever the number of paragraphs: the paragraphs of both versions and of
-    the versions between them, whose origin links join the two.
+    A constant number of queries, whatever the number of paragraphs: the paragraphs of both
+    versions and of the versions between them, whose origin links join the two, with their
+    brackets.
     """
     if old.document_id != new.document_id:
         raise ValueError("Only versions of the same document can be compared.")
@@ -105,7 +115,11 @@ def compare_versions(old: DocumentVersion, new: DocumentVersion) -> list[Paragra
     rows = list(
         Paragraph.objects.filter(
             version__document_id=old.document_id, version__sequence__range=(low, high)
-        ).order_by("position")
+        )
+        .order_by("position")
+        .prefetch_related(
+            Prefetch("brackets", queryset=Bracket.objects.prefetch_related("options"))
+        )
     )
     origins = {p.pk: p.origin_id for p in rows}
     old_rows = [p for p in rows if p.version_id == old.pk]

@@ -58,3 +58,23 @@ class RecommendationStatus(models.TextChoices):
     IN_IMPLEMENTATION = "in_implementation", _("In implementation")
     IMPLEMENTED = "implemented", _("Implemented")
     DROPPED = "dropped", _("Dropped")
+
+
+class ParagraphStatus(models.TextChoices):
+    """Where a paragraph stands in the negotiation, as a facilitator reports it."""
+
+    NOT_DISCUSSED = "not_discussed", _("Not yet discussed")
+    BRACKETED = "bracketed", _("Bracketed")
+    AD_REFERENDUM = "ad_referendum", _("Agreed ad referendum")
+    AGREED = "agreed", _("Agreed")
+
+    @classmethod
+    def counts_as_agreed(cls) -> frozenset[str]:
+        return frozenset({cls.AGREED})
+
+
+class SilenceOutcome(models.TextChoices):
+    RUNNING = "running", _("Running")
+    ADOPTED = "adopted", _("Adopted by silence")
+    BROKEN = "broken", _("Broken")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Delegation
 
-from .enums import AdoptionMethod, AmendmentAction, AmendmentStatus, ParagraphKind, PositionKind
+from .enums import (
+    AdoptionMethod,
+    AmendmentAction,
+    AmendmentStatus,
+    ParagraphKind,
+    ParagraphStatus,
+    PositionKind,
+)
 from .models import Amendment, Conference, OutcomeDocument, Paragraph
 
 
@@ -50,6 +57,14 @@ class SilenceForm(DocumentStepForm):
         label=_("Silence deadline"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("In the conference's time zone."),
+    )
+
+
+class SilenceExtendForm(DocumentStepForm):
+    deadline = forms.DateTimeField(
+        label=_("New silence deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("In the conference's time zone. The text goes out again with it."),
     )
 
 
@@ -123,6 +138,12 @@ class AmendmentForm(DocumentStepForm):
     proposed_text = forms.CharField(
         label=_("Proposed text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    proposed_text_ru = forms.CharField(
+        label=_("Proposed text (Russian)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Without it, accepting the amendment leaves the paragraph untranslated."),
+    )
     delegations = forms.ModelMultipleChoiceField(
         label=_("Proposed by"), queryset=Delegation.objects.none()
     )
@@ -163,3 +184,122 @@ class ConsolidateForm(forms.Form):
 
 class PresentedAtForm(forms.Form):
     conference = forms.ModelChoiceField(label=_("Presented at"), queryset=Conference.objects.all())
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class BracketForm(forms.Form):
+    """Bracket words of a paragraph: which words, in each language, held by whom."""
+
+    words = forms.CharField(
+        label=_("Bracketed words (English)"),
+        max_length=2000,
+        help_text=_("Exactly as they stand in the English text."),
+    )
+    occurrence = forms.IntegerField(
+        label=_("Occurrence"),
+        min_value=1,
+        required=False,
+        help_text=_("If the words occur more than once: which one (1 for the first)."),
+    )
+    words_ru = forms.CharField(
+        label=_("Bracketed words (Russian)"),
+        max_length=2000,
+        required=False,
+        help_text=_("Exactly as they stand in the Russian text; empty if it has none."),
+    )
+    occurrence_ru = forms.IntegerField(label=_("Occurrence (Russian)"), min_value=1, required=False)
+    holders = forms.ModelMultipleChoiceField(
+        label=_("Held by"), queryset=Delegation.objects.none(), required=False
+    )
+    options = forms.CharField(
+        label=_("Further options (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: Option 2, Option 3… The bracketed words are Option 1."),
+    )
+    options_ru = forms.CharField(
+        label=_("Further options (Russian)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, in the same order."),
+    )
+
+    def __init__(self, *args, paragraph: Paragraph, **kwargs):
+        self.paragraph = paragraph
+        super().__init__(*args, **kwargs)
+        self.fields["holders"].queryset = _delegations(paragraph.version.document)
+
+    def clean(self):
+        data = super().clean()
+        english, russian = _lines(data.get("options", "")), _lines(data.get("options_ru", ""))
+        if len(russian) > len(english):
+            raise forms.ValidationError(
+                _("Each Russian option needs its English one."), code="options_mismatch"
+            )
+        data["option_rows"] = [
+            {"text": text, "text_ru": russian[i] if i < len(russian) else ""}
+            for i, text in enumerate(english)
+        ]
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "words": data["words"],
+            "words_ru": data.get("words_ru") or "",
+            "occurrence": data.get("occurrence") or 0,
+            "occurrence_ru": data.get("occurrence_ru") or 0,
+            "holders": list(data["holders"]),
+            "options": data["option_rows"],
+        }
+
+
+class BracketChangeForm(BracketForm):
+    """Who holds an existing bracket and its options; its words stay."""
+
+    def __init__(self, *args, bracket, **kwargs):
+        super().__init__(*args, paragraph=bracket.paragraph, **kwargs)
+        del self.fields["words"], self.fields["occurrence"]
+        del self.fields["words_ru"], self.fields["occurrence_ru"]
+        if not self.is_bound:
+            options = list(bracket.options.order_by("position"))
+            self.initial = {
+                "holders": list(bracket.holders.all()),
+                "options": "\n".join(o.text_en or "" for o in options),
+                "options_ru": "\n".join(o.text_ru or "" for o in options),
+            }
+
+
+class ParagraphStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=())
+    confirm_by = forms.ModelMultipleChoiceField(
+        label=_("To be confirmed by"),
+        queryset=Delegation.objects.none(),
+        required=False,
+        help_text=_("For a paragraph agreed ad referendum: whose capitals must confirm."),
+    )
+
+    def __init__(self, *args, paragraph: Paragraph, lifting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [c for c in ParagraphStatus.choices if c[0] != ParagraphStatus.BRACKETED]
+        if lifting:
+            choices = [c for c in choices if c[0] != ParagraphStatus.NOT_DISCUSSED]
+        self.fields["status"].choices = choices
+        self.fields["status"].initial = ParagraphStatus.AGREED
+        self.fields["confirm_by"].queryset = _delegations(paragraph.version.document)
+
+
+class IssueForm(DocumentStepForm):
+    """Issuing a version; a version whose translation is incomplete asks for confirmation."""
+
+    confirm_incomplete_translation = forms.BooleanField(
+        label=_("Issue it with the translation incomplete"), required=False
+    )
+
+    def __init__(self, *args, gaps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not gaps:
+            del self.fields["confirm_incomplete_translation"]

@@ -19,8 +19,10 @@ from .enums import (
     DocumentKind,
     DocumentStatus,
     ParagraphKind,
+    ParagraphStatus,
     PositionKind,
     RecommendationStatus,
+    SilenceOutcome,
 )
 
 
@@ -64,6 +66,15 @@ class OutcomeDocument(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("final version"),
+    )
+    paragraph_on_screen = models.ForeignKey(
+        "Paragraph",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The paragraph the facilitator put on the room's screen."),
+        verbose_name=_("paragraph on screen"),
     )
 
     class Meta:
@@ -183,7 +194,22 @@ class Paragraph(models.Model):
     kind = models.CharField(max_length=12, choices=ParagraphKind.choices, verbose_name=_("kind"))
     text = models.TextField(verbose_name=_("text"))
     is_bracketed = models.BooleanField(
-        default=False, help_text=_("Text not yet agreed."), verbose_name=_("is bracketed")
+        default=False,
+        help_text=_("The whole paragraph is in brackets (no holder recorded)."),
+        verbose_name=_("is bracketed"),
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=ParagraphStatus.choices,
+        default=ParagraphStatus.NOT_DISCUSSED,
+        verbose_name=_("negotiation status"),
+    )
+    ad_referendum_by = models.ManyToManyField(
+        "participants.Delegation",
+        blank=True,
+        related_name="ad_referendum_paragraphs",
+        help_text=_("The delegations whose capitals must still confirm the text."),
+        verbose_name=_("to be confirmed by"),
     )
     origin = models.ForeignKey(
         "self",
@@ -203,6 +229,11 @@ class Paragraph(models.Model):
             models.UniqueConstraint(
                 fields=["version", "position"], name="paragraph_position_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(is_bracketed=False) | Q(status=ParagraphStatus.BRACKETED),
+                name="bracketed_paragraph_status",
+                violation_error_message=_("A paragraph in brackets has the status “bracketed”."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,6 +241,8 @@ class Paragraph(models.Model):
 
     def save(self, *args, **kwargs):
         _guard_issued(self)
+        if self.is_bracketed:
+            self.status = ParagraphStatus.BRACKETED
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -254,6 +287,11 @@ class Amendment(models.Model):
         "participants.Delegation", related_name="amendments", verbose_name=_("proposed by")
     )
     proposed_text = models.TextField(blank=True, verbose_name=_("proposed text"))
+    proposed_text_ru = models.TextField(
+        blank=True,
+        help_text=_("The Russian text of an addition or replacement."),
+        verbose_name=_("proposed text (Russian)"),
+    )
     status = models.CharField(
         max_length=12,
         choices=AmendmentStatus.choices,
@@ -350,16 +388,199 @@ class SilenceBreak(models.Model):
         related_name="silence_breaks",
         verbose_name=_("delegation"),
     )
+    procedure = models.ForeignKey(
+        "SilenceProcedure",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="breaks",
+        verbose_name=_("silence procedure"),
+    )
     text = models.TextField(verbose_name=_("text"))
     broken_at = models.DateTimeField(verbose_name=_("broken at"))
+    through_portal = models.BooleanField(
+        default=False,
+        help_text=_("Broken by the focal point through the link, not recorded by an officer."),
+        verbose_name=_("through the portal"),
+    )
 
     class Meta:
         verbose_name = _("break of silence")
         verbose_name_plural = _("breaks of silence")
         ordering = ["document", "broken_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "delegation"],
+                name="silence_broken_once_per_delegation",
+                violation_error_message=_("This delegation has already broken this silence."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.delegation} broke silence on {self.document}"
+
+
+class SilenceProcedure(models.Model):
+    """One circulation of a version under silence: from its start to its end, once."""
+
+    document = models.ForeignKey(
+        OutcomeDocument,
+        on_delete=models.CASCADE,
+        related_name="silence_procedures",
+        verbose_name=_("document"),
+    )
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("version")
+    )
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    deadline = models.DateTimeField(verbose_name=_("deadline"))
+    outcome = models.CharField(
+        max_length=12,
+        choices=SilenceOutcome.choices,
+        default=SilenceOutcome.RUNNING,
+        verbose_name=_("outcome"),
+    )
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
+
+    class Meta:
+        verbose_name = _("silence procedure")
+        verbose_name_plural = _("silence procedures")
+        ordering = ["document", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(outcome=SilenceOutcome.RUNNING),
+                name="one_running_silence_per_document",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=SilenceOutcome.RUNNING, ended_at__isnull=True)
+                | (~Q(outcome=SilenceOutcome.RUNNING) & Q(ended_at__isnull=False)),
+                name="silence_ended_when_not_running",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("started_at")),
+                name="silence_deadline_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.get_outcome_display()}"
+
+
+class Bracket(models.Model):
+    """Words of a paragraph not yet agreed, held by one or more delegations.
+
+    The span is a pair of character offsets into the paragraph's English text (and, where the
+    Russian text has the same words bracketed, into the Russian one), so the paragraph stays
+    one plain text for search, comparison and amendments; see ``services.bracket_add``.
+    """
+
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.CASCADE, related_name="brackets", verbose_name=_("paragraph")
+    )
+    start = models.PositiveIntegerField(verbose_name=_("start (English)"))
+    end = models.PositiveIntegerField(verbose_name=_("end (English)"))
+    start_ru = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("start (Russian)"))
+    end_ru = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("end (Russian)"))
+    holders = models.ManyToManyField(
+        "participants.Delegation",
+        related_name="held_brackets",
+        verbose_name=_("held by"),
+    )
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("origin"),
+    )
+
+    class Meta:
+        verbose_name = _("bracket")
+        verbose_name_plural = _("brackets")
+        ordering = ["paragraph", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")),
+                name="bracket_not_empty",
+                violation_error_message=_("A bracket encloses at least one character."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_ru__isnull=True, end_ru__isnull=True)
+                | Q(start_ru__lt=F("end_ru")),
+                name="bracket_ru_not_empty",
+                violation_error_message=_("The Russian span needs a start before its end."),
+            ),
+            models.UniqueConstraint(fields=["paragraph", "start"], name="bracket_start_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.words()}]"
+
+    def words(self, language: str = "en") -> str:
+        if language == "ru" and self.start_ru is not None:
+            return (self.paragraph.text_ru or "")[self.start_ru : self.end_ru]
+        return (self.paragraph.text_en or "")[self.start : self.end]
+
+    def clean(self) -> None:
+        if self.paragraph_id is None:
+            return
+        errors = []
+        text_en = self.paragraph.text_en or ""
+        if self.end is not None and self.end > len(text_en):
+            errors.append(_("The bracket ends after the English text."))
+        if self.end_ru is not None and self.end_ru > len(self.paragraph.text_ru or ""):
+            errors.append(_("The bracket ends after the Russian text."))
+        others = Bracket.objects.filter(paragraph_id=self.paragraph_id).exclude(pk=self.pk)
+        if (
+            self.start is not None
+            and self.end is not None
+            and others.filter(start__lt=self.end, end__gt=self.start).exists()
+        ):
+            errors.append(_("Brackets of one paragraph may not overlap."))
+        if (
+            self.start_ru is not None
+            and others.filter(start_ru__lt=self.end_ru, end_ru__gt=self.start_ru).exists()
+        ):
+            errors.append(_("Brackets of one paragraph may not overlap."))
+        if errors:
+            raise ValidationError(errors, code="bracket_span")
+
+
+class BracketOption(models.Model):
+    """An alternative to a bracket's words: “[Option 1: …] [Option 2: …]”.
+
+    The bracketed words themselves are option 1; each row is a further option. It belongs to
+    a bracket (the foreign key is required), so there is no option outside a bracket.
+    """
+
+    bracket = models.ForeignKey(
+        Bracket, on_delete=models.CASCADE, related_name="options", verbose_name=_("bracket")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    text = models.TextField(verbose_name=_("text"))
+
+    class Meta:
+        verbose_name = _("bracket option")
+        verbose_name_plural = _("bracket options")
+        ordering = ["bracket", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bracket", "position"], name="bracket_option_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class PositionStatement(models.Model):
@@ -388,9 +609,12 @@ class PositionStatement(models.Model):
 
 
 @receiver(m2m_changed, sender=Amendment.proposed_by.through)
+@receiver(m2m_changed, sender=Bracket.holders.through)
+@receiver(m2m_changed, sender=Paragraph.ad_referendum_by.through)
 @receiver(m2m_changed, sender=PositionStatement.delegations.through)
 def refuse_delegations_of_other_conferences(sender, instance, action, reverse, model, pk_set, **kw):
-    """Sponsors are delegations to the document's conference, whoever adds them.
+    """Sponsors, holders and confirmers are delegations to the document's conference, whoever
+    adds them.
 
     Many-to-many rows skip ``clean()``, so the check sits on the relation itself.
     """
@@ -398,16 +622,30 @@ def refuse_delegations_of_other_conferences(sender, instance, action, reverse, m
         return
     added = model.objects.filter(pk__in=pk_set)
     if reverse:  # delegation.amendments.add(…): the documents must be of its conference
-        elsewhere = added.exclude(document__conference=instance.conference_id).exists()
+        path = _CONFERENCE_PATHS[model]
+        elsewhere = added.exclude(**{path: instance.conference_id}).exists()
         foreign = [instance] if elsewhere else []
     else:
-        foreign = list(added.exclude(conference=instance.document.conference_id))
+        conference_id = (
+            type(instance)
+            .objects.filter(pk=instance.pk)
+            .values_list(_CONFERENCE_PATHS[type(instance)], flat=True)[0]
+        )
+        foreign = list(added.exclude(conference=conference_id))
     if foreign:
         raise ValidationError(
             _("Not delegations to this conference: %(names)s."),
             code="foreign_delegation",
             params={"names": ", ".join(str(d) for d in foreign)},
         )
+
+
+_CONFERENCE_PATHS = {
+    Amendment: "document__conference",
+    PositionStatement: "document__conference",
+    Bracket: "paragraph__version__document__conference",
+    Paragraph: "version__document__conference",
+}
 
 
 class Recommendation(models.Model):

@@ -18,9 +18,9 @@ from reportlab.platypus import Paragraph as Para
 
 from conference.printing.pdf import build_document, styles
 
-from . import selectors
-from .enums import AdoptionMethod, ParagraphKind
-from .models import OutcomeDocument, Paragraph
+from . import brackets, selectors
+from .enums import AdoptionMethod, ParagraphKind, ParagraphStatus
+from .models import DocumentVersion, OutcomeDocument, Paragraph
 
 NUMBER_INDENT = 8 * mm
 
@@ -67,8 +67,29 @@ def adoption_line(document: OutcomeDocument) -> str:
     }
 
 
+def negotiated_markup(paragraph: Paragraph, language: str | None = None) -> str:
+    """The paragraph's text as reportlab markup: brackets and options in square brackets,
+    the delegations holding each in small raised type after it."""
+    parts = []
+    for segment in brackets.segments(paragraph, language):
+        if not segment.bracketed:
+            parts.append(escape(segment.text))
+            continue
+        if segment.options:
+            text = " ".join(
+                "[" + escape(_("Option %(number)s:") % {"number": n}) + " " + escape(choice) + "]"
+                for n, choice in enumerate(segment.choices, start=1)
+            )
+        else:
+            text = f"[{escape(segment.text)}]"
+        if segment.holders:
+            text += f'<super><font size="6">{escape(", ".join(segment.holders))}</font></super>'
+        parts.append(text)
+    return "".join(parts)
+
+
 def _paragraph(paragraph: Paragraph, style: dict[str, ParagraphStyle]) -> Flowable:
-    text = escape(paragraph.text)
+    text = negotiated_markup(paragraph)
     if paragraph.kind == ParagraphKind.OPERATIVE:
         # The number stored on the paragraph is the one the public page shows.
         return Para(f"{escape(paragraph.number)}.&nbsp;&nbsp;{text}", style["operative"])
@@ -124,6 +145,43 @@ def document_pdf(*, document: OutcomeDocument, language: str) -> bytes:
             conference=document.conference,
             language=language,
             title=document.title,
+        )
+
+
+def _version_story(version: DocumentVersion) -> list[Flowable]:
+    style = _styles()
+    document = version.document
+    issued = (
+        _("Issued %(date)s") % {"date": date_format(version.issued_at, "j E Y")}
+        if version.issued_at
+        else _("Working revision, not issued")
+    )
+    story: list[Flowable] = [
+        Para(escape(f"{document.get_kind_display()} · {version.label}"), style["meta"]),
+        Spacer(0, 2 * mm),
+        Para(escape(document.title), style["title"]),
+        Para(escape(issued), style["meta"]),
+        Spacer(0, 6 * mm),
+    ]
+    for paragraph in selectors.version_paragraphs(version=version):
+        story.append(_paragraph(paragraph, style))
+        if paragraph.status != ParagraphStatus.AGREED:
+            line = paragraph.get_status_display()
+            if paragraph.status == ParagraphStatus.AD_REFERENDUM:
+                line += " — " + ", ".join(d.local_name for d in paragraph.ad_referendum_by.all())
+            story.append(Para(escape(line), style["small"]))
+    return story
+
+
+def version_pdf(*, version: DocumentVersion, language: str) -> bytes:
+    """Any version (a draft too, for the officers) as a PDF with its brackets, in
+    ``language``."""
+    with translation.override(language):
+        return build_document(
+            _version_story(version),
+            conference=version.document.conference,
+            language=language,
+            title=f"{version.document.title} — {version.label}",
         )
 
 

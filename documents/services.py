@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, When
+from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,17 +26,22 @@ from conference.languages import in_each_language
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
 
+from . import selectors
 from .enums import (
     AdoptionMethod,
     AmendmentAction,
     AmendmentStatus,
     DocumentStatus,
     ParagraphKind,
+    ParagraphStatus,
     PositionKind,
     RecommendationStatus,
+    SilenceOutcome,
 )
 from .models import (
     Amendment,
+    Bracket,
+    BracketOption,
     Conference,
     DocumentEvent,
     DocumentVersion,
@@ -43,6 +50,7 @@ from .models import (
     PositionStatement,
     Recommendation,
     SilenceBreak,
+    SilenceProcedure,
 )
 
 S = DocumentStatus
@@ -265,7 +273,7 @@ def version_create_revision(*, document: OutcomeDocument, by: User) -> DocumentV
     )
     revision.full_clean()
     revision.save()
-    Paragraph.objects.bulk_create(
+    copies = Paragraph.objects.bulk_create(
         Paragraph(
             version=revision,
             position=p.position,
@@ -274,16 +282,34 @@ def version_create_revision(*, document: OutcomeDocument, by: User) -> DocumentV
             text_en=p.text_en,
             text_ru=p.text_ru,
             is_bracketed=p.is_bracketed,
+            status=p.status,
             origin=p,
         )
         for p in previous.paragraphs.order_by("position")
     )
+    _copy_negotiation_state(previous, copies)
     _log(document=locked, by=by, note=_("%(version)s opened.") % {"version": revision.label})
     return revision
 
 
+def translation_gaps(version: DocumentVersion) -> list[Paragraph]:
+    """The paragraphs of ``version`` without an English or a Russian text, in order."""
+    return list(
+        version.paragraphs.filter(
+            Q(text_en="") | Q(text_en__isnull=True) | Q(text_ru="") | Q(text_ru__isnull=True)
+        )
+        .order_by("position")
+        .only("pk", "version", "position", "number", "kind", "text_en", "text_ru")
+    )
+
+
 @transaction.atomic
-def version_issue(*, version: DocumentVersion, by: User) -> DocumentVersion:
+def version_issue(
+    *, version: DocumentVersion, by: User, require_translation: bool = False
+) -> DocumentVersion:
+    """Issue (freeze) a working revision. With ``require_translation`` (the admin's page,
+    until the officer confirms) a paragraph without its English or Russian text refuses it;
+    otherwise the event records that the translation was incomplete."""
     locked = _editable(version)
     paragraphs = list(locked.paragraphs.order_by("position"))
     if not paragraphs:
@@ -291,11 +317,24 @@ def version_issue(*, version: DocumentVersion, by: User) -> DocumentVersion:
             _("%(version)s has no paragraphs to issue.") % {"version": locked.label},
             code="version_empty",
         )
+    gaps = translation_gaps(locked)
+    if gaps and require_translation:
+        raise DocumentError(
+            _(
+                "Translation incomplete: %(paragraphs)s of %(version)s lack their English or "
+                "Russian text. Confirm to issue it as it is."
+            )
+            % {"paragraphs": ", ".join(paragraph_label(p) for p in gaps), "version": locked.label},
+            code="translation_incomplete",
+        )
     _renumber(locked, paragraphs)
     locked.issued_at = timezone.now()
     locked.full_clean()
     locked.save(update_fields=["issued_at"])
-    _log(document=locked.document, by=by, note=_("%(version)s issued.") % {"version": locked.label})
+    note = _("%(version)s issued.") % {"version": locked.label}
+    if gaps:
+        note += " " + _("Translation incomplete in %(count)d paragraph(s).") % {"count": len(gaps)}
+    _log(document=locked.document, by=by, note=note)
     return locked
 
 
@@ -331,14 +370,66 @@ def _insert(
                 code="paragraph_elsewhere",
             )
     index = _within_kind(ordered, kind, index)
-    top = max((p.position for p in ordered), default=0)
+    if not _in_order(ordered):
+        top = max((p.position for p in ordered), default=0)
+        paragraph = _paragraph(
+            version,
+            kind=kind,
+            text=text,
+            text_ru=text_ru,
+            is_bracketed=is_bracketed,
+            position=top + 1,
+        )
+        paragraph.save()
+        ordered.insert(index, paragraph)
+        _renumber(version, ordered)
+        return paragraph
+    # Positions are 1..n with the preamble first: the paragraphs after the new one move down
+    # by one in two UPDATEs (lifted above every position in use, then lowered into place,
+    # so that no two rows ever share a position), whatever the length of the text.
+    count, position = len(ordered), index + 1
+    preambular = sum(1 for p in ordered if p.kind != ParagraphKind.OPERATIVE)
+    if kind != ParagraphKind.OPERATIVE:
+        preambular += 1
+    if index < count:
+        version.paragraphs.filter(position__gte=position).update(position=F("position") + count + 1)
+        lowered = {"position": F("position") - count}
+        if kind == ParagraphKind.OPERATIVE:
+            # An operative paragraph's number is its position after the preamble: the same
+            # UPDATE renumbers every operative paragraph that moved.
+            lowered["number"] = Case(
+                When(
+                    kind=ParagraphKind.OPERATIVE,
+                    then=Cast(F("position") - count - preambular, output_field=CharField()),
+                ),
+                default=F("number"),
+            )
+        version.paragraphs.filter(position__gt=count + 1).update(**lowered)
     paragraph = _paragraph(
-        version, kind=kind, text=text, text_ru=text_ru, is_bracketed=is_bracketed, position=top + 1
+        version, kind=kind, text=text, text_ru=text_ru, is_bracketed=is_bracketed, position=position
     )
-    paragraph.save()
     ordered.insert(index, paragraph)
-    _renumber(version, ordered)
+    if kind == ParagraphKind.OPERATIVE:
+        paragraph.number = str(position - preambular)
+        paragraph.save()
+    else:
+        paragraph.number = _letters(index)
+        paragraph.save()
+        relettered = []
+        for letter, row in enumerate(ordered[index + 1 : preambular], start=index + 1):
+            if row.number != _letters(letter):
+                row.number = _letters(letter)
+                relettered.append(row)
+        Paragraph.objects.bulk_update(relettered, ["number"])
     return paragraph
+
+
+def _in_order(ordered: list[Paragraph]) -> bool:
+    """Positions 1..n, the preamble before the operative part, each numbered in sequence."""
+    kinds = [p.kind == ParagraphKind.OPERATIVE for p in ordered]
+    return [p.position for p in ordered] == list(range(1, len(ordered) + 1)) and kinds == sorted(
+        kinds
+    )
 
 
 @transaction.atomic
@@ -374,8 +465,9 @@ def paragraph_edit(
     current.text_en = text.strip()
     current.text_ru = text_ru.strip()
     current.kind = kind
-    current.is_bracketed = is_bracketed
+    _bracket_flag(current, is_bracketed)
     current.full_clean()
+    _reanchor([current])
     current.save()
     _renumber(locked_version)
     current.refresh_from_db()
@@ -387,6 +479,21 @@ def paragraph_delete(*, paragraph: Paragraph) -> None:
     locked_version = _editable(paragraph.version)
     Paragraph.objects.get(pk=paragraph.pk).delete()
     _renumber(locked_version)
+
+
+def _bracket_flag(paragraph: Paragraph, is_bracketed: bool) -> None:
+    """Set the whole-paragraph bracket; the status follows (unflagging leaves it to be
+    decided, unless brackets of words remain)."""
+    was = paragraph.is_bracketed
+    paragraph.is_bracketed = is_bracketed
+    if is_bracketed:
+        paragraph.status = ParagraphStatus.BRACKETED
+    elif (
+        was
+        and paragraph.status == ParagraphStatus.BRACKETED
+        and (paragraph.pk is None or not paragraph.brackets.exists())
+    ):
+        paragraph.status = ParagraphStatus.NOT_DISCUSSED
 
 
 def _paragraph(
@@ -406,6 +513,7 @@ def _paragraph(
         text_en=text.strip(),
         text_ru=text_ru.strip(),
         is_bracketed=is_bracketed,
+        status=ParagraphStatus.BRACKETED if is_bracketed else ParagraphStatus.NOT_DISCUSSED,
     )
     paragraph.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
     return paragraph
@@ -436,9 +544,12 @@ def paragraphs_save(
             )
         paragraph.text_en = (paragraph.text_en or "").strip()
         paragraph.text_ru = (paragraph.text_ru or "").strip()
+        if paragraph.is_bracketed:
+            paragraph.status = ParagraphStatus.BRACKETED
         paragraph.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
         edits.append(paragraph)
-    Paragraph.objects.bulk_update(edits, ["kind", "text_en", "text_ru", "is_bracketed"])
+    _reanchor(edits)
+    Paragraph.objects.bulk_update(edits, ["kind", "text_en", "text_ru", "is_bracketed", "status"])
     ordered = list(_outline(locked))
     top = max((p.position for p in ordered), default=0)
     new = Paragraph.objects.bulk_create(
@@ -496,6 +607,359 @@ def version_replace_text(*, version: DocumentVersion, text: str) -> int:
     return len(paragraphs)
 
 
+# Brackets inside a paragraph ----------------------------------------------------------------
+
+P = ParagraphStatus
+
+
+def _occurrences(text: str, words: str) -> list[int]:
+    found, start = [], text.find(words)
+    while words and start != -1:
+        found.append(start)
+        start = text.find(words, start + 1)
+    return found
+
+
+def _span(text: str, words: str, occurrence: int, *, language: str) -> tuple[int, int]:
+    """Where the ``occurrence``-th (from 1) ``words`` stand in ``text``; refused if nowhere."""
+    words = words.strip()
+    found = _occurrences(text, words)
+    if not words or not found:
+        raise DocumentError(
+            _("“%(words)s” is not in the %(language)s text of the paragraph.")
+            % {"words": words, "language": _language_name(language)},
+            code="bracket_words_missing",
+        )
+    if len(found) > 1 and occurrence < 1:
+        raise DocumentError(
+            _("“%(words)s” occurs %(count)d times in the %(language)s text: say which one.")
+            % {"words": words, "count": len(found), "language": _language_name(language)},
+            code="bracket_words_ambiguous",
+        )
+    if occurrence > len(found):
+        raise DocumentError(
+            _("“%(words)s” occurs only %(count)d time(s) in the %(language)s text.")
+            % {"words": words, "count": len(found), "language": _language_name(language)},
+            code="bracket_words_missing",
+        )
+    start = found[max(occurrence, 1) - 1]
+    return start, start + len(words)
+
+
+def _language_name(language: str) -> str:
+    return _("Russian") if language == "ru" else _("English")
+
+
+def _conference_delegations(
+    delegations: Iterable[Delegation], conference_id: int, *, none_message: str
+) -> list[Delegation]:
+    delegations = list(delegations)
+    if not delegations:
+        raise DocumentError(none_message, code="no_holder")
+    foreign = [d for d in delegations if d.conference_id != conference_id]
+    if foreign:
+        raise DocumentError(
+            _("Not delegations to this conference: %(names)s.")
+            % {"names": ", ".join(str(d) for d in foreign)},
+            code="foreign_delegation",
+        )
+    return delegations
+
+
+def _locked_paragraph(paragraph: Paragraph) -> tuple[Paragraph, DocumentVersion]:
+    version = _editable(paragraph.version)
+    locked = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+    return locked, version
+
+
+def _options(bracket: Bracket, options: Iterable[dict]) -> list[BracketOption]:
+    rows = []
+    for position, option in enumerate(options, start=2):
+        text = (option.get("text") or "").strip()
+        if not text:
+            raise DocumentError(_("An option needs its text."), code="option_empty")
+        row = BracketOption(
+            bracket=bracket,
+            position=position,
+            text_en=text,
+            text_ru=(option.get("text_ru") or "").strip(),
+        )
+        row.full_clean(exclude=["bracket"], validate_unique=False, validate_constraints=False)
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def bracket_add(
+    *,
+    paragraph: Paragraph,
+    words: str,
+    holders: Iterable[Delegation],
+    by: User,
+    words_ru: str = "",
+    occurrence: int = 0,
+    occurrence_ru: int = 0,
+    options: Iterable[dict] = (),
+) -> Bracket:
+    """Put ``words`` of the paragraph in brackets, held by ``holders``.
+
+    ``words`` must stand in the English text (``occurrence``: which one, from 1, when they
+    occur more than once), ``words_ru`` likewise in the Russian text. ``options`` are the
+    alternatives to the words (``{"text": …, "text_ru": …}``), shown as Option 2, 3…
+    Overlapping brackets, a bracket without a holder and holders of another conference are
+    refused; the paragraph becomes “bracketed”.
+    """
+    locked, version = _locked_paragraph(paragraph)
+    holders = _conference_delegations(
+        holders,
+        version.document.conference_id,
+        none_message=_("A bracket needs the delegation(s) holding it."),
+    )
+    start, end = _span(locked.text_en or "", words, occurrence, language="en")
+    start_ru = end_ru = None
+    if words_ru.strip():
+        start_ru, end_ru = _span(locked.text_ru or "", words_ru, occurrence_ru, language="ru")
+    bracket = Bracket(paragraph=locked, start=start, end=end, start_ru=start_ru, end_ru=end_ru)
+    try:
+        bracket.full_clean()
+    except ValidationError as error:
+        raise DocumentError(" ".join(error.messages), code="bracket_span") from error
+    bracket.save()
+    bracket.holders.set(holders)
+    BracketOption.objects.bulk_create(_options(bracket, options))
+    Paragraph.objects.filter(pk=locked.pk).update(status=P.BRACKETED)
+    _log(
+        document=version.document,
+        by=by,
+        note=_("%(paragraph)s: “%(words)s” bracketed, held by %(holders)s.")
+        % {
+            "paragraph": paragraph_label(locked),
+            "words": bracket.words(),
+            "holders": ", ".join(str(d) for d in holders),
+        },
+    )
+    return bracket
+
+
+@transaction.atomic
+def bracket_update(
+    *, bracket: Bracket, holders: Iterable[Delegation], options: Iterable[dict], by: User
+) -> Bracket:
+    """Change who holds a bracket and its options (its words stay: remove it and add another)."""
+    current = Bracket.objects.select_related("paragraph").get(pk=bracket.pk)
+    locked, version = _locked_paragraph(current.paragraph)
+    holders = _conference_delegations(
+        holders,
+        version.document.conference_id,
+        none_message=_("A bracket needs the delegation(s) holding it."),
+    )
+    current.holders.set(holders)
+    current.options.all().delete()
+    BracketOption.objects.bulk_create(_options(current, options))
+    _log(
+        document=version.document,
+        by=by,
+        note=_("%(paragraph)s: bracket “%(words)s” now held by %(holders)s.")
+        % {
+            "paragraph": paragraph_label(locked),
+            "words": current.words(),
+            "holders": ", ".join(str(d) for d in holders),
+        },
+    )
+    return current
+
+
+@transaction.atomic
+def bracket_remove(
+    *,
+    bracket: Bracket,
+    by: User,
+    status: str = ParagraphStatus.AGREED,
+    confirm_by: Iterable[Delegation] = (),
+) -> Paragraph:
+    """Lift a bracket. Lifting the last one gives the paragraph ``status``: agreed, or agreed
+    ad referendum with the delegations that must confirm (``confirm_by``)."""
+    current = Bracket.objects.select_related("paragraph").get(pk=bracket.pk)
+    locked, version = _locked_paragraph(current.paragraph)
+    words = current.words()
+    current.delete()
+    last = not locked.brackets.exists() and not locked.is_bracketed
+    note = _("%(paragraph)s: bracket “%(words)s” lifted.") % {
+        "paragraph": paragraph_label(locked),
+        "words": words,
+    }
+    if last:
+        _paragraph_status(locked, version, status=status, confirm_by=confirm_by)
+        note += " " + _("No bracket remains: %(status)s.") % {
+            "status": ParagraphStatus(locked.status).label.lower()
+        }
+    _log(document=version.document, by=by, note=note)
+    return locked
+
+
+def _paragraph_status(
+    paragraph: Paragraph,
+    version: DocumentVersion,
+    *,
+    status: str,
+    confirm_by: Iterable[Delegation] = (),
+) -> None:
+    status = ParagraphStatus(status)
+    disputed = paragraph.is_bracketed or paragraph.brackets.exists()
+    if disputed and status != P.BRACKETED:
+        raise DocumentError(
+            _("%(paragraph)s still has brackets: lift them first.")
+            % {"paragraph": paragraph_label(paragraph)},
+            code="brackets_remain",
+        )
+    if status == P.BRACKETED and not disputed:
+        raise DocumentError(
+            _("Bracket words of %(paragraph)s to mark it bracketed.")
+            % {"paragraph": paragraph_label(paragraph)},
+            code="no_brackets",
+        )
+    confirmers: list[Delegation] = []
+    if status == P.AD_REFERENDUM:
+        confirmers = _conference_delegations(
+            confirm_by,
+            version.document.conference_id,
+            none_message=_("Agreed ad referendum: name the delegation(s) that must confirm."),
+        )
+    paragraph.status = status
+    Paragraph.objects.filter(pk=paragraph.pk).update(status=status)
+    paragraph.ad_referendum_by.set(confirmers)
+
+
+@transaction.atomic
+def paragraph_set_status(
+    *, paragraph: Paragraph, status: str, by: User, confirm_by: Iterable[Delegation] = ()
+) -> Paragraph:
+    """Record where a paragraph stands: not yet discussed, agreed ad referendum (by whom), or
+    agreed. “Bracketed” follows from its brackets."""
+    locked, version = _locked_paragraph(paragraph)
+    _paragraph_status(locked, version, status=status, confirm_by=confirm_by)
+    _log(
+        document=version.document,
+        by=by,
+        note=_("%(paragraph)s: %(status)s.")
+        % {"paragraph": paragraph_label(locked), "status": locked.get_status_display().lower()},
+    )
+    return locked
+
+
+def _reanchor(edited: Iterable[Paragraph]) -> None:
+    """Keep the brackets of edited paragraphs on their words: a bracket whose words moved
+    follows them; one whose words are gone (or now occur twice) refuses the edit. A Russian
+    text emptied drops the Russian spans with it."""
+    by_pk = {p.pk: p for p in edited if p.pk}
+    if not by_pk:
+        return
+    changed = []
+    for bracket in Bracket.objects.filter(paragraph__in=list(by_pk)).select_related("paragraph"):
+        new = by_pk[bracket.paragraph_id]
+        moved = False
+        for language, start_field, end_field in (
+            ("en", "start", "end"),
+            ("ru", "start_ru", "end_ru"),
+        ):
+            start = getattr(bracket, start_field)
+            if start is None:
+                continue
+            old_text = getattr(bracket.paragraph, f"text_{language}") or ""
+            new_text = getattr(new, f"text_{language}") or ""
+            words = old_text[start : getattr(bracket, end_field)]
+            if new_text[start : start + len(words)] == words:
+                continue
+            if language == "ru" and not new_text:
+                setattr(bracket, start_field, None)
+                setattr(bracket, end_field, None)
+                moved = True
+                continue
+            found = _occurrences(new_text, words)
+            if len(found) != 1:
+                raise DocumentError(
+                    _(
+                        "The bracketed words “%(words)s” of %(paragraph)s are no longer in its "
+                        "text exactly once: lift the bracket first, or keep the words."
+                    )
+                    % {"words": words, "paragraph": paragraph_label(new)},
+                    code="bracket_words_gone",
+                )
+            setattr(bracket, start_field, found[0])
+            setattr(bracket, end_field, found[0] + len(words))
+            moved = True
+        if moved:
+            changed.append(bracket)
+    Bracket.objects.bulk_update(changed, ["start", "end", "start_ru", "end_ru"])
+
+
+def _copy_negotiation_state(previous: DocumentVersion, copies: list[Paragraph]) -> None:
+    """Carry the brackets (holders, options) and the confirmers of ``previous`` into the
+    paragraphs copied from it: a constant number of queries, whatever the length."""
+    by_origin = {p.origin_id: p for p in copies}
+    brackets = list(
+        Bracket.objects.filter(paragraph__version=previous).prefetch_related("holders", "options")
+    )
+    new = Bracket.objects.bulk_create(
+        Bracket(
+            paragraph=by_origin[b.paragraph_id],
+            start=b.start,
+            end=b.end,
+            start_ru=b.start_ru,
+            end_ru=b.end_ru,
+            origin=b,
+        )
+        for b in brackets
+    )
+    Bracket.holders.through.objects.bulk_create(
+        Bracket.holders.through(bracket_id=copy.pk, delegation_id=d.pk)
+        for old, copy in zip(brackets, new, strict=True)
+        for d in old.holders.all()
+    )
+    BracketOption.objects.bulk_create(
+        BracketOption(bracket=copy, position=o.position, text_en=o.text_en, text_ru=o.text_ru)
+        for old, copy in zip(brackets, new, strict=True)
+        for o in old.options.all()
+    )
+    through = Paragraph.ad_referendum_by.through
+    through.objects.bulk_create(
+        through(paragraph_id=by_origin[row.paragraph_id].pk, delegation_id=row.delegation_id)
+        for row in through.objects.filter(paragraph__version=previous)
+    )
+
+
+@transaction.atomic
+def document_pick_paragraph(
+    *, document: OutcomeDocument, paragraph: Paragraph | None, by: User
+) -> OutcomeDocument:
+    """The facilitator puts ``paragraph`` (of one of the document's versions) on the room's
+    screen, or clears the screen with None. Idempotent; audited. The live channel reads
+    ``selectors.paragraph_payload`` for what to show."""
+    locked = _lock(document)
+    if (
+        paragraph is not None
+        and not Paragraph.objects.filter(pk=paragraph.pk, version__document=locked).exists()
+    ):
+        raise DocumentError(
+            _("That paragraph belongs to another document."), code="paragraph_elsewhere"
+        )
+    new = paragraph.pk if paragraph else None
+    if locked.paragraph_on_screen_id == new:
+        return locked
+    locked.paragraph_on_screen_id = new
+    locked.save(update_fields=["paragraph_on_screen"])
+    _log(
+        document=locked,
+        by=by,
+        note=(
+            _("%(paragraph)s on the screen.") % {"paragraph": paragraph_label(paragraph)}
+            if paragraph
+            else _("Screen cleared.")
+        ),
+    )
+    return locked
+
+
 # Document transitions ------------------------------------------------------------------------
 
 
@@ -535,7 +999,11 @@ def document_open_negotiation(
 def _bracketed_refusal(version: DocumentVersion, action: str) -> None:
     # Square brackets in the text mark disputed words even where the flag was not set.
     bracketed = list(
-        version.paragraphs.filter(Q(is_bracketed=True) | Q(text__contains="[")).order_by("position")
+        version.paragraphs.filter(
+            Q(is_bracketed=True) | Q(text__contains="[") | Q(brackets__isnull=False)
+        )
+        .distinct()
+        .order_by("position")
     )
     if bracketed:
         raise DocumentError(
@@ -549,11 +1017,28 @@ def _bracketed_refusal(version: DocumentVersion, action: str) -> None:
         )
 
 
+Link = Callable[[Delegation], str]
+
+
+def _deadline_text(document: OutcomeDocument, deadline: dt.datetime) -> str:
+    """The deadline as an officer reads it: the conference's wall time, with its zone."""
+    return document.conference.local_text(deadline)
+
+
 @transaction.atomic
 def document_start_silence(
-    *, document: OutcomeDocument, deadline: dt.datetime, by: User
+    *,
+    document: OutcomeDocument,
+    deadline: dt.datetime,
+    by: User,
+    link: Link | None = None,
 ) -> OutcomeDocument:
-    """Put the latest issued version under silence until ``deadline``."""
+    """Put the latest issued version under silence until ``deadline`` and circulate it.
+
+    Every focal point receives the text in their language with the deadline in conference
+    time and, where ``link`` builds it (the portal's address for a delegation), their
+    delegation's personal link to break silence.
+    """
     locked = _lock(document)
     if locked.status != S.UNDER_NEGOTIATION:
         raise _state_error(locked, _("be put under silence procedure"))
@@ -563,33 +1048,120 @@ def document_start_silence(
             _("Issue the working revision before the silence procedure."),
             code="working_revision_unissued",
         )
-    if deadline <= timezone.now():
+    now = timezone.now()
+    if deadline <= now:
         raise DocumentError(_("The silence deadline must be in the future."), code="deadline_past")
     _bracketed_refusal(latest, _("go under silence procedure"))
-    return _transition(
+    started = _transition(
         document=locked,
         target=S.SILENCE_PROCEDURE,
         by=by,
         action=_("be put under silence procedure"),
         note=_("Silence on %(version)s until %(deadline)s.")
-        % {"version": latest.label, "deadline": f"{deadline:%Y-%m-%d %H:%M %Z}"},
+        % {"version": latest.label, "deadline": _deadline_text(locked, deadline)},
         silence_deadline=deadline,
+    )
+    procedure = SilenceProcedure(
+        document=started, version=latest, started_at=now, started_by=by, deadline=deadline
+    )
+    procedure.full_clean()
+    procedure.save()
+    _circulate(procedure, link)
+    return started
+
+
+def _circulate(procedure: SilenceProcedure, link: Link | None) -> None:
+    from . import notifications
+
+    def url(delegation: Delegation) -> str:
+        token = selectors.silence_token(procedure=procedure, delegation=delegation)
+        return link(token) if link else reverse("silence_portal:break", args=[token])
+
+    notifications.silence_circulation_write(
+        procedure=procedure, link=url, send_id=f"{procedure.deadline:%Y%m%d%H%M%S}"
     )
 
 
 @transaction.atomic
+def silence_extend(
+    *, document: OutcomeDocument, deadline: dt.datetime, by: User, link: Link | None = None
+) -> SilenceProcedure:
+    """Move the running procedure's deadline later; audited, and the text goes out again with
+    the new deadline (each delegation's link stays the same)."""
+    locked = _lock(document)
+    procedure = selectors.running_silence(document=locked)
+    if locked.status != S.SILENCE_PROCEDURE or procedure is None:
+        raise _state_error(locked, _("have its silence deadline extended"))
+    now = timezone.now()
+    if now >= procedure.deadline:
+        raise DocumentError(
+            _("The silence procedure ended at %(deadline)s; it can no longer be extended.")
+            % {"deadline": _deadline_text(locked, procedure.deadline)},
+            code="silence_over",
+        )
+    if deadline <= procedure.deadline:
+        raise DocumentError(
+            _("The new deadline must be after the present one, %(deadline)s.")
+            % {"deadline": _deadline_text(locked, procedure.deadline)},
+            code="deadline_not_later",
+        )
+    previous = procedure.deadline
+    procedure.deadline = deadline
+    procedure.full_clean()
+    procedure.save(update_fields=["deadline"])
+    locked.silence_deadline = deadline
+    locked.save(update_fields=["silence_deadline"])
+    _log(
+        document=locked,
+        by=by,
+        note=_("Silence deadline extended from %(previous)s to %(deadline)s.")
+        % {
+            "previous": _deadline_text(locked, previous),
+            "deadline": _deadline_text(locked, deadline),
+        },
+    )
+    _circulate(procedure, link)
+    return procedure
+
+
+@transaction.atomic
 def silence_break(
-    *, document: OutcomeDocument, delegation: Delegation, text: str, by: User
+    *,
+    document: OutcomeDocument,
+    delegation: Delegation,
+    text: str,
+    by: User,
+    through_portal: bool = False,
+    procedure_id: int | None = None,
 ) -> SilenceBreak:
-    """A delegation breaks silence: its text is recorded and negotiation resumes."""
+    """A delegation breaks silence: its text is recorded, the procedure ends as broken, the
+    document returns to negotiation, the focal point gets a receipt and every focal point is
+    told. After the deadline, for another conference's delegation, or a second time: refused,
+    nothing written."""
+    from . import notifications
+
     locked = _lock(document)
     if locked.status != S.SILENCE_PROCEDURE:
         raise _state_error(locked, _("have its silence broken"))
+    procedure = (
+        SilenceProcedure.objects.select_for_update()
+        .filter(document=locked, outcome=SilenceOutcome.RUNNING)
+        .select_related("version", "document__conference")
+        .first()
+    )
+    if procedure_id is not None and (procedure is None or procedure.pk != procedure_id):
+        raise DocumentError(
+            _("This silence procedure is over; silence can no longer be broken."),
+            code="silence_over",
+        )
     now = timezone.now()
-    if now > locked.silence_deadline:
+    # The document's deadline is the one both the procedure and the document carry (the
+    # services write them together), read under the document's lock.
+    deadline = locked.silence_deadline
+    if now > deadline:
         raise DocumentError(
             _("The silence procedure ended at %(deadline)s; it can no longer be broken.")
-            % {"deadline": locked.conference.local_text(locked.silence_deadline)},
+            % {"deadline": _deadline_text(locked, deadline)},
             code="silence_over",
         )
     if delegation.conference_id != locked.conference_id:
@@ -598,7 +1170,21 @@ def silence_break(
             % {"delegation": delegation},
             code="foreign_delegation",
         )
-    broken = SilenceBreak(document=locked, delegation=delegation, text=text.strip(), broken_at=now)
+    if procedure and procedure.breaks.filter(delegation=delegation).exists():
+        raise DocumentError(
+            _("%(delegation)s has already broken this silence.") % {"delegation": delegation},
+            code="already_broken",
+        )
+    if not text.strip():
+        raise DocumentError(_("A break of silence needs its text."), code="break_text_missing")
+    broken = SilenceBreak(
+        document=locked,
+        procedure=procedure,
+        delegation=delegation,
+        text=text.strip(),
+        broken_at=now,
+        through_portal=through_portal,
+    )
     broken.full_clean()
     broken.save()
     _transition(
@@ -609,7 +1195,142 @@ def silence_break(
         note=_("Silence broken by %(delegation)s.") % {"delegation": delegation},
         silence_deadline=None,
     )
+    if procedure is not None:
+        SilenceProcedure.objects.filter(pk=procedure.pk).update(
+            outcome=SilenceOutcome.BROKEN, ended_at=now
+        )
+        procedure.outcome = SilenceOutcome.BROKEN
+        notifications.silence_receipt_write(broken=broken)
+        notifications.silence_outcome_write(
+            procedure=procedure,
+            outcome=lambda: (
+                _("%(delegation)s broke silence on %(version)s; the text returns to negotiation.")
+                % {"delegation": delegation.local_name, "version": procedure.version.label}
+            ),
+        )
     return broken
+
+
+@transaction.atomic
+def silence_break_by_token(*, token: str, text: str) -> SilenceBreak:
+    """A focal point breaks silence through the personal link. A forged link, one revoked
+    (the delegation's portal link was rotated or revoked), one of a procedure that ended or
+    of another document's procedure: refused, nothing written."""
+    value = selectors.silence_token_read(token)
+    if value is None:
+        raise DocumentError(_("This link is not valid."), code="link_invalid")
+    procedure = (
+        SilenceProcedure.objects.select_related("document__conference", "version")
+        .filter(pk=value["p"])
+        .first()
+    )
+    delegation = (
+        Delegation.objects.select_related("organization", "conference")
+        .filter(pk=value["d"])
+        .first()
+    )
+    if procedure is None or delegation is None:
+        raise DocumentError(_("This link is not valid."), code="link_invalid")
+    if delegation.nomination_link_revoked or delegation.nomination_nonce.hex != value["n"]:
+        raise DocumentError(
+            _("This link has been revoked. Ask the secretariat for the current one."),
+            code="link_revoked",
+        )
+    if procedure.outcome != SilenceOutcome.RUNNING:
+        raise DocumentError(
+            _("This silence procedure is over (%(outcome)s); silence can no longer be broken.")
+            % {"outcome": procedure.get_outcome_display().lower()},
+            code="silence_over",
+        )
+    return silence_break(
+        document=procedure.document,
+        delegation=delegation,
+        text=text,
+        by=None,
+        through_portal=True,
+        procedure_id=procedure.pk,
+    )
+
+
+def silence_close_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """End every silence procedure whose deadline has passed: what the beat task runs.
+
+    Each document is closed in its own transaction by ``silence_close``, which locks it and
+    checks again, so two schedulers, a retry or a restart end each procedure once.
+    """
+    now = now or timezone.now()
+    due = SilenceProcedure.objects.filter(outcome=SilenceOutcome.RUNNING, deadline__lte=now)
+    counts: dict[str, int] = {}
+    for procedure_id in due.order_by("deadline").values_list("pk", flat=True):
+        outcome = silence_close(procedure_id=procedure_id, now=now)
+        if outcome:
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+@transaction.atomic
+def silence_close(*, procedure_id: int, now: dt.datetime | None = None) -> str:
+    """End one procedure at its deadline: adopted by silence (and published) if unbroken,
+    returned to negotiation if broken. Returns the outcome, or "" when there was nothing to
+    do: the procedure already ended, its deadline was extended, or the document moved on.
+    """
+    from . import notifications
+
+    now = now or timezone.now()
+    procedure = SilenceProcedure.objects.filter(pk=procedure_id).select_related("version").first()
+    if procedure is None:
+        return ""
+    document = _lock(procedure.document)  # every writer of the document waits here
+    if document.status != S.SILENCE_PROCEDURE:
+        # Adopted, closed or reopened by an officer meanwhile: nothing for the task to do.
+        return ""
+    # The conditional UPDATE is the claim: only one caller moves it out of "running".
+    broken = procedure.breaks.exists()
+    outcome = SilenceOutcome.BROKEN if broken else SilenceOutcome.ADOPTED
+    claimed = SilenceProcedure.objects.filter(
+        pk=procedure_id, outcome=SilenceOutcome.RUNNING, deadline__lte=now
+    ).update(outcome=outcome, ended_at=now)
+    if not claimed:
+        return ""
+    procedure.refresh_from_db()
+    version = procedure.version
+    if broken:
+        _transition(
+            document=document,
+            target=S.UNDER_NEGOTIATION,
+            by=None,
+            action=_("be returned to negotiation"),
+            note=_("Silence on %(version)s was broken.") % {"version": version.label},
+            silence_deadline=None,
+        )
+
+        def sentence() -> str:
+            return _("Silence on %(version)s was broken; the text returns to negotiation.") % {
+                "version": version.label
+            }
+    else:
+        adopted_on = document.conference.local(procedure.deadline).date()
+        adopted = document_adopt(
+            document=document,
+            method=AdoptionMethod.SILENCE_PROCEDURE,
+            adopted_on=adopted_on,
+            version=version,
+            by=None,
+            now=now,
+        )
+        document_publish(document=adopted, by=None)
+
+        def sentence() -> str:
+            return _(
+                "No delegation broke silence by %(deadline)s: %(version)s is adopted by the "
+                "silence procedure."
+            ) % {
+                "deadline": document.conference.local_text(procedure.deadline),
+                "version": version.label,
+            }
+
+    notifications.silence_outcome_write(procedure=procedure, outcome=sentence)
+    return outcome
 
 
 @transaction.atomic
@@ -623,6 +1344,7 @@ def document_adopt(
     votes_for: int | None = None,
     votes_against: int | None = None,
     abstentions: int | None = None,
+    now: dt.datetime | None = None,
 ) -> OutcomeDocument:
     """Adopt an issued, unbracketed version by consensus, silence procedure or vote."""
     locked = _lock(document)
@@ -634,10 +1356,13 @@ def document_adopt(
             locked,
             _("be adopted by %(method)s") % {"method": AdoptionMethod(method).label.lower()},
         )
-    if method == AdoptionMethod.SILENCE_PROCEDURE and timezone.now() <= locked.silence_deadline:
+    if (
+        method == AdoptionMethod.SILENCE_PROCEDURE
+        and (now or timezone.now()) < locked.silence_deadline
+    ):
         raise DocumentError(
             _("The silence procedure runs until %(deadline)s.")
-            % {"deadline": locked.conference.local_text(locked.silence_deadline)},
+            % {"deadline": _deadline_text(locked, locked.silence_deadline)},
             code="silence_running",
         )
     votes = (votes_for, votes_against, abstentions)
@@ -654,6 +1379,8 @@ def document_adopt(
             code="version_unissued",
         )
     _bracketed_refusal(final, action)
+    if locked.status == S.SILENCE_PROCEDURE:
+        _end_running_silence(locked, SilenceOutcome.ADOPTED, now=now)
     return _transition(
         document=locked,
         target=S.ADOPTED,
@@ -681,8 +1408,18 @@ def document_publish(*, document: OutcomeDocument, by: User, symbol: str = "") -
     return published
 
 
+def _end_running_silence(
+    document: OutcomeDocument, outcome: str, *, now: dt.datetime | None = None
+) -> None:
+    """An officer's step ends the running procedure, so the deadline task finds none."""
+    SilenceProcedure.objects.filter(document=document, outcome=SilenceOutcome.RUNNING).update(
+        outcome=outcome, ended_at=now or timezone.now()
+    )
+
+
 @transaction.atomic
 def document_fail(*, document: OutcomeDocument, by: User, note: str = "") -> OutcomeDocument:
+    _end_running_silence(_lock(document), SilenceOutcome.CANCELLED)
     return _transition(
         document=document, target=S.FAILED, by=by, action=_("be closed as failed"), note=note
     )
@@ -698,6 +1435,7 @@ def amendment_propose(
     action: str,
     delegations: Iterable[Delegation],
     proposed_text: str = "",
+    proposed_text_ru: str = "",
     target_paragraph: Paragraph | None = None,
     kind: str = ParagraphKind.OPERATIVE,
     version: DocumentVersion | None = None,
@@ -734,6 +1472,7 @@ def amendment_propose(
         action=action,
         kind=kind,
         proposed_text=proposed_text.strip(),
+        proposed_text_ru=proposed_text_ru.strip(),
     )
     amendment.full_clean()
     amendment.save()
@@ -802,13 +1541,23 @@ def amendment_accept(*, amendment: Amendment, by: User) -> Amendment:
     resulting = None
     if locked.action == AmendmentAction.ADD:
         resulting = _insert(
-            working, kind=locked.kind, text=locked.proposed_text, is_bracketed=False, after=target
+            working,
+            kind=locked.kind,
+            text=locked.proposed_text,
+            text_ru=locked.proposed_text_ru,
+            is_bracketed=False,
+            after=target,
         )
+        Paragraph.objects.filter(pk=resulting.pk).update(status=P.AGREED)
     elif locked.action == AmendmentAction.REPLACE:
-        # Accepting replacement text agrees it, so any brackets on the paragraph go.
-        # The amendment is English; the old Russian text would no longer match it.
-        target.text_en, target.text_ru = locked.proposed_text, ""
+        # Accepting replacement text agrees it, so any brackets on the paragraph go. The
+        # amendment carries both languages; without its Russian text the paragraph's Russian
+        # is emptied (the old one would no longer match) and the version shows "translation
+        # incomplete" until someone writes it.
+        target.text_en, target.text_ru = locked.proposed_text, locked.proposed_text_ru
         target.is_bracketed = False
+        target.status = P.AGREED
+        target.brackets.all().delete()
         target.full_clean()
         target.save()
         resulting = target

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import DocumentVersion, OutcomeDocument, Paragraph, Recommendation
+from .models import BracketOption, DocumentVersion, OutcomeDocument, Paragraph, Recommendation
 
 
 @register(OutcomeDocument)
@@ -23,3 +23,8 @@ class ParagraphTranslation(TranslationOptions):
 @register(Recommendation)
 class RecommendationTranslation(TranslationOptions):
     fields = ("text", "theme")
+
+
+@register(BracketOption)
+class BracketOptionTranslation(TranslationOptions):
+    fields = ("text",)

@@ -71,7 +71,7 @@ def test_the_outcome_document_page_reads_in_russian(russian):
         reverse("documents:detail", args=[DUSHANBE, "dushanbe-declaration"]),
         russian=(
             "Декларация",
-            "Дата принятия: 17 мая 2019; способ принятия: консенсус.",
+            "Дата принятия: 17 мая 2019; способ принятия: процедура умолчания.",
             ">Печать<",
             "Сравнить редакции",
             'aria-label="Постановляющая часть"',

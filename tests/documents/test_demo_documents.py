@@ -6,8 +6,15 @@ import pytest
 from django.urls import reverse
 
 from documents.diff import ADDED, CHANGED, compare_versions
-from documents.enums import AdoptionMethod, AmendmentStatus, DocumentStatus, PositionKind
-from documents.models import OutcomeDocument
+from documents.enums import (
+    AdoptionMethod,
+    AmendmentStatus,
+    DocumentStatus,
+    ParagraphStatus,
+    PositionKind,
+    SilenceOutcome,
+)
+from documents.models import Bracket, OutcomeDocument
 
 pytestmark = pytest.mark.django_db
 DUSHANBE = "dushanbe-2019"
@@ -21,7 +28,26 @@ def declaration(demo_db, db):
 def test_demo_declaration_history(declaration):
     zero, rev1 = declaration.versions.filter(sequence__in=[0, 1])
     assert (zero.label, rev1.label) == ("Zero draft", "Rev.1")
-    assert zero.paragraphs.filter(is_bracketed=True).count() == 5
+    # Bracketed spans held by named delegations, as negotiators record them.
+    held = [
+        (b.paragraph.number, b.words(), sorted(d.country.code for d in b.holders.all()))
+        for b in Bracket.objects.filter(paragraph__version=zero)
+        .select_related("paragraph")
+        .prefetch_related("holders")
+        .order_by("paragraph__position", "start")
+    ]
+    assert held == [
+        ("d", "and cultural artifacts", ["FR", "IT"]),
+        ("e", zero.paragraphs.get(number="e").text_en.rstrip(","), ["TM"]),
+        ("3", "in particular along the border with Afghanistan", ["AF"]),
+        ("4", "and in countering the abuse of the Internet for terrorist purposes", ["CN", "RU"]),
+        ("6", "global", ["US"]),
+        ("6", "leading to a United Nations summit in 2020", ["DE", "GB"]),
+    ]
+    assert zero.paragraphs.filter(brackets__isnull=False).distinct().count() == 5
+    final = declaration.final_version
+    assert not Bracket.objects.filter(paragraph__version=final).exists()
+    assert set(final.paragraphs.values_list("status", flat=True)) == {ParagraphStatus.AGREED}
     amendments = {
         a.status: [d.country.code for d in a.proposed_by.all()]
         for a in declaration.amendments.prefetch_related("proposed_by")
@@ -33,9 +59,13 @@ def test_demo_declaration_history(declaration):
     }
     assert (declaration.status, declaration.adoption_method, declaration.adopted_on) == (
         DocumentStatus.PUBLISHED,
-        AdoptionMethod.CONSENSUS,
+        AdoptionMethod.SILENCE_PROCEDURE,
         dt.date(2019, 5, 17),
     )
+    # A silence procedure broken once (Turkmenistan), then one that adopted the text.
+    assert list(
+        declaration.silence_procedures.order_by("started_at").values_list("outcome", flat=True)
+    ) == [SilenceOutcome.BROKEN, SilenceOutcome.ADOPTED]
     assert [s.kind for s in declaration.position_statements.all()] == [PositionKind.INTERPRETATIVE]
     assert [b.delegation.country.code for b in declaration.silence_breaks.all()] == ["TM"]
 

@@ -49,7 +49,7 @@ def test_the_english_pdf_has_the_symbol_date_numbered_text_and_annex(client, dec
     assert pages == 2
     assert f"Declaration · {DECLARATION_SYMBOL}" in text
     assert "Dushanbe Declaration" in text
-    assert "Adopted on 17 May 2019 by consensus." in text
+    assert "Adopted on 17 May 2019 by silence procedure." in text
     paragraphs = list(declaration.final_version.paragraphs.order_by("position"))
     operative = [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE]
     assert [p.number for p in operative] == [str(n) for n in range(1, len(operative) + 1)]

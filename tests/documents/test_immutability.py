@@ -164,7 +164,11 @@ def test_admin_edits_a_working_revision_through_the_services(organizer, issued):
         (2, "1", "operative", "Decides.", True),
         (3, "2", "operative", "Requests a report.", False),
     ]
-    response = organizer.post(reverse("admin:documents_version_issue", args=[rev1.pk]))
+    # English only: issuing asks to confirm the incomplete translation (#21 item 13).
+    response = organizer.post(
+        reverse("admin:documents_version_issue", args=[rev1.pk]),
+        {"confirm_incomplete_translation": "on"},
+    )
     assert response.status_code == 302
     rev1.refresh_from_db()
     assert rev1.is_issued

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("nominate/", include("participants.urls")),
+    path("desk/scanner/", include("participants.device_urls")),
     path("desk/", include("participants.desk_urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),
     path("<slug:conference_slug>/", include("documents.urls")),

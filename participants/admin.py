@@ -35,6 +35,7 @@ from conference.models import Conference
 
 from . import mails, notifications, rules, selectors, services
 from .badge_admin import BADGE_ACTIONS, BadgeAdminMixin
+from .device_admin import ZoneOpeningInline
 from .enums import AccreditationStatus, CircularAudience
 from .forms import CircularForm, ReasonForm
 from .letter_admin import LETTER_ACTIONS, DelegationLettersMixin, ParticipantLettersMixin
@@ -95,8 +96,9 @@ def _serve(request, *, field_file, participant, label: str, download_name: str):
 
 
 @admin.register(AccessZone)
-class AccessZoneAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "conference"]
+class AccessZoneAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "conference", "single_entry", "anti_passback", "auto_exit_at"]
+    inlines = [ZoneOpeningInline]
     list_filter = ["conference"]
     list_select_related = ["conference"]
     search_fields = ["code", "name"]

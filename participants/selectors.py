@@ -940,7 +940,7 @@ def _snapshot_badge(badge: IssuedBadge, photos: dict[int, str]) -> dict:
     }
 
 
-def door_snapshot(*, device: ScannerDevice) -> tuple[dict, int]:
+def door_snapshot(*, device: ScannerDevice, since: datetime | None = None) -> tuple[dict, int]:
     """What a paired device needs to judge scans at its zones offline, and how many photos.
 
     Badge numbers, QR keys, names in both scripts, delegation, category, zones and rules,
@@ -955,7 +955,13 @@ def door_snapshot(*, device: ScannerDevice) -> tuple[dict, int]:
     )
     badges = (
         IssuedBadge.objects.filter(conference=conference)
-        .filter(Q(voided_at__isnull=False) | Q(participant__badge_category__zones__in=zones))
+        .filter(
+            # Changes since a moment: every badge that changed, whatever its zones (a badge
+            # moved to another category leaves the device's zones).
+            _changed_since(since)
+            if since
+            else Q(voided_at__isnull=False) | Q(participant__badge_category__zones__in=zones)
+        )
         .distinct()
         .select_related(
             "conference",
@@ -991,12 +997,17 @@ def door_snapshot(*, device: ScannerDevice) -> tuple[dict, int]:
             "time_zone": conference.time_zone,
         },
         "device": {"id": device.pk, "name": device.name},
+        # The key that signs the badge QRs and this document, for WebCrypto on the device.
+        "public_key": badge_signing.public_key_text(),
+        "since": since.isoformat() if since else None,
         "generated_at": now.isoformat(),
         "expires_at": (now + SNAPSHOT_LIFETIME).isoformat(),
         "zones": [_snapshot_zone(zone) for zone in zones],
         "badges": [_snapshot_badge(badge, photos) for badge in badges],
         # Badges of other zones: offline the device says "no access" rather than "unknown".
-        "elsewhere": list(
+        "elsewhere": []
+        if since
+        else list(
             IssuedBadge.objects.filter(conference=conference)
             .exclude(pk__in=listed)
             .values_list("pk", flat=True)
@@ -1004,6 +1015,20 @@ def door_snapshot(*, device: ScannerDevice) -> tuple[dict, int]:
         ),
     }
     return data, len(photos)
+
+
+def _changed_since(since: datetime | None) -> Q:
+    """Badges issued, voided, printed or collected since ``since``, or whose holder's
+    accreditation changed (a status, a security hold: each writes an AccreditationEvent)."""
+    if since is None:
+        return Q()
+    return (
+        Q(issued_at__gte=since)
+        | Q(voided_at__gte=since)
+        | Q(printed_at__gte=since)
+        | Q(collected_at__gte=since)
+        | Q(participant__accreditation_events__at__gte=since)
+    )
 
 
 # The participant fields a snapshot reads; tests check no identity field is among them.

@@ -228,6 +228,21 @@ PAGES = {
             + f"?conference={present_delegation(w).conference_id}"
         ),
     ),
+    # Pairing makes a device credential: the security officer's pair permission.
+    "scanner pairing": (
+        [403, 403, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse("admin:participants_scannerdevice_pair"),
+    ),
+    "scanner devices": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:participants_scannerdevice_changelist"),
+    ),
+    # The door app's page is a shell: its data comes only with a device key.
+    "door app": ([200] * 9, lambda w: reverse("scanner:app")),
+    "door app snapshot, staff session without a device key": (
+        [401] * 9,
+        lambda w: reverse("scanner:snapshot", args=[w["conference"].slug]),
+    ),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
     "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),

@@ -137,7 +137,13 @@ class ScannerDeviceAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
         }
         return render(request, "admin/participants/scanner_pair_form.html", context)
 
-    @admin.action(description=gettext_lazy("Pair the selected device again (new code)"))
+    def has_pair_permission(self, request) -> bool:
+        return selectors.can_pair_scanners(request.user)
+
+    @admin.action(
+        description=gettext_lazy("Pair the selected device again (new code)"),
+        permissions=["pair"],
+    )
     def pair_again(self, request, queryset):
         _may_pair(request)
         devices = list(queryset.select_related("conference")[:2])
@@ -151,7 +157,7 @@ class ScannerDeviceAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
             return None
         return _pairing_page(request, device=devices[0], code=code, admin_site=self.admin_site)
 
-    @admin.action(description=gettext_lazy("Revoke the selected devices"))
+    @admin.action(description=gettext_lazy("Revoke the selected devices"), permissions=["pair"])
     def revoke_selected(self, request, queryset):
         if not selectors.can_pair_scanners(request.user):
             raise PermissionDenied

@@ -467,6 +467,12 @@ ACTIONS: dict[str, dict[str, str | None]] = {
 }
 ACTIONS["agenda.session"] |= {"apply_protocol_order": CHANGE, "export_csv_agenda": VIEW}
 ACTIONS["mail.outboxmessage"] |= {"retry_failed": CHANGE}
+# A device keeps its scans: it is revoked, never deleted; pairing is the security officer's.
+ACTIONS["participants.scannerdevice"] = {
+    "delete_selected": None,
+    "pair_again": "pair",
+    "revoke_selected": "pair",
+}
 ACTIONS["axes.accessattempt"] |= {"cleanup_expired_attempts": DELETE}
 ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW}
 ACTIONS["documents.amendment"] |= dict.fromkeys(["accept", "reject", "withdraw", "merge"], CHANGE)

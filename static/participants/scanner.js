@@ -32,16 +32,17 @@
   // IndexedDB, one object store of sealed values ---------------------------------------------
   var DB_NAME = "plenary-scanner";
   var STORE = "kept";
-  var connection = null;
+  var connection = null;  // one promise of one connection, however many callers at once
 
   function database() {
-    if (connection) { return Promise.resolve(connection); }
-    return new Promise(function (resolve, reject) {
+    if (connection) { return connection; }
+    connection = new Promise(function (resolve, reject) {
       var request = indexedDB.open(DB_NAME, 1);
       request.onupgradeneeded = function () { request.result.createObjectStore(STORE); };
-      request.onsuccess = function () { connection = request.result; resolve(connection); };
-      request.onerror = function () { reject(request.error); };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { connection = null; reject(request.error); };
     });
+    return connection;
   }
 
   function transact(mode, work) {
@@ -60,13 +61,16 @@
   function rawDelete(name) { return transact("readwrite", function (s) { return s.delete(name); }); }
 
   function wipe() {
-    if (connection) { connection.close(); connection = null; }
+    var open = connection || Promise.resolve(null);
+    connection = null;
     sealingKey = null;
     verifyingKey = null;
     state.device = null; state.snapshot = null; state.queue = []; state.moves = [];
-    return new Promise(function (resolve) {
-      var request = indexedDB.deleteDatabase(DB_NAME);
-      request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+    return open.then(function (db) { if (db) { db.close(); } }, function () {}).then(function () {
+      return new Promise(function (resolve) {
+        var request = indexedDB.deleteDatabase(DB_NAME);
+        request.onsuccess = request.onerror = function () { resolve(); };
+      });
     });
   }
 

@@ -51,7 +51,7 @@ def _pairing_page(request, *, device: ScannerDevice, code: str, admin_site):
         **admin_site.each_context(request),
         "title": _("Pair %(device)s") % {"device": device.name},
         "device": device,
-        "qr_svg": segno.make(url, error="m").svg_inline(scale=5, dark="#000"),
+        "qr_svg": segno.make(url, error="m").svg_inline(scale=5, dark="#000", omitsize=True),
         "pair_link": url,
         "expires": device.conference.local_text(device.pairing_expires_at),
         "zones": ", ".join(sorted(zone.code for zone in device.zones.all())),

@@ -219,12 +219,12 @@ def _checkpoint(device: ScannerDevice, value) -> services.Checkpoint | None:
     """A zone entry or exit of one of the device's zones, else None."""
     if not isinstance(value, str):
         return None
-    checkpoint = services.Checkpoint.parse(value[:30], conference=device.conference)
-    if checkpoint is None or checkpoint.zone is None:
+    code, _sep, action = value.partition(":")
+    if action not in (ScanAction.ENTRY, ScanAction.EXIT):
         return None
-    if checkpoint.zone.pk not in {zone.pk for zone in device.zones.all()}:
-        return None
-    return checkpoint
+    # The device's zones came with it (prefetched): no query per scan.
+    zone = next((zone for zone in device.zones.all() if zone.code == code), None)
+    return services.Checkpoint(action=action, zone=zone) if zone else None
 
 
 def _outcome(outcome: services.ScanOutcome) -> dict:
@@ -240,7 +240,7 @@ def _outcome(outcome: services.ScanOutcome) -> dict:
         "replayed": outcome.replayed,
         "badge": {
             "id": badge.pk,
-            "printed": badge.printed_number,
+            "printed": outcome.scan.conference.printed_badge_number(badge.number),
             "name": participant.badge_name,
             "name_cyrillic": participant.name_cyrillic,
         }

@@ -101,7 +101,12 @@ def badge_for_token(token: str) -> IssuedBadge | None:
         value = signing.Signer(salt=BADGE_SALT).unsign(token)
     if not value.startswith("B") or not value[1:].isdigit():
         raise signing.BadSignature(token)
-    return IssuedBadge.objects.filter(pk=int(value[1:])).first()
+    # The scan judges the holder and their category next: one query for all three.
+    return (
+        IssuedBadge.objects.filter(pk=int(value[1:]))
+        .select_related("participant__badge_category")
+        .first()
+    )
 
 
 def badge_kind_for(*, role: str, delegation: Delegation | None) -> str:

@@ -222,7 +222,7 @@
   function localText(iso) {
     return new Intl.DateTimeFormat(document.documentElement.lang, {
       timeZone: state.snapshot ? state.snapshot.conference.time_zone : undefined,
-      dateStyle: "short", timeStyle: "short"
+      dateStyle: "medium", timeStyle: "short", hourCycle: "h23"
     }).format(new Date(iso));
   }
 

@@ -290,6 +290,11 @@
   }
 
   function judgeOffline(code, checkpoint, now) {
+    if (state.snapshot && new Date(state.snapshot.expires_at) < now) {
+      // An expired snapshot is wiped, not trusted: the scan is queued for the server.
+      state.snapshot = null;
+      return rawDelete("snapshot").then(function () { return { result: "unknown", why: M.expired }; });
+    }
     if (!state.snapshot) { return Promise.resolve({ result: "unknown", why: M.no_snapshot }); }
     return findBadge(code).then(function (found) {
       var badge = found.badge;

@@ -5,6 +5,7 @@ import base64
 import datetime as dt
 import io
 import json
+import re
 import uuid
 
 import pytest
@@ -409,3 +410,34 @@ def test_the_desk_says_which_rule_refused_and_when(client):
     nobody = client.post(url, {"at": "P:entry", "code": "9999"}).content.decode()
     assert 'data-verdict="no_match"' in nobody and 'data-instruction="no_match"' in nobody
     assert ScanResult.SECURITY_HOLD in held
+
+
+def test_zone_openings_offer_only_the_zone_conference_categories(organizer):
+    badge = printed(collected=True)
+    other = printed(collected=True)
+    zone = AccessZone.objects.get(conference=badge.conference, code="P")
+    page = organizer.get(reverse("admin:participants_accesszone_change", args=[zone.pk]))
+    html = page.content.decode()
+    ours = badge.conference.badge_categories.values_list("pk", flat=True)
+    theirs = other.conference.badge_categories.values_list("pk", flat=True)
+    assert page.status_code == 200 and "openings-__prefix__-category" in html
+    select = re.search(r'<select name="openings-__prefix__-category".*?</select>', html, re.S)
+    options = {int(value) for value in re.findall(r'<option value="(\d+)"', select.group(0))}
+    assert options == set(ours) and not options & set(theirs)
+    saved = organizer.post(
+        reverse("admin:participants_accesszone_change", args=[zone.pk]),
+        {
+            "conference": badge.conference.pk,
+            "code": "P",
+            "name": "Plenary",
+            "anti_passback": "on",
+            "openings-TOTAL_FORMS": "1",
+            "openings-INITIAL_FORMS": "0",
+            "openings-0-category": badge.participant.badge_category_id,
+            "openings-0-opens": "09:00",
+            "openings-0-closes": "12:00",
+        },
+    )
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    zone.refresh_from_db()
+    assert zone.anti_passback and zone.openings.get().opens == dt.time(9)

@@ -90,7 +90,7 @@ class ScannerDeviceAdmin(SameConferenceChoicesMixin, admin.ModelAdmin):
         return False  # its scans keep it; revoke instead
 
     def add_view(self, request, form_url="", extra_context=None):
-        return redirect("admin:participants_scannerdevice_pair")
+        return self.pair_new_view(request)  # adding a device is pairing it
 
     def save_model(self, request, obj, form, change):
         try:

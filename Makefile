@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents
+.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -96,3 +96,9 @@ clean:
 # paragraphs, insert near the start, save, issue, page and PDF (times and query counts).
 bench-documents: $(STAMP) messages
 	$(BIN)/python bench/documents.py
+
+# PostgreSQL (BENCH_POSTGRES) and wrk; recreates plenary_bench_door with 100,000 participants:
+# desk lookups by number and name (Latin, Cyrillic) and sustained scans through two gunicorn
+# workers on 127.0.0.1:8417 (BENCH_PORT), median of 3 runs with the load average.
+bench-door: $(STAMP) messages
+	$(BIN)/python bench/door.py

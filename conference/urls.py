@@ -13,6 +13,7 @@ urlpatterns = [
     # Before the nomination portal, whose first segment is any token.
     path("nominate/silence/", include("documents.portal_urls")),
     path("nominate/", include("participants.portal.urls")),
+    path("desk/scanner/", include("participants.badging.device_urls")),
     path("desk/", include("participants.badging.urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),
     path("<slug:conference_slug>/", include("documents.urls")),

@@ -1,5 +1,7 @@
 """Every admin changelist, add form and change form opens on the demo data."""
 
+import datetime as dt
+
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -10,8 +12,15 @@ from django.urls import reverse
 
 from conference.mail.models import OutboxMessage
 from conference.models import Conference
+from participants.badging import services
 from participants.enums import IdentityAccessKind
-from participants.models import IdentityAccessLog, IdentityShredding, VisaLetter
+from participants.models import (
+    IdentityAccessLog,
+    IdentityShredding,
+    ScannerDevice,
+    VisaLetter,
+    ZoneOpening,
+)
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 IDS = [model._meta.label for model, _ in REGISTERED]
@@ -55,6 +64,15 @@ def rows_the_demo_never_writes(model):
         return IdentityAccessLog.objects.create(
             kind=IdentityAccessKind.VIEW, participant=dushanbe.participants.first()
         )
+    if model is ScannerDevice:  # a security officer pairs them at the venue
+        dushanbe = Conference.objects.get(slug="dushanbe-2019")
+        device, _code = services.scanner_device_create(
+            conference=dushanbe, name="North gate", zones=dushanbe.access_zones.all()[:1], by=None
+        )
+        return device
+    if model is ZoneOpening:
+        zone = Conference.objects.get(slug="dushanbe-2019").access_zones.first()
+        return ZoneOpening.objects.create(zone=zone, opens=dt.time(8), closes=dt.time(19))
     if model is VisaLetter:
         dushanbe = Conference.objects.get(slug="dushanbe-2019")
         person = dushanbe.participants.filter(needs_visa_support=True).first()

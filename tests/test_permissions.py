@@ -294,6 +294,21 @@ PAGES = {
         ),
     ),
     "delegate's link, forged": ([404] * 9, lambda w: "/speak/forged:token/"),
+    # Pairing makes a device credential: the security officer's pair permission.
+    "scanner pairing": (
+        [403, 403, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse("admin:participants_scannerdevice_pair"),
+    ),
+    "scanner devices": (
+        [200] * 7 + [403, 302],
+        lambda w: reverse("admin:participants_scannerdevice_changelist"),
+    ),
+    # The door app's page is a shell: its data comes only with a device key.
+    "door app": ([200] * 9, lambda w: reverse("scanner:app")),
+    "door app snapshot, staff session without a device key": (
+        [401] * 9,
+        lambda w: reverse("scanner:snapshot", args=[w["conference"].slug]),
+    ),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
     "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),
@@ -521,6 +536,12 @@ ACTIONS["mail.outboxmessage"] |= {
     "retry_failed": CHANGE,
     "resend_unsure": CHANGE,
     "mark_sent": CHANGE,
+}
+# A device keeps its scans: it is revoked, never deleted; pairing is the security officer's.
+ACTIONS["participants.scannerdevice"] = {
+    "delete_selected": None,
+    "pair_again": "pair",
+    "revoke_selected": "pair",
 }
 ACTIONS["axes.accessattempt"] |= {"cleanup_expired_attempts": DELETE}
 ACTIONS["agenda.statement"] |= {"export_csv_speakers": VIEW, "confirm_requests": CHANGE}

@@ -20,6 +20,7 @@ MAIL = (("change",), ["mail.mailtemplate"]), (("view", "change"), ["mail.outboxm
 IDENTITY = "participants.view_identity_document"
 DESK = "participants.use_badge_desk"
 HOLD = "participants.set_security_hold"
+SCANNERS = "participants.pair_scannerdevice"
 EDIT = ("add", "change")
 EDIT_DELETE = ("add", "change", "delete")
 
@@ -38,6 +39,7 @@ ROLES: dict[str, dict] = {
         "grants": [
             (EDIT, ["participants.participant", "participants.delegation"]),
             (EDIT, ["participants.badgecategory", "participants.accesszone"]),
+            (EDIT, ["participants.zoneopening"]),
             (("view", *EDIT), ["participants.identitydocument"]),
             *MAIL,
         ],
@@ -64,10 +66,12 @@ ROLES: dict[str, dict] = {
     },
     "Security officer": {
         "grants": [
-            (("change",), ["participants.participant"]),
+            (("change",), ["participants.participant", "participants.scannerdevice"]),
             (("view",), sorted(IDENTITY_PROTECTED)),
+            # The door: its rules and opening hours, and the scanners paired with it.
+            (EDIT, ["participants.accesszone", "participants.zoneopening"]),
         ],
-        "extra": [IDENTITY, DESK, HOLD],
+        "extra": [IDENTITY, DESK, HOLD, SCANNERS],
     },
     # Hands badges over and checks them at the doors; sees photos there, no passport data.
     "Desk officer": {"grants": [], "extra": [DESK]},

@@ -39,13 +39,15 @@ from participants.accreditation.forms import ReasonForm
 from participants.badging import printing as badges
 from participants.badging import selectors as badging_selectors
 from participants.badging import services as badging_services
+from participants.badging.device_admin import ZoneOpeningInline
 from participants.enums import BADGE_HOLDING_STATES
 from participants.models import AccessZone, BadgeCategory, IssuedBadge, Participant
 
 
 @admin.register(AccessZone)
-class AccessZoneAdmin(ServiceAdmin):
-    list_display = ["code", "name", "conference"]
+class AccessZoneAdmin(SameConferenceChoicesMixin, ServiceAdmin):
+    list_display = ["code", "name", "conference", "single_entry", "anti_passback", "auto_exit_at"]
+    inlines = [ZoneOpeningInline]
     list_filter = ["conference"]
     list_select_related = ["conference"]
     search_fields = ["code", "name"]

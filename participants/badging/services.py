@@ -31,9 +31,11 @@ from participants.accreditation.services import (
 )
 from participants.badging import door
 from participants.badging import selectors as badging_selectors
+from participants.badging import signing as badge_signing
 from participants.enums import (
     GREEN_RESULTS,
     AccreditationStatus,
+    IdentityAccessKind,
     ScanAction,
     ScanResult,
     ScanVerdict,
@@ -43,6 +45,7 @@ from participants.models import (
     BadgeCategory,
     BadgePrinting,
     BadgeScan,
+    IdentityAccessLog,
     IssuedBadge,
     Participant,
     ScannerDevice,
@@ -486,6 +489,42 @@ def scanner_scans_sync(*, device: ScannerDevice, scans: list[QueuedScan]) -> lis
         )
         for scan in sorted(scans, key=lambda scan: scan.scanned_at)
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncedScan:
+    """A queued scan as the server applied it; a conflict when the server's verdict differs
+    from what the device showed offline (voided or held meanwhile, entered at another door)."""
+
+    queued: QueuedScan
+    outcome: ScanOutcome
+
+    @property
+    def conflict(self) -> bool:
+        return ScanVerdict.of(self.queued.shown) != self.outcome.verdict
+
+
+def scanner_sync(*, device: ScannerDevice, scans: list[QueuedScan]) -> list[SyncedScan]:
+    """``scanner_scans_sync`` with each answer beside the scan it answers."""
+    ordered = sorted(scans, key=lambda scan: scan.scanned_at)
+    outcomes = scanner_scans_sync(device=device, scans=ordered)
+    return [SyncedScan(queued=q, outcome=o) for q, o in zip(ordered, outcomes, strict=True)]
+
+
+@transaction.atomic
+def scanner_snapshot_issue(*, device: ScannerDevice, since: datetime | None = None) -> dict:
+    """The signed snapshot for a device (or what changed ``since``); when it carries photos,
+    the access is logged as an export of identity data, with the device and the count."""
+    data, photos = badging_selectors.door_snapshot(device=device, since=since)
+    if photos:
+        IdentityAccessLog.objects.create(
+            user=None,
+            device=device,
+            kind=IdentityAccessKind.EXPORT,
+            export="scanner changes" if since else "scanner snapshot",
+            row_count=photos,
+        )
+    return badge_signing.signed_document(data)
 
 
 # Zones and badge categories, as the admin edits them ---------------------------------------

@@ -42,6 +42,9 @@ def test_a_desk_officer_hands_a_badge_over_on_a_phone(demo_site, browser_page):
     assert "Valid badge" in result.inner_text()
     assert "Miroslav LAJČÁK" in result.inner_text()
     photo = result.get_by_role("img", name="Photo")
+    # On a busy machine the thumbnail may still be on its way: wait for it, then measure.
+    photo.element_handle().wait_for_element_state("visible")
+    page.wait_for_function("img => img.complete", arg=photo.element_handle())
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 240
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     if os.environ.get("DESK_SCREENSHOT"):

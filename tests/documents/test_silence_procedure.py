@@ -90,7 +90,9 @@ def test_a_break_through_the_portal_returns_to_negotiation_with_one_receipt(clie
     url = portal_url(document, kazakhstan)
     page = client.get(url)
     assert page.status_code == 200
-    assert "Under silence until 2 June 2031, 18:00 +05 (Dushanbe (GMT+05:00))" in page.content.decode()
+    assert (
+        "Under silence until 2 June 2031, 18:00 +05 (Dushanbe (GMT+05:00))" in page.content.decode()
+    )
     with timezone.override(DUSHANBE):
         response = client.post(url, {"text": "Operative 1 needs consultation with the capital."})
     assert response.status_code == 200

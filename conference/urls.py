@@ -8,6 +8,7 @@ admin.site.index_title = "Conference administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("api.urls")),
     path("nominate/", include("participants.urls")),
     path("desk/", include("participants.desk_urls")),
     path("<slug:conference_slug>/", include("sessions.urls")),

@@ -31,7 +31,7 @@ from conference.mail import placeholders
 from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
 
-from . import door, mails, notifications, rules, selectors
+from . import door, mails, notifications, rules, selectors, webhook_events
 from .enums import (
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
@@ -356,6 +356,7 @@ def _transitions_apply(
             )
             for participant in moving
         )
+        webhook_events.transitions_announce(name=name, participants=moving, voided=voided, at=now)
         with accreditation_mail_batch():
             for event in events:
                 _accreditation_mail(event_id=event.pk)
@@ -1042,6 +1043,7 @@ def _record(
         client_key=client_key,
         scanned_at=scanned_at,
     )
+    webhook_events.scan_announce(scan=scan)
     return ScanOutcome(result=result, scan=scan, badge=badge, refusal=refusal)
 
 

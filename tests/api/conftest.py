@@ -78,9 +78,7 @@ def tokens(conference, delegation, zone, partner_user):
     """One key per scope, and one holding none of the right ones (check-in only)."""
     made = {
         "read": make_token(conference, can_read=True, by=partner_user),
-        "identity": make_token(
-            conference, can_read=True, can_read_identity=True, by=partner_user
-        ),
+        "identity": make_token(conference, can_read=True, can_read_identity=True, by=partner_user),
         "nominations": make_token(conference, nomination_delegation=delegation),
         "checkin": make_token(conference, checkin_zone=zone),
     }

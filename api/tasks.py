@@ -7,6 +7,8 @@ from .enums import DeliveryStatus
 from .models import WebhookDelivery
 from .webhooks import backoff, deliveries_due, delivery_attempt
 
+PENDING = DeliveryStatus.PENDING
+
 
 @shared_task(bind=True, max_retries=None)
 def webhook_deliver(self, delivery_id: int) -> None:
@@ -17,14 +19,14 @@ def webhook_deliver(self, delivery_id: int) -> None:
     broker) the retries follow at once.
     """
     delivery = delivery_attempt(delivery_id=delivery_id)
-    if delivery is None or delivery.status != DeliveryStatus.PENDING:
-        return
-    if self.request.is_eager:
+    while self.request.is_eager and delivery is not None and delivery.status == PENDING:
+        # No worker to come back later: the retries follow at once, inside this call.
         WebhookDelivery.objects.filter(pk=delivery_id).update(next_attempt_at=timezone.now())
-        countdown = 0
-    else:
-        countdown = backoff(delivery.attempts).total_seconds()
-    raise self.retry(countdown=countdown)
+        delivery = delivery_attempt(delivery_id=delivery_id)
+    if delivery is None or delivery.status != PENDING:
+        return
+    # A second late, so the row is due when the retry arrives.
+    raise self.retry(countdown=backoff(delivery.attempts).total_seconds() + 1)
 
 
 @shared_task

@@ -71,6 +71,10 @@ class ApiTokenAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, admin.
     local_time_fields = ("expires_at",)
     actions = ["revoke"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Revoked, never deleted: its calls stay in the log.
+        return False
+
     def get_readonly_fields(self, request, obj=None):
         # A token's conference never changes: its key was given for that one.
         return [*self.readonly_fields, "conference"] if obj else self.readonly_fields

@@ -33,6 +33,8 @@ class ConferenceSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "slug",
+            "title",
+            "short_title",
             "title_en",
             "title_ru",
             "short_title_en",

@@ -218,7 +218,12 @@ def test_the_retry_action_of_the_outbox(organizer, settings, django_capture_on_c
 
 def test_every_kind_has_its_default_template_in_both_languages():
     templates = {t.key: t for t in MailTemplate.objects.all()}
-    assert set(templates) == {"accreditation_digest", "circular", "nomination_link"}
+    assert set(templates) == {
+        "accreditation_digest",
+        "circular",
+        "nomination_link",
+        "webhook_endpoint_disabled",
+    }
     assert all(
         t.subject_en and t.subject_ru and t.body_en and t.body_ru for t in templates.values()
     )

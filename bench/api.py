@@ -89,7 +89,7 @@ def _conference(slug: str, *, delegations: int):
         end_date=dt.date(2019, 5, 17),
         time_zone="Asia/Dushanbe",
         status=ConferenceStatus.REGISTRATION_OPEN,
-        max_delegation_size=100_000,
+        max_delegation_size=30_000,
     )
     zones = [
         AccessZone.objects.create(conference=conference, code=code, name=code)

@@ -52,6 +52,7 @@ class ApiTokenAdmin(SameConferenceChoicesMixin, ConferenceFieldTimeMixin, admin.
         "can_read_identity",
         "nomination_delegation",
         "checkin_zone",
+        "checkin_device",
         "expires_at",
         "prefix",
         "created_by",

@@ -1,6 +1,7 @@
 """Partners' tokens, the log of their calls, webhook endpoints and their deliveries."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -67,6 +68,18 @@ class ApiToken(models.Model):
         help_text=_("The zone at whose door this token records entries and exits."),
         verbose_name=_("check-in at"),
     )
+    checkin_device = models.ForeignKey(
+        "participants.ScannerDevice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        help_text=_(
+            "The scanner device the check-ins are recorded as (its scans, its revocation); "
+            "it must cover the zone."
+        ),
+        verbose_name=_("scanner device"),
+    )
     prefix = models.CharField(max_length=12, unique=True, editable=False, verbose_name=_("prefix"))
     key_hash = models.CharField(
         max_length=64, unique=True, editable=False, verbose_name=_("key digest")
@@ -109,6 +122,11 @@ class ApiToken(models.Model):
                 violation_error_message=_("Identity data can only be given with read access."),
             ),
             models.CheckConstraint(
+                condition=Q(checkin_device__isnull=True) | Q(checkin_zone__isnull=False),
+                name="api_token_device_needs_zone",
+                violation_error_message=_("A scanner device needs the zone it checks in at."),
+            ),
+            models.CheckConstraint(
                 condition=Q(can_read=True)
                 | Q(nomination_delegation__isnull=False)
                 | Q(checkin_zone__isnull=False),
@@ -126,8 +144,19 @@ class ApiToken(models.Model):
             "partner",
             "nomination_delegation",
             "checkin_zone",
+            "checkin_device",
             conference_id=self.conference_id,
         )
+        device, zone = self.checkin_device, self.checkin_zone
+        if device is not None and zone is not None and not device.zones.filter(pk=zone.pk).exists():
+            message = _("%(device)s does not cover the zone %(zone)s.")
+            raise ValidationError(
+                {
+                    "checkin_device": ValidationError(
+                        message, params={"device": device, "zone": zone.code}
+                    )
+                }
+            )
 
     @property
     def scopes(self) -> set[str]:
@@ -216,8 +245,6 @@ class WebhookEndpoint(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         unknown = [kind for kind in self.events or [] if kind not in DomainEvent.values]
         if not isinstance(self.events, list) or unknown:
             raise ValidationError({"events": _("Choose events from the list.")})

@@ -9,7 +9,9 @@ def token_for_key(key: str) -> ApiToken | None:
     if not key or len(key) > 200:
         return None
     return (
-        ApiToken.objects.select_related("conference", "nomination_delegation", "checkin_zone")
+        ApiToken.objects.select_related(
+            "conference", "nomination_delegation", "checkin_zone", "checkin_device"
+        )
         .filter(key_hash=token_key_hash(key))
         .first()
     )

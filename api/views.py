@@ -439,12 +439,19 @@ class Checkin(ApiView):
         serializer = CheckinInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        zone = self.token.checkin_zone
+        zone, device = self.token.checkin_zone, self.token.checkin_device
+        if device is not None and not device.is_active:
+            raise ApiError(
+                _("The scanner device of this token is revoked or not paired."),
+                code="device_revoked",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
         with transaction.atomic():
             outcome = badge_scan(
                 conference=self.conference,
                 code=data["code"],
                 checkpoint=Checkpoint(action=data["action"], zone=zone),
+                device=device,
                 client_key=_scoped_key(self.token, data["key"]),
                 scanned_at=data.get("scanned_at"),
             )

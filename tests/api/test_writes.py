@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from api.models import ApiToken
@@ -12,7 +13,13 @@ from api.services import api_tokens_revoke
 from participants import selectors, services
 from participants.enums import AccreditationStatus as S
 from participants.enums import ScanResult
-from participants.models import AccreditationEvent, BadgeScan, IdentityDocument, Participant
+from participants.models import (
+    AccessZone,
+    AccreditationEvent,
+    BadgeScan,
+    IdentityDocument,
+    Participant,
+)
 from tests.api.conftest import make_token
 from tests.factories import DelegationFactory, ParticipantFactory
 
@@ -240,3 +247,46 @@ def test_a_malformed_check_in_writes_nothing(api_for, tokens, body, fields):
     assert response.status_code == 400
     assert sorted(response.json()["error"]["fields"]) == fields
     assert BadgeScan.objects.count() == 0
+
+
+def _paired_device(conference, zone):
+    device, code = services.scanner_device_create(
+        conference=conference, name="Gate 1", zones=[zone], by=None
+    )
+    device, _key = services.scanner_device_pair(code=code)
+    return device
+
+
+def test_a_token_bound_to_a_scanner_device_records_its_scans_as_the_device(
+    api_for, conference, delegation, zone
+):
+    device = _paired_device(conference, zone)
+    _token, key = make_token(conference, checkin_zone=zone, checkin_device=device)
+    badge = _printed_badge(conference, delegation)
+    body = {"code": selectors.badge_token(badge=badge), "action": "entry", "key": str(uuid.uuid4())}
+    response = api_for(key).post("checkins/", body)
+    assert response.status_code == 201
+    scan = BadgeScan.objects.get(pk=response.json()["scan"])
+    assert (scan.device, scan.result) == (device, ScanResult.VALID)
+    # Revoking the device stops the token's check-ins, and nothing is recorded.
+    services.scanner_device_revoke(device=device, by=None)
+    body["key"] = str(uuid.uuid4())
+    refused = api_for(key).post("checkins/", body)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "device_revoked")
+    assert BadgeScan.objects.filter(device=device).count() == 1
+
+
+def test_a_token_refuses_a_device_that_does_not_cover_its_zone(conference, zone):
+    other_zone = AccessZone.objects.create(conference=conference, code="V", name="VIP")
+    device = _paired_device(conference, other_zone)
+    token = ApiToken(
+        conference=conference,
+        name="Gate",
+        can_read=False,
+        checkin_zone=zone,
+        checkin_device=device,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        token.full_clean()
+    assert refused.value.message_dict == {"checkin_device": ["Gate 1 does not cover the zone P."]}

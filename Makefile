@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door
+.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door bench-api
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -88,6 +88,12 @@ bench-mail: $(STAMP) messages
 # its own SQLite file under var/.
 bench-print: $(STAMP) messages
 	$(BIN)/python bench/print.py
+
+# PostgreSQL (BENCH_POSTGRES) and Redis (BENCH_BROKER, default redis://127.0.0.1:6379/1, on a
+# queue of its own); recreates plenary_bench_api: 100,000 participants paged through the API,
+# 1,000 webhook deliveries to a local receiver by a Celery worker, an .xlsx import of 10,000.
+bench-api: $(STAMP) messages
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) var

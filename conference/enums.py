@@ -41,3 +41,16 @@ class PartnerRole(models.TextChoices):
     CO_ORGANIZER = "co_organizer", _("Co-organizer")
     PARTNER = "partner", _("Partner")
     SUPPORTER = "supporter", _("Supporter")
+
+
+class DomainEvent(models.TextChoices):
+    """What the domain services announce through ``conference.events`` (partners' webhooks)."""
+
+    PARTICIPANT_APPROVED = "participant.approved", _("Participant approved")
+    PARTICIPANT_REJECTED = "participant.rejected", _("Participant rejected")
+    PARTICIPANT_REVOKED = "participant.revoked", _("Participant revoked")
+    BADGE_PRINTED = "badge.printed", _("Badge printed")
+    BADGE_VOIDED = "badge.voided", _("Badge voided")
+    PARTICIPANT_CHECKED_IN = "participant.checked_in", _("Participant checked in")
+    SESSION_CHANGED = "session.changed", _("Session changed")
+    DOCUMENT_ADOPTED = "document.adopted", _("Document adopted")

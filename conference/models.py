@@ -23,7 +23,9 @@ def validate_time_zone(value: str) -> None:
 
 
 # Public URLs are /<conference slug>/…, so a conference must not take a top-level path.
-RESERVED_SLUGS = frozenset({"admin", "desk", "i18n", "language", "media", "nominate", "static"})
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "desk", "i18n", "language", "media", "nominate", "static"}
+)
 
 
 def validate_not_reserved(value: str) -> None:

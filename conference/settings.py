@@ -86,6 +86,11 @@ INSTALLED_APPS = [
     "sessions.apps.AgendaConfig",
     "documents.apps.DocumentsConfig",
     "conference.mail.apps.MailConfig",
+    # The partners' API and webhooks, above every domain app (api/).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api.apps.ApiConfig",
     # Last: the demo loader stands above every app (manage.py load_demo).
     "demo.apps.DemoConfig",
 ]
@@ -290,7 +295,43 @@ CELERY_BEAT_SCHEDULE = {
     "mail-outbox-sweep": {"task": "conference.mail.tasks.outbox_sweep", "schedule": 300.0},
     # Silence procedures end at their deadline: adopted by silence, or back to negotiation.
     "silence-deadlines": {"task": "documents.tasks.silence_deadlines", "schedule": 60.0},
+    "webhook-deliveries-sweep": {"task": "api.tasks.webhook_deliveries_sweep", "schedule": 300.0},
 }
+
+# The partners' API (api/): tokens only (no session or basic authentication), JSON only,
+# cursor pagination, one error shape (api.exceptions), a request rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "1200/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.error_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Plenary partners' API",
+    "DESCRIPTION": "Conferences, delegations, accreditation, the agenda and outcome documents.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # The documentation page's scripts and styles are ours (drf-spectacular-sidecar).
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Webhooks (api/webhooks.py): attempts per delivery, the first retry's delay in seconds
+# (doubled each time), the request's timeout, and the consecutive failed deliveries after
+# which an endpoint is disabled and its owner mailed.
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "5"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

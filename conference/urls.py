@@ -9,6 +9,7 @@ admin.site.index_title = _("Conference administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("api.urls")),
     path("", include("sessions.inscription_urls")),
     # Before the nomination portal, whose first segment is any token.
     path("nominate/silence/", include("documents.portal_urls")),

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.enums import DomainEvent
+from conference.events import event_emit
 from conference.languages import in_each_language
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
@@ -1381,7 +1383,7 @@ def document_adopt(
     _bracketed_refusal(final, action)
     if locked.status == S.SILENCE_PROCEDURE:
         _end_running_silence(locked, SilenceOutcome.ADOPTED, now=now)
-    return _transition(
+    adopted = _transition(
         document=locked,
         target=S.ADOPTED,
         by=by,
@@ -1395,6 +1397,17 @@ def document_adopt(
         votes_against=votes_against,
         abstentions=abstentions,
     )
+    event_emit(
+        conference_id=adopted.conference_id,
+        kind=DomainEvent.DOCUMENT_ADOPTED,
+        payload={
+            "document": adopted.pk,
+            "version": final.pk,
+            "method": method,
+            "adopted_on": adopted_on.isoformat(),
+        },
+    )
+    return adopted
 
 
 @transaction.atomic

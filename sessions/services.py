@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.enums import DomainEvent
+from conference.events import event_emit
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
 
@@ -33,7 +35,25 @@ def agenda_item_save(*, item: AgendaItem) -> AgendaItem:
     item.full_clean()
     item.save()
     public_pages_invalidate(conference_ids=[_conference_id(item)])
+    if isinstance(item, Session):
+        _session_announce(item)
     return item
+
+
+def _session_announce(session: Session) -> None:
+    """A session's time, room or title changed (or it was created): partners hear of it."""
+    event_emit(
+        conference_id=session.conference_id,
+        kind=DomainEvent.SESSION_CHANGED,
+        payload={
+            "session": session.pk,
+            "title": session.title,
+            "kind": session.kind,
+            "starts_at": session.starts_at.isoformat(),
+            "ends_at": session.ends_at.isoformat(),
+            "room": session.room_id,
+        },
+    )
 
 
 @transaction.atomic

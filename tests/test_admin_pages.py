@@ -9,7 +9,10 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from api.models import ApiCall, ApiToken, WebhookDelivery, WebhookEndpoint
+from api.services import api_token_create, webhook_endpoint_create
 from conference.mail.models import OutboxMessage
 from conference.models import Conference
 from participants.badging import services
@@ -85,7 +88,40 @@ def rows_the_demo_never_writes(model):
             consulate=person.visa_consulate,
             language="en",
         )
+    if model in (ApiToken, ApiCall):
+        token, _key = api_token_create(
+            token=ApiToken(
+                conference=Conference.objects.get(slug="dushanbe-2019"),
+                name="Badge printer",
+                expires_at=_later(),
+            ),
+            by=None,
+        )
+        if model is ApiToken:
+            return token
+        return ApiCall.objects.create(
+            token=token, method="GET", path="/api/v1/participants/", status_code=200
+        )
+    if model in (WebhookEndpoint, WebhookDelivery):
+        endpoint, _secret = webhook_endpoint_create(
+            endpoint=WebhookEndpoint(
+                conference=Conference.objects.get(slug="dushanbe-2019"),
+                name="Host security service",
+                url="https://security.example/hooks",
+                events=["participant.approved"],
+                owner_email="it@security.example",
+            )
+        )
+        if model is WebhookEndpoint:
+            return endpoint
+        return WebhookDelivery.objects.create(
+            endpoint=endpoint, event="participant.approved", payload={"event": "x"}
+        )
     return None
+
+
+def _later():
+    return timezone.now() + dt.timedelta(days=30)
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)

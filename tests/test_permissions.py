@@ -511,6 +511,9 @@ CHANGE, VIEW, DELETE = "change", "view", "delete"
 # Visa-support letters print passport data: the identity permission, with view on the model.
 IDENTITY = "identity"
 AUDIT_ONLY = {
+    "api.apicall",
+    "api.apitoken",
+    "api.webhookdelivery",
     "participants.conferenceidentitydata",
     "participants.identityshredding",
     "documents.amendment",
@@ -566,6 +569,8 @@ ACTIONS["participants.participant"] |= {
     "produce_visa_letters": IDENTITY,
     "print_certificates": VIEW,
 }
+ACTIONS["api.apitoken"] |= {"revoke": CHANGE}
+ACTIONS["api.webhookdelivery"] |= {"redeliver": CHANGE}
 STAFF = [*ROLE_NAMES, "no group", "superuser"]
 
 

@@ -1,5 +1,8 @@
 """Admin integration: the per-conference Exports page and the "Export selected as CSV" action.
 
+Every download is CSV or Excel (.xlsx): the Exports page has a button for each, and the
+changelists' action bar a format choice beside the export action (``export_format``).
+
 ``ConferenceCsvAdmin`` is mixed into the conference admin; it adds the Exports
 page, the download URLs and the pages of every registered import under
 /admin/conference/conference/.
@@ -18,7 +21,10 @@ from conference.models import Conference
 from conference.selectors import conferences_newest_first
 
 from . import registry
-from .http import csv_download
+from .http import FORMATS, export_download
+
+# The action bar's format choice (templates/admin/actions.html), posted with the action.
+FORMAT_FIELD = "export_format"
 
 
 def export_selected_action(identifier: str):
@@ -45,11 +51,16 @@ def export_selected_action(identifier: str):
         )
         if conference is None:
             return None
-        return csv_download(
+        file_format = request.POST.get(FORMAT_FIELD) or "csv"
+        if file_format not in FORMATS:
+            modeladmin.message_user(request, _("Choose CSV or Excel."), messages.ERROR)
+            return None
+        return export_download(
             export=export,
             queryset=export.prepare(queryset),
             conference=conference,
             user=request.user,
+            file_format=file_format,
         )
 
     action.__name__ = f"export_csv_{identifier.replace('-', '_')}"
@@ -166,11 +177,15 @@ class ConferenceCsvAdmin(admin.ModelAdmin):
         }
         if any(value and value not in options[name] for name, value in filters.items()):
             return HttpResponseBadRequest(_("Choose the filter's value on the Exports page."))
-        return csv_download(
+        file_format = request.GET.get("format") or "csv"
+        if file_format not in FORMATS:
+            return HttpResponseBadRequest(_("Choose CSV or Excel."))
+        return export_download(
             export=export,
             queryset=export.queryset(conference, **filters),
             conference=conference,
             user=request.user,
+            file_format=file_format,
         )
 
     def import_choose_view(self, request, identifier):

@@ -196,6 +196,8 @@ def csv_lines(
             on_finish(count)
 
 
-def file_name(conference: Conference, export: Export, at: dt.datetime | None = None) -> str:
+def file_name(
+    conference: Conference, export: Export, at: dt.datetime | None = None, extension: str = "csv"
+) -> str:
     moment = timezone.localtime(at or timezone.now(), conference.tz)
-    return f"{conference.slug}_{export.identifier}_{moment:%Y%m%dT%H%M%S}.csv"
+    return f"{conference.slug}_{export.identifier}_{moment:%Y%m%dT%H%M%S}.{extension}"

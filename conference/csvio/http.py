@@ -1,4 +1,5 @@
-"""The HTTP side of exports: a streamed CSV download with the access log wired in."""
+"""The HTTP side of exports: a streamed CSV download, or an .xlsx workbook, with the access log
+wired in."""
 
 from collections.abc import Iterator
 from itertools import islice
@@ -9,6 +10,11 @@ from django.http import StreamingHttpResponse
 from conference.models import Conference
 
 from .base import Export, csv_lines, file_name
+from .xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
+from .xlsx import xlsx_file
+
+# The formats a download can take: ?format=csv (the default) or ?format=xlsx.
+FORMATS = ("csv", "xlsx")
 
 # Lines per chunk handed to the server: fewer, larger writes than one per row.
 LINES_PER_CHUNK = 500
@@ -34,3 +40,34 @@ def csv_download(
     # Lists of people must not linger in shared or browser caches.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _file_chunks(handle, size: int = 64 * 1024) -> Iterator[bytes]:
+    try:
+        while chunk := handle.read(size):
+            yield chunk
+    finally:
+        handle.close()
+
+
+def xlsx_download(
+    *, export: Export, queryset: QuerySet, conference: Conference, user
+) -> StreamingHttpResponse:
+    """The export as an Excel workbook, built first (a workbook is a zip: it cannot stream)."""
+    workbook = xlsx_file(
+        export, queryset, conference=conference, on_finish=export.access_recorder(user)
+    )
+    response = StreamingHttpResponse(_file_chunks(workbook), content_type=XLSX_CONTENT_TYPE)
+    name = file_name(conference, export, extension="xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def export_download(
+    *, export: Export, queryset: QuerySet, conference: Conference, user, file_format: str = "csv"
+):
+    """The download in ``file_format`` ("csv" or "xlsx")."""
+    if file_format == "xlsx":
+        return xlsx_download(export=export, queryset=queryset, conference=conference, user=user)
+    return csv_download(export=export, queryset=queryset, conference=conference, user=user)

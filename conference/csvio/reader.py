@@ -1,15 +1,20 @@
-"""Reading a spreadsheet saved as CSV: its encoding, delimiter, rows and header.
+"""Reading a spreadsheet saved as CSV or as an Excel workbook: its encoding, delimiter, rows
+and header.
 
 Files come from ministries' spreadsheets: UTF-8 with or without BOM, Windows-1251,
 Excel's UTF-16 "Unicode Text"; commas, semicolons or tabs; headers in English or
-Russian with stray spaces, dots and asterisks. Every refusal is an ``ImportFileError``
-whose message tells the organizer what to do.
+Russian with stray spaces, dots and asterisks. An Excel workbook (.xlsx) is read here too:
+its first sheet becomes the same CSV text (:func:`xlsx_text`), so everything after the reading
+(header matching, the import's job stages, every refusal) is the CSV's own. Every refusal is
+an ``ImportFileError`` whose message tells the organizer what to do.
 """
 
 import codecs
 import csv
+import datetime as dt
 import io
 import unicodedata
+import zipfile
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,11 +41,84 @@ def header_keys(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
     }
 
 
+XLSX_MAGIC = b"PK\x03\x04"
+# What openpyxl raises on a zip that is not a workbook, or a workbook with a damaged part.
+BROKEN_WORKBOOK = (
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    SyntaxError,
+)
+
+
+def _xlsx_cell(value) -> str:
+    """A workbook cell as the CSV text a spreadsheet would have saved for it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        # Excel has no time zones: the wall time, read as the conference's like a CSV's.
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat() if value.tzinfo is None else value.isoformat()
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone or a count typed as a number
+    return str(value)
+
+
+def xlsx_text(raw: bytes) -> str:
+    """The first sheet of an .xlsx workbook as CSV text; formulas as their text ("=…")."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    unreadable = ImportFileError(
+        _(
+            "This Excel workbook cannot be read. Open it in Excel and save it again as "
+            "an Excel workbook (.xlsx), or as CSV UTF-8."
+        )
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, *BROKEN_WORKBOOK):
+        raise unreadable from None
+    try:
+        if not book.worksheets:
+            raise ImportFileError(_("The file is empty."))
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            cells = [_xlsx_cell(value) for value in row]
+            # A sheet pads every row to its widest one; a CSV row ends at its last cell, so a
+            # stray cell right of the header is refused the same way in both.
+            while cells and not cells[-1]:
+                cells.pop()
+            writer.writerow(cells)
+    except BROKEN_WORKBOOK:  # a part of the zip that is not what its name says
+        raise unreadable from None
+    finally:
+        book.close()
+    text = out.getvalue()
+    if not text.strip(",\n"):
+        raise ImportFileError(_("The file is empty."))
+    return text
+
+
 def decode(raw: bytes) -> str:
-    """The file's text: UTF-8 (with or without BOM) or Windows-1251, else a clear error."""
+    """The file's text: UTF-8 (with or without BOM) or Windows-1251, else a clear error.
+
+    An Excel workbook (.xlsx) is read as its first sheet's CSV text (:func:`xlsx_text`).
+    """
     if not raw.strip():
         raise ImportFileError(_("The file is empty."))
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if raw.startswith(XLSX_MAGIC):
+        return xlsx_text(raw)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls
         raise ImportFileError(
             _(
                 "This is an Excel workbook, not a CSV file. In Excel choose File → Save As → "

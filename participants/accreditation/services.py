@@ -27,7 +27,7 @@ from modeltranslation.translator import translator
 from conference.mail import placeholders
 from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
-from participants.accreditation import mails, notifications, rules, selectors
+from participants.accreditation import mails, notifications, rules, selectors, webhook_events
 from participants.accreditation.selectors import nomination_token
 from participants.enums import (
     BADGE_HOLDING_STATES,
@@ -296,6 +296,9 @@ def _transitions_apply(
             actor_label=actor_label,
             reason=reason,
             message=message,
+        )
+        webhook_events.transitions_announce(
+            name=transition.name, participants=moving, voided=voided, at=now
         )
         with accreditation_mail_batch():
             for event in events:

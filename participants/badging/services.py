@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
+from participants.accreditation import webhook_events
 from participants.accreditation.services import (
     participant_collect_badge,
     participant_reprint_badge,
@@ -180,6 +181,7 @@ def _record(
         client_key=client_key,
         scanned_at=scanned_at,
     )
+    webhook_events.scan_announce(scan=scan)
     return ScanOutcome(result=result, scan=scan, badge=badge, refusal=refusal)
 
 

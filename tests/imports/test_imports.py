@@ -224,7 +224,9 @@ BAD_FILES = {
         b"email,family_name,delegation\na@b.kz,Karin,KZ\n",
         "Required column(s) missing: given_names. The header row must name them.",
     ),
-    "xlsx renamed": (_xlsx(), "This is an Excel workbook, not a CSV file."),
+    # A zip that only looks like a workbook: an .xlsx is read (tests/imports/test_xlsx_import.py).
+    "broken xlsx": (_xlsx(), "This Excel workbook cannot be read."),
+    "old xls": (b"\xd0\xcf\x11\xe0" + b"\x00" * 512, "This is an Excel workbook, not a CSV file."),
     "binary": (bytes(range(256)) * 4, "This file holds binary data, not CSV text."),
     "unknown encoding": (
         b"email,given_names,family_name\n\x98\x98,a,b\n",

@@ -225,6 +225,7 @@ def test_every_kind_has_its_default_template_in_both_languages():
         "silence_break_receipt",
         "silence_circulation",
         "silence_outcome",
+        "webhook_endpoint_disabled",
     }
     assert all(
         t.subject_en and t.subject_ru and t.body_en and t.body_ru for t in templates.values()

@@ -1,10 +1,11 @@
-"""export_csv IDENTIFIER --conference SLUG [--output FILE]: run one registered export."""
+"""export_csv IDENTIFIER --conference SLUG [--output FILE] [--format xlsx]: run one export."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.csvio import registry
 from conference.csvio.base import csv_lines, file_name
+from conference.csvio.xlsx import xlsx_write
 from conference.models import Conference
 
 PROGRESS_EVERY = 10_000
@@ -26,11 +27,29 @@ class Command(BaseCommand):
             "--no-bom", action="store_true", help="Leave out the byte-order mark Excel needs."
         )
         parser.add_argument(
+            "--format",
+            choices=["csv", "xlsx"],
+            default="csv",
+            dest="file_format",
+            help="CSV (default) or an Excel workbook with typed cells (needs a file, not '-').",
+        )
+        parser.add_argument(
             "--user",
             help="Username recorded in the access log; required for exports of identity data.",
         )
 
-    def handle(self, *args, identifier, conference, output, list_exports, no_bom, user, **options):
+    def handle(
+        self,
+        *args,
+        identifier,
+        conference,
+        output,
+        list_exports,
+        no_bom,
+        user,
+        file_format="csv",
+        **options,
+    ):
         if list_exports:
             for export in registry.all_exports():
                 self.stdout.write(f"{export.identifier}\t{export.label}")
@@ -52,6 +71,16 @@ class Command(BaseCommand):
 
         queryset = export.queryset(conf)
         total = queryset.count()
+        if file_format == "xlsx":
+            if output == "-":
+                raise CommandError("An Excel workbook goes to a file: give --output FILE.xlsx.")
+            path = output or file_name(conf, export, extension="xlsx")
+            with open(path, "wb") as handle:
+                written = xlsx_write(
+                    export, queryset, conference=conf, target=handle, on_finish=on_finish
+                )
+            self.stderr.write(f"Wrote {written} rows to {path}")
+            return
         lines = csv_lines(
             export,
             queryset,

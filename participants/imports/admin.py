@@ -52,10 +52,10 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Delegation"),
     )
     file = forms.FileField(
-        label=gettext_lazy("CSV file"),
+        label=gettext_lazy("CSV or Excel file"),
         help_text=gettext_lazy(
-            "UTF-8 or Windows-1251, comma or semicolon separated, at most %(mb)d MB "
-            "and %(rows)d rows."
+            "CSV in UTF-8 or Windows-1251, comma or semicolon separated, or an Excel workbook "
+            "(.xlsx, its first sheet); at most %(mb)d MB and %(rows)d rows."
         )
         % {"mb": MAX_BYTES // (1024 * 1024), "rows": MAX_ROWS},
     )

@@ -13,9 +13,11 @@ from django.utils import translation
 
 from conference.mail import kinds
 from conference.mail.models import OutboxMessage
+from documents import services as document_services
 from participants.accreditation import notifications, services
 from participants.accreditation.selectors import CircularRecipient
 from participants.enums import AccreditationStatus as S
+from tests.documents.test_silence_procedure import DEADLINE, negotiated_document
 from tests.factories import DelegationFactory, ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,42 @@ def test_every_kind_is_covered_here():
         "accreditation_digest",
         "nomination_link",
         "circular",
+        "silence_circulation",
+        "silence_break_receipt",
+        "silence_outcome",
+        "webhook_endpoint_disabled",
     }
+
+
+def test_the_silence_procedure_mails_are_russian(untranslated, django_capture_on_commit_callbacks):
+    """Circulation, the receipt of a break and the outcome, for a Russian-speaking focal point."""
+    officer = UserFactory()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        document, _kazakhstan, turkmenistan = negotiated_document(officer)
+        document = document_services.document_start_silence(
+            document=document, deadline=DEADLINE, by=officer
+        )
+        document_services.silence_break(
+            document=document, delegation=turkmenistan, text="Возражаем.", by=None
+        )
+    assert untranslated == []
+    russian = OutboxMessage.objects.filter(recipient=turkmenistan.focal_point_email)
+    assert sorted(russian.values_list("kind", flat=True)) == [
+        "silence_break_receipt",
+        "silence_circulation",
+        "silence_outcome",
+    ]
+    for row in russian:
+        assert row.language == "ru"
+        assert not LETTERS.search(row.subject.replace(document.conference.short_title, ""))
+
+
+def test_the_webhook_mail_has_a_russian_text(untranslated):
+    kind = kinds.get("webhook_endpoint_disabled")
+    with translation.override("ru"):
+        text = kind.body["ru"].format(endpoint="Охрана", url="", failures="5", conference="")
+    assert untranslated == []
+    assert [word for word in LETTERS.findall(text) if word != "Plenary"] == []
 
 
 def test_the_accreditation_digest_is_russian_through_and_through(

@@ -76,6 +76,8 @@ def _inscribe(organizer, session, date="", time=""):
             "delegation": speaker.delegation_id,
             "moves-TOTAL_FORMS": 0,
             "moves-INITIAL_FORMS": 0,
+            "inscription_events-TOTAL_FORMS": 0,
+            "inscription_events-INITIAL_FORMS": 0,
         },
     )
 

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "conference.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An anonymous GET of a cached public page is answered here, before the session,
+    # authentication, CSRF, second-factor and lockout middleware (conference/site/early.py).
+    "conference.site.early.CachedPublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,4 +8,7 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the exports, the import and the kinds of mail.
-        from . import exports, import_admin, mails  # noqa: F401
+        from . import counts, exports, import_admin, mails  # noqa: F401
+
+        # The participant list's cached counts are reset by every write of what they count.
+        counts.connect()

@@ -36,6 +36,7 @@ from conference.csvio.base import restore
 from conference.csvio.reader import header_keys
 from conference.models import Conference
 
+from .counts import participant_counts_changed
 from .enums import (
     IMPORT_JOB_UNCONFIRMED_STATUSES,
     INACTIVE_STATUSES,
@@ -709,6 +710,7 @@ def participants_import(
         Participant.objects.bulk_update(edited, sorted(names | {"updated_at"}), batch_size=BATCH)
     Participant.objects.bulk_create(plan.created, batch_size=BATCH)
     nationality_changed = _write_nationalities(plan)
+    participant_counts_changed()  # bulk writes send no signals
     # Members sent back to review by new identity data: one e-mail per delegation.
     with accreditation_mail_batch():
         for participant, changed in changes:

@@ -459,6 +459,11 @@ class Participant(models.Model):
                 name="participant_conference_order",
             ),
             models.Index(fields=["conference", "status"], name="participant_conference_status"),
+            # The list sorted by delegation reads one delegation's members at a time, and the
+            # dashboard and the list's windows count members per delegation from it alone.
+            models.Index(
+                fields=["conference", "delegation", "-id"], name="participant_conf_delegation"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -32,6 +32,7 @@ from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
 
 from . import door, mails, notifications, rules, selectors
+from .counts import participant_counts_changed
 from .enums import (
     BADGE_HOLDING_STATUSES,
     GREEN_RESULTS,
@@ -334,6 +335,7 @@ def _transitions_apply(
         Participant.objects.bulk_update(
             moving, ["status", "badge_number", "badge_category", "updated_at"]
         )
+        participant_counts_changed()
         public_pages_invalidate(
             conference_ids={
                 participant.conference_id
@@ -1233,6 +1235,7 @@ def conference_identity_shred(
     Participant.objects.filter(conference=conference).exclude(passport_name="").update(
         passport_name=""
     )
+    participant_counts_changed()
     notes = 0
     delegations = Delegation.objects.select_for_update().filter(conference=conference)
     for delegation in delegations.exclude(nomination_file=""):

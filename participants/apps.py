@@ -12,3 +12,10 @@ class ParticipantsConfig(AppConfig):
 
         # The participant list's cached counts are reset by every write of what they count.
         counts.connect()
+
+        from conference.files import delete_files_with_rows
+
+        from .models import Delegation, IdentityDocument
+
+        delete_files_with_rows(IdentityDocument, "photo")
+        delete_files_with_rows(Delegation, "nomination_file")

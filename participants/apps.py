@@ -17,5 +17,5 @@ class ParticipantsConfig(AppConfig):
 
         from .models import Delegation, IdentityDocument
 
-        delete_files_with_rows(IdentityDocument, "photo")
+        delete_files_with_rows(IdentityDocument, "photo", "badge_photo")
         delete_files_with_rows(Delegation, "nomination_file")

@@ -40,8 +40,10 @@ from .enums import (
     ScanResult,
 )
 from .uploads import (
+    BADGE_PHOTO_DIR,
     NOTE_VERBALE_EXTENSIONS,
     delete_replaced_files,
+    is_badge_photo_of,
     note_verbale_path,
     validate_note_verbale,
 )
@@ -580,6 +582,14 @@ class IdentityDocument(models.Model):
         null=True, blank=True, verbose_name=_("passport expires on")
     )
     photo = models.ImageField(upload_to="photos/", blank=True, verbose_name=_("photo"))
+    # The photo as a badge prints it (participants/badges.py): cropped to 3:4 at 300 dpi, made
+    # once from ``photo`` at the first print; cleared when the photo changes, erased with it.
+    badge_photo = models.ImageField(
+        upload_to=BADGE_PHOTO_DIR,
+        blank=True,
+        editable=False,
+        verbose_name=_("photo at print size"),
+    )
 
     class Meta:
         verbose_name = _("identity document")
@@ -601,7 +611,9 @@ class IdentityDocument(models.Model):
         return f"Identity document of {self.participant}"
 
     def save(self, *args, **kwargs):
-        delete_replaced_files(self, "photo")
+        if self.badge_photo.name and not is_badge_photo_of(self.badge_photo.name, self.photo.name):
+            self.badge_photo = ""  # made from another photo: made again at the next print
+        delete_replaced_files(self, "photo", "badge_photo")
         super().save(*args, **kwargs)
 
     def clean(self):

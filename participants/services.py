@@ -1230,6 +1230,8 @@ def conference_identity_shred(
     photos = 0
     for document in held.exclude(photo=""):
         document.photo.storage.delete(document.photo.name)
+        if document.badge_photo.name:
+            document.badge_photo.storage.delete(document.badge_photo.name)
         photos += 1
     erased = held.update(**_ERASED_IDENTITY)
     Participant.objects.filter(conference=conference).exclude(passport_name="").update(
@@ -1263,6 +1265,7 @@ _ERASED_IDENTITY = {
     "passport_issued_on": None,
     "passport_expires_on": None,
     "photo": "",
+    "badge_photo": "",
 }
 
 

@@ -60,6 +60,22 @@ def note_verbale_path(instance, filename: str) -> str:
     return f"notes_verbales/{uuid.uuid4().hex}{extension}"
 
 
+BADGE_PHOTO_DIR = "photos/print/"
+
+
+def badge_photo_name(photo_name: str) -> str:
+    """The print-size copy's name for the photo ``photo_name`` (random, as the photo's is)."""
+    return f"{BADGE_PHOTO_DIR}{PurePath(photo_name).stem}.jpg"
+
+
+def is_badge_photo_of(badge_photo: str, photo_name: str) -> bool:
+    """Whether ``badge_photo`` was made from ``photo_name`` (the storage may add a suffix)."""
+    if not photo_name:
+        return False
+    stem = badge_photo_name(photo_name)[: -len(".jpg")]
+    return badge_photo.startswith((f"{stem}.", f"{stem}_"))
+
+
 def stored_files_prune(directory: str, *, older_than: timedelta) -> None:
     """Delete the files left in ``directory`` for longer than ``older_than`` (personal data)."""
     if not default_storage.exists(directory):

@@ -24,7 +24,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from conference.settings import object_storage
-from participants import services
+from participants import badges, services
 from participants.models import IdentityDocument
 from tests.auth import sign_in
 from tests.factories import (
@@ -237,7 +237,9 @@ def test_the_shredder_erases_the_objects(servers, bucket, django_capture_on_comm
         delegation.nomination_file.save("note.pdf", ContentFile(b"%PDF-1.4 note verbale"))
         document = IdentityDocumentFactory(participant__delegation=delegation)
         document.photo.save("face.jpg", image_upload())
-    assert len(_keys(bucket)) == 2
+        # A badge print keeps the photo at print size in the bucket too.
+        assert badges.badge_photo_bytes(IdentityDocument.objects.get(pk=document.pk))
+    assert len(_keys(bucket)) == 3
     UserFactory(username="chief", is_superuser=True)
     with server_b, django_capture_on_commit_callbacks(execute=True):
         call_command(

@@ -71,10 +71,14 @@ def _key(request: HttpRequest, scope: str) -> str:
     return f"public:{scope}:{translation.get_language()}:{path}"
 
 
-def _render(render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
-    """The page to cache, or the response itself when it must not be cached (a 404)."""
+def _render(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
+    """The page to cache, or the response itself when it must not be cached (a 404, or a
+    page that used the request's CSP nonce: its body holds a nonce only this response's
+    header allows, and a cached copy would carry it to responses whose header does not)."""
     response = render()
     if response.status_code != 200 or response.streaming:
+        return response
+    if getattr(request, "_csp_nonce", None) is not None:
         return response
     headers = {name: response[name] for name in _COPIED_HEADERS if response.has_header(name)}
     content_type = headers.get("Content-Type", "").split(";")[0].strip()
@@ -136,11 +140,13 @@ def _stored_page(key: str) -> CachedPage | None:
     return page
 
 
-def _cached_page(key: str, render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
+def _cached_page(
+    request: HttpRequest, key: str, render: Callable[[], HttpResponse]
+) -> HttpResponse | CachedPage:
     page = _stored_page(key)
     if page is not None:
         return page
-    page = _render(render)
+    page = _render(request, render)
     if isinstance(page, HttpResponse):
         return page
     cache.set(key, page, CACHE_SECONDS)
@@ -182,7 +188,7 @@ def _serve(request: HttpRequest, scope: str, render: Callable[[], HttpResponse])
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     key = _key(request, scope)
-    page = _cached_page(key, render)
+    page = _cached_page(request, key, render)
     if isinstance(page, HttpResponse):
         return page
     return _respond(request, key, page)

@@ -200,3 +200,24 @@ def test_an_unknown_conference_is_still_a_404(full_path_calls):
     response = Client().get("/no-such-conference/agenda/")
     assert response.status_code == 404
     assert full_path_calls == ["/no-such-conference/agenda/"]
+
+
+def test_a_page_that_used_the_csp_nonce_is_never_cached(rf):
+    """Its body holds a nonce only its own response's header allows."""
+    from csp.middleware import CSPMiddleware
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    from conference.site.caching import _serve
+
+    def view(request):
+        body = f'<script nonce="{request.csp_nonce}">1</script>'
+        return _serve(request, "nonce-test", lambda: HttpResponse(body))
+
+    responses = [CSPMiddleware(view)(rf.get("/page/")) for _ in range(2)]
+    nonces = [r.content.decode().split('"')[1] for r in responses]
+    assert nonces[0] != nonces[1]
+    for response, nonce in zip(responses, nonces, strict=True):
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert "ETag" not in responses[1]
+    assert not [key for key in cache._cache if "nonce-test" in key]

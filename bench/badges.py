@@ -46,16 +46,18 @@ def _approve_up_to(total: int) -> None:
             family_name=f"Badgeov{n:03d}",
             functional_title="Counsellor",
             email=f"badge-bench-{n}@example.org",
-            status="under_review",
+            status="vetting",
         )
         for n in range(missing)
     )
-    services.participants_transition(
+    _done, refused = services.participants_transition(
         name="approve",
         participants=people,
         by=None,
         badge_categories={person.pk: category for person in people},
     )
+    if refused:
+        raise SystemExit(f"approval refused: {refused[:3]}")
 
 
 def prepare() -> None:

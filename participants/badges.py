@@ -330,12 +330,15 @@ def _print_size_jpeg(document: IdentityDocument) -> bytes | None:
 
 
 def qr_image(token: str, *, module_pixels: int = 1) -> Image.Image:
-    """The QR code as a 1-bit image with its quiet zone, ``module_pixels`` per module."""
+    """The QR code as a greyscale image (black and white only) with its quiet zone,
+    ``module_pixels`` per module. Greyscale: ReportLab would widen a 1-bit image to RGB."""
     qr = segno.make(token, error="m", micro=False, mask=QR_MASK)
-    matrix = list(qr.matrix_iter(border=4))
-    side = len(matrix)
-    image = Image.new("1", (side, side), 1)
-    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    border = 4
+    size = len(qr.matrix)
+    side = size + 2 * border
+    image = Image.new("L", (side, side), 255)
+    rows = b"".join(bytes(0 if dark else 255 for dark in row) for row in qr.matrix)
+    image.paste(Image.frombytes("L", (size, size), rows), (border, border))
     if module_pixels > 1:
         image = image.resize((side * module_pixels, side * module_pixels), Image.NEAREST)
     return image

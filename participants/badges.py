@@ -1,18 +1,17 @@
 """Printable badges: one PDF of cards, each with the photo, the name, the category and a QR code.
 
-ReportLab draws the cards and segno makes the QR matrix; both are pure Python, so nothing
-depends on system packages. The font is the shared DejaVu Sans of ``conference.printing``,
-because the names and the Russian labels need Cyrillic.
+ReportLab draws the cards and zxing-cpp (a wheel, no system package) encodes the QR code. The
+font is the shared DejaVu Sans of ``conference.printing``, because the names and the Russian
+labels need Cyrillic.
 
 A batch of several hundred cards opens one photo at a time, so memory stays flat with the
 batch size. Where the time went (cProfile, 431 photo badges): a third in ReportLab's
-pure-Python ASCII85 encoding of every image, a third in segno trying all eight QR masks, the
-rest decoding, scaling and re-compressing each photo. So: streams are written binary (no
-ASCII85), the QR uses one fixed mask (any mask decodes; the choice only tunes the pattern),
-each photo is decoded and scaled once, to a JPEG at its printed size kept beside it
-(``IdentityDocument.badge_photo``) that the PDF embeds as it is, and what every card of a
-category shares (band, labels, zones, the conference's name) is drawn once per batch as a
-form the cards reuse.
+pure-Python ASCII85 encoding of every image, a third in segno's pure-Python QR encoder (all
+eight masks scored), the rest decoding, scaling and re-compressing each photo. So: streams
+are written binary (no ASCII85); the QR is encoded by zxing-cpp (C++); each photo is decoded
+and scaled once, to a JPEG at its printed size kept beside it (``IdentityDocument.
+badge_photo``) that the PDF embeds as it is; and what every card of a category shares (band,
+labels, zones, the conference's name) is drawn once per batch as a form the cards reuse.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import segno
+import zxingcpp
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from reportlab import rl_config
@@ -42,8 +41,6 @@ from .uploads import badge_photo_name, is_badge_photo_of
 
 # Binary streams: ReportLab's ASCII85 fallback is pure Python and took a third of the time.
 rl_config.useA85 = 0
-# One fixed QR mask (segno scores all eight in pure Python otherwise).
-QR_MASK = 0
 
 # The design is drawn on a CR80 card standing upright; an A6 sheet scales it up.
 CARD_W, CARD_H = 54 * mm, 86 * mm
@@ -330,18 +327,14 @@ def _print_size_jpeg(document: IdentityDocument) -> bytes | None:
 
 
 def qr_image(token: str, *, module_pixels: int = 1) -> Image.Image:
-    """The QR code as a greyscale image (black and white only) with its quiet zone,
-    ``module_pixels`` per module. Greyscale: ReportLab would widen a 1-bit image to RGB."""
-    qr = segno.make(token, error="m", micro=False, mask=QR_MASK)
-    border = 4
-    size = len(qr.matrix)
-    side = size + 2 * border
-    image = Image.new("L", (side, side), 255)
-    rows = b"".join(bytes(0 if dark else 255 for dark in row) for row in qr.matrix)
-    image.paste(Image.frombytes("L", (size, size), rows), (border, border))
-    if module_pixels > 1:
-        image = image.resize((side * module_pixels, side * module_pixels), Image.NEAREST)
-    return image
+    """The QR code (error correction M) as a greyscale image with its quiet zone of 4
+    modules, ``module_pixels`` per module. zxing-cpp encodes it in C++: segno's pure-Python
+    encoder was the largest cost left in a batch. Greyscale: ReportLab would widen 1-bit to RGB.
+    """
+    barcode = zxingcpp.create_barcode(token, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    pixels = barcode.to_image(scale=module_pixels, add_quiet_zones=True)
+    height, width = pixels.shape
+    return Image.frombytes("L", (width, height), memoryview(pixels).tobytes())
 
 
 def _draw_qr(canvas: Canvas, token: str, x: float, y: float) -> None:

@@ -5,6 +5,7 @@ from operator import attrgetter
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
@@ -18,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Model, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest, QueryDict
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -570,7 +571,13 @@ class LateRowChangeList(ChangeList):
     when the paginator has a ``count_scope``), the related rows are put in the sort's order
     (a small table), and the page's ids are read from the few related rows whose members
     hold the page, through an index on (…, delegation, id), never by sorting every row.
+
+    Each row's link to its change page is the page's one reversed URL with the row's key put
+    in, the list's filters already added: Django reverses it and then resolves it again, to
+    add the filters, for every row (0.6 ms a row, 60 ms a page of 100).
     """
+
+    _ROW_KEY = "~plenary-row~"
 
     def get_results(self, request):
         super().get_results(request)
@@ -585,6 +592,24 @@ class LateRowChangeList(ChangeList):
             )
         rows = self.queryset.order_by().in_bulk(ids)
         self.result_list = [rows[pk] for pk in ids if pk in rows]
+
+    def url_for_result(self, result):
+        pk = getattr(result, self.pk_attname)
+        if not isinstance(pk, int):
+            return super().url_for_result(result)
+        template = self.__dict__.get("_row_url")
+        if template is None:
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(self._ROW_KEY,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            filters = self.__dict__.setdefault("_row_filters", self.preserved_filters)
+            template = add_preserved_filters({"preserved_filters": filters, "opts": self.opts}, url)
+            self._row_url = template
+            # items_for_result adds the filters to each row's URL: they are in it already.
+            self.preserved_filters = ""
+        return template.replace(self._ROW_KEY, str(pk), 1)
 
     def _window_ids(self, offset: int, limit: int) -> list | None:
         ordering = list(self.queryset.query.order_by)

@@ -209,3 +209,22 @@ def test_the_dashboard_lists_those_without_a_delegation_where_the_database_sorts
     )
     assert listed == list(expected)
     assert figures["incomplete_total"] == 24
+
+
+def test_row_links_are_what_django_makes_with_the_filters(organizer):
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+
+    conference = _conference_of(120)
+    url = f"{CHANGELIST}?conference__id__exact={conference.pk}&status__exact=nominated&o=1"
+    html = organizer.get(url).content.decode()
+    links = re.findall(r'<a href="(/admin/participants/participant/\d+/change/[^"]*)"', html)
+    assert len(links) == 100
+    pk = int(re.search(r"/participant/(\d+)/change/", links[0]).group(1))
+    filters = "_changelist_filters=" + (
+        f"conference__id__exact%3D{conference.pk}%26status__exact%3Dnominated%26o%3D1"
+    )
+    expected = add_preserved_filters(
+        {"preserved_filters": filters, "opts": Participant._meta},
+        reverse("admin:participants_participant_change", args=[pk]),
+    )
+    assert links[0].replace("&amp;", "&") == expected

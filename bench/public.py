@@ -109,7 +109,7 @@ def main() -> None:
         f"median of {ROUNDS} rounds on {os.cpu_count()} CPUs; load average (1 min) at the "
         f"start of each round: {', '.join(f'{load:.2f}' for load in loads)}"
     )
-    print(f"{'target':<18}{'req/s (median)':>16}{'runs':>26}{'vs floor':>10}   target")
+    print(f"{'target':<18}{'req/s (median)':>16}  {'runs':<34}{'vs floor':>9}   target")
     for name in ["bare WSGI floor", "Plenary 404", *targets]:
         runs = results[name]
         median = statistics.median(runs)
@@ -121,7 +121,7 @@ def main() -> None:
         else:
             verdict = f">= {TARGET}x: {'ok' if share >= TARGET else 'MISSED'}"
         shown = " / ".join(f"{run:.0f}" for run in runs)
-        print(f"{name:<18}{median:>16.0f}{shown:>26}{share:>9.2f}x   {verdict}")
+        print(f"{name:<18}{median:>16.0f}  {shown:<34}{share:>8.2f}x   {verdict}")
 
 
 if __name__ == "__main__":

@@ -228,3 +228,20 @@ def test_row_links_are_what_django_makes_with_the_filters(organizer):
         reverse("admin:participants_participant_change", args=[pk]),
     )
     assert links[0].replace("&amp;", "&") == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_class.reltuples")
+def test_an_unfiltered_list_of_a_large_table_shows_the_planner_s_estimate(organizer, monkeypatch):
+    from conference import admin_counts
+
+    _conference_of(130)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE participants_participant")
+    monkeypatch.setattr(admin_counts, "ESTIMATE_ABOVE", 100)
+    with CaptureQueriesContext(connection) as queries:
+        html = organizer.get(CHANGELIST).content.decode()
+    assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "130 participants" in html
+    # A filter counts exactly (and caches it).
+    monkeypatch.setattr(admin_counts, "ESTIMATE_ABOVE", 10**9)
+    assert "130 participants" in organizer.get(CHANGELIST).content.decode()

@@ -165,15 +165,19 @@ def recreate_database() -> None:
 
 
 def main(sizes: tuple[int, ...]) -> None:
-    recreate_database()
+    # BENCH_REUSE=1 measures the conferences a previous run seeded, without seeding again.
+    reuse = bool(os.environ.get("BENCH_REUSE"))
+    if not reuse:
+        recreate_database()
     env = {**os.environ, "DATABASE_URL": f"{SERVER}/{DATABASE}"}
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True, env=env)
     results = {}
     for size in sizes:
         started = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "seed", str(size)], check=True)
-        print(f"seeded {size:,} participants in {time.perf_counter() - started:.1f} s", flush=True)
+        if not reuse:
+            subprocess.run([sys.executable, __file__, "seed", str(size)], check=True)
+            print(f"seeded {size:,} participants in {time.perf_counter() - started:.1f} s")
         subprocess.run(
             [*manage, "dbshell", "--", "-c", "ANALYZE"],
             cwd=ROOT,

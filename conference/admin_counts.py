@@ -81,9 +81,8 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        estimate = estimated_count(self.object_list)
-        if estimate is not None:
-            return estimate
-        return cached_figure(
-            self.count_scope, "count", self.object_list, lambda: self.object_list.count()
-        )
+        def read() -> int:
+            estimate = estimated_count(self.object_list)
+            return self.object_list.count() if estimate is None else estimate
+
+        return cached_figure(self.count_scope, "count", self.object_list, read)

@@ -9,6 +9,7 @@ Query counts stay the same at two sizes.
 import re
 
 import pytest
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,6 @@ from django.urls import reverse
 
 from conference.admin_counts import COUNT_SECONDS
 from participants import selectors
-from participants.admin import ParticipantAdmin
 from participants.counts import participant_counts_changed
 from participants.models import Participant
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory
@@ -82,7 +82,7 @@ def _expected(conference, *, descending: bool) -> list[int]:
 def test_the_delegation_sort_shows_every_row_once_in_order_page_by_page(
     organizer, monkeypatch, descending
 ):
-    monkeypatch.setattr(ParticipantAdmin, "list_per_page", 7)
+    monkeypatch.setattr(admin.site._registry[Participant], "list_per_page", 7)
     conference = _conference_of(60, without_delegation=5)
     column = _delegation_column(organizer, conference)
     sort = f"-{column}" if descending else f"{column}"
@@ -94,7 +94,7 @@ def test_the_delegation_sort_shows_every_row_once_in_order_page_by_page(
 
 
 def test_a_filtered_delegation_sort_pages_the_filtered_rows(organizer, monkeypatch):
-    monkeypatch.setattr(ParticipantAdmin, "list_per_page", 3)
+    monkeypatch.setattr(admin.site._registry[Participant], "list_per_page", 3)
     conference = _conference_of(40)
     Participant.objects.filter(conference=conference, family_name__endswith="3").update(
         status="under_review"

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import zxingcpp
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from reportlab import rl_config
@@ -135,17 +137,26 @@ def render_badges(
     canvas.setTitle(_("Badges: %(conference)s") % {"conference": conference.short_title})
     canvas.setAuthor("Plenary")
     slots = _sheet_slots(width, height) if layout == Layout.SHEETS else [(0.0, 0.0)]
-    for index, badge in enumerate(badges):
-        slot = index % len(slots)
-        if index and slot == 0:
-            canvas.showPage()
-        x, y = slots[slot]
-        if layout == Layout.SHEETS:
-            _crop_marks(canvas, x, y, width, height)
-        canvas.saveState()
-        canvas.translate(x, y)
-        _draw_card(canvas, Card.of(badge, zones), width, height)
-        canvas.restoreState()
+    made: list[str] = []
+    # The print-size copies made on the way are recorded in one transaction, not one commit
+    # each (500 commits cost SQLite seconds); if the batch fails, the copies made go too.
+    try:
+        with transaction.atomic():
+            for index, badge in enumerate(badges):
+                slot = index % len(slots)
+                if index and slot == 0:
+                    canvas.showPage()
+                x, y = slots[slot]
+                if layout == Layout.SHEETS:
+                    _crop_marks(canvas, x, y, width, height)
+                canvas.saveState()
+                canvas.translate(x, y)
+                _draw_card(canvas, Card.of(badge, zones), width, height, made)
+                canvas.restoreState()
+    except BaseException:
+        for name in made:
+            default_storage.delete(name)
+        raise
     if not badges:
         canvas.drawString(MARGIN, MARGIN, _("No badges to print."))
     canvas.showPage()
@@ -209,7 +220,9 @@ def _draw_template(canvas: Canvas, card: Card, width: float, height: float) -> N
     canvas.restoreState()
 
 
-def _draw_card(canvas: Canvas, card: Card, width: float, height: float) -> None:
+def _draw_card(
+    canvas: Canvas, card: Card, width: float, height: float, made: list[str] | None = None
+) -> None:
     """The CR80 design, scaled up evenly and centred when the card is larger (A6)."""
     canvas.doForm(_template_name(canvas, card, width, height))
     scale = min(width / CARD_W, height / CARD_H)
@@ -218,7 +231,7 @@ def _draw_card(canvas: Canvas, card: Card, width: float, height: float) -> None:
     top = CARD_H - MARGIN
 
     photo_top = top - 5 * mm
-    _draw_photo(canvas, card.photo, MARGIN, photo_top - PHOTO_H)
+    _draw_photo(canvas, card.photo, MARGIN, photo_top - PHOTO_H, made)
     _draw_qr(canvas, card.token, CARD_W - MARGIN - QR_SIDE, photo_top - QR_SIDE)
     canvas.setFillColor(colors.black)
     canvas.setFont(BOLD, 8)
@@ -269,8 +282,14 @@ def _is_light(colour: colors.Color) -> bool:
     return 0.299 * colour.red + 0.587 * colour.green + 0.114 * colour.blue > 0.6
 
 
-def _draw_photo(canvas: Canvas, document: IdentityDocument | None, x: float, y: float) -> None:
-    jpeg = badge_photo_bytes(document) if document is not None else None
+def _draw_photo(
+    canvas: Canvas,
+    document: IdentityDocument | None,
+    x: float,
+    y: float,
+    made: list[str] | None = None,
+) -> None:
+    jpeg = badge_photo_bytes(document, made=made) if document is not None else None
     if jpeg is None:
         canvas.setStrokeColor(colors.grey)
         canvas.setLineWidth(0.5)
@@ -283,9 +302,9 @@ def _draw_photo(canvas: Canvas, document: IdentityDocument | None, x: float, y: 
     canvas.drawImage(ImageReader(io.BytesIO(jpeg)), x, y, PHOTO_W, PHOTO_H)
 
 
-def badge_photo_bytes(document: IdentityDocument) -> bytes | None:
+def badge_photo_bytes(document: IdentityDocument, *, made: list[str] | None = None) -> bytes | None:
     """The photo as printed (a 3:4 JPEG at 300 dpi), made and kept at the first print; None
-    when there is no photo or it cannot be read."""
+    when there is no photo or it cannot be read. ``made`` collects the names of new copies."""
     if not document.photo:
         return None
     kept = document.badge_photo
@@ -305,8 +324,11 @@ def badge_photo_bytes(document: IdentityDocument) -> bytes | None:
         badge_photo=name
     )
     if kept_now:
+        if made is not None:
+            made.append(name)
         if kept.name and kept.name != name:
-            storage.delete(kept.name)
+            old = kept.name
+            transaction.on_commit(lambda: storage.delete(old))
         document.badge_photo.name = name
     else:
         storage.delete(name)

@@ -114,3 +114,15 @@ def test_a_photo_that_cannot_be_read_prints_the_empty_box(rahmon, settings):
     assert "No photo" in page.extract_text()
     document.refresh_from_db()
     assert document.badge_photo.name == ""
+
+
+def test_a_batch_that_fails_keeps_no_print_copy(rahmon, settings, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("printer on fire")
+
+    monkeypatch.setattr(badges, "_draw_qr", broken)
+    with pytest.raises(RuntimeError):
+        _print(rahmon)
+    document = IdentityDocument.objects.get(participant=rahmon)
+    assert document.badge_photo.name == ""
+    assert not list((Path(settings.MEDIA_ROOT) / "photos" / "print").glob("*"))

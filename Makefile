@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door bench-api
+.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door bench-api bench-public
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ bench-export: $(STAMP)
 # and runs its own Redis on port 6392 (BENCH_REDIS_PORT), never the shared one.
 bench-agenda: $(STAMP) messages
 	$(BIN)/python bench/agenda.py
+
+# Every cached public page under wrk beside a bare WSGI app (bench/floor.py) under the same
+# gunicorn, in one run: target >= 0.8x the floor. Own database plenary_bench_public, own Redis
+# on port 6393 (BENCH_REDIS_PORT); BENCH_SECONDS (10) per run, BENCH_ROUNDS (3) rounds.
+bench-public: $(STAMP) messages
+	$(BIN)/python bench/public.py
 
 # The agenda under wrk -c64 for 60 s while the benchmark's own Redis (port 6392) restarts:
 # responses by status and PostgreSQL transactions, second by second. Same database as above.

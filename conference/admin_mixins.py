@@ -6,6 +6,7 @@ from operator import attrgetter
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
@@ -15,11 +16,11 @@ from django.contrib.admin.widgets import (
     AutocompleteSelectMultiple,
 )
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
-from django.db.models import Model
+from django.db import connection, transaction
+from django.db.models import Count, Model, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest, QueryDict
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -29,6 +30,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from . import selectors, two_factor
+from .admin_counts import cached_figure
 from .models import Conference
 
 
@@ -627,7 +629,20 @@ class LateRowChangeList(ChangeList):
     wide; sorting 100,000 of them by a joined column (the delegation's name) to keep 100
     took 0.36 s. The ids with their sort keys are narrow, and the page's rows are then read
     by primary key.
+
+    A sort by a column of a related table that the model admin names in
+    ``window_orderings`` (``{"delegation__name": "delegation"}``) is paged by windows: the
+    rows are counted per related row (one grouped query, cached with the paginator's count
+    when the paginator has a ``count_scope``), the related rows are put in the sort's order
+    (a small table), and the page's ids are read from the few related rows whose members
+    hold the page, through an index on (…, delegation, id), never by sorting every row.
+
+    Each row's link to its change page is the page's one reversed URL with the row's key put
+    in, the list's filters already added: Django reverses it and then resolves it again, to
+    add the filters, for every row (0.6 ms a row, 60 ms a page of 100).
     """
+
+    _ROW_KEY = "~plenary-row~"
 
     def get_results(self, request):
         super().get_results(request)
@@ -635,9 +650,81 @@ class LateRowChangeList(ChangeList):
         if not multi_page or (self.show_all and self.can_show_all) or self.list_editable:
             return
         offset = (self.page_num - 1) * self.list_per_page
-        ids = list(self.queryset.values_list("pk", flat=True)[offset : offset + self.list_per_page])
+        ids = self._window_ids(offset, self.list_per_page)
+        if ids is None:
+            ids = list(
+                self.queryset.values_list("pk", flat=True)[offset : offset + self.list_per_page]
+            )
         rows = self.queryset.order_by().in_bulk(ids)
         self.result_list = [rows[pk] for pk in ids if pk in rows]
+
+    def url_for_result(self, result):
+        pk = getattr(result, self.pk_attname)
+        if not isinstance(pk, int):
+            return super().url_for_result(result)
+        template = self.__dict__.get("_row_url")
+        if template is None:
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(self._ROW_KEY,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            filters = self.__dict__.setdefault("_row_filters", self.preserved_filters)
+            template = add_preserved_filters({"preserved_filters": filters, "opts": self.opts}, url)
+            self._row_url = template
+            # items_for_result adds the filters to each row's URL: they are in it already.
+            self.preserved_filters = ""
+        return template.replace(self._ROW_KEY, str(pk), 1)
+
+    def _window_ids(self, offset: int, limit: int) -> list | None:
+        ordering = list(self.queryset.query.order_by)
+        first = ordering[0] if ordering and isinstance(ordering[0], str) else ""
+        descending, name = first.startswith("-"), first.lstrip("-")
+        relation = getattr(self.model_admin, "window_orderings", {}).get(name)
+        if relation is None:
+            return None
+        remote = name[len(relation) + len(LOOKUP_SEP) :]
+        column = f"{relation}_id"
+        grouped = self.queryset.order_by().values_list(column).annotate(n=Count("pk"))
+        scope = getattr(self.model_admin.paginator, "count_scope", "")
+        members = dict(
+            cached_figure(scope, "window", grouped, lambda: list(grouped))
+            if scope
+            else list(grouped)
+        )
+        related = self.model._meta.get_field(relation).related_model
+        keys = related._base_manager.filter(pk__in=[pk for pk in members if pk is not None])
+        keys = keys.order_by(f"-{remote}" if descending else remote).values_list("pk", remote)
+        # Related rows with the same sort key interleave by the next key: one window each.
+        buckets: list[list] = []
+        last = object()
+        for pk, key in keys:
+            if buckets and key == last:
+                buckets[-1].append(pk)
+            else:
+                buckets.append([pk])
+            last = key
+        if None in members:  # rows without a related row sort as NULL does in this database
+            nulls_first = connection.features.nulls_order_largest == descending
+            buckets.insert(0, [None]) if nulls_first else buckets.append([None])
+        start, chosen = 0, []
+        for bucket in buckets:
+            size = sum(members.get(pk, 0) for pk in bucket)
+            if start + size <= offset and not chosen:
+                start += size
+                continue
+            chosen += bucket
+            if start + sum(members.get(pk, 0) for pk in chosen) >= offset + limit:
+                break
+        if not chosen:
+            return []
+        window = Q(**{f"{column}__in": [pk for pk in chosen if pk is not None]})
+        if None in chosen:
+            window |= Q(**{f"{column}__isnull": True})
+        inside = offset - start
+        return list(
+            self.queryset.filter(window).values_list("pk", flat=True)[inside : inside + limit]
+        )
 
 
 class LateRowChangeListMixin:

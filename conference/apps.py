@@ -33,6 +33,11 @@ class ConferenceConfig(AppConfig):
                 meta = apps.get_model(label, model_name)._meta
                 meta.verbose_name, meta.verbose_name_plural = singular, plural
 
+        from .files import delete_files_with_rows
+        from .models import Conference
+
+        delete_files_with_rows(Conference, "letterhead_logo")
+
 
 class PlenaryAdminConfig(AdminConfig):
     """Django's admin on a site that checks every query string (see admin_mixins)."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .enums import BadgeFormat, ConferenceStatus, OrganizationKind, PartnerRole, PrecedenceAlphabet
+from .files import delete_replaced_files
 from .languages import language_names_local
 from .zones import zone_label
 
@@ -185,6 +186,11 @@ class Conference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.short_title} ({self.start_date:%Y})"
+
+    def save(self, *args, **kwargs):
+        # A replaced logo is deleted from the storage (disk or bucket) after the commit.
+        delete_replaced_files(self, "letterhead_logo")
+        super().save(*args, **kwargs)
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -100,6 +100,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "conference.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An anonymous GET of a cached public page is answered here, before the session,
+    # authentication, CSRF, second-factor and lockout middleware (conference/site/early.py).
+    "conference.site.early.CachedPublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,6 +229,51 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+
+def object_storage(environ=os.environ) -> dict | None:
+    """The uploads' storage on S3-compatible object storage, when the environment names a bucket.
+
+    Photos, notes verbales, letterhead logos and every generated file then live in the bucket,
+    so every app server sees the same files; without AWS_STORAGE_BUCKET_NAME they stay on this
+    server's disk (MEDIA_ROOT). Objects are private (no ACL grants anyone a read) and no URL of
+    the bucket is ever shown: Plenary reads each object and serves it through the view that
+    checks the permission and logs the access, as it serves files from disk.
+
+    AWS_STORAGE_BUCKET_NAME  the bucket (it must exist)
+    AWS_S3_ENDPOINT_URL      the service, e.g. https://s3.eu-central-1.amazonaws.com or
+                             http://minio.internal:9000; empty: AWS's own for the region
+    AWS_S3_REGION_NAME       e.g. eu-central-1
+    AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY   the keys; empty: boto3's own chain
+                             (AWS_ACCESS_KEY_ID…, an instance role)
+    AWS_LOCATION             a prefix inside the bucket, e.g. plenary/ (default: none)
+    AWS_S3_ADDRESSING_STYLE  "path" for servers that need it (MinIO and most self-hosted)
+    """
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return None
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+        "access_key": environ.get("AWS_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("AWS_S3_SECRET_ACCESS_KEY") or None,
+        "location": environ.get("AWS_LOCATION", ""),
+        "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "default_acl": "private",
+        # Names are random or chosen by Plenary; a name in use gets a suffix, never overwritten.
+        "file_overwrite": False,
+        # Only short-lived signed URLs could be made, and none is shown (see above).
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+if _objects := object_storage():
+    STORAGES["default"] = _objects
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -40,7 +40,9 @@ from participants.enums import (
     ScanResult,
 )
 from participants.uploads import (
+    BADGE_PHOTO_DIR,
     NOTE_VERBALE_EXTENSIONS,
+    is_badge_photo_of,
     note_verbale_path,
     validate_note_verbale,
 )
@@ -502,6 +504,11 @@ class Participant(models.Model):
                 name="participant_conference_order",
             ),
             models.Index(fields=["conference", "status"], name="participant_conference_status"),
+            # The list sorted by delegation reads one delegation's members at a time, and the
+            # dashboard and the list's windows count members per delegation from it alone.
+            models.Index(
+                fields=["conference", "delegation", "-id"], name="participant_conf_delegation"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -645,6 +652,14 @@ class IdentityDocument(models.Model):
         null=True, blank=True, verbose_name=_("passport expires on")
     )
     photo = models.ImageField(upload_to="photos/", blank=True, verbose_name=_("photo"))
+    # The photo as a badge prints it (participants/badges.py): cropped to 3:4 at 300 dpi, made
+    # once from ``photo`` at the first print; cleared when the photo changes, erased with it.
+    badge_photo = models.ImageField(
+        upload_to=BADGE_PHOTO_DIR,
+        blank=True,
+        editable=False,
+        verbose_name=_("photo at print size"),
+    )
 
     class Meta:
         verbose_name = _("identity document")
@@ -665,12 +680,22 @@ class IdentityDocument(models.Model):
     def __str__(self) -> str:
         return f"Identity document of {self.participant}"
 
+    def save(self, *args, **kwargs):
+        # Within the row only; the service that replaces the photo deletes the old files.
+        self.stale_badge_photo_drop()
+        super().save(*args, **kwargs)
+
     def clean(self):
         problem = passport_expiry_problem(
             expires_on=self.passport_expires_on, conference=self.participant.conference
         )
         if problem:
             raise ValidationError({"passport_expires_on": problem})
+
+    def stale_badge_photo_drop(self) -> None:
+        """Forget a print copy made from another photo: it is made again at the next print."""
+        if self.badge_photo.name and not is_badge_photo_of(self.badge_photo.name, self.photo.name):
+            self.badge_photo = ""
 
     @property
     def is_complete(self) -> bool:

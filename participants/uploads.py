@@ -11,13 +11,13 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conference import pdf_check
+from conference.files import delete_replaced_files  # noqa: F401  (where the models import it)
 
 # What the first bytes of a file say it is: (extension, content type).
 SIGNATURES = {
@@ -91,30 +91,20 @@ def note_verbale_path(instance, filename: str) -> str:
     return f"notes_verbales/{uuid.uuid4().hex}{extension}"
 
 
-def delete_replaced_files(instance: models.Model, *field_names: str) -> None:
-    """Before ``instance`` is saved: delete the files it no longer points at, after the commit.
+BADGE_PHOTO_DIR = "photos/print/"
 
-    A rollback keeps the old file, and a file another row still names is kept.
-    """
-    if instance.pk is None:
-        return
-    # Only a new upload or a cleared field can replace a file; other saves cost no query.
-    changing = [
-        name
-        for name in field_names
-        if not getattr(instance, name).name or not getattr(instance, name)._committed
-    ]
-    if not changing:
-        return
-    model = type(instance)
-    stored = model.objects.filter(pk=instance.pk).values(*changing).first() or {}
-    for name, old in stored.items():
-        if not old or old == getattr(instance, name).name:
-            continue
-        if model.objects.filter(**{name: old}).exclude(pk=instance.pk).exists():
-            continue
-        storage = getattr(instance, name).storage
-        transaction.on_commit(lambda storage=storage, old=old: storage.delete(old))
+
+def badge_photo_name(photo_name: str) -> str:
+    """The print-size copy's name for the photo ``photo_name`` (random, as the photo's is)."""
+    return f"{BADGE_PHOTO_DIR}{PurePath(photo_name).stem}.jpg"
+
+
+def is_badge_photo_of(badge_photo: str, photo_name: str) -> bool:
+    """Whether ``badge_photo`` was made from ``photo_name`` (the storage may add a suffix)."""
+    if not photo_name:
+        return False
+    stem = badge_photo_name(photo_name)[: -len(".jpg")]
+    return badge_photo.startswith((f"{stem}.", f"{stem}_"))
 
 
 def stored_files_prune(directory: str, *, older_than: timedelta) -> None:

@@ -15,6 +15,7 @@ one. A hit then costs one small round trip to Redis (the conference's version), 
 """
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -28,14 +29,19 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.text import compress_string
 
 from conference.models import Conference
 
 CACHE_SECONDS = 60 * 60
 STATE_SECONDS = 10
 _COPIED_HEADERS = ("Content-Type", "Content-Disposition")
+# Feeds are compressed once, when cached; HTML pages are not (they are small next to the
+# stylesheet, and the proxy in front may compress them).
+_COMPRESSED_TYPES = ("application/json", "application/xml", "text/xml", "text/calendar")
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class CachedPage:
     content: bytes
     headers: dict[str, str]
     last_modified: float
+    # The gzipped body of a feed, or None (pages pickled before this field have none).
+    gzipped: bytes | None = None
 
 
 def _keep_query(request: HttpRequest, names: tuple[str, ...]) -> None:
@@ -63,13 +71,19 @@ def _key(request: HttpRequest, scope: str) -> str:
     return f"public:{scope}:{translation.get_language()}:{path}"
 
 
-def _render(render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
-    """The page to cache, or the response itself when it must not be cached (a 404)."""
+def _render(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
+    """The page to cache, or the response itself when it must not be cached (a 404, or a
+    page that used the request's CSP nonce: its body holds a nonce only this response's
+    header allows, and a cached copy would carry it to responses whose header does not)."""
     response = render()
     if response.status_code != 200 or response.streaming:
         return response
+    if getattr(request, "_csp_nonce", None) is not None:
+        return response
     headers = {name: response[name] for name in _COPIED_HEADERS if response.has_header(name)}
-    return CachedPage(response.content, headers, float(int(time.time())))
+    content_type = headers.get("Content-Type", "").split(";")[0].strip()
+    gzipped = compress_string(response.content) if content_type in _COMPRESSED_TYPES else None
+    return CachedPage(response.content, headers, float(int(time.time())), gzipped)
 
 
 class _LocalPages:
@@ -113,44 +127,86 @@ class _LocalPages:
 LOCAL_PAGES = _LocalPages(budget=32 * 1024 * 1024)
 
 
-def _cached_page(key: str, render: Callable[[], HttpResponse]) -> HttpResponse | CachedPage:
+def _stored_page(key: str) -> CachedPage | None:
+    """The page cached under ``key``, from this process's copies or the shared cache."""
     # The local copy's key has the shared cache's prefix (the release) and key version in it.
     local_key = cache.make_key(key) if _cache_is_shared() else None
     page = LOCAL_PAGES.get(local_key) if local_key else None
     if page is not None:
         return page
     page = cache.get(key)
-    if page is None:
-        page = _render(render)
-        if isinstance(page, HttpResponse):
-            return page
-        cache.set(key, page, CACHE_SECONDS)
-    if local_key:
+    if page is not None and local_key:
         LOCAL_PAGES.put(local_key, page)
     return page
+
+
+def _cached_page(
+    request: HttpRequest, key: str, render: Callable[[], HttpResponse]
+) -> HttpResponse | CachedPage:
+    page = _stored_page(key)
+    if page is not None:
+        return page
+    page = _render(request, render)
+    if isinstance(page, HttpResponse):
+        return page
+    cache.set(key, page, CACHE_SECONDS)
+    if _cache_is_shared():
+        LOCAL_PAGES.put(cache.make_key(key), page)
+    return page
+
+
+def _respond(request: HttpRequest, key: str, page: CachedPage) -> HttpResponse:
+    """The response for a cached page: the one place both the early and the full path use."""
+    gzipped = getattr(page, "gzipped", None)
+    compress = gzipped is not None and _ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
+    )
+    digest = hashlib.md5(key.encode()).hexdigest()
+    # The gzipped body is other bytes, so it has an ETag of its own.
+    etag = f'"{digest}-gzip"' if compress else f'"{digest}"'
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=int(page.last_modified)
+    )
+    if not_modified is not None:
+        response = not_modified
+    else:
+        response = HttpResponse(gzipped if compress else page.content)
+        for name, value in page.headers.items():
+            response[name] = value
+        if compress:
+            response["Content-Encoding"] = "gzip"
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(page.last_modified)
+        # Browsers and calendar apps revalidate each time and mostly get a 304.
+        patch_cache_control(response, max_age=0, must_revalidate=True)
+    # The language comes from the cookie or Accept-Language; a feed's body from Accept-Encoding.
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding") if gzipped else ("Cookie",))
+    return response
 
 
 def _serve(request: HttpRequest, scope: str, render: Callable[[], HttpResponse]) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     key = _key(request, scope)
-    page = _cached_page(key, render)
+    page = _cached_page(request, key, render)
     if isinstance(page, HttpResponse):
         return page
-    etag = f'"{hashlib.md5(key.encode()).hexdigest()}"'
-    not_modified = get_conditional_response(
-        request, etag=etag, last_modified=int(page.last_modified)
-    )
-    if not_modified is not None:
-        return not_modified
-    response = HttpResponse(page.content)
-    for name, value in page.headers.items():
-        response[name] = value
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(page.last_modified)
-    # Browsers and calendar apps revalidate each time and mostly get a 304.
-    patch_cache_control(response, max_age=0, must_revalidate=True)
-    return response
+    return _respond(request, key, page)
+
+
+def _serve_stored(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """The cached page's response, or None when it is not cached (the full path renders it)."""
+    key = _key(request, scope)
+    page = _stored_page(key)
+    return None if page is None else _respond(request, key, page)
+
+
+def _mark_cached(wrapper: Callable, cached_response: Callable) -> None:
+    """Give the early middleware the view's cache lookup. ``cached_response.view`` names the
+    wrapper, so a decorator put around it later (which copies the attribute) is noticed and
+    its request takes the full path."""
+    cached_response.view = wrapper
+    wrapper.cached_response = cached_response
 
 
 def _state_key(slug: str) -> str:
@@ -188,6 +244,15 @@ def public_conference_state(slug: str) -> tuple[int, int] | None:
     return row
 
 
+def _request_memo(request: HttpRequest, name: str, read: Callable[[], object]) -> object:
+    """``read()`` once per request: a page the early path did not find in the cache is then
+    rendered by the full path without asking for the conference's version a second time."""
+    memo = request.__dict__.setdefault("_public_cache_memo", {})
+    if name not in memo:
+        memo[name] = read()
+    return memo[name]
+
+
 def forget_public_conference(slug: str) -> None:
     cache.delete(_state_key(slug))
 
@@ -206,7 +271,9 @@ def cached_conference_page(
     @wraps(view)
     def wrapper(request: HttpRequest, conference_slug: str, **kwargs) -> HttpResponse:
         _keep_query(request, query)
-        state = public_conference_state(conference_slug)
+        state = _request_memo(
+            request, f"state:{conference_slug}", lambda: public_conference_state(conference_slug)
+        )
         if state is None:
             raise Http404("No public conference here.")
         pk, version = state
@@ -220,17 +287,40 @@ def cached_conference_page(
         # The pk too: a conference deleted and made again under its slug starts its versions anew.
         return _serve(request, f"{conference_slug}:{pk}:{version}", render)
 
+    def cached_response(
+        request: HttpRequest, conference_slug: str, **kwargs
+    ) -> HttpResponse | None:
+        _keep_query(request, query)
+        state = _request_memo(
+            request, f"state:{conference_slug}", lambda: public_conference_state(conference_slug)
+        )
+        if state is None:
+            return None
+        pk, version = state
+        return _serve_stored(request, f"{conference_slug}:{pk}:{version}")
+
+    _mark_cached(wrapper, cached_response)
     return wrapper
 
 
 def cached_site_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For pages that span conferences: any conference's change or a deletion resets them."""
 
+    def read_scope() -> str:
+        totals = Conference.objects.aggregate(versions=Sum("published_version"), count=Count("id"))
+        return f"site:{totals['versions'] or 0}:{totals['count']}"
+
+    def scope(request: HttpRequest) -> str:
+        return _request_memo(request, "site", read_scope)
+
     @wraps(view)
     def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
         _keep_query(request, ())
-        totals = Conference.objects.aggregate(versions=Sum("published_version"), count=Count("id"))
-        scope = f"site:{totals['versions'] or 0}:{totals['count']}"
-        return _serve(request, scope, lambda: view(request, **kwargs))
+        return _serve(request, scope(request), lambda: view(request, **kwargs))
 
+    def cached_response(request: HttpRequest, **kwargs) -> HttpResponse | None:
+        _keep_query(request, ())
+        return _serve_stored(request, scope(request))
+
+    _mark_cached(wrapper, cached_response)
     return wrapper

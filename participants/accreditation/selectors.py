@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -199,16 +200,22 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
     badge category and delegation; the small tables are read apart and joined here.
     """
     participants = Participant.objects.filter(conference=conference)
-    active = participants.filter(ACTIVE)
     delegations = list(conference.delegations.order_by("name"))
+    missing_identity = PHOTO_MISSING
+    if conference.requires_passport_data:
+        missing_identity |= IDENTITY_INCOMPLETE
     groups = list(
         participants.with_state()
         .order_by()
         .values("annotated_state", "status", "badge_category_id", "delegation_id")
-        .annotate(count=Count("pk"), heads=Count("pk", filter=Q(role=DelegationRole.HEAD)))
+        .annotate(
+            count=Count("pk"),
+            heads=Count("pk", filter=Q(role=DelegationRole.HEAD)),
+            incomplete=Count("pk", filter=missing_identity),
+        )
     )
     by_status, by_category, by_delegation = Counter(), Counter(), Counter()
-    members, heads = Counter(), Counter()
+    members, heads, incomplete_members = Counter(), Counter(), Counter()
     for group in groups:
         by_status[group["annotated_state"]] += group["count"]
         by_category[group["badge_category_id"]] += group["count"]
@@ -216,6 +223,7 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
         if group["status"] not in INACTIVE_STATUSES:
             members[group["delegation_id"]] += group["count"]
             heads[group["delegation_id"]] += group["heads"]
+            incomplete_members[group["delegation_id"]] += group["incomplete"]
     for delegation in delegations:
         delegation.active_members = members[delegation.pk]
         delegation.heads = heads[delegation.pk]
@@ -224,11 +232,26 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
     kinds = {delegation.pk: delegation.category for delegation in delegations}
     for pk, count in by_delegation.items():
         delegation_categories[kinds.get(pk) if pk is not None else None] += count
-    missing_identity = PHOTO_MISSING
-    if conference.requires_passport_data:
-        missing_identity |= IDENTITY_INCOMPLETE
+    # The first INCOMPLETE_SHOWN of the list, in the database's order of delegation names:
+    # read from the first delegations that hold them (the counts above say which), not by
+    # sorting every incomplete participant of the conference.
+    window, held, last_name = [], 0, None
+    # Participants without a delegation sort as NULL does: last here on PostgreSQL.
+    nulls_first = not connection.features.nulls_order_largest
+    if nulls_first:
+        held = incomplete_members[None]
+    for delegation in delegations:
+        if held >= INCOMPLETE_SHOWN and delegation.name != last_name:
+            break
+        if incomplete_members[delegation.pk]:
+            window.append(delegation.pk)
+            held += incomplete_members[delegation.pk]
+            last_name = delegation.name
+    shown = Q(delegation_id__in=window)
+    if incomplete_members[None] and (nulls_first or held < INCOMPLETE_SHOWN):
+        shown |= Q(delegation__isnull=True)
     incomplete = (
-        active.filter(missing_identity)
+        participants.filter(ACTIVE, missing_identity, shown)
         .with_state()
         .select_related("delegation", "identity")
         .order_by("delegation__name", "family_name", "given_names")
@@ -270,7 +293,7 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
             ),
             (_("Delegations without a head"), [d for d in delegations if not d.heads]),
         ],
-        "incomplete_total": incomplete.count(),
+        "incomplete_total": sum(incomplete_members.values()),
         "incomplete_participants": [
             {
                 "participant": p,

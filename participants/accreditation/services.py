@@ -29,6 +29,7 @@ from conference.models import Conference
 from conference.site.publishing import public_pages_invalidate
 from participants.accreditation import mails, notifications, rules, selectors, webhook_events
 from participants.accreditation.selectors import nomination_token
+from participants.counts import participant_counts_changed
 from participants.enums import (
     BADGE_HOLDING_STATES,
     BADGE_HOLDING_STATUSES,
@@ -425,6 +426,7 @@ def _statuses_write(moving: list[Participant], *, transition: Transition, at: da
     Participant.objects.bulk_update(
         moving, ["status", "badge_number", "badge_category", "updated_at"]
     )
+    participant_counts_changed()
 
 
 def _public_pages_retire(moving: list[Participant], *, from_status: dict[int, str]) -> None:
@@ -662,7 +664,8 @@ def identity_document_save(*, document: IdentityDocument) -> IdentityDocument:
 
     A replaced photo is deleted from storage after the commit (a rollback keeps it).
     """
-    delete_replaced_files(document, "photo")
+    document.stale_badge_photo_drop()
+    delete_replaced_files(document, "photo", "badge_photo")
     document.save()
     return document
 

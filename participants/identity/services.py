@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
+from participants.counts import participant_counts_changed
 from participants.models import (
     AccreditationEvent,
     Delegation,
@@ -78,8 +79,12 @@ def conference_identity_shred(
     photos = 0
     for document in held.exclude(photo=""):
         document.photo.storage.delete(document.photo.name)
+        # The print-size copy is the same face.
+        if document.badge_photo.name:
+            document.badge_photo.storage.delete(document.badge_photo.name)
         photos += 1
     erased = held.update(**_ERASED_IDENTITY)
+    participant_counts_changed()
     Participant.objects.filter(conference=conference).exclude(passport_name="").update(
         passport_name=""
     )
@@ -110,6 +115,7 @@ _ERASED_IDENTITY = {
     "passport_issued_on": None,
     "passport_expires_on": None,
     "photo": "",
+    "badge_photo": "",
 }
 
 

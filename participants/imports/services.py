@@ -41,6 +41,7 @@ from participants.accreditation.services import (
     participant_edited_by_organizer,
     participants_publish_changes,
 )
+from participants.counts import participant_counts_changed
 from participants.enums import (
     IMPORT_JOB_UNCONFIRMED_STATUSES,
     INACTIVE_STATUSES,
@@ -826,6 +827,7 @@ def participants_import(
         Participant.objects.bulk_update(edited, sorted(names | {"updated_at"}), batch_size=BATCH)
     Participant.objects.bulk_create(plan.created, batch_size=BATCH)
     nationality_changed = _write_nationalities(plan)
+    participant_counts_changed()  # bulk writes send no signals
     # Members sent back to review by new identity data: one e-mail per delegation.
     with accreditation_mail_batch():
         for participant, changed in changes:

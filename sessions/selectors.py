@@ -17,7 +17,7 @@ from participants.enums import (
 from participants.models import Delegation, Participant
 from participants.selectors import public_delegations
 
-from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind, SessionKind
+from .enums import INACTIVE_STATEMENT_STATUSES, ConflictKind, SessionKind, SpeakingKind
 from .models import (
     DELEGATION_NAME,
     Room,
@@ -441,34 +441,64 @@ def statement_spoken_seconds(statement: Statement, *, now: datetime) -> int:
 
 def _floor_entry(statement: Statement) -> dict:
     speaker = statement.public_speaker
-    delegation = statement.delegation
+    delegation = statement.delegation or (speaker.delegation if speaker else None)
     return {
         "id": statement.pk,
-        "speaker": speaker.full_name if speaker else "",
-        "delegation": str(delegation) if delegation else "",
-        "allotted_seconds": statement.allotted_minutes * 60,
+        "speaker": speaker.local_display_name if speaker else "",
+        "title": speaker.functional_title if speaker else "",
+        "delegation": delegation.local_name if delegation else "",
+        "on_behalf_of": statement.on_behalf_of,
+        "kind": statement.speaking_kind,
+        "kind_label": str(SpeakingKind(statement.speaking_kind).label),
+        "allotted_seconds": statement.allotted_seconds,
         "started_at": statement.started_at.isoformat() if statement.started_at else None,
         "paused_at": statement.paused_at.isoformat() if statement.paused_at else None,
         "paused_seconds": statement.paused_seconds,
     }
 
 
+def _floor_statements(session: Session) -> list[Statement]:
+    return list(
+        session.statements.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
+        .filter(ended_at__isnull=True)
+        .select_related(f"speaker__{DELEGATION_NAME}", DELEGATION_NAME)
+        .order_by("order", "inscribed_at", "id")
+    )
+
+
 def session_floor_state(*, session: Session) -> dict:
     """What a projector shows: the current speaker and the next three, as timestamps.
 
     Only the stored timestamps go out, never a ticking number: a screen computes the time
-    left from them and the response's Date header, so a reconnecting one is right at once.
+    left from them and the server's clock (the message's ``now`` or the response's Date
+    header), so a reconnecting one is right at once. Names are in the active language.
     """
-    statements = list(
-        session.statements.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
-        .filter(ended_at__isnull=True)
-        .select_related("speaker", "delegation")
-        .order_by("order", "inscribed_at", "id")
-    )
+    statements = _floor_statements(session)
     current = next((s for s in statements if s.started_at is not None), None)
-    waiting = [s for s in statements if s.started_at is None][:3]
+    waiting = [s for s in statements if s.started_at is None]
+    point = session.points_of_order.filter(closed_at__isnull=True).first()
     return {
         "session": session.pk,
         "current": _floor_entry(current) if current else None,
-        "next": [_floor_entry(s) for s in waiting],
+        "next": [_floor_entry(s) for s in waiting[:3]],
+        "waiting": len(waiting),
+        "point_of_order": (
+            {
+                "id": point.pk,
+                "raised_at": point.raised_at.isoformat(),
+                "delegation": point.delegation.local_name if point.delegation else "",
+            }
+            if point
+            else None
+        ),
     }
+
+
+def session_console_state(*, session: Session) -> dict:
+    """The secretary's console: the projector's state, the whole waiting list and replies."""
+    statements = _floor_statements(session)
+    state = session_floor_state(session=session)
+    waiting = [s for s in statements if s.started_at is None]
+    state["list"] = [_floor_entry(s) for s in waiting if not s.is_right_of_reply]
+    state["replies"] = [_floor_entry(s) for s in waiting if s.is_right_of_reply]
+    return state

@@ -18,7 +18,7 @@ ALLOWED = {
     "sessions": {"conference", "participants", "sessions"},
     DOCUMENTS: {"conference", "participants", "sessions", DOCUMENTS},
 }
-MAY_IMPORT_EVERYTHING = ("conference.settings", "conference.urls", "demo")
+MAY_IMPORT_EVERYTHING = ("conference.settings", "conference.urls", "conference.asgi", "demo")
 APPS = ("conference", "participants", "sessions", DOCUMENTS, "demo")
 
 

@@ -502,3 +502,20 @@ def session_console_state(*, session: Session) -> dict:
     state["list"] = [_floor_entry(s) for s in waiting if not s.is_right_of_reply]
     state["replies"] = [_floor_entry(s) for s in waiting if s.is_right_of_reply]
     return state
+
+
+FLOOR_PERMISSION = "agenda.change_statement"
+
+
+def can_run_floor(user) -> bool:
+    """The secretary's console: staff who may change statements (protocol, programme)."""
+    return user.is_active and user.is_staff and user.has_perm(FLOOR_PERMISSION)
+
+
+def floor_delegations(*, conference: Conference) -> list[Delegation]:
+    """Who may ask for a right of reply or raise a point of order: delegations taking part."""
+    return list(
+        conference.delegations.exclude(status__in=["declined", "withdrawn"])
+        .select_related("organization")
+        .order_by("name")
+    )

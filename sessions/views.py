@@ -54,7 +54,13 @@ def agenda_print(request: HttpRequest, conference: Conference) -> HttpResponse:
 @cached_conference_page
 def session_detail(request: HttpRequest, conference: Conference, pk: int) -> HttpResponse:
     session = get_object_or_404(public_sessions(conference=conference), pk=pk)
-    return render(request, "sessions/session.html", {"conference": conference, "session": session})
+    context = {
+        "conference": conference,
+        "session": session,
+        "state": session_floor_state(session=session),
+        "floor_started": session.statements.filter(started_at__isnull=False).exists(),
+    }
+    return render(request, "sessions/session.html", context)
 
 
 @cached_conference_page

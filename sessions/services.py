@@ -386,6 +386,8 @@ def right_of_reply_request(
     _same_conference(session, delegation)
     if speaker is not None and speaker.delegation_id != delegation.pk:
         raise ValidationError({"speaker": _("The speaker must belong to the delegation.")})
+    # The session row first: a list lock alone cannot see a reply inserted meanwhile.
+    Session.objects.select_for_update().filter(pk=session.pk).first()
     current = _locked_list(session.pk)
     waiting = next(
         (

@@ -16,6 +16,7 @@ from . import (
     desk,
     documents,
     people,
+    floor,
     programme,
     recommendations,
     russian,
@@ -58,6 +59,7 @@ def _load(organizer) -> dict[str, int]:
     built = delegations.build_delegations(dushanbe, organizations, names, rng)
     cast = people.build_participants(dushanbe, built, badges, names, rng)
     sessions = programme.build_programme(dushanbe, rooms, cast, rng)
+    floor.run_opening_floor(sessions, organizer)
     plans = seating.build_seating(dushanbe, rooms)
     documents.build_declaration(dushanbe, cast.delegations, organizer)
     documents.build_chairs_summary(dushanbe, organizer)

@@ -458,6 +458,9 @@ def _floor_entry(statement: Statement) -> dict:
 
 
 def _floor_statements(session: Session) -> list[Statement]:
+    """The statements still to end, from the public pages' prefetch when it was made."""
+    if "statements" in getattr(session, "_prefetched_objects_cache", {}):
+        return [s for s in session.statements.all() if s.ended_at is None]
     return list(
         session.statements.exclude(status__in=INACTIVE_STATEMENT_STATUSES)
         .filter(ended_at__isnull=True)
@@ -476,7 +479,14 @@ def session_floor_state(*, session: Session) -> dict:
     statements = _floor_statements(session)
     current = next((s for s in statements if s.started_at is not None), None)
     waiting = [s for s in statements if s.started_at is None]
-    point = session.points_of_order.filter(closed_at__isnull=True).first()
+    # A point of order is open only while someone has the floor (end and next wait for it).
+    point = (
+        session.points_of_order.filter(closed_at__isnull=True)
+        .select_related(DELEGATION_NAME)
+        .first()
+        if current is not None
+        else None
+    )
     return {
         "session": session.pk,
         "current": _floor_entry(current) if current else None,

@@ -58,7 +58,7 @@ def session_detail(request: HttpRequest, conference: Conference, pk: int) -> Htt
         "conference": conference,
         "session": session,
         "state": session_floor_state(session=session),
-        "floor_started": session.statements.filter(started_at__isnull=False).exists(),
+        "floor_started": any(s.started_at for s in session.statements.all()),
     }
     return render(request, "sessions/session.html", context)
 

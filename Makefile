@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail
+.PHONY: run test lint pytest demo messages clean bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-floor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,12 @@ bench-mail: $(STAMP) messages
 # its own SQLite file under var/.
 bench-print: $(STAMP) messages
 	$(BIN)/python bench/print.py
+
+# 500 projector WebSockets on daphne, a console on gunicorn pressing "next" 50 times a run, 3 runs:
+# delivery to the last viewer and the console's response, p50/p99. PostgreSQL (BENCH_POSTGRES);
+# recreates plenary_bench_floor; its own redis-server on port 6393 (BENCH_REDIS_PORT).
+bench-floor: $(STAMP) messages
+	$(BIN)/python bench/floor.py
 
 clean:
 	rm -rf $(VENV) var

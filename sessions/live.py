@@ -30,12 +30,16 @@ def floor_group(session_id: int, language: str) -> str:
     return f"floor.{session_id}.{language}"
 
 
-def floor_message(*, session, language: str) -> dict:
-    """The state every viewer of ``session`` in ``language`` receives, stamped with the time."""
-    from .selectors import session_floor_state
+def floor_message(*, session, language: str, rows=None) -> dict:
+    """The state every viewer of ``session`` in ``language`` receives, stamped with the time.
 
+    ``rows`` (selectors.floor_rows) is the one read shared by every language's message.
+    """
+    from .selectors import floor_rows, session_floor_state
+
+    statements, point = rows if rows is not None else floor_rows(session=session)
     with translation.override(language):
-        state = session_floor_state(session=session)
+        state = session_floor_state(session=session, statements=statements, point=point)
     state["now"] = timezone.now().isoformat()
     return state
 
@@ -49,6 +53,7 @@ def _send(session_id: int) -> None:
     from channels.layers import get_channel_layer
 
     from .models import Session
+    from .selectors import floor_rows
 
     try:
         layer = get_channel_layer()
@@ -57,10 +62,14 @@ def _send(session_id: int) -> None:
         session = Session.objects.select_related("conference").get(pk=session_id)
         if not (session.is_public and session.conference.is_public):
             return  # projectors show public sessions only
+        rows = floor_rows(session=session)
         messages = [
             (
                 floor_group(session_id, code),
-                {"type": "floor.state", "state": floor_message(session=session, language=code)},
+                {
+                    "type": "floor.state",
+                    "state": floor_message(session=session, language=code, rows=rows),
+                },
             )
             for code, _name in settings.LANGUAGES
         ]

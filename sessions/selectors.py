@@ -469,24 +469,20 @@ def _floor_statements(session: Session) -> list[Statement]:
     )
 
 
-def session_floor_state(*, session: Session) -> dict:
+def session_floor_state(
+    *, session: Session, statements: list[Statement] | None = None, point=False
+) -> dict:
     """What a projector shows: the current speaker and the next three, as timestamps.
 
     Only the stored timestamps go out, never a ticking number: a screen computes the time
     left from them and the server's clock (the message's ``now`` or the response's Date
     header), so a reconnecting one is right at once. Names are in the active language.
+    ``statements`` and ``point`` (see floor_rows) let one read serve several languages.
     """
-    statements = _floor_statements(session)
+    if statements is None:
+        statements, point = floor_rows(session=session)
     current = next((s for s in statements if s.started_at is not None), None)
     waiting = [s for s in statements if s.started_at is None]
-    # A point of order is open only while someone has the floor (end and next wait for it).
-    point = (
-        session.points_of_order.filter(closed_at__isnull=True)
-        .select_related(DELEGATION_NAME)
-        .first()
-        if current is not None
-        else None
-    )
     return {
         "session": session.pk,
         "current": _floor_entry(current) if current else None,
@@ -504,10 +500,25 @@ def session_floor_state(*, session: Session) -> dict:
     }
 
 
+def floor_rows(*, session: Session) -> tuple[list[Statement], object]:
+    """The statements still to end and the open point of order (None): the floor's one read."""
+    statements = _floor_statements(session)
+    # A point of order is open only while someone has the floor (end and next wait for it).
+    speaking = any(s.started_at is not None for s in statements)
+    point = (
+        session.points_of_order.filter(closed_at__isnull=True)
+        .select_related(DELEGATION_NAME)
+        .first()
+        if speaking
+        else None
+    )
+    return statements, point
+
+
 def session_console_state(*, session: Session) -> dict:
     """The secretary's console: the projector's state, the whole waiting list and replies."""
-    statements = _floor_statements(session)
-    state = session_floor_state(session=session)
+    statements, point = floor_rows(session=session)
+    state = session_floor_state(session=session, statements=statements, point=point)
     waiting = [s for s in statements if s.started_at is None]
     state["list"] = [_floor_entry(s) for s in waiting if not s.is_right_of_reply]
     state["replies"] = [_floor_entry(s) for s in waiting if s.is_right_of_reply]

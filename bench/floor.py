@@ -311,9 +311,8 @@ def main() -> None:
         wait_for(f"http://{WS_BIND[0]}:{WS_BIND[1]}/{SLUG}/")
         results = asyncio.run(run(session_pk, cookie, RUNS))
     finally:
-        for server in reversed(servers):
+        for server in reversed(servers):  # Redis last, after the servers that use it
             server.terminate()
-        for server in servers:
             server.wait()
 
     def median(key: str) -> float:

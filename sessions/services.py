@@ -62,7 +62,7 @@ def _locked_list(session: Session | int) -> list[Statement]:
     # of=("self",): PostgreSQL cannot lock the nullable side of the delegation join.
     return list(
         Statement.objects.filter(session=session)
-        .select_related("delegation", "speaker__delegation")
+        .select_related("session", "delegation", "speaker__delegation")
         .select_for_update(of=("self",))
         .order_by("order", "inscribed_at", "id")
     )

@@ -13,6 +13,7 @@ from conference.enums import PartnerRole
 from conference.models import Conference
 from participants.enums import (
     BADGE_HOLDING_STATUSES,
+    DelegationStatus,
 )
 from participants.models import Delegation, Participant
 from participants.selectors import public_delegations
@@ -536,7 +537,9 @@ def can_run_floor(user) -> bool:
 def floor_delegations(*, conference: Conference) -> list[Delegation]:
     """Who may ask for a right of reply or raise a point of order: delegations taking part."""
     return list(
-        conference.delegations.exclude(status__in=["declined", "withdrawn"])
+        conference.delegations.exclude(
+            status__in=[DelegationStatus.DECLINED, DelegationStatus.WITHDRAWN]
+        )
         .select_related("organization")
         .order_by("name")
     )

@@ -9,6 +9,8 @@
   "use strict";
 
   var POLL_MS = 2000;
+  /* Even while the WebSocket is open: a message lost while Redis restarted is caught up. */
+  var SAFETY_POLL_MS = 15000;
   var RETRY_MIN_MS = 1000;
   var RETRY_MAX_MS = 30000;
 
@@ -52,6 +54,7 @@
     this.pollTimer = null;
     this.retryMs = RETRY_MIN_MS;
     this.received = 0;
+    this.lastMessageAt = 0;
   }
 
   Viewer.prototype.field = function (name) {
@@ -128,6 +131,7 @@
 
   Viewer.prototype.poll = function () {
     var self = this;
+    var sentAt = Date.now();
     var headers = {"Accept": "application/json"};
     if (this.etag) { headers["If-None-Match"] = this.etag; }
     return fetch(this.root.dataset.floorJson, {headers: headers, credentials: "same-origin", cache: "no-cache"})
@@ -136,7 +140,11 @@
         if (!response.ok) { throw new Error(String(response.status)); }
         self.etag = response.headers.get("ETag");
         var date = Date.parse(response.headers.get("Date") || "");
-        return response.json().then(function (state) { self.apply(state, isNaN(date) ? 0 : date); });
+        return response.json().then(function (state) {
+          /* A WebSocket message that came after this request was sent is newer: keep it. */
+          if (self.lastMessageAt > sentAt) { return; }
+          self.apply(state, isNaN(date) ? 0 : date);
+        });
       })
       .catch(function () { /* the next poll tries again */ });
   };
@@ -175,6 +183,7 @@
     };
     socket.onmessage = function (event) {
       var state = JSON.parse(event.data);
+      self.lastMessageAt = Date.now();
       self.apply(state, parse(state.now));
     };
     socket.onclose = function () {
@@ -196,6 +205,7 @@
     this.poll();
     this.connect();
     window.setInterval(function () { self.tick(); }, 250);
+    window.setInterval(function () { if (self.pollTimer === null) { self.poll(); } }, SAFETY_POLL_MS);
   };
 
   document.querySelectorAll("[data-floor]").forEach(function (root) {

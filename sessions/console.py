@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
@@ -123,7 +124,13 @@ def console(request: HttpRequest, conference_slug: str, pk: int) -> HttpResponse
         "state": session_console_state(session=session),
         "now": timezone.now(),
         "error": error,
-        "delegations": floor_delegations(conference=session.conference),
+        # The options once, for both pickers: a template loop over 80 delegations, twice,
+        # was most of the console's answer.
+        "delegation_options": format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((d.pk, d.local_name) for d in floor_delegations(conference=session.conference)),
+        ),
     }
     template = "_console_panel" if _wants_fragment(request) else "console"
     with timezone.override(session.conference.tz):

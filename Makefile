@@ -86,7 +86,7 @@ bench-print: $(STAMP) messages
 
 # 500 projector WebSockets on daphne, a console on gunicorn pressing "next" 50 times a run, 3 runs:
 # delivery to the last viewer and the console's response, p50/p99. PostgreSQL (BENCH_POSTGRES);
-# recreates plenary_bench_floor; its own redis-server on port 6393 (BENCH_REDIS_PORT).
+# recreates plenary_bench_floor; its own redis-server on port 6471 (BENCH_REDIS_PORT).
 bench-floor: $(STAMP) messages
 	$(BIN)/python bench/floor.py
 

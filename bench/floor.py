@@ -5,7 +5,7 @@
 
 It recreates the database plenary_bench_floor (BENCH_DATABASE) on PostgreSQL (BENCH_POSTGRES,
 default 127.0.0.1:5432), seeds a public session with a long speakers' list, starts a
-redis-server of its own on port 6393 (BENCH_REDIS_PORT; never the shared one), daphne on
+redis-server of its own on port 6471 (BENCH_REDIS_PORT; never the shared one), daphne on
 conference.asgi (the WebSockets, port 8411) and gunicorn on conference.wsgi (the console,
 2 workers, port 8412), as production runs them, with DEBUG off. Then BENCH_VIEWERS WebSocket
 clients connect from this process, and a signed-in console posts "next" BENCH_ACTIONS times per
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = os.environ.get("BENCH_DATABASE", "plenary_bench_floor")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6393"))
+REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6471"))
 VIEWERS = int(os.environ.get("BENCH_VIEWERS", "500"))
 ACTIONS = int(os.environ.get("BENCH_ACTIONS", "50"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -285,6 +285,11 @@ def main() -> None:
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
     manage("compile_catalogues")
+    import socket
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", REDIS_PORT)) == 0:
+            raise SystemExit(f"port {REDIS_PORT} is taken: set BENCH_REDIS_PORT to a free one")
     session_pk, cookie = seed(ACTIONS * RUNS + 5)
     bin_dir = Path(sys.executable).parent
     redis = subprocess.Popen(
@@ -310,6 +315,8 @@ def main() -> None:
         wait_for(f"http://{HTTP_BIND[0]}:{HTTP_BIND[1]}/{SLUG}/")
         wait_for(f"http://{WS_BIND[0]}:{WS_BIND[1]}/{SLUG}/")
         results = asyncio.run(run(session_pk, cookie, RUNS))
+        if redis.poll() is not None:
+            print(f"the benchmark's Redis on port {REDIS_PORT} stopped during the runs: void")
     finally:
         for server in reversed(servers):  # Redis last, after the servers that use it
             server.terminate()

@@ -273,10 +273,6 @@ else:
         }
     }
 
-# Each process sends the floor's messages from a thread of its own, so the console's answer never
-# waits for Redis (sessions/live.py); 0 sends them inside the request.
-FLOOR_PUBLISH_IN_BACKGROUND = env_bool("FLOOR_PUBLISH_IN_BACKGROUND", True)
-
 # The task queue (conference/celery.py). CELERY_BROKER_URL names Redis, e.g.
 # redis://127.0.0.1:6379/1 (a database of its own, apart from the cache). Without it, tasks run
 # eagerly inside the caller: fine for one developer, too slow for a bulk action on 400 people.

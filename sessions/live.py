@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
-import threading
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -48,72 +46,7 @@ def floor_message(*, session, language: str, rows=None) -> dict:
 
 def floor_publish(*, session_id: int) -> None:
     """Tell the session's projectors once the current transaction commits."""
-    transaction.on_commit(lambda: _submit(session_id))
-
-
-# The console's answer does not wait for the message: after the commit the session's id goes
-# to this process's publisher thread, which reads the state (its own database connection,
-# closed after each batch) and sends it. Ids queued meanwhile are sent once, with the state
-# as it is then. FLOOR_PUBLISH_IN_BACKGROUND=0 sends inside the request instead, as does the
-# in-memory layer, whose queues belong to the server's own event loop.
-_queue: queue.SimpleQueue = queue.SimpleQueue()
-_worker: threading.Thread | None = None
-_worker_lock = threading.Lock()
-_pending = threading.Condition()
-_pending_count = 0
-
-
-def _in_background() -> bool:
-    from channels.layers import InMemoryChannelLayer, get_channel_layer
-
-    if not getattr(settings, "FLOOR_PUBLISH_IN_BACKGROUND", True):
-        return False
-    return not isinstance(get_channel_layer(), InMemoryChannelLayer)
-
-
-def _submit(session_id: int) -> None:
-    global _worker, _pending_count
-    try:
-        background = _in_background()
-    except Exception:  # a broken layer setting: _send logs it
-        background = False
-    if not background:
-        _send(session_id)
-        return
-    with _worker_lock:
-        if _worker is None or not _worker.is_alive():
-            _worker = threading.Thread(target=_work, name="floor-publisher", daemon=True)
-            _worker.start()
-    with _pending:
-        _pending_count += 1
-    _queue.put(session_id)
-
-
-def _work() -> None:
-    global _pending_count
-    from django.db import connection
-
-    while True:
-        batch = [_queue.get()]
-        while True:
-            try:
-                batch.append(_queue.get_nowait())
-            except queue.Empty:
-                break
-        try:
-            for session_id in sorted(set(batch)):
-                _send(session_id)
-        finally:
-            connection.close()
-            with _pending:
-                _pending_count -= len(batch)
-                _pending.notify_all()
-
-
-def floor_publish_wait(timeout: float = 5.0) -> bool:
-    """Wait until this process has sent every queued floor message (for tests and tools)."""
-    with _pending:
-        return _pending.wait_for(lambda: _pending_count == 0, timeout=timeout)
+    transaction.on_commit(lambda: _send(session_id))
 
 
 def _send(session_id: int) -> None:

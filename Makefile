@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door bench-api bench-public
+.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door bench-api bench-public bench-floor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -100,6 +100,12 @@ bench-print: $(STAMP) messages
 # 1,000 webhook deliveries to a local receiver by a Celery worker, an .xlsx import of 10,000.
 bench-api: $(STAMP) messages
 	$(BIN)/python bench/api.py
+
+# 500 projector WebSockets on daphne, a console on gunicorn pressing "next" 50 times a run, 3 runs:
+# delivery to the last viewer and the console's response, p50/p99. PostgreSQL (BENCH_POSTGRES);
+# recreates plenary_bench_floor; its own redis-server on port 6471 (BENCH_REDIS_PORT).
+bench-floor: $(STAMP) messages
+	$(BIN)/python bench/floor.py
 
 clean:
 	rm -rf $(VENV) var

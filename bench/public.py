@@ -6,7 +6,7 @@ It seeds the agenda benchmark's conference (bench/agenda.py: 2 days Ã— 3 rooms Ã
 120 speakers) into its own database, plenary_bench_public (BENCH_DATABASE), starts its own
 redis-server on port 6393 (BENCH_REDIS_PORT; never the shared one), then two gunicorn servers
 with the same settings (2 sync workers, gunicorn.conf.py): Plenary (DEBUG off, Redis cache)
-and a bare WSGI callable (bench/floor.py) that answers "ok". wrk (-t2 -c16, BENCH_SECONDS
+and a bare WSGI callable (bench/bare_wsgi.py) that answers "ok". wrk (-t2 -c16, BENCH_SECONDS
 each) loads every cached public page as an anonymous visitor, Plenary's own 404 (the
 framework's floor) and the bare floor, in rounds: each round runs every target once, the bare
 floor first and last, so a change in the machine's load touches all of them. It prints the
@@ -42,7 +42,7 @@ def servers():
         subprocess.Popen(
             [gunicorn, "conference.wsgi", "--bind", PLENARY, *common], cwd=agenda.ROOT
         ),
-        subprocess.Popen([gunicorn, "bench.floor", "--bind", FLOOR, *common], cwd=agenda.ROOT),
+        subprocess.Popen([gunicorn, "bench.bare_wsgi", "--bind", FLOOR, *common], cwd=agenda.ROOT),
     ]
     try:
         agenda.wait_for(f"http://{PLENARY}/bench/trivial/")

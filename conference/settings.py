@@ -64,6 +64,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First: daphne's runserver serves HTTP and the floor's WebSockets from one port (make run).
+    "daphne",
     # Before the admin: it registers each app's translation.py and patches the model admins.
     "modeltranslation",
     "conference.apps.PlenaryAdminConfig",
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "channels",
     "conference.apps.ConferenceConfig",
     "participants.apps.ParticipantsConfig",
     "sessions.apps.AgendaConfig",
@@ -117,6 +120,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "conference.urls"
 WSGI_APPLICATION = "conference.wsgi.application"
+ASGI_APPLICATION = "conference.asgi.application"
 
 TEMPLATES = [
     {
@@ -320,6 +324,32 @@ CACHES = {
         "OPTIONS": _cache_options,
     }
 }
+
+# The live floor (sessions/live.py): console actions reach projectors over Django Channels with
+# Redis pub/sub. CHANNEL_LAYER_URL names that Redis (default: REDIS_URL, else the local Redis
+# at 127.0.0.1:6379 that `make run` expects); every app server and the ASGI server must share
+# it. CHANNEL_LAYER_URL=memory keeps messages inside one process: only for a single runserver
+# without Redis. Redis down never breaks the console: publishing is logged, and the projectors
+# poll floor.json until their WebSocket is back.
+CHANNEL_LAYER_URL = os.environ.get("CHANNEL_LAYER_URL") or REDIS_URL or "redis://127.0.0.1:6379/0"
+if CHANNEL_LAYER_URL == "memory":
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": CHANNEL_LAYER_URL,
+                        "socket_connect_timeout": 0.5,
+                        "socket_timeout": 5,
+                    }
+                ],
+                "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "plenary"),
+            },
+        }
+    }
 
 # The task queue (conference/celery.py). CELERY_BROKER_URL names Redis, e.g.
 # redis://127.0.0.1:6379/1 (a database of its own, apart from the cache). Without it, tasks run

@@ -15,6 +15,7 @@ from . import (
     delegations,
     desk,
     documents,
+    floor,
     people,
     programme,
     recommendations,
@@ -58,6 +59,7 @@ def _load(organizer) -> dict[str, int]:
     built = delegations.build_delegations(dushanbe, organizations, names, rng)
     cast = people.build_participants(dushanbe, built, badges, names, rng)
     sessions = programme.build_programme(dushanbe, rooms, cast, rng)
+    floor.run_opening_floor(sessions, organizer)
     plans = seating.build_seating(dushanbe, rooms)
     documents.build_declaration(dushanbe, cast.delegations, organizer)
     documents.build_chairs_summary(dushanbe, organizer)

@@ -117,6 +117,7 @@ class SessionAdmin(
         "room",
         "chair",
         "is_public",
+        "floor_console",
     ]
     list_filter = ["conference", "kind", "room", "is_public"]
     list_select_related = ["conference", "room", "chair"]
@@ -129,6 +130,11 @@ class SessionAdmin(
 
     class Media:
         css = {"all": ["sessions/admin.css"]}
+
+    @admin.display(description=_("Floor console"))
+    def floor_console(self, session: Session) -> str:
+        url = reverse("agenda:console", args=[session.conference.slug, session.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
 
     @admin.display(description=_("When (local time)"), ordering="starts_at")
     def local_times(self, session: Session) -> str:

@@ -54,6 +54,9 @@ class FloorAction(models.TextChoices):
     PAUSE = "pause", _("Pause")
     RESUME = "resume", _("Resume")
     END = "end", _("End")
+    REPLY = "reply", _("Right of reply requested")
+    POINT_OF_ORDER = "order", _("Point of order raised")
+    ORDER_CLOSED = "order_done", _("Point of order closed")
 
 
 class InscriptionAction(models.TextChoices):
@@ -71,3 +74,11 @@ class SpeakingGroup(models.TextChoices):
     STATES = "states", _("States")
     ORGANIZATIONS = "organizations", _("Organizations")
     OTHERS = "others", _("Speakers without a delegation")
+
+
+class SpeakingKind(models.TextChoices):
+    """Whose time limit a statement runs on: a State's, an organization's, a right of reply."""
+
+    STATE = "state", _("State")
+    ORGANIZATION = "organization", _("Organization")
+    REPLY = "reply", _("Right of reply")

@@ -16,6 +16,7 @@ from .enums import (
     InscriptionAction,
     SeatingLayout,
     SessionKind,
+    SpeakingKind,
     StatementMode,
     StatementStatus,
 )
@@ -119,6 +120,28 @@ class Session(models.Model):
         verbose_name=_("online inscription closes at"),
     )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    # The floor's countdown per kind of statement; empty: each statement's allotted minutes.
+    speaking_minutes_state = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Speaking time of a State's statement. Empty: each statement's own."),
+        verbose_name=_("speaking time of a State (minutes)"),
+    )
+    speaking_minutes_organization = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Speaking time of an organization's statement. Empty: each statement's own."),
+        verbose_name=_("speaking time of an organization (minutes)"),
+    )
+    speaking_minutes_reply = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Speaking time of a right of reply. Empty: each statement's own."),
+        verbose_name=_("speaking time of a right of reply (minutes)"),
+    )
 
     objects = SessionQuerySet.as_manager()
 
@@ -137,6 +160,18 @@ class Session(models.Model):
                 | Q(inscription_closes_at__lte=F("ends_at")),
                 name="session_inscription_closes_before_end",
                 violation_error_message=_("Online inscription must close before the session ends."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(speaking_minutes_state__isnull=True) | Q(speaking_minutes_state__gte=1)
+                )
+                & (
+                    Q(speaking_minutes_organization__isnull=True)
+                    | Q(speaking_minutes_organization__gte=1)
+                )
+                & (Q(speaking_minutes_reply__isnull=True) | Q(speaking_minutes_reply__gte=1)),
+                name="session_speaking_minutes_positive",
+                violation_error_message=_("A speaking time is at least one minute."),
             ),
         ]
 
@@ -264,6 +299,22 @@ class Statement(models.Model):
     def __str__(self) -> str:
         return f"{self.speaker or self.delegation} — {self.session}"
 
+    @property
+    def speaking_kind(self) -> str:
+        """Whose limit this statement runs on (the delegation is selected with it)."""
+        if self.is_right_of_reply:
+            return SpeakingKind.REPLY
+        delegation = self.delegation or (self.speaker and self.speaker.delegation)
+        if delegation is not None and delegation.is_state:
+            return SpeakingKind.STATE
+        return SpeakingKind.ORGANIZATION
+
+    @property
+    def allotted_seconds(self) -> int:
+        """The countdown: the session's limit for this kind, else the statement's own minutes."""
+        limit = getattr(self.session, f"speaking_minutes_{self.speaking_kind}")
+        return (limit or self.allotted_minutes) * 60
+
     def clean(self):
         super().clean()
         try:
@@ -378,6 +429,67 @@ class InscriptionEvent(AuditRecord):
 
     def __str__(self) -> str:
         return f"{self.statement}: {self.get_action_display()}"
+
+
+class PointOfOrder(models.Model):
+    """A point of order interrupting the speaker who holds the floor.
+
+    The speaker is paused while it is heard (unless they already were) and resumed when it
+    is closed. At most one is open in a session at a time; each step is also a FloorEvent.
+    """
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="points_of_order", verbose_name=_("session")
+    )
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="points_of_order",
+        help_text=_("The statement it interrupted."),
+        verbose_name=_("statement"),
+    )
+    delegation = models.ForeignKey(
+        "participants.Delegation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="points_of_order",
+        help_text=_("The delegation that raised it, if known."),
+        verbose_name=_("delegation"),
+    )
+    raised_at = models.DateTimeField(default=timezone.now, verbose_name=_("raised at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    paused_speaker = models.BooleanField(
+        default=True,
+        help_text=_("Whether raising it paused the speaker, who is then resumed when it closes."),
+        verbose_name=_("paused the speaker"),
+    )
+
+    class Meta:
+        verbose_name = _("point of order")
+        verbose_name_plural = _("points of order")
+        ordering = ["session", "raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(closed_at__isnull=True),
+                name="point_of_order_one_open",
+                violation_error_message=_("A point of order is already being heard."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("raised_at")),
+                name="point_of_order_closes_after_raised",
+                violation_error_message=_("A point of order closes after it is raised."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegation or '—'}: {self.statement}"
+
+    def clean(self):
+        super().clean()
+        conference_id = self.session.conference_id if self.session_id else None
+        validate_same_conference(self, "delegation", conference_id=conference_id)
 
 
 class SeatingPlan(models.Model):

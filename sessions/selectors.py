@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from conference.enums import PartnerRole
 from conference.models import Conference
 from participants.accreditation.selectors import public_delegations
+from participants.enums import (
+    DelegationStatus,
+)
 from participants.models import Delegation, Participant
 
 from .enums import (
@@ -19,6 +22,7 @@ from .enums import (
     UNLISTED_STATEMENT_STATUSES,
     ConflictKind,
     SessionKind,
+    SpeakingKind,
 )
 from .models import (
     DELEGATION_NAME,
@@ -443,34 +447,105 @@ def statement_spoken_seconds(statement: Statement, *, now: datetime) -> int:
 
 def _floor_entry(statement: Statement) -> dict:
     speaker = statement.public_speaker
-    delegation = statement.delegation
+    delegation = statement.delegation or (speaker.delegation if speaker else None)
     return {
         "id": statement.pk,
-        "speaker": speaker.full_name if speaker else "",
-        "delegation": str(delegation) if delegation else "",
-        "allotted_seconds": statement.allotted_minutes * 60,
+        "speaker": speaker.local_display_name if speaker else "",
+        "title": speaker.functional_title if speaker else "",
+        "delegation": delegation.local_name if delegation else "",
+        "on_behalf_of": statement.on_behalf_of,
+        "kind": statement.speaking_kind,
+        "kind_label": str(SpeakingKind(statement.speaking_kind).label),
+        "allotted_seconds": statement.allotted_seconds,
         "started_at": statement.started_at.isoformat() if statement.started_at else None,
         "paused_at": statement.paused_at.isoformat() if statement.paused_at else None,
         "paused_seconds": statement.paused_seconds,
     }
 
 
-def session_floor_state(*, session: Session) -> dict:
+def _floor_statements(session: Session) -> list[Statement]:
+    """The statements still to end, from the public pages' prefetch when it was made."""
+    if "statements" in getattr(session, "_prefetched_objects_cache", {}):
+        return [s for s in session.statements.all() if s.ended_at is None]
+    # A delegation's request waits for the secretariat: not on the floor until confirmed.
+    return list(
+        session.statements.exclude(status__in=UNLISTED_STATEMENT_STATUSES)
+        .filter(ended_at__isnull=True)
+        .select_related(f"speaker__{DELEGATION_NAME}", DELEGATION_NAME)
+        .order_by("order", "inscribed_at", "id")
+    )
+
+
+def session_floor_state(
+    *, session: Session, statements: list[Statement] | None = None, point=False
+) -> dict:
     """What a projector shows: the current speaker and the next three, as timestamps.
 
     Only the stored timestamps go out, never a ticking number: a screen computes the time
-    left from them and the response's Date header, so a reconnecting one is right at once.
+    left from them and the server's clock (the message's ``now`` or the response's Date
+    header), so a reconnecting one is right at once. Names are in the active language.
+    ``statements`` and ``point`` (see floor_rows) let one read serve several languages.
     """
-    statements = list(
-        session.statements.exclude(status__in=UNLISTED_STATEMENT_STATUSES)
-        .filter(ended_at__isnull=True)
-        .select_related("speaker", "delegation")
-        .order_by("order", "inscribed_at", "id")
-    )
+    if statements is None:
+        statements, point = floor_rows(session=session)
     current = next((s for s in statements if s.started_at is not None), None)
-    waiting = [s for s in statements if s.started_at is None][:3]
+    waiting = [s for s in statements if s.started_at is None]
     return {
         "session": session.pk,
         "current": _floor_entry(current) if current else None,
-        "next": [_floor_entry(s) for s in waiting],
+        "next": [_floor_entry(s) for s in waiting[:3]],
+        "waiting": len(waiting),
+        "point_of_order": (
+            {
+                "id": point.pk,
+                "raised_at": point.raised_at.isoformat(),
+                "delegation": point.delegation.local_name if point.delegation else "",
+            }
+            if point
+            else None
+        ),
     }
+
+
+def floor_rows(*, session: Session) -> tuple[list[Statement], object]:
+    """The statements still to end and the open point of order (None): the floor's one read."""
+    statements = _floor_statements(session)
+    # A point of order is open only while someone has the floor (end and next wait for it).
+    speaking = any(s.started_at is not None for s in statements)
+    point = (
+        session.points_of_order.filter(closed_at__isnull=True)
+        .select_related(DELEGATION_NAME)
+        .first()
+        if speaking
+        else None
+    )
+    return statements, point
+
+
+def session_console_state(*, session: Session) -> dict:
+    """The secretary's console: the projector's state, the whole waiting list and replies."""
+    statements, point = floor_rows(session=session)
+    state = session_floor_state(session=session, statements=statements, point=point)
+    waiting = [s for s in statements if s.started_at is None]
+    state["list"] = [_floor_entry(s) for s in waiting if not s.is_right_of_reply]
+    state["replies"] = [_floor_entry(s) for s in waiting if s.is_right_of_reply]
+    return state
+
+
+FLOOR_PERMISSION = "agenda.change_statement"
+
+
+def can_run_floor(user) -> bool:
+    """The secretary's console: staff who may change statements (protocol, programme)."""
+    return user.is_active and user.is_staff and user.has_perm(FLOOR_PERMISSION)
+
+
+def floor_delegations(*, conference: Conference) -> list[Delegation]:
+    """Who may ask for a right of reply or raise a point of order: delegations taking part."""
+    return list(
+        conference.delegations.exclude(
+            status__in=[DelegationStatus.DECLINED, DelegationStatus.WITHDRAWN]
+        )
+        .select_related("organization")
+        .order_by("name")
+    )

@@ -10,10 +10,20 @@ from django.utils.translation import gettext as _
 from conference.enums import DomainEvent
 from conference.events import event_emit
 from conference.site.publishing import public_pages_invalidate
-from participants.models import Delegation
+from participants.models import Delegation, Participant
 
 from .enums import INACTIVE_STATEMENT_STATUSES, FloorAction, StatementStatus
-from .models import FloorEvent, Room, SeatingPlan, SeatSwap, Session, Statement, StatementMove
+from .live import floor_publish
+from .models import (
+    FloorEvent,
+    PointOfOrder,
+    Room,
+    SeatingPlan,
+    SeatSwap,
+    Session,
+    Statement,
+    StatementMove,
+)
 from .selectors import (
     seating_plan_places,
     speakers_list_in_protocol_order,
@@ -72,7 +82,7 @@ def _locked_list(session: Session | int) -> list[Statement]:
     # of=("self",): PostgreSQL cannot lock the nullable side of the delegation join.
     return list(
         Statement.objects.filter(session=session)
-        .select_related("delegation", "speaker__delegation")
+        .select_related("session", "delegation", "speaker__delegation")
         .select_for_update(of=("self",))
         .order_by("order", "inscribed_at", "id")
     )
@@ -236,7 +246,8 @@ def seat_swap(
 
 
 # The floor: the secretary's console. Each action locks the session's list, checks the
-# statement's state against what the console saw, writes the timestamps and one FloorEvent.
+# statement's state against what the console saw, writes the timestamps and one FloorEvent,
+# and after the commit tells every projector (sessions/live.py; a failure there is logged).
 
 
 def _on_the_floor(statements: list[Statement]) -> Statement | None:
@@ -251,10 +262,31 @@ def _locked_statement(statement: Statement) -> tuple[Statement, list[Statement]]
     return stored, current
 
 
+def _open_point_of_order(session_id: int) -> PointOfOrder | None:
+    # Read under the list's lock: every writer of points of order takes it first.
+    return PointOfOrder.objects.filter(session_id=session_id, closed_at__isnull=True).first()
+
+
+def _refuse_during_point_of_order(session_id: int) -> None:
+    if _open_point_of_order(session_id) is not None:
+        raise ValidationError(_("A point of order is being heard: close it first."))
+
+
+def _floor_changed(conference_id: int, session_id: int) -> None:
+    public_pages_invalidate(conference_ids=[conference_id])
+    floor_publish(session_id=session_id)
+
+
 def _floor_record(statement: Statement, action: str, by, fields: list[str]) -> Statement:
-    statement.save(update_fields=fields)
+    """Save one step and its audit row; the service then calls _floor_changed once."""
+    if fields:
+        statement.save(update_fields=fields)
     FloorEvent.objects.create(statement=statement, action=action, by=by)
-    public_pages_invalidate(conference_ids=[statement.session.conference_id])
+    return statement
+
+
+def _floor_done(statement: Statement) -> Statement:
+    _floor_changed(statement.session.conference_id, statement.session_id)
     return statement
 
 
@@ -272,7 +304,7 @@ def statement_floor_start(*, statement: Statement, by: AbstractBaseUser | None) 
     if _on_the_floor(current) is not None:
         raise ValidationError(_("Someone already has the floor in this session."))
     stored.started_at = timezone.now()
-    return _floor_record(stored, FloorAction.START, by, ["started_at"])
+    return _floor_done(_floor_record(stored, FloorAction.START, by, ["started_at"]))
 
 
 @transaction.atomic
@@ -282,7 +314,7 @@ def statement_floor_pause(*, statement: Statement, by: AbstractBaseUser | None) 
     if stored.paused_at is not None:
         raise ValidationError(_("This speaker is already paused."))
     stored.paused_at = timezone.now()
-    return _floor_record(stored, FloorAction.PAUSE, by, ["paused_at"])
+    return _floor_done(_floor_record(stored, FloorAction.PAUSE, by, ["paused_at"]))
 
 
 def _unpause(statement: Statement, now) -> None:
@@ -297,8 +329,11 @@ def statement_floor_resume(*, statement: Statement, by: AbstractBaseUser | None)
     _require_current(stored)
     if stored.paused_at is None:
         raise ValidationError(_("This speaker is not paused."))
+    _refuse_during_point_of_order(stored.session_id)
     _unpause(stored, timezone.now())
-    return _floor_record(stored, FloorAction.RESUME, by, ["paused_at", "paused_seconds"])
+    return _floor_done(
+        _floor_record(stored, FloorAction.RESUME, by, ["paused_at", "paused_seconds"])
+    )
 
 
 def _end(statement: Statement, by) -> Statement:
@@ -315,7 +350,8 @@ def _end(statement: Statement, by) -> Statement:
 def statement_floor_end(*, statement: Statement, by: AbstractBaseUser | None) -> Statement:
     stored, _current = _locked_statement(statement)
     _require_current(stored)
-    return _end(stored, by)
+    _refuse_during_point_of_order(stored.session_id)
+    return _floor_done(_end(stored, by))
 
 
 @transaction.atomic
@@ -325,16 +361,136 @@ def speakers_list_next(
     """End the current statement and give the floor to the next one on the list.
 
     ``seen_current_id`` is the statement the console showed as current: if another
-    console already moved on, nothing changes, so two presses move one step.
+    console already moved on, nothing changes, so two presses move one step. Rights of
+    reply stand after the list (protocol order), so they come once the list is done.
     """
     current = _locked_list(session.pk)
     speaking = _on_the_floor(current)
     if (speaking.pk if speaking else None) != seen_current_id:
         return speaking
+    _refuse_during_point_of_order(session.pk)
     if speaking is not None:
         _end(speaking, by)
     waiting = [s for s in current if s.status == StatementStatus.SCHEDULED and s.started_at is None]
     if not waiting:
+        if speaking is not None:
+            _floor_done(speaking)
         return None
     waiting[0].started_at = timezone.now()
-    return _floor_record(waiting[0], FloorAction.START, by, ["started_at"])
+    return _floor_done(_floor_record(waiting[0], FloorAction.START, by, ["started_at"]))
+
+
+def _same_conference(session: Session, delegation: Delegation | None) -> None:
+    if delegation is not None and delegation.conference_id != session.conference_id:
+        raise ValidationError(
+            {
+                "delegation": _("%(delegation)s belongs to another conference.")
+                % {"delegation": delegation}
+            }
+        )
+
+
+@transaction.atomic
+def right_of_reply_request(
+    *,
+    session: Session,
+    delegation: Delegation,
+    by: AbstractBaseUser | None,
+    speaker: Participant | None = None,
+) -> Statement:
+    """Queue a delegation's right of reply after the speakers' list, on its own time limit.
+
+    Asking again while the delegation's reply still waits returns that reply: one reply
+    waits per delegation, however many times the button is pressed.
+    """
+    _same_conference(session, delegation)
+    if speaker is not None and speaker.delegation_id != delegation.pk:
+        raise ValidationError({"speaker": _("The speaker must belong to the delegation.")})
+    # The session row first: a list lock alone cannot see a reply inserted meanwhile.
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    current = _locked_list(session.pk)
+    waiting = next(
+        (
+            s
+            for s in current
+            if s.is_right_of_reply
+            and s.delegation_id == delegation.pk
+            and s.status == StatementStatus.SCHEDULED
+            and s.started_at is None
+        ),
+        None,
+    )
+    if waiting is not None:
+        return waiting
+    reply = Statement(
+        session=session,
+        delegation=delegation,
+        speaker=speaker,
+        is_right_of_reply=True,
+        status=StatementStatus.SCHEDULED,
+        inscribed_at=timezone.now(),
+    )
+    reply.full_clean(exclude=["order"])
+    reply.save()
+    _take_protocol_place(reply, current)
+    return _floor_done(_floor_record(reply, FloorAction.REPLY, by, []))
+
+
+@transaction.atomic
+def point_of_order_raise(
+    *,
+    session: Session,
+    seen_current_id: int | None,
+    delegation: Delegation | None,
+    by: AbstractBaseUser | None,
+) -> PointOfOrder:
+    """Interrupt the current speaker for a point of order: they are paused until it closes.
+
+    Pressed again while it is heard, it returns the open point of order and changes nothing.
+    """
+    _same_conference(session, delegation)
+    current = _locked_list(session.pk)
+    speaking = _on_the_floor(current)
+    if speaking is None:
+        raise ValidationError(_("Nobody has the floor: a point of order interrupts a speaker."))
+    if speaking.pk != seen_current_id:
+        raise ValidationError(_("This statement is not the current one."))
+    open_point = _open_point_of_order(session.pk)
+    if open_point is not None:
+        return open_point
+    now = timezone.now()
+    point = PointOfOrder(
+        session=session,
+        statement=speaking,
+        delegation=delegation,
+        raised_at=now,
+        paused_speaker=speaking.paused_at is None,
+    )
+    point.full_clean()
+    point.save()
+    if point.paused_speaker:
+        speaking.paused_at = now
+    _floor_done(_floor_record(speaking, FloorAction.POINT_OF_ORDER, by, ["paused_at"]))
+    return point
+
+
+@transaction.atomic
+def point_of_order_close(*, point: PointOfOrder, by: AbstractBaseUser | None) -> PointOfOrder:
+    """Close a point of order and give the interrupted speaker the floor back.
+
+    Closing one already closed changes nothing (two consoles pressing at once).
+    """
+    _locked_list(point.session_id)
+    point = PointOfOrder.objects.select_related("statement__session").get(pk=point.pk)
+    if point.closed_at is not None:
+        return point
+    now = timezone.now()
+    point.closed_at = now
+    point.save(update_fields=["closed_at"])
+    statement = point.statement
+    fields = []
+    if point.paused_speaker and statement.ended_at is None:
+        _unpause(statement, now)
+        fields = ["paused_at", "paused_seconds"]
+    _floor_done(_floor_record(statement, FloorAction.ORDER_CLOSED, by, fields))
+    return point

@@ -59,7 +59,13 @@ def session_detail(request: HttpRequest, conference: Conference, pk: int) -> Htt
         (s for s in session.statements.all() if s.delivered_seconds is not None),
         key=lambda s: (s.started_at, s.pk),
     )
-    context = {"conference": conference, "session": session, "delivered": delivered}
+    context = {
+        "conference": conference,
+        "session": session,
+        "delivered": delivered,
+        "state": session_floor_state(session=session),
+        "floor_started": any(s.started_at for s in session.statements.all()),
+    }
     return render(request, "sessions/session.html", context)
 
 

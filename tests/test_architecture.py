@@ -51,7 +51,7 @@ ALLOWED = {
     DOCUMENTS: {"conference", "participants", *CONCERNS, "sessions", DOCUMENTS},
     "api": {"conference", "participants", *CONCERNS, "sessions", DOCUMENTS, "api"},
 }
-MAY_IMPORT_EVERYTHING = ("conference.settings", "conference.urls", "demo")
+MAY_IMPORT_EVERYTHING = ("conference.settings", "conference.urls", "conference.asgi", "demo")
 APPS = ("conference", "participants", "sessions", DOCUMENTS, "api", "demo")
 UNITS = sorted(ALLOWED, key=len, reverse=True)
 

@@ -309,6 +309,21 @@ PAGES = {
         [401] * 9,
         lambda w: reverse("scanner:snapshot", args=[w["conference"].slug]),
     ),
+    # The floor's console changes statements: protocol and programme run it.
+    "floor console": (
+        [200, 403, 200, 403, 403, 403, 403, 403, 302],
+        lambda w: reverse(
+            "agenda:console",
+            args=[w["conference"].slug, SessionFactory(conference=w["conference"]).pk],
+        ),
+    ),
+    "floor projector": (
+        [200] * 9,
+        lambda w: reverse(
+            "agenda:projector",
+            args=[w["conference"].slug, SessionFactory(conference=w["conference"]).pk],
+        ),
+    ),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),
     "public agenda": ([200] * 9, lambda w: f"/{w['conference'].slug}/agenda/"),
     "public documents": ([200] * 9, lambda w: f"/{w['conference'].slug}/documents/"),

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from participants.accreditation.roles import ROLES
 from tests.auth import sign_in
-from tests.factories import UserFactory
+from tests.factories import SessionFactory, UserFactory
 from tests.participants.conftest import image_upload
 from tests.test_permissions import world  # noqa: F401
 
@@ -43,6 +43,7 @@ PUBLIC = {
             "schedule_xml",
             "session",
             "session_floor",
+            "projector",
             "session_ics",
             "speakers",
             "speaker",
@@ -111,6 +112,14 @@ TABLE = {
     "desk:desk": (
         lambda w: reverse("desk:desk", args=[w["conference"].slug]),
         [403, 200, 403, 403, 200, 200, 403, 403, 200, 302, 302, 302],
+    ),
+    # The secretary's console changes statements: protocol and programme run it.
+    "agenda:console": (
+        lambda w: reverse(
+            "agenda:console",
+            args=[w["conference"].slug, SessionFactory(conference=w["conference"]).pk],
+        ),
+        [200, 403, 200, 403, 403, 403, 403, 403, 200, 302, 302, 302],
     ),
     "desk:photo": (
         lambda w: reverse("desk:photo", args=[_photo_of(w).pk]),

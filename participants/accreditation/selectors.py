@@ -193,6 +193,28 @@ def delegation_events(*, delegation: Delegation) -> QuerySet[AccreditationEvent]
 INCOMPLETE_SHOWN = 100
 
 
+def _incomplete_window(*, delegations: list[Delegation], incomplete: Counter) -> Q:
+    """Where the first INCOMPLETE_SHOWN incomplete participants are, in the database's order
+    of delegation names: the first delegations that hold them (``incomplete`` counts them per
+    delegation id), so the list is read without sorting every incomplete participant."""
+    window, held, last_name = [], 0, None
+    # Participants without a delegation sort as NULL does: last here on PostgreSQL.
+    nulls_first = not connection.features.nulls_order_largest
+    if nulls_first:
+        held = incomplete[None]
+    for delegation in delegations:
+        if held >= INCOMPLETE_SHOWN and delegation.name != last_name:
+            break
+        if incomplete[delegation.pk]:
+            window.append(delegation.pk)
+            held += incomplete[delegation.pk]
+            last_name = delegation.name
+    shown = Q(delegation_id__in=window)
+    if incomplete[None] and (nulls_first or held < INCOMPLETE_SHOWN):
+        shown |= Q(delegation__isnull=True)
+    return shown
+
+
 def accreditation_dashboard(*, conference: Conference) -> dict:
     """Counts and the to-do lists of one conference, in a fixed number of queries.
 
@@ -232,24 +254,7 @@ def accreditation_dashboard(*, conference: Conference) -> dict:
     kinds = {delegation.pk: delegation.category for delegation in delegations}
     for pk, count in by_delegation.items():
         delegation_categories[kinds.get(pk) if pk is not None else None] += count
-    # The first INCOMPLETE_SHOWN of the list, in the database's order of delegation names:
-    # read from the first delegations that hold them (the counts above say which), not by
-    # sorting every incomplete participant of the conference.
-    window, held, last_name = [], 0, None
-    # Participants without a delegation sort as NULL does: last here on PostgreSQL.
-    nulls_first = not connection.features.nulls_order_largest
-    if nulls_first:
-        held = incomplete_members[None]
-    for delegation in delegations:
-        if held >= INCOMPLETE_SHOWN and delegation.name != last_name:
-            break
-        if incomplete_members[delegation.pk]:
-            window.append(delegation.pk)
-            held += incomplete_members[delegation.pk]
-            last_name = delegation.name
-    shown = Q(delegation_id__in=window)
-    if incomplete_members[None] and (nulls_first or held < INCOMPLETE_SHOWN):
-        shown |= Q(delegation__isnull=True)
+    shown = _incomplete_window(delegations=delegations, incomplete=incomplete_members)
     incomplete = (
         participants.filter(ACTIVE, missing_identity, shown)
         .with_state()

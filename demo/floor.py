@@ -23,7 +23,14 @@ def run_opening_floor(sessions, organizer) -> Statement | None:
         return None
     opening.speaking_minutes_reply = 2
     opening.save(update_fields=["speaking_minutes_reply"])
-    opening.statements.update(status=StatementStatus.SCHEDULED)
+    # The record's times (demo/programme.py) give way to a floor still running in this session.
+    opening.statements.update(
+        status=StatementStatus.SCHEDULED,
+        started_at=None,
+        paused_at=None,
+        paused_seconds=0,
+        ended_at=None,
+    )
     first = speakers_list_next(session=opening, seen_current_id=None, by=organizer)
     current = speakers_list_next(session=opening, seen_current_id=first.pk, by=organizer)
     now = timezone.now()

@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 
 from conference.models import Conference
 from demo.accounts import DEFAULT_PASSWORD, USERNAME
-from participants.enums import AccreditationStatus
+from participants.enums import AccreditationState
 from participants.models import Participant
 from sessions.enums import SessionKind
 from sessions.models import FloorEvent, Session, Statement
@@ -46,10 +46,10 @@ def _session() -> tuple[Session, list[Statement]]:
     heads = (
         Participant.objects.filter(
             conference=conference,
-            status=AccreditationStatus.BADGE_COLLECTED,
             delegation__country__in=["KZ", "KG", "UZ"],
             role="head",
         )
+        .in_state(AccreditationState.BADGE_COLLECTED)
         .select_related("delegation")
         .order_by("delegation__country")
     )

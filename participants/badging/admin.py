@@ -45,7 +45,7 @@ from participants.models import AccessZone, BadgeCategory, IssuedBadge, Particip
 
 
 @admin.register(AccessZone)
-class AccessZoneAdmin(SameConferenceChoicesMixin, ServiceAdmin):
+class AccessZoneAdmin(SameConferenceChoicesMixin, TranslationAdmin, ServiceAdmin):
     list_display = ["code", "name", "conference", "single_entry", "anti_passback", "auto_exit_at"]
     inlines = [ZoneOpeningInline]
     list_filter = ["conference"]

@@ -43,7 +43,14 @@ def test_an_access_zone_is_saved_and_deleted_by_its_service(organizer, monkeypat
     deleted = spy(monkeypatch, badging_services, "access_zone_delete")
     response = organizer.post(
         reverse("admin:participants_accesszone_add"),
-        {"conference": conference.pk, "code": "P", "name": "Plenary hall"},
+        {
+            "conference": conference.pk,
+            "code": "P",
+            "name_en": "Plenary hall",
+            "name_ru": "Пленарный зал",
+            "openings-TOTAL_FORMS": 0,
+            "openings-INITIAL_FORMS": 0,
+        },
     )
     assert response.status_code == 302
     zone = AccessZone.objects.get(conference=conference)

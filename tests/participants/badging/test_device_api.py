@@ -436,7 +436,8 @@ def test_zone_openings_offer_only_the_zone_conference_categories(organizer):
         {
             "conference": badge.conference.pk,
             "code": "P",
-            "name": "Plenary",
+            "name_en": "Plenary",
+            "name_ru": "Пленарный зал",
             "anti_passback": "on",
             "openings-TOTAL_FORMS": "1",
             "openings-INITIAL_FORMS": "0",

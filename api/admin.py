@@ -114,7 +114,15 @@ class EndpointForm(forms.ModelForm):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["conference", "name", "url", "events", "owner_email", "is_active"]
+        fields = [
+            "conference",
+            "name",
+            "url",
+            "events",
+            "owner_email",
+            "owner_language",
+            "is_active",
+        ]
 
 
 @admin.register(WebhookEndpoint)

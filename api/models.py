@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.enums import DomainEvent
 from conference.models import validate_same_conference
+from participants.enums import PreferredLanguage
 
 from .enums import DeliveryStatus, Scope
 
@@ -226,6 +227,13 @@ class WebhookEndpoint(models.Model):
     owner_email = models.EmailField(
         help_text=_("Told when the endpoint is disabled after repeated failures."),
         verbose_name=_("owner's e-mail"),
+    )
+    owner_language = models.CharField(
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.ENGLISH,
+        help_text=_("The language of the mail to the owner."),
+        verbose_name=_("owner's language"),
     )
     is_active = models.BooleanField(default=True, verbose_name=_("active"))
     consecutive_failures = models.PositiveIntegerField(

@@ -188,7 +188,7 @@ def _endpoint_health(endpoint: WebhookEndpoint, *, ok: bool, final: bool) -> Non
             messages=[
                 Outgoing(
                     recipient=locked.owner_email,
-                    language="en",
+                    language=locked.owner_language,
                     idempotency_key=f"webhook-disabled-{locked.pk}-{int(locked.disabled_at.timestamp())}",
                     values={
                         "endpoint": locked.name,

@@ -294,6 +294,17 @@ PAGES = {
         ),
     ),
     "delegate's link, forged": ([404] * 9, lambda w: "/speak/forged:token/"),
+    # Partners' keys: every role sees the list (hashed keys only); the security officer, who
+    # deals with the host's security service, issues tokens and registers webhooks.
+    "partner tokens": ([200] * 7 + [403, 302], lambda w: reverse("admin:api_apitoken_changelist")),
+    "issue a partner token": (
+        [403, 403, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse("admin:api_apitoken_add"),
+    ),
+    "register a webhook": (
+        [403, 403, 403, 403, 200, 403, 403, 403, 302],
+        lambda w: reverse("admin:api_webhookendpoint_add"),
+    ),
     # Pairing makes a device credential: the security officer's pair permission.
     "scanner pairing": (
         [403, 403, 403, 403, 200, 403, 403, 403, 302],

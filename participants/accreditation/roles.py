@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-APPS = ("conference", "participants", "agenda", "documents", "mail")
+APPS = ("conference", "participants", "agenda", "documents", "mail", "api")
 # Seen only by those who need them; everyone else's "view all" leaves them out.
 IDENTITY_PROTECTED = {"participants.identitydocument", "participants.identityaccesslog"}
 # The outbox holds every message as sent, nomination links included.
@@ -70,6 +70,8 @@ ROLES: dict[str, dict] = {
             (("view",), sorted(IDENTITY_PROTECTED)),
             # The door: its rules and opening hours, and the scanners paired with it.
             (EDIT, ["participants.accesszone", "participants.zoneopening"]),
+            # The partners' keys: the host's security service, the badge printer, a ministry.
+            (EDIT, ["api.apitoken", "api.webhookendpoint"]),
         ],
         "extra": [IDENTITY, DESK, HOLD, SCANNERS],
     },

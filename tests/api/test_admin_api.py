@@ -91,6 +91,7 @@ def test_an_endpoint_made_in_the_admin_shows_its_secret_once(organizer, conferen
             "url": "https://security.example/hooks",
             "events": ["participant.approved", "badge.voided"],
             "owner_email": "it@security.example",
+            "owner_language": "en",
             "is_active": "on",
         },
         follow=True,

@@ -169,6 +169,8 @@ def test_an_endpoint_failing_again_and_again_is_disabled_and_its_owner_mailed(
     people = [ParticipantFactory(delegation=delegation, status=S.VETTING) for _ in range(3)]
     with Receiver(statuses=[500]) as receiver:
         endpoint, _secret = endpoint_for(conference, receiver.url)
+        endpoint.owner_language = "ru"
+        endpoint.save(update_fields=["owner_language"])
         for person in people:
             with django_capture_on_commit_callbacks(execute=True):
                 accreditation_services.participant_approve(participant=person, by=None)
@@ -182,8 +184,8 @@ def test_an_endpoint_failing_again_and_again_is_disabled_and_its_owner_mailed(
     ]
     assert len(receiver.received) == 4
     mail = OutboxMessage.objects.get(kind="webhook_endpoint_disabled")
-    assert mail.recipient == "it@security.example"
-    assert "Host security service" in mail.subject
+    assert (mail.recipient, mail.language) == ("it@security.example", "ru")
+    assert "вебхук «Host security service» отключён" in mail.subject
 
 
 def test_redelivery_from_the_admin(

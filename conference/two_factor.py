@@ -9,11 +9,14 @@ recovery codes are deleted as they are used.
 import base64
 import logging
 import re
+from functools import wraps
 
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -168,3 +171,22 @@ def ask_for_a_device(request, next_url: str):
     else:
         messages.info(request, _("Please set up two-factor sign-in for your account."))
     return redirect(f"{reverse('admin:otp_setup')}?{urlencode({'next': next_url})}")
+
+
+def staff_with(check):
+    """Login through the admin with its second factor, then ``check(user)`` or 403."""
+
+    def decorator(view):
+        @never_cache
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated or not second_factor_satisfied(user):
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

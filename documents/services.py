@@ -1022,11 +1022,6 @@ def _bracketed_refusal(version: DocumentVersion, action: str) -> None:
 Link = Callable[[Delegation], str]
 
 
-def _deadline_text(document: OutcomeDocument, deadline: dt.datetime) -> str:
-    """The deadline as an officer reads it: the conference's wall time, with its zone."""
-    return document.conference.local_text(deadline)
-
-
 @transaction.atomic
 def document_start_silence(
     *,
@@ -1060,7 +1055,7 @@ def document_start_silence(
         by=by,
         action=_("be put under silence procedure"),
         note=_("Silence on %(version)s until %(deadline)s.")
-        % {"version": latest.label, "deadline": _deadline_text(locked, deadline)},
+        % {"version": latest.label, "deadline": locked.conference.local_text(deadline)},
         silence_deadline=deadline,
     )
     procedure = SilenceProcedure(
@@ -1098,13 +1093,13 @@ def silence_extend(
     if now >= procedure.deadline:
         raise DocumentError(
             _("The silence procedure ended at %(deadline)s; it can no longer be extended.")
-            % {"deadline": _deadline_text(locked, procedure.deadline)},
+            % {"deadline": locked.conference.local_text(procedure.deadline)},
             code="silence_over",
         )
     if deadline <= procedure.deadline:
         raise DocumentError(
             _("The new deadline must be after the present one, %(deadline)s.")
-            % {"deadline": _deadline_text(locked, procedure.deadline)},
+            % {"deadline": locked.conference.local_text(procedure.deadline)},
             code="deadline_not_later",
         )
     previous = procedure.deadline
@@ -1118,8 +1113,8 @@ def silence_extend(
         by=by,
         note=_("Silence deadline extended from %(previous)s to %(deadline)s.")
         % {
-            "previous": _deadline_text(locked, previous),
-            "deadline": _deadline_text(locked, deadline),
+            "previous": locked.conference.local_text(previous),
+            "deadline": locked.conference.local_text(deadline),
         },
     )
     _circulate(procedure, link)
@@ -1163,7 +1158,7 @@ def silence_break(
     if now > deadline:
         raise DocumentError(
             _("The silence procedure ended at %(deadline)s; it can no longer be broken.")
-            % {"deadline": _deadline_text(locked, deadline)},
+            % {"deadline": locked.conference.local_text(deadline)},
             code="silence_over",
         )
     if delegation.conference_id != locked.conference_id:
@@ -1364,7 +1359,7 @@ def document_adopt(
     ):
         raise DocumentError(
             _("The silence procedure runs until %(deadline)s.")
-            % {"deadline": _deadline_text(locked, locked.silence_deadline)},
+            % {"deadline": locked.conference.local_text(locked.silence_deadline)},
             code="silence_running",
         )
     votes = (votes_for, votes_against, abstentions)

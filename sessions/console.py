@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from conference.models import Conference
 from conference.site.caching import cached_conference_page
-from participants.badging.views import staff_with
+from conference.two_factor import staff_with
 from participants.models import Delegation
 
 from . import services

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from participants.accreditation.selectors import nomination_link_invalid_reason
 from participants.portal.views import (
-    _closed,
-    _guessing_refused,
-    _too_many_guesses,
-    _unknown_token_counted,
+    closed_link_page,
     portal_view,
+    token_guessing_refused,
+    too_many_guesses_page,
+    unknown_token_count,
 )
 
 from .forms import InscriptionForm
@@ -44,16 +44,16 @@ def delegate_view(view):
     @never_cache
     @wraps(view)
     def wrapper(request, token: str, **kwargs):
-        if _guessing_refused(request):
-            return _too_many_guesses(request)
+        if token_guessing_refused(request):
+            return too_many_guesses_page(request)
         found = inscription_delegate_for_token(token=token)
         if found is None:
-            _unknown_token_counted(request)
+            unknown_token_count(request)
             raise Http404(_("Unknown link."))
         delegation, delegate, current = found
         invalid = nomination_link_invalid_reason(delegation=delegation, current=current)
         if invalid:
-            return _closed(request, invalid, delegation.conference)
+            return closed_link_page(request, invalid, delegation.conference)
         with timezone.override(delegation.conference.tz):
             return view(request, delegation=delegation, delegate=delegate, token=token, **kwargs)
 

@@ -7,23 +7,18 @@ Staff only: anonymous visitors go to the admin login, staff without the desk per
 
 from __future__ import annotations
 
-from functools import wraps
 from io import BytesIO
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from conference.models import Conference
 from conference.security import permissions_policy
 from conference.selectors import conference_current
-from conference.two_factor import second_factor_satisfied
+from conference.two_factor import staff_with
 from participants.accreditation import services
 from participants.badging import selectors as badging_selectors
 from participants.badging import services as badging_services
@@ -33,25 +28,6 @@ from participants.models import IdentityDocument
 THUMBNAIL = (240, 320)
 THUMBNAIL_SECONDS = 24 * 3600
 MAX_CODE = 200
-
-
-def staff_with(check):
-    """Login through the admin with its second factor, then ``check(user)`` or 403."""
-
-    def decorator(view):
-        @never_cache
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated or not second_factor_satisfied(user):
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 @staff_with(badging_selectors.can_use_desk)

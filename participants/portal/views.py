@@ -27,20 +27,20 @@ from participants.portal.forms import MemberForm, NoteVerbaleForm
 logger = logging.getLogger(__name__)
 
 
-def _closed(request, reason: str, conference):
+def closed_link_page(request, reason: str, conference):
     # Whoever is locked out needs an address to ask for a new link; the sender's will do.
     contact = conference.contact_email or settings.DEFAULT_FROM_EMAIL
     context = {"reason": reason, "contact_email": contact}
     return render(request, "participants/portal/closed.html", context, status=403)
 
 
-def _guessing_refused(request) -> bool:
+def token_guessing_refused(request) -> bool:
     """Whether this address has tried too many unknown tokens in the current window."""
     misses = cache.get(_misses_key(request), 0)
     return misses >= settings.PORTAL_UNKNOWN_TOKEN_LIMIT
 
 
-def _unknown_token_counted(request) -> None:
+def unknown_token_count(request) -> None:
     key = _misses_key(request)
     # A fixed window opened by the first miss: add() starts it, incr() counts within it.
     cache.add(key, 0, timeout=settings.PORTAL_UNKNOWN_TOKEN_WINDOW)
@@ -62,7 +62,7 @@ def _misses_key(request) -> str:
     return f"portal-unknown-token:{client_ip(request)}"
 
 
-def _too_many_guesses(request):
+def too_many_guesses_page(request):
     context = {"minutes": max(1, settings.PORTAL_UNKNOWN_TOKEN_WINDOW // 60)}
     return render(request, "participants/portal/too_many.html", context, status=429)
 
@@ -80,21 +80,21 @@ def portal_view(*, writes: bool):
         def wrapper(request, token: str, **kwargs):
             # Once an address has guessed too often, even a real link waits out the window:
             # answering it would tell the guesser which guess was right.
-            if _guessing_refused(request):
-                return _too_many_guesses(request)
+            if token_guessing_refused(request):
+                return too_many_guesses_page(request)
             found = selectors.delegation_for_token(token=token)
             if found is None:
-                _unknown_token_counted(request)
+                unknown_token_count(request)
                 raise Http404(_("Unknown nomination link."))
             delegation, current = found
             invalid = selectors.nomination_link_invalid_reason(
                 delegation=delegation, current=current
             )
             if invalid:
-                return _closed(request, invalid, delegation.conference)
+                return closed_link_page(request, invalid, delegation.conference)
             closed = selectors.registration_closed_reason(conference=delegation.conference)
             if closed and writes:
-                return _closed(request, closed, delegation.conference)
+                return closed_link_page(request, closed, delegation.conference)
             request.portal = {"delegation": delegation, "token": token, "closed": closed}
             # Focal points enter and read arrival and departure as the conference's wall time.
             with timezone.override(delegation.conference.tz):

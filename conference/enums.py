@@ -73,6 +73,8 @@ class AccreditationTransition(models.TextChoices):
 
 
 def decision_transitions() -> list[str]:
-    """Mailed unless a conference chooses otherwise: the decisions, not the steps before."""
+    """Mailed unless a conference chooses otherwise: the decisions and what undoes one (a
+    return to review voids the badge), not the steps before them."""
     T = AccreditationTransition
-    return [t.value for t in (T.APPROVE, T.REPRINT_BADGE, T.REJECT, T.CANCEL, T.REVOKE)]
+    decisions = (T.APPROVE, T.REPRINT_BADGE, T.REJECT, T.CANCEL, T.REVOKE, T.RETURN_TO_REVIEW)
+    return [t.value for t in decisions]

@@ -141,13 +141,17 @@ class Conference(models.Model):
         help_text=_("Approval needs the nationality, date of birth, passport number and expiry."),
         verbose_name=_("requires passport data"),
     )
+    # Database defaults too: rows written by code that predates these fields (a migration's
+    # historical models) get the same values.
     requires_photo = models.BooleanField(
         default=True,
+        db_default=True,
         help_text=_("Approval needs a photo for the badge."),
         verbose_name=_("requires a photo"),
     )
     security_vetting = models.BooleanField(
         default=True,
+        db_default=True,
         help_text=_(
             "Participants are sent to security vetting before approval; without it, they are "
             "approved from review in one step."
@@ -156,6 +160,7 @@ class Conference(models.Model):
     )
     mailed_transitions = TransitionListField(
         default=decision_transitions,
+        db_default=decision_transitions(),
         blank=True,
         help_text=_("The accreditation changes the focal point is told of by e-mail."),
         verbose_name=_("changes mailed to the focal point"),

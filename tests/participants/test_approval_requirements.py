@@ -196,7 +196,9 @@ def test_the_participant_page_warns_of_what_approval_will_refuse_for(organizer, 
     ready = complete(conference)
 
     def warning(participant) -> list[str]:
-        page = organizer.get(reverse("admin:participants_participant_change", args=[participant.pk]))
+        page = organizer.get(
+            reverse("admin:participants_participant_change", args=[participant.pk])
+        )
         return [
             " ".join(node.text_content().split())
             for node in lxml.html.fromstring(page.content).xpath("//*[@id='approval-missing']")

@@ -45,6 +45,7 @@ def test_a_conference_mails_the_decisions_only_unless_it_chooses_otherwise():
         "reject",
         "cancel",
         "revoke",
+        "return_to_review",
     ]
 
 

@@ -784,6 +784,7 @@ class ParticipantAdmin(
                     for p in participants
                 ],
                 "show_photos": show_photos,
+                "mailed": any(name in p.conference.mailed_transitions for p in participants),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )

@@ -5,6 +5,7 @@ decisions by default), and without security vetting an organizer approves from r
 step.
 """
 
+import lxml.html
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
@@ -161,3 +162,32 @@ def test_the_approve_action_confirms_from_review_only_without_vetting(organizer,
     assert Participant.objects.get(pk=participant.pk).status == (
         S.APPROVED if allowed else S.UNDER_REVIEW
     )
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "preview"),
+    [
+        (
+            "review",
+            S.NOMINATED,
+            "The conference does not mail this change: the focal point sees it on the "
+            "nomination page only.",
+        ),
+        (
+            "approve",
+            S.VETTING,
+            "What the focal point receives: an e-mail saying the participant's accreditation "
+            "is now “Approved”, with your message to the delegation if you write one — never "
+            "the internal reason.",
+        ),
+    ],
+)
+def test_the_confirmation_page_says_whether_the_change_is_mailed(
+    organizer, action, status, preview
+):
+    participant = member(status)
+    page = organizer.post(
+        CHANGELIST, {"action": f"transition_{action}", ACTION_CHECKBOX_NAME: [participant.pk]}
+    )
+    html = lxml.html.fromstring(page.content.decode())
+    assert " ".join(html.get_element_by_id("mail-preview").text_content().split()) == preview

@@ -60,12 +60,14 @@ class TransitionListField(models.JSONField):
     default_validators = [validate_transition_names]
 
     def formfield(self, **kwargs):
+        # A new conference's form starts with the default ticked.
         return forms.MultipleChoiceField(
             choices=AccreditationTransition.choices,
             widget=forms.CheckboxSelectMultiple,
             required=not self.blank,
             label=capfirst(self.verbose_name),
             help_text=self.help_text,
+            initial=self.get_default,
         )
 
 

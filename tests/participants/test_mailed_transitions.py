@@ -191,3 +191,11 @@ def test_the_confirmation_page_says_whether_the_change_is_mailed(
     )
     html = lxml.html.fromstring(page.content.decode())
     assert " ".join(html.get_element_by_id("mail-preview").text_content().split()) == preview
+
+
+def test_a_conference_added_in_the_admin_starts_with_the_decisions_ticked(organizer):
+    page = organizer.get(reverse("admin:conference_conference_add"))
+    ticked = lxml.html.fromstring(page.content.decode()).xpath(
+        "//input[@name='mailed_transitions'][@checked]/@value"
+    )
+    assert ticked == Conference().mailed_transitions

@@ -181,7 +181,5 @@ def test_the_migration_fills_the_key_of_every_old_row_and_goes_back(old_schema):
 
     _migrate(BEFORE)
     with connection.cursor() as cursor:
-        columns = connection.introspection.get_table_description(
-            cursor, "participants_participant"
-        )
+        columns = connection.introspection.get_table_description(cursor, "participants_participant")
     assert "search_name" not in {column.name for column in columns}

@@ -25,6 +25,12 @@ def has_cyrillic(text: str) -> bool:
     return CYRILLIC.search(text) is not None
 
 
+def _schemes(text: str) -> tuple:
+    # The Russian schemes leave Latin text as it is: without Cyrillic, anyascii alone gives
+    # the same spellings, at a fraction of the time (an import of 10,000 Latin names).
+    return _SCHEMES if has_cyrillic(text) else (str,)
+
+
 def to_latin(text: str) -> str:
     """``text`` as a passport would spell it (ICAO Doc 9303); Latin text stays as it is."""
     if not has_cyrillic(text):
@@ -35,7 +41,7 @@ def to_latin(text: str) -> str:
 def spellings(text: str) -> list[str]:
     """Every Latin spelling of the words of ``text``, in lower case, each once, in order."""
     words: dict[str, None] = {}
-    for scheme in _SCHEMES:
+    for scheme in _schemes(text):
         for word in anyascii(scheme(text)).lower().split():
             words[word] = None
     return list(words)
@@ -50,6 +56,6 @@ def search_key(*names: str) -> str:
 def query_spellings(word: str) -> list[str]:
     """The spellings one typed word may have in a search key, each once; a word with no
     Latin spelling (only marks that anyascii drops) is looked for as it is."""
-    found = {"".join(anyascii(scheme(word)).lower().split()): None for scheme in _SCHEMES}
+    found = {"".join(anyascii(scheme(word)).lower().split()): None for scheme in _schemes(word)}
     found.pop("", None)
     return list(found) or [word.lower()]

@@ -1,4 +1,8 @@
-"""The participant's search key in Latin letters, filled for the people already registered."""
+"""The participant's search key in Latin letters, filled for the people already registered.
+
+The key is derived as Participant.save() derives it (participants.transliteration), in batches
+of BATCH rows by primary key; a later change of the spelling rules refills it the same way.
+"""
 
 from django.db import migrations, models
 

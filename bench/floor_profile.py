@@ -4,7 +4,8 @@
     BENCH_PROFILE_ROUNDS=40 .venv/bin/python bench/floor_profile.py
 
 Figures that do not depend on the machine's load: the queries per action, and the CPU time
-per action (this process's, so the database's and Redis's own work is not in it). The console
+per action, of the answer's thread and of the whole process (the publisher thread's included;
+the database's and Redis's own work is not in it). The console
 posts as bench/floor.py's does (X-Requested-With: fetch, the panel comes back), through the
 whole middleware stack with Django's test client, on PostgreSQL (BENCH_POSTGRES, recreating
 plenary_bench_floor_profile) and a redis-server of its own on port 6472 (BENCH_REDIS_PORT)
@@ -34,7 +35,7 @@ KINDS = ("next", "pause", "resume")
 # (label, file ending, function): cumulative time of each, from the profile.
 PARTS = (
     ("service", "sessions/services.py", None),
-    ("publish (floor_publish -> _send)", "sessions/live.py", "_send"),
+    ("publish in the answer (_send)", "sessions/live.py", "_send"),
     ("retire cached pages", "conference/site/publishing.py", "public_pages_invalidate"),
     ("forget conference state", "conference/site/caching.py", "forget_public_conference"),
     ("console panel render", "django/shortcuts.py", "render"),
@@ -71,20 +72,28 @@ class Console:
             self.current = int(found.group(1))
 
 
-def measure(console: Console) -> dict[str, list[tuple[float, float, int]]]:
-    """(wall s, CPU s, queries) of every action, by kind."""
+def measure(console: Console) -> dict[str, list[tuple[float, float, float, int]]]:
+    """(wall s, CPU s of the answer, CPU s of the process, queries) of every action, by kind.
+
+    The process's CPU includes the publisher thread's, waited for after each action.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from sessions.live import floor_publish_wait
 
     figures: dict[str, list] = {kind: [] for kind in KINDS}
     for round_number in range(ROUNDS + 1):
         for kind in KINDS:
             with CaptureQueriesContext(connection) as queries:
-                wall, cpu = time.perf_counter(), time.process_time()
+                process = time.process_time()
+                wall, cpu = time.perf_counter(), time.thread_time()
                 console.press(kind)
-                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+            floor_publish_wait(timeout=10)
+            process = time.process_time() - process
             if round_number:
-                figures[kind].append((wall, cpu, len(queries)))
+                figures[kind].append((wall, cpu, process, len(queries)))
             if SQL and round_number == ROUNDS:
                 print(f"\n{kind}: {len(queries)} queries")
                 for query in queries.captured_queries:
@@ -148,13 +157,17 @@ def main() -> None:
         redis.wait()
     load = os.getloadavg()
     print(f"{ROUNDS} actions of each kind, PostgreSQL and a Redis of its own; in process:")
-    print(f"{'action':8} {'queries':>8} {'CPU ms p50':>11} {'wall ms p50':>12} {'wall ms p99':>12}")
+    print(
+        f"{'action':8} {'queries':>8} {'answer CPU ms':>14} {'process CPU ms':>15}"
+        f" {'wall ms p50':>12} {'wall ms p99':>12}   (medians)"
+    )
     for kind in KINDS:
         walls = [f[0] for f in figures[kind]]
-        cpus = [f[1] for f in figures[kind]]
-        queries = sorted({f[2] for f in figures[kind]})
+        queries = sorted({f[3] for f in figures[kind]})
         print(
-            f"{kind:8} {'/'.join(map(str, queries)):>8} {statistics.median(cpus) * 1000:11.1f}"
+            f"{kind:8} {'/'.join(map(str, queries)):>8}"
+            f" {statistics.median(f[1] for f in figures[kind]) * 1000:14.1f}"
+            f" {statistics.median(f[2] for f in figures[kind]) * 1000:15.1f}"
             f" {statistics.median(walls) * 1000:12.1f}"
             f" {floor.percentile(walls, 0.99) * 1000:12.1f}"
         )

@@ -9,7 +9,7 @@ PORT ?= 8000
 # The settings default to DEBUG off, so a server started any other way shows no tracebacks.
 export DEBUG ?= 1
 
-.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door bench-api bench-public bench-floor
+.PHONY: run test lint pytest demo messages clean bench-badge-migration bench-export bench-agenda bench-badges bench-nameplates bench-import bench-admin bench-print bench-redis-restart bench-mail bench-documents bench-door bench-api bench-public bench-floor bench-floor-profile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -106,6 +106,12 @@ bench-api: $(STAMP) messages
 # recreates plenary_bench_floor; its own redis-server on port 6471 (BENCH_REDIS_PORT).
 bench-floor: $(STAMP) messages
 	$(BIN)/python bench/floor.py
+
+# One console action ("next", pause, resume) in process: queries and CPU ms per action, and
+# the time in the service, publishing and retiring cached pages (cProfile). PostgreSQL;
+# recreates plenary_bench_floor_profile; its own redis-server on port 6472.
+bench-floor-profile: $(STAMP) messages
+	$(BIN)/python bench/floor_profile.py
 
 clean:
 	rm -rf $(VENV) var

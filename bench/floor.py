@@ -49,6 +49,8 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
     "LOG_LEVEL": "WARNING",
+    # DEBUG off refuses to start without a mail setting; the floor sends none.
+    "EMAIL_URL": "console:",
     "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
 }
 

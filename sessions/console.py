@@ -51,6 +51,7 @@ def _statement(session: Session, value: str | None) -> Statement:
     statement = Statement.objects.filter(session=session, pk=_int(value)).first()
     if statement is None:
         raise ValidationError(_("This statement is no longer on the speakers' list."))
+    statement.session = session  # the service locks the session's list: no query for it
     return statement
 
 
@@ -81,6 +82,7 @@ def _perform(request: HttpRequest, session: Session, action: str) -> None:
         point = PointOfOrder.objects.filter(session=session, pk=_int(post.get("point"))).first()
         if point is None:
             raise ValidationError(_("This point of order is not in this session."))
+        point.session = session
         services.point_of_order_close(point=point, by=by)
     else:
         service = {

@@ -1,9 +1,11 @@
 """Live floor updates: after a console action commits, every projector of the session hears it.
 
-Services call :func:`floor_publish` inside their transaction; the message goes out from
-``transaction.on_commit``, so no screen ever shows a change that was rolled back. One group
-per session and language (``floor.<session>.<lang>``): each message is the whole state in that
-language, with the server's clock, so a screen needs nothing else to show it.
+Services call :func:`floor_publish` inside their transaction; once it commits, the session is
+handed to this process's publisher thread, so no screen ever shows a change that was rolled
+back and the console's answer waits neither for the state's read nor for Redis. One group per
+session and language (``floor.<session>.<lang>``): each message is the whole state in that
+language, read when it is sent, with the server's clock, so a screen needs nothing else to
+show it, and changes that wait together go out as one message.
 
 The channel layer (Redis pub/sub, settings.CHANNEL_LAYERS) may be down: the write has already
 committed, the failure is logged and not raised, and the projectors notice by polling
@@ -13,11 +15,15 @@ floor.json until their WebSocket comes back.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
+import os
+import threading
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -46,10 +52,83 @@ def floor_message(*, session, language: str, rows=None) -> dict:
 
 def floor_publish(*, session_id: int) -> None:
     """Tell the session's projectors once the current transaction commits."""
-    transaction.on_commit(lambda: _send(session_id))
+    transaction.on_commit(lambda: _hand_over(session_id))
 
 
-def _send(session_id: int) -> None:
+def _hand_over(session_id: int) -> None:
+    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    if backend.endswith(".InMemoryChannelLayer"):
+        # CHANNEL_LAYER_URL=memory: its queues live on the server's own event loop.
+        _send(session_id, async_to_sync(_group_send))
+    else:
+        _publisher.submit(session_id)
+
+
+def floor_publish_wait(*, timeout: float) -> bool:
+    """Wait until every update handed over so far has gone out; False if ``timeout`` ran out."""
+    return _publisher.wait(timeout)
+
+
+class _Publisher:
+    """The thread that sends this process's floor updates, session by session.
+
+    It keeps one event loop, so the channel layer keeps its Redis connection, and closes its
+    database connection after each round, so it holds none while idle. A forked worker starts
+    a thread of its own.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._waiting: dict[int, None] = {}  # session ids in the order handed over
+        self._busy = False
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def submit(self, session_id: int) -> None:
+        with self._condition:
+            self._waiting[session_id] = None
+            if self._pid != os.getpid() or not (self._thread and self._thread.is_alive()):
+                self._pid = os.getpid()
+                self._thread = threading.Thread(
+                    target=self._run, name="floor-publisher", daemon=True
+                )
+                self._thread.start()
+            self._condition.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        with self._condition:
+            return self._condition.wait_for(
+                lambda: not self._waiting and not self._busy, timeout=timeout
+            )
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+
+        def send(layer, messages) -> None:
+            loop.run_until_complete(_group_send(layer, messages))
+
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._waiting)
+                session_ids = list(self._waiting)
+                self._waiting.clear()
+                self._busy = True
+            try:
+                for session_id in session_ids:
+                    _send(session_id, send)
+            finally:
+                connections.close_all()
+                with self._condition:
+                    self._busy = False
+                    self._condition.notify_all()
+
+
+_publisher = _Publisher()
+# A worker that stops right after an action still sends it.
+atexit.register(_publisher.wait, PUBLISH_TIMEOUT)
+
+
+def _send(session_id: int, send: Callable[[object, list[tuple[str, dict]]], None]) -> None:
     from channels.layers import get_channel_layer
 
     from .models import Session
@@ -73,7 +152,7 @@ def _send(session_id: int) -> None:
             )
             for code, _name in settings.LANGUAGES
         ]
-        async_to_sync(_group_send)(layer, messages)
+        send(layer, messages)
     except Exception:  # the console's write is committed; projectors fall back to polling
         logger.warning("Floor update of session %s not published", session_id, exc_info=True)
 

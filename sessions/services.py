@@ -254,8 +254,22 @@ def _on_the_floor(statements: list[Statement]) -> Statement | None:
     return next((s for s in statements if s.started_at and not s.ended_at), None)
 
 
+def _locked_floor(session: Session) -> list[Statement]:
+    """The session's statements locked in list order, as _locked_list, but without the names
+    and the session on every row: a floor step reads only the statements' own columns, and
+    it was most of the console's answer with a long list."""
+    statements = list(
+        Statement.objects.filter(session=session)
+        .select_for_update()
+        .order_by("order", "inscribed_at", "id")
+    )
+    for statement in statements:
+        statement.session = session
+    return statements
+
+
 def _locked_statement(statement: Statement) -> tuple[Statement, list[Statement]]:
-    current = _locked_list(statement.session_id)
+    current = _locked_floor(statement.session)
     stored = next((s for s in current if s.pk == statement.pk), None)
     if stored is None:
         raise ValidationError(_("This statement is no longer on the speakers' list."))
@@ -364,7 +378,7 @@ def speakers_list_next(
     console already moved on, nothing changes, so two presses move one step. Rights of
     reply stand after the list (protocol order), so they come once the list is done.
     """
-    current = _locked_list(session.pk)
+    current = _locked_floor(session)
     speaking = _on_the_floor(current)
     if (speaking.pk if speaking else None) != seen_current_id:
         return speaking
@@ -449,7 +463,7 @@ def point_of_order_raise(
     Pressed again while it is heard, it returns the open point of order and changes nothing.
     """
     _same_conference(session, delegation)
-    current = _locked_list(session.pk)
+    current = _locked_floor(session)
     speaking = _on_the_floor(current)
     if speaking is None:
         raise ValidationError(_("Nobody has the floor: a point of order interrupts a speaker."))
@@ -480,7 +494,7 @@ def point_of_order_close(*, point: PointOfOrder, by: AbstractBaseUser | None) ->
 
     Closing one already closed changes nothing (two consoles pressing at once).
     """
-    _locked_list(point.session_id)
+    _locked_floor(point.session)
     point = PointOfOrder.objects.select_related("statement__session").get(pk=point.pk)
     if point.closed_at is not None:
         return point

@@ -82,3 +82,95 @@ def admin_sign_in(page, base_url: str, user, password: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
     assert "/admin/login/" not in page.url, page.locator("body").inner_text()
+
+
+class _TestApplication:
+    """conference.asgi with the static files, as the test's daphne serves it.
+
+    On SQLite's in-memory test database every thread shares the test's one connection (as
+    Django's LiveServerThread does), so requests are answered one at a time.
+    """
+
+    def __init__(self):
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+        from conference.asgi import application
+
+        self.inner = ASGIStaticFilesHandler(application)
+        self.one_at_a_time = False
+        self._lock = None
+
+    async def __call__(self, scope, receive, send):
+        if not (self.one_at_a_time and scope["type"] == "http"):
+            return await self.inner(scope, receive, send)
+        import asyncio
+
+        self._lock = self._lock or asyncio.Lock()
+        async with self._lock:
+            return await self.inner(scope, receive, send)
+
+
+@pytest.fixture(scope="session")
+def _daphne_server():
+    """daphne on conference.asgi in a thread of this process, for the whole run.
+
+    A thread, not a process, so it reads the test database however it is kept (SQLite in
+    memory included); Twisted's reactor runs once per process, hence the session scope.
+    """
+    import threading
+    import time
+
+    from daphne.server import Server
+    from twisted.internet import reactor
+
+    application = _TestApplication()
+    server = Server(
+        application,
+        endpoints=["tcp:port=0:interface=127.0.0.1"],
+        signal_handlers=False,
+        verbosity=0,
+    )
+    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.listening_addresses:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("daphne did not start listening")
+        time.sleep(0.02)
+    host, port = server.listening_addresses[0]
+    yield application, f"http://{host}:{port}"
+    reactor.callFromThread(reactor.stop)
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db, settings, monkeypatch, _daphne_server):
+    """The base URL of the ASGI application (HTTP and /ws/) with the real Redis channel layer
+    at 127.0.0.1:6379 under a prefix of this test's own."""
+    import types
+    import uuid
+
+    application, url = _daphne_server
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": "redis://127.0.0.1:6379/0", "socket_connect_timeout": 0.5}],
+                "prefix": f"test-browser-{uuid.uuid4().hex[:8]}",
+            },
+        }
+    }
+    connection = connections["default"]
+    # Each request's thread opens its own connection otherwise: closed after the request.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    shared = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if shared:
+        connection.ensure_connection()
+        connection.inc_thread_sharing()
+        monkeypatch.setattr(connections, "_connections", types.SimpleNamespace(default=connection))
+    application.one_at_a_time = shared
+    yield url
+    application.one_at_a_time = False
+    if shared:
+        connection.dec_thread_sharing()

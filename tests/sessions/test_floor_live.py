@@ -2,15 +2,19 @@
 projector, floor.json says the same, and a Redis that is down never stops the console."""
 
 import logging
+import re
 import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conference.asgi import application
+from sessions.live import floor_publish_wait
 from sessions.models import FloorEvent, Statement
 from sessions.services import (
     point_of_order_raise,
@@ -141,9 +145,26 @@ def test_with_redis_down_the_console_still_writes_and_logs(transactional_db, set
     first = StatementFactory(session=session)
     with caplog.at_level(logging.WARNING, logger="sessions.live"):
         started = speakers_list_next(session=session, seen_current_id=None, by=None)
+        assert floor_publish_wait(timeout=TIMEOUT)
     assert started.pk == first.pk
     assert Statement.objects.get(pk=first.pk).started_at is not None
     assert FloorEvent.objects.count() == 1
     assert [r.getMessage() for r in caplog.records] == [
         f"Floor update of session {session.pk} not published"
     ]
+
+
+def test_the_console_does_not_wait_for_the_projectors(live):
+    """The state is read and sent from the publisher's thread once the action has committed:
+    the action's own connection runs the service's queries only."""
+    session, statements = live
+    with CaptureQueriesContext(connection) as queries:
+        speakers_list_next(session=session, seen_current_id=None, by=None)
+    assert floor_publish_wait(timeout=TIMEOUT)
+    tables = [re.search(r'FROM "(\w+)"', q["sql"]) for q in queries.captured_queries]
+    assert [t.group(1) for t in tables if t] == [
+        "agenda_statement",
+        "agenda_pointoforder",
+        "conference_conference",
+    ]
+    assert len(queries) == 8  # with BEGIN and COMMIT

@@ -86,8 +86,13 @@ class _Listener:
         self.pid = 0
         self.retry_at = 0.0
         self.count = 0
+        self.lock = threading.Lock()
 
     def epoch(self) -> int | None:
+        with self.lock:  # a threaded worker's threads share the one connection
+            return self._epoch()
+
+    def _epoch(self) -> int | None:
         if self.pid != os.getpid():  # a forked child hears nothing on its parent's connection
             self.pubsub = None
             self.pid = os.getpid()

@@ -80,12 +80,13 @@ def main(paths: list[str]) -> None:
 
     floor = cpu_microseconds(bare, "/")
     print(f"\nin-process, CPU µs per request over {CALLS:,} calls (bare floor {floor:.1f} µs)")
-    print(f"{'path':<40}{'Django handler':>16}{'ready copy':>12}")
+    print(f"{'path':<40}{'bytes':>8}{'Django handler':>16}{'ready copy':>12}")
     for path in paths:
-        assert _call(django_application, _environ(path)) == _call(application, _environ(path))
+        body = _call(django_application, _environ(path))
+        assert _call(application, _environ(path)) == body
         django = cpu_microseconds(django_application, path)
         ready = cpu_microseconds(application, path)
-        print(f"{path:<40}{django:>16.1f}{ready:>12.1f}")
+        print(f"{path:<40}{len(body):>8}{django:>16.1f}{ready:>12.1f}")
     if os.environ.get("BENCH_PROFILE"):
         base = _environ(paths[0])
         profile = cProfile.Profile()

@@ -22,7 +22,7 @@ channel after its commit. Each process listens on a connection of its own and, p
 asks the socket whether anything came (a poll, no round trip); an announcement drops every
 copy of the process, and a copy made by a request during which one arrived is not kept.
 While the process does not listen (Redis away, a lost connection, no Redis cache at all)
-there are no copies: every request goes through Django, as before; the process subscribes
+no copy is served: every request goes through Django, as before; the process subscribes
 again at most once per ``RETRY_SECONDS`` and starts with no copies. A copy also lives no
 longer than ``STATE_SECONDS``, the bound the conference's version kept in Redis already has
 for a change that could not be announced.
@@ -209,15 +209,18 @@ class ReadyPages:
             return
         size = len(body) + sum(len(name) + len(value) for name, value in headers)
         size += sum(len(part) for part in key if part)
+        if size > self.budget:
+            return
         copy = _Copy(epoch, self.clock() + self.lifetime, status, tuple(headers), body, size)
         with self.lock:
             if epoch != self.epoch:
                 return
+            if old := self.copies.pop(key, None):
+                self.size -= old.size
             if self.size + size > self.budget:  # rare: start over rather than track use
                 self.copies.clear()
                 self.size = 0
-            old = self.copies.pop(key, None)
-            self.size += size - (old.size if old else 0)
+            self.size += size
             self.copies[key] = copy
 
     def _clear(self, epoch: int) -> None:

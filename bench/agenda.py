@@ -116,6 +116,8 @@ def seed() -> dict[str, str]:
             email=f"speaker{n}@bench.example",
             status="approved",
             badge_category=category,
+            # The public pages name only speakers who agreed to it.
+            consent_public_list=True,
         )
         for n in range(SPEAKERS)
     )

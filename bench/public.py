@@ -11,7 +11,9 @@ each) loads every cached public page as an anonymous visitor, Plenary's own 404 
 framework's floor) and the bare floor, in rounds: each round runs every target once, the bare
 floor first and last, so a change in the machine's load touches all of them. It prints the
 median of BENCH_ROUNDS (3) rounds per target with the load average, and each page's share of
-the bare floor beside the target (>= 0.8x).
+the bare floor beside the target (>= 0.8x). Then bench/public_inprocess.py gives the CPU
+microseconds per request of each page in-process, with and without the ready copies
+(conference/site/ready.py): figures the machine's load changes far less than wrk's.
 """
 
 import os
@@ -101,6 +103,14 @@ def main() -> None:
                 for name, url in order:
                     rps = float(agenda.wrk(url, allow_errors=name == "Plenary 404")["rps"])
                     results.setdefault(name, []).append(rps)
+        # The same pages in-process, CPU time per request by layer (bench/public_inprocess.py).
+        inprocess = subprocess.run(
+            [sys.executable, str(Path(__file__).parent / "public_inprocess.py"), *targets.values()],
+            cwd=agenda.ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         redis.stop()
     floor = statistics.median(results["bare WSGI floor"])
@@ -122,6 +132,7 @@ def main() -> None:
             verdict = f">= {TARGET}x: {'ok' if share >= TARGET else 'MISSED'}"
         shown = " / ".join(f"{run:.0f}" for run in runs)
         print(f"{name:<18}{median:>16.0f}  {shown:<34}{share:>8.2f}x   {verdict}")
+    print(inprocess)
 
 
 if __name__ == "__main__":

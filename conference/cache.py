@@ -17,6 +17,10 @@ While Redis is unreachable a version bump cannot drop the conference state it ke
 (:func:`conference.site.caching.forget_public_conference`); a server that still reaches it
 serves the old version for at most ``STATE_SECONDS``, the state's lifetime.
 
+The public pages' ready copies (``conference.site.early.ReadyPages``) hear of every change on
+a Redis channel: :meth:`ResilientRedisCache.publish` announces one (lost with the connection,
+like any write), :meth:`ResilientRedisCache.subscribe` listens on a connection of its own.
+
 django-redis's ``IGNORE_EXCEPTIONS`` would do the same, but it is a second Redis client with
 its own key format and settings, for one behaviour this subclass gives in a page.
 """
@@ -104,3 +108,18 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._attempt(super().clear, False)
+
+    # Channels are named like keys (the prefix and version in), so two releases or two test
+    # runs sharing one Redis never hear each other.
+    def publish(self, channel: str, message: str) -> None:
+        client = self._cache.get_client(write=True)
+        self._attempt(partial(client.publish, self.make_key(channel), message), None)
+
+    def subscribe(self, channel: str) -> redis.client.PubSub:
+        """A subscription on a connection of its own, confirmed; raises if Redis is away."""
+        pubsub = self._cache.get_client(write=True).pubsub()
+        pubsub.subscribe(self.make_key(channel))
+        if pubsub.get_message(timeout=1.0):
+            return pubsub
+        pubsub.close()
+        raise redis.TimeoutError("no confirmation of the subscription")

@@ -3,6 +3,8 @@
 Each one retires the cached public pages that show what it changed.
 """
 
+from functools import partial
+
 import django_otp
 from django.db import transaction
 from django.db.models import Q
@@ -10,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Conference, ConferencePartner, Organization
+from .site.caching import forget_public_conference
 from .site.publishing import public_pages_invalidate
 
 # Written by the services that issue badges and publish pages, never by a conference form:
@@ -21,6 +24,8 @@ COUNTERS = ("next_badge_number", "published_version")
 def conference_save(*, conference: Conference) -> Conference:
     if conference._state.adding:
         conference.save()
+        # The list of conferences counts them: its ready copies go (conference.site.ready).
+        transaction.on_commit(partial(forget_public_conference, conference.slug))
         return conference
     fields = [
         f.name
@@ -35,7 +40,9 @@ def conference_save(*, conference: Conference) -> Conference:
 
 @transaction.atomic
 def conference_delete(*, conference: Conference) -> None:
-    # The list of conferences counts them, so a deletion retires it without a bump.
+    # The list of conferences counts them, so a deletion retires it without a bump; the
+    # state kept in the cache and every ready copy of its pages go at the commit.
+    transaction.on_commit(partial(forget_public_conference, conference.slug))
     conference.delete()
 
 

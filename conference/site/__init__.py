@@ -4,6 +4,8 @@
   ``cached_conference_page`` (pages under ``/<conference>/``) or ``cached_site_page``.
 - ``publishing``: ``public_pages_invalidate``, the one way to say "public content of
   these conferences changed"; services call it after a write that the public can see.
+- ``early`` and ``ready``: a cached page answered before the session middleware, and under
+  gunicorn a ready copy of that answer before Django; both need nothing from a new page.
 - ``views`` and ``urls``: the list of conferences, a conference's home, the language switch.
 - templates under ``templates/site/``: ``site/base.html`` is the base of every public page.
 

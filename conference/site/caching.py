@@ -33,10 +33,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
+from conference.cache import ResilientRedisCache
 from conference.models import Conference
 
 CACHE_SECONDS = 60 * 60
 STATE_SECONDS = 10
+CHANNEL = "public-pages:changed"
 _COPIED_HEADERS = ("Content-Type", "Content-Disposition")
 # Feeds are compressed once, when cached; HTML pages are not (they are small next to the
 # stylesheet, and the proxy in front may compress them).
@@ -254,7 +256,11 @@ def _request_memo(request: HttpRequest, name: str, read: Callable[[], object]) -
 
 
 def forget_public_conference(slug: str) -> None:
+    """After a change's commit: drop the conference's state, then retire every process's
+    ready copies (``conference.site.ready``), which hear it on the ``CHANNEL``."""
     cache.delete(_state_key(slug))
+    if isinstance(caches["default"], ResilientRedisCache):
+        caches["default"].publish(CHANNEL, slug)
 
 
 def cached_conference_page(

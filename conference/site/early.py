@@ -60,4 +60,6 @@ class CachedPublicPageMiddleware:
             return None
         for middleware in self.on_response:
             response = middleware.process_response(request, response)
+        # The WSGI layer in front (conference.site.ready) may keep a copy of this answer.
+        response.answered_early = True
         return response

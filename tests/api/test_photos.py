@@ -32,9 +32,8 @@ def _stored(field_file) -> bytes:
 
 
 def _body(response) -> bytes:
-    body = b"".join(response.streaming_content)
-    response.close()
-    return body
+    """The streamed photo; the test client closes its file at the end."""
+    return b"".join(response.streaming_content)
 
 
 def _url(participant) -> str:

@@ -260,7 +260,8 @@ def scanner_device_for_key(key: str) -> ScannerDevice | None:
     zones by code; None for an unknown, replaced or revoked key.
 
     Read afresh on every request (a revoked device or a zone taken away is refused at once),
-    in one statement: the device's zone links joined to the device and the zones.
+    in one statement: the device's zone links joined to the device and the zones, each zone
+    with ``has_openings`` (a zone open at all hours needs no query of its openings at a scan).
     """
     if not key or len(key) > 100:
         return None
@@ -268,7 +269,11 @@ def scanner_device_for_key(key: str) -> ScannerDevice | None:
     links = list(
         ScannerDevice.zones.through.objects.filter(
             **{f"scannerdevice__{name}": value for name, value in active.items()}
-        ).select_related("scannerdevice__conference", "accesszone")
+        )
+        .select_related("scannerdevice__conference", "accesszone")
+        .annotate(
+            has_openings=Exists(ZoneOpening.objects.filter(zone_id=OuterRef("accesszone_id")))
+        )
     )
     if links:
         device = links[0].scannerdevice
@@ -276,6 +281,8 @@ def scanner_device_for_key(key: str) -> ScannerDevice | None:
         device = ScannerDevice.objects.filter(**active).select_related("conference").first()
         if device is None:
             return None
+    for link in links:
+        link.accesszone.has_openings = link.has_openings
     device.paired_zones = {link.accesszone.code: link.accesszone for link in links}
     return device
 

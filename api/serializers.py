@@ -1,6 +1,8 @@
 """What the API shows and accepts. Reads never include identity data unless asked for with
-the identity scope (``?include=identity``); writes refuse any field they do not know."""
+the identity scope (``?include=identity``); a token with that scope also sees each photo's
+address (``photo_url``), whose every read is logged. Writes refuse any field they do not know."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_countries import countries
 from rest_framework import serializers
@@ -93,19 +95,32 @@ class IdentitySerializer(serializers.Serializer):
     passport_expires_on = serializers.DateField(allow_null=True)
 
 
-class ParticipantWithIdentitySerializer(ParticipantSerializer):
+class ParticipantWithPhotoSerializer(ParticipantSerializer):
+    """For an identity token: the address of the photo (null without one)."""
+
+    photo_url = serializers.SerializerMethodField()
+
+    class Meta(ParticipantSerializer.Meta):
+        fields = [*ParticipantSerializer.Meta.fields, "photo_url"]
+
+    def get_photo_url(self, participant) -> str | None:
+        document = getattr(participant, "identity", None)  # None: no identity document
+        if document is None or not document.photo:
+            return None
+        path = reverse("api:participant-photo", args=[participant.pk])
+        return self.context["request"].build_absolute_uri(path)
+
+
+class ParticipantWithIdentitySerializer(ParticipantWithPhotoSerializer):
     passport_name = serializers.CharField(read_only=True)
     identity = serializers.SerializerMethodField()
 
-    class Meta(ParticipantSerializer.Meta):
-        fields = [*ParticipantSerializer.Meta.fields, "passport_name", "identity"]
+    class Meta(ParticipantWithPhotoSerializer.Meta):
+        fields = [*ParticipantWithPhotoSerializer.Meta.fields, "passport_name", "identity"]
 
     def get_identity(self, participant) -> dict | None:
-        try:
-            document = participant.identity
-        except Participant.identity.RelatedObjectDoesNotExist:
-            return None
-        return IdentitySerializer(document).data
+        document = getattr(participant, "identity", None)
+        return IdentitySerializer(document).data if document is not None else None
 
 
 class StatementSerializer(serializers.ModelSerializer):

@@ -12,6 +12,11 @@ v1 = [
     path("delegations/<int:pk>/", views.DelegationDetail.as_view(), name="delegation-detail"),
     path("participants/", views.ParticipantList.as_view(), name="participant-list"),
     path("participants/<int:pk>/", views.ParticipantDetail.as_view(), name="participant-detail"),
+    path(
+        "participants/<int:pk>/photo/",
+        views.ParticipantPhoto.as_view(),
+        name="participant-photo",
+    ),
     path("sessions/", views.SessionList.as_view(), name="session-list"),
     path("sessions/<int:pk>/", views.SessionDetail.as_view(), name="session-detail"),
     path("sessions/<int:pk>/speakers/", views.SpeakersList.as_view(), name="session-speakers"),

@@ -15,7 +15,8 @@ from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -33,11 +34,13 @@ from participants.accreditation.services import (
 from participants.badging.services import Checkpoint, badge_scan
 from participants.enums import AccreditationStatus, DelegationRole, ScanAction
 from participants.models import Delegation, Participant
+from participants.uploads import file_response
 from sessions.models import Session, Statement
 
 from . import serializers as api_serializers
+from .enums import Scope
 from .exceptions import ApiError
-from .permissions import CheckinScope, NominationScope, ReadScope
+from .permissions import CheckinScope, IdentityScope, NominationScope, ReadScope
 from .services import api_call_record
 
 # ``?include=identity`` adds passport data: identity scope only, and every read is logged.
@@ -66,7 +69,8 @@ class ApiView(generics.GenericAPIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         timezone.deactivate()
-        if request.method == "GET" and response.status_code == 200:
+        # A file (a photo) carries its own ETag; a JSON body's is its content's digest.
+        if request.method == "GET" and response.status_code == 200 and not response.streaming:
             response = self._conditional(request, response)
         response["Cache-Control"] = "private, no-store"
         token = getattr(request._request, "api_token", None)
@@ -82,12 +86,9 @@ class ApiView(generics.GenericAPIView):
 
     def _conditional(self, request, response):
         response.render()
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        wanted = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
-        if etag in wanted or f"W/{etag}" in wanted:
-            not_modified = HttpResponseNotModified()
-            not_modified["ETag"] = etag
-            return not_modified
+        etag = _etag(response.content)
+        if _etag_matches(request, etag):
+            return _not_modified(etag)
         response["ETag"] = etag
         return response
 
@@ -145,6 +146,21 @@ class ApiView(generics.GenericAPIView):
         if day is None:
             raise self._bad_filter(name, _("an ISO 8601 date, e.g. 2019-05-16."))
         return day
+
+
+def _etag(value: bytes) -> str:
+    return f'"{hashlib.sha256(value).hexdigest()[:32]}"'
+
+
+def _etag_matches(request, etag: str) -> bool:
+    wanted = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
+    return etag in wanted or f"W/{etag}" in wanted
+
+
+def _not_modified(etag: str) -> HttpResponseNotModified:
+    not_modified = HttpResponseNotModified()
+    not_modified["ETag"] = etag
+    return not_modified
 
 
 class ConferenceList(ApiView, generics.ListAPIView):
@@ -205,9 +221,15 @@ class _ParticipantReads(ApiView):
             return True
         return False
 
+    def _photo_links(self) -> bool:
+        """An identity token sees where each photo is (``photo_url``); reading one is logged."""
+        return self.token is not None and Scope.IDENTITY in self.token.scopes
+
     def get_serializer_class(self):
         if self._with_identity():
             return api_serializers.ParticipantWithIdentitySerializer
+        if self._photo_links():
+            return api_serializers.ParticipantWithPhotoSerializer
         return api_serializers.ParticipantSerializer
 
     def base_queryset(self):
@@ -215,7 +237,7 @@ class _ParticipantReads(ApiView):
             "badge_category"
         )
         queryset = queryset.prefetch_related("badge_category__zones")
-        return queryset.select_related("identity") if self._with_identity() else queryset
+        return queryset.select_related("identity") if self._photo_links() else queryset
 
     def _what(self, label: str) -> str:
         return f"API {self.token.prefix}: {label}"[:60]
@@ -232,7 +254,10 @@ PARTICIPANT_FILTERS = [
 
 
 class ParticipantList(_ParticipantReads, generics.ListAPIView):
-    """Participants by id; ``?include=identity`` adds passport data (identity scope, logged)."""
+    """Participants by id; ``?include=identity`` adds passport data (identity scope, logged).
+
+    A token with the identity scope also gets ``photo_url``: the address of the photo, or
+    null when there is none."""
 
     @extend_schema(parameters=PARTICIPANT_FILTERS)
     def get(self, request, *args, **kwargs):
@@ -279,6 +304,47 @@ class ParticipantDetail(_ParticipantReads, generics.RetrieveAPIView):
 
     def get_queryset(self):
         return self.base_queryset()
+
+
+class ParticipantPhoto(_ParticipantReads):
+    """The participant's photo as the badge prints it (the photo as uploaded until the first
+    print): identity scope; every read, a 304 to its ETag too, is in the identity access log."""
+
+    permission_classes = [ReadScope, IdentityScope]
+
+    @extend_schema(
+        responses={
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo."),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo."),
+            304: OpenApiResponse(description="Unchanged since the ETag sent in If-None-Match."),
+            404: OpenApiResponse(description="No such participant, or no photo."),
+        }
+    )
+    def get(self, request, pk: int):
+        participant = generics.get_object_or_404(
+            Participant.objects.filter(conference=self.conference).select_related("identity"),
+            pk=pk,
+        )
+        document = getattr(participant, "identity", None)
+        photo = document.photo_as_printed if document is not None else None
+        if not photo:
+            raise ApiError(
+                _("This participant has no photo."),
+                code="no_photo",
+                status_code=status.HTTP_404_NOT_FOUND,
+            )
+        # Stored names are random and never reused, so the name tells one file from another.
+        etag = _etag(photo.name.encode())
+        response = (
+            _not_modified(etag)
+            if _etag_matches(request, etag)
+            else file_response(photo, download_name=f"participant-{participant.pk}")
+        )
+        response["ETag"] = etag
+        identity_access_record(
+            user=self.token.created_by, participant=participant, what=self._what("photo")
+        )
+        return response
 
 
 class SessionList(ApiView, generics.ListAPIView):

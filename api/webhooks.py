@@ -51,10 +51,11 @@ def webhooks_enqueue(*, conference_id: int, events: list[Event]) -> None:
     Runs in the caller's transaction, so the deliveries commit with the change or not at all;
     the sending is queued once it commits.
     """
+    # By id: the model's ordering (conference, name) would join and sort at every check-in.
     endpoints = list(
-        WebhookEndpoint.objects.filter(conference_id=conference_id, is_active=True).only(
-            "pk", "events"
-        )
+        WebhookEndpoint.objects.filter(conference_id=conference_id, is_active=True)
+        .only("pk", "events")
+        .order_by("pk")
     )
     if not endpoints:
         return

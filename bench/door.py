@@ -18,6 +18,13 @@ people per family name, as at a real conference), one paired scanner device.
 BENCH_REUSE=1 keeps the database of the last run (no new seeding). It prints the median of
 the RUNS runs with the load average beside and the targets: lookups
 p99 <= 50 ms; scans >= 100/s with p99 <= 100 ms.
+
+    .venv/bin/python bench/door.py profile [PARTICIPANTS]
+
+measures what the load of a shared machine does not change, on the database a last run
+seeded (or seeds it): the SQL statements of one scan, and the CPU milliseconds of one scan in
+this process (PROFILE_SCANS scans through Django's whole request handling, middleware
+included, after a warm-up), with cProfile's heaviest functions when PROFILE_TOP is set.
 """
 
 import datetime as dt
@@ -187,6 +194,54 @@ def rekey(size: int) -> None:
     print(json.dumps({"key": key, "seconds": 0}))
 
 
+def profile(size: int) -> None:
+    """One scan's SQL and its CPU time in this process, through the whole request handling."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+
+    from participants.badging import services
+    from participants.models import ScannerDevice
+
+    device = ScannerDevice.objects.get(conference__slug=SLUG)
+    _device, key = services.scanner_device_pair(
+        code=services.scanner_device_pairing_issue(device=device)
+    )
+    tokens = TOKENS.read_text().split()
+    client = Client(HTTP_AUTHORIZATION=f"Scanner {key}")
+    url = f"/desk/scanner/api/{SLUG}/scan/"
+
+    def scan(n: int) -> None:
+        body = json.dumps({"code": tokens[n % len(tokens)], "at": "P:entry"})
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 200 and response.json()["result"] == "valid", response
+
+    scans = int(os.environ.get("PROFILE_SCANS", "500"))
+    for n in range(50):
+        scan(n)  # warm-up: connection, caches, imports
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    # The request clears connection.queries as it starts: a wrapper sees every statement.
+    with connection.execute_wrapper(record):
+        scan(50)
+    started = time.process_time()
+    for n in range(scans):
+        scan(100 + n)
+    cpu_ms = (time.process_time() - started) * 1000 / scans
+    if os.environ.get("PROFILE_TOP"):
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [scan(1000 + n) for n in range(scans)])
+        stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative")
+        stats.print_stats(int(os.environ["PROFILE_TOP"]))
+    print(json.dumps({"queries": len(statements), "sql": statements, "cpu_ms": cpu_ms}))
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -308,6 +363,20 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def seed_database(size: int) -> dict:
+    recreate_database()
+    manage = [sys.executable, "manage.py"]
+    subprocess.run(
+        [*manage, "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, **ENV},
+    )
+    seeded = child("seed", str(size))
+    print(f"seeded {size:,} participants and badges in {seeded['seconds']} s", flush=True)
+    return seeded
+
+
 def main(size: int) -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -316,11 +385,7 @@ def main(size: int) -> None:
         seeded = child("rekey", str(size))
         print(f"reusing {DATABASE} as the last run seeded it", flush=True)
     else:
-        recreate_database()
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True, env=env)
-        seeded = child("seed", str(size))
-        print(f"seeded {size:,} participants and badges in {seeded['seconds']} s", flush=True)
+        seeded = seed_database(size)
     import psycopg
 
     with psycopg.connect(ENV["DATABASE_URL"], autocommit=True) as connection:
@@ -387,9 +452,24 @@ def main(size: int) -> None:
     )
 
 
+def profile_main(size: int) -> None:
+    if not (os.environ.get("BENCH_REUSE") and TOKENS.exists()):
+        seed_database(size)
+    figures = child("scan-profile", str(size))
+    for statement in figures["sql"]:
+        print(f"  {statement[:160]}")
+    print(
+        f"one scan: {figures['queries']} SQL statements, {figures['cpu_ms']:.2f} ms of CPU in "
+        f"the app (load {os.getloadavg()[0]:.2f}; CPU time is what the load does not change)"
+    )
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] in (["seed"], ["lookups"], ["rekey"]):
+    children = {"seed": seed, "lookups": lookups, "rekey": rekey, "scan-profile": profile}
+    if sys.argv[1:2] and sys.argv[1] in children:
         setup_django()
-        {"seed": seed, "lookups": lookups, "rekey": rekey}[sys.argv[1]](int(sys.argv[2]))
+        children[sys.argv[1]](int(sys.argv[2]))
+    elif sys.argv[1:2] == ["profile"]:
+        profile_main(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
     else:
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

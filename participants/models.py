@@ -747,9 +747,21 @@ class IdentityDocument(models.Model):
         if problem:
             raise ValidationError({"passport_expires_on": problem})
 
+    @property
+    def badge_photo_is_current(self) -> bool:
+        """Whether the print-size copy was made from the photo held now."""
+        return bool(self.badge_photo.name) and is_badge_photo_of(
+            self.badge_photo.name, self.photo.name
+        )
+
+    @property
+    def photo_as_printed(self):
+        """The print-size copy when it was made from the photo held now, else the photo."""
+        return self.badge_photo if self.badge_photo_is_current else self.photo
+
     def stale_badge_photo_drop(self) -> None:
         """Forget a print copy made from another photo: it is made again at the next print."""
-        if self.badge_photo.name and not is_badge_photo_of(self.badge_photo.name, self.photo.name):
+        if self.badge_photo.name and not self.badge_photo_is_current:
             self.badge_photo = ""
 
     @property

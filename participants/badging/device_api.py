@@ -222,8 +222,8 @@ def _checkpoint(device: ScannerDevice, value) -> services.Checkpoint | None:
     code, _sep, action = value.partition(":")
     if action not in (ScanAction.ENTRY, ScanAction.EXIT):
         return None
-    # The device's zones came with it (prefetched): no query per scan.
-    zone = next((zone for zone in device.zones.all() if zone.code == code), None)
+    # The device's zones came with it (scanner_device_for_key): no query per scan.
+    zone = device.paired_zones.get(code)
     return services.Checkpoint(action=action, zone=zone) if zone else None
 
 

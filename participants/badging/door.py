@@ -106,7 +106,10 @@ def next_opening(
 
 
 def zone_openings(*, zone: AccessZone, category_id: int | None) -> list[ZoneOpening]:
-    """One query: the openings of ``zone`` that apply to a badge of ``category_id``."""
+    """One query: the openings of ``zone`` that apply to a badge of ``category_id``; none when
+    the zone was read in the same request with ``has_openings`` false (a paired device's)."""
+    if getattr(zone, "has_openings", True) is False:
+        return []
     return openings_for(
         openings=ZoneOpening.objects.filter(zone=zone).filter(
             Q(category__isnull=True) | Q(category_id=category_id)

@@ -39,7 +39,7 @@ from conference.printing.pdf import BOLD, REGULAR, fitted_font_size, register_fo
 from participants.badging.selectors import badge_token
 from participants.models import IdentityDocument, IssuedBadge
 from participants.transliteration import has_cyrillic
-from participants.uploads import badge_photo_name, is_badge_photo_of
+from participants.uploads import badge_photo_name
 
 # Binary streams: ReportLab's ASCII85 fallback is pure Python and took a third of the time.
 rl_config.useA85 = 0
@@ -317,7 +317,7 @@ def badge_photo_bytes(document: IdentityDocument, *, made: list[str] | None = No
     if not document.photo:
         return None
     kept = document.badge_photo
-    if kept.name and is_badge_photo_of(kept.name, document.photo.name):
+    if document.badge_photo_is_current:
         try:
             with kept.open("rb") as stored:
                 return stored.read()

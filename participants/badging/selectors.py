@@ -31,6 +31,7 @@ from participants.enums import (
 from participants.models import (
     PASSPORT_FIELDS,
     AccessZone,
+    BadgeCategory,
     BadgePrinting,
     BadgeScan,
     IdentityDocument,
@@ -55,8 +56,21 @@ def badge_token(*, badge: IssuedBadge) -> str:
     return badge_signing.sign(f"B{badge.pk}")
 
 
-def badge_for_token(token: str) -> IssuedBadge | None:
-    """The issued badge a token names; raises signing.BadSignature when it is forged.
+def scan_badges(*, zone: AccessZone | None = None) -> QuerySet[IssuedBadge]:
+    """Issued badges as a scan judges them: with the holder and their category, and, at a
+    zone, ``opens_zone``: whether the category opens it. One query for all of it."""
+    badges = IssuedBadge.objects.select_related("participant__badge_category")
+    if zone is None:
+        return badges
+    opening = BadgeCategory.zones.through.objects.filter(
+        badgecategory_id=OuterRef("participant__badge_category_id"), accesszone_id=zone.pk
+    )
+    return badges.annotate(opens_zone=Exists(opening))
+
+
+def badge_for_token(token: str, *, zone: AccessZone | None = None) -> IssuedBadge | None:
+    """The issued badge a token names (``scan_badges``); raises signing.BadSignature when it
+    is forged.
 
     Badges printed before the Ed25519 signature carry Django's HMAC signature; both verify.
     """
@@ -66,12 +80,7 @@ def badge_for_token(token: str) -> IssuedBadge | None:
         value = signing.Signer(salt=BADGE_SALT).unsign(token)
     if not value.startswith("B") or not value[1:].isdigit():
         raise signing.BadSignature(token)
-    # The scan judges the holder and their category next: one query for all three.
-    return (
-        IssuedBadge.objects.filter(pk=int(value[1:]))
-        .select_related("participant__badge_category")
-        .first()
-    )
+    return scan_badges(zone=zone).filter(pk=int(value[1:])).first()
 
 
 def can_use_desk(user: AbstractBaseUser) -> bool:
@@ -251,15 +260,35 @@ def scanner_secret_hash(secret: str) -> str:
 
 
 def scanner_device_for_key(key: str) -> ScannerDevice | None:
-    """The active device a key belongs to; None for an unknown, replaced or revoked key."""
+    """The active device a key belongs to, with its conference and, as ``paired_zones``, its
+    zones by code; None for an unknown, replaced or revoked key.
+
+    Read afresh on every request (a revoked device or a zone taken away is refused at once),
+    in one statement: the device's zone links joined to the device and the zones, each zone
+    with ``has_openings`` (a zone open at all hours needs no query of its openings at a scan).
+    """
     if not key or len(key) > 100:
         return None
-    return (
-        ScannerDevice.objects.filter(key_hash=scanner_secret_hash(key), revoked_at__isnull=True)
-        .select_related("conference")
-        .prefetch_related("zones")
-        .first()
+    active = {"key_hash": scanner_secret_hash(key), "revoked_at__isnull": True}
+    links = list(
+        ScannerDevice.zones.through.objects.filter(
+            **{f"scannerdevice__{name}": value for name, value in active.items()}
+        )
+        .select_related("scannerdevice__conference", "accesszone")
+        .annotate(
+            has_openings=Exists(ZoneOpening.objects.filter(zone_id=OuterRef("accesszone_id")))
+        )
     )
+    if links:
+        device = links[0].scannerdevice
+    else:  # a device left without zones still answers, and can scan nowhere
+        device = ScannerDevice.objects.filter(**active).select_related("conference").first()
+        if device is None:
+            return None
+    for link in links:
+        link.accesszone.has_openings = link.has_openings
+    device.paired_zones = {link.accesszone.code: link.accesszone for link in links}
+    return device
 
 
 def can_pair_scanners(user: AbstractBaseUser) -> bool:

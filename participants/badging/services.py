@@ -111,11 +111,14 @@ class ScanOutcome:
 NUMBER_PATTERN = re.compile(r"^(?:([A-Z0-9]+)[-\s]?)??0*(\d{1,9})$")
 
 
-def _find_badge(*, conference: Conference, code: str) -> tuple[IssuedBadge | None, str | None]:
-    """The badge a scanned token or typed number names, or the red result that says why not."""
+def _find_badge(
+    *, conference: Conference, code: str, zone: AccessZone | None = None
+) -> tuple[IssuedBadge | None, str | None]:
+    """The badge a scanned token or typed number names (``scan_badges`` at ``zone``), or the
+    red result that says why not."""
     if ":" in code:
         try:
-            badge = badging_selectors.badge_for_token(code)
+            badge = badging_selectors.badge_for_token(code, zone=zone)
         except signing.BadSignature:
             return None, ScanResult.FORGED
         return badge, None if badge else ScanResult.UNKNOWN
@@ -127,16 +130,18 @@ def _find_badge(*, conference: Conference, code: str) -> tuple[IssuedBadge | Non
         other = Conference.objects.filter(badge_prefix=prefix).exclude(pk=conference.pk)
         return None, ScanResult.OTHER_CONFERENCE if other.exists() else ScanResult.UNKNOWN
     badge = (
-        IssuedBadge.objects.filter(conference=conference, number=number)
-        .select_related("participant")
+        badging_selectors.scan_badges(zone=zone)
+        .filter(conference=conference, number=number)
         .first()
     )
     return badge, None if badge else ScanResult.UNKNOWN
 
 
 def _judge(*, badge: IssuedBadge, conference: Conference, checkpoint: Checkpoint) -> str:
-    """The scan's result for a badge that exists: the first reason to refuse, else valid."""
-    participant = badge.participant
+    """The scan's result for a badge that exists: the first reason to refuse, else valid.
+
+    At a zone, ``badge`` comes from ``_find_badge`` at that zone (it knows ``opens_zone``).
+    """
     if badge.conference_id != conference.pk:
         return ScanResult.OTHER_CONFERENCE
     standing = badging_selectors.badge_standing(badge=badge)
@@ -148,10 +153,7 @@ def _judge(*, badge: IssuedBadge, conference: Conference, checkpoint: Checkpoint
         return ScanResult.VALID
     if badge.collected_at is None:
         return ScanResult.NOT_COLLECTED
-    if (
-        checkpoint.action == ScanAction.ENTRY
-        and not participant.badge_category.zones.filter(pk=checkpoint.zone.pk).exists()
-    ):
+    if checkpoint.action == ScanAction.ENTRY and not badge.opens_zone:
         return ScanResult.WRONG_ZONE
     return ScanResult.VALID
 
@@ -214,7 +216,7 @@ def badge_scan(
                 return ScanOutcome(
                     result=earlier.result, scan=earlier, badge=earlier.badge, replayed=True
                 )
-        badge, refused = _find_badge(conference=conference, code=code)
+        badge, refused = _find_badge(conference=conference, code=code, zone=checkpoint.zone)
         if badge is not None and badge.conference_id != conference.pk:
             # Another conference's badge is not linked to this conference's scan rows.
             badge, refused = None, ScanResult.OTHER_CONFERENCE

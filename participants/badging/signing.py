@@ -15,7 +15,7 @@ import json
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
@@ -44,9 +44,19 @@ def private_key() -> Ed25519PrivateKey:
     return _private_key(settings.SECRET_KEY)
 
 
+@functools.lru_cache(maxsize=4)
+def _public_key(secret: str) -> Ed25519PublicKey:
+    return _private_key(secret).public_key()
+
+
+def public_key() -> Ed25519PublicKey:
+    """Derived once per secret key: every scan verifies with it."""
+    return _public_key(settings.SECRET_KEY)
+
+
 def public_key_text() -> str:
     """The raw public key, base64url: what a scanner imports into WebCrypto."""
-    raw = private_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    raw = public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return _b64(raw)
 
 
@@ -61,7 +71,7 @@ def unsign(token: str) -> str:
     if len(signature) != SIGNATURE_LENGTH:
         raise signing.BadSignature(token)
     try:
-        private_key().public_key().verify(_unb64(signature), value.encode())
+        public_key().verify(_unb64(signature), value.encode())
     except (InvalidSignature, ValueError) as error:
         raise signing.BadSignature(token) from error
     return value

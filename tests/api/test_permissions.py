@@ -3,7 +3,8 @@
 import pytest
 
 from api.models import ApiCall
-from tests.factories import ParticipantFactory, SessionFactory
+from tests.factories import IdentityDocumentFactory, ParticipantFactory, SessionFactory
+from tests.participants.conftest import image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,7 @@ TABLE = [
     ("get", "participants/?include=identity", None, (401, 403, 200, 403, 403)),
     ("get", "participants/{participant}/", None, (401, 200, 200, 403, 403)),
     ("get", "participants/{participant}/?include=identity", None, (401, 403, 200, 403, 403)),
+    ("get", "participants/{participant}/photo/", None, (401, 403, 200, 403, 403)),
     ("get", "sessions/", None, (401, 200, 200, 403, 403)),
     ("get", "sessions/{session}/", None, (401, 200, 200, 403, 403)),
     ("get", "sessions/{session}/speakers/", None, (401, 200, 200, 403, 403)),
@@ -36,6 +38,8 @@ TABLE = [
 @pytest.fixture
 def objects(conference, delegation):
     participant = ParticipantFactory(delegation=delegation)
+    document = IdentityDocumentFactory(participant=participant)
+    document.photo.save("face.jpg", image_upload(size=(600, 800)))
     session = SessionFactory(conference=conference)
     return {
         "conference": conference.pk,
@@ -53,6 +57,8 @@ def test_permission_table(api_for, tokens, objects, method, path, body, expected
         api = api_for(tokens.get(scope))
         response = getattr(api, method)(url, body) if body is not None else api.get(url)
         got.append(response.status_code)
+        if response.streaming:  # a photo: reading it to the end closes its file
+            b"".join(response.streaming_content)
         if response.status_code >= 400:
             error = response.json()["error"]
             assert set(error) <= {"code", "message", "fields"} and error["code"], error
@@ -65,6 +71,7 @@ def test_the_schema_and_its_documentation_need_no_token_and_load_only_our_files(
     schema = client.get("/api/v1/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/participants/" in schema.content
+    assert b"/api/v1/participants/{id}/photo/" in schema.content
     docs = client.get("/api/v1/docs/")
     html = docs.content.decode()
     assert docs.status_code == 200

@@ -89,7 +89,7 @@ def test_a_new_photo_makes_a_new_print_copy_and_the_old_one_is_deleted(
     assert not old_copy.exists()
     _print(rahmon)
     document.refresh_from_db()
-    assert badges.is_badge_photo_of(document.badge_photo.name, document.photo.name)
+    assert document.badge_photo_is_current
     assert len(decodings) == 2
 
 

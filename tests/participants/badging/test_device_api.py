@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -29,6 +30,7 @@ from participants.models import (
     IdentityAccessLog,
     IdentityDocument,
     ScannerDevice,
+    ZoneOpening,
 )
 from tests.auth import sign_in
 from tests.factories import UserFactory
@@ -449,3 +451,68 @@ def test_zone_openings_offer_only_the_zone_conference_categories(organizer):
     assert saved.status_code == 302, saved.content.decode()[:3000]
     zone.refresh_from_db()
     assert zone.anti_passback and zone.openings.get().opens == dt.time(9)
+
+
+# What one scan costs, and what stays fresh in it ----------------------------------------------
+
+
+def _scan_statements(client, badge, key, body) -> tuple[dict, list[str]]:
+    """A scan's answer and the table each of its SQL statements reads or writes first."""
+    tables = []
+
+    def record(execute, sql, params, many, context):
+        if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):  # the test's transaction
+            outer = sql
+            while "(" in outer:  # subqueries and column lists out: the statement's own table
+                outer = re.sub(r"\([^()]*\)", "", outer)
+            tables.append(re.search(r'(?:FROM|INTO) "(\w+)"', outer).group(1))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = call(client, "scan", badge, key, body=body)
+    return response.json(), tables
+
+
+def test_a_scan_reads_the_device_and_the_badge_once_each_and_writes_one_row(client):
+    badge = printed(collected=True)
+    _device, key = device_for(badge)
+    call(client, "scan", badge, key, body=scan_body(badge, at="P:exit"))  # notes the device seen
+    answer, tables = _scan_statements(client, badge, key, scan_body(badge))
+    assert answer["result"] == ScanResult.VALID
+    assert tables == [
+        "participants_scannerdevice_zones",  # the device, its conference and zones
+        "participants_issuedbadge",  # the badge, its holder, category and the zone check
+        "participants_badgescan",
+        "api_webhookendpoint",  # whoever wants the check-in
+    ]
+
+
+def test_a_paired_device_keeps_to_the_opening_hours_added_after_pairing(client):
+    badge = printed(collected=True)
+    _device, key = device_for(badge)
+    zone = AccessZone.objects.get(conference=badge.conference, code="P")
+    long_ago = timezone.localdate() - dt.timedelta(days=400)
+    ZoneOpening.objects.create(zone=zone, day=long_ago, opens=dt.time(8), closes=dt.time(9))
+    answer, tables = _scan_statements(client, badge, key, scan_body(badge))
+    assert answer["result"] == ScanResult.CLOSED
+    assert "participants_zoneopening" in tables
+
+
+def test_a_zone_taken_from_a_device_is_refused_at_once(client):
+    badge = printed(collected=True)
+    device, key = device_for(badge, zones=("P", "Q"))
+    assert call(client, "scan", badge, key, body=scan_body(badge, at="P:exit")).status_code == 200
+    badging_services.scanner_device_save(
+        device=device, zones=AccessZone.objects.filter(conference=badge.conference, code="Q")
+    )
+    response = call(client, "scan", badge, key, body=scan_body(badge, at="P:exit"))
+    assert (response.status_code, response.json()["error"]) == (403, "zone")
+
+
+def test_a_device_whose_zones_were_deleted_is_known_and_scans_nowhere(client):
+    badge = printed(collected=True)
+    _device, key = device_for(badge, zones=("Q",))
+    AccessZone.objects.filter(conference=badge.conference, code="Q").delete()
+    response = call(client, "scan", badge, key, body=scan_body(badge, at="Q:exit"))
+    assert (response.status_code, response.json()["error"]) == (403, "zone")
+    assert call(client, "snapshot", badge, key).status_code == 200

@@ -28,6 +28,7 @@ from participants.imports.services import (
     participants_import,
 )
 from participants.models import AccreditationEvent, ImportJob, Participant
+from tests.auth import sign_in
 from tests.factories import ConferenceFactory, DelegationFactory, UserFactory
 
 ROWS = 10_000
@@ -104,7 +105,7 @@ def test_an_email_registered_after_the_preview_stops_the_whole_file(conference, 
     # Rows 2 to 7001 were checked and written before row 7002, in the same transaction.
     assert list(_job_participants(conference).values_list("email", flat=True)) == [_email(7000)]
     assert AccreditationEvent.objects.filter(reason="Imported from CSV.").count() == 1
-    client.force_login(organizer)
+    sign_in(client, organizer)
     url = reverse("admin:conference_import_participants", args=[conference.pk])
     page = client.get(f"{url}?job={job.pk}").content.decode()
     assert "Nothing of the file was imported: these rows stopped it." in page

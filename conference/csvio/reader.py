@@ -130,7 +130,7 @@ def decode(raw: bytes) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode Text": tab-separated UTF-16, which read_rows handles too.
+        # Excel's "Unicode Text": tab-separated UTF-16, which iter_rows handles too.
         encodings = ("utf-16",)
     elif b"\x00" in raw:
         raise ImportFileError(BINARY_MESSAGE)
@@ -150,14 +150,6 @@ def decode(raw: bytes) -> str:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text):
         raise ImportFileError(BINARY_MESSAGE)
     return text
-
-
-def read_rows(
-    text: str, *, max_rows: int, no_rows_message: str
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and numbered data rows; semicolons or commas, whichever the header uses."""
-    header, rows = iter_rows(text, max_rows=max_rows, no_rows_message=no_rows_message)
-    return header, list(rows)
 
 
 def iter_rows(

@@ -160,10 +160,12 @@ def iter_rows(
     The file's refusals come from the iterator as it meets them: invalid CSV, no data rows,
     more than ``max_rows`` (counted to the end, so the message gives the file's number).
     """
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    text = text.lstrip("\ufeff")
+    # The first line alone, not a list of every line: the file may hold 100,000 of them.
+    first_line = text.split("\n", 1)[0].split("\r", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     # newline="" lets the reader see every line ending, the old Mac CR included.
-    records = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     with _csv_errors():
         header = next(records, None)
     if header is None or not any(cell.strip() for cell in header):

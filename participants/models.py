@@ -1208,8 +1208,8 @@ class ImportJob(models.Model):
     A task worker checks the file (validating, then previewed or refused); once the organizer
     confirms the preview, a worker imports it batch by batch (queued, running, done or
     failed). The job's page reads it at every stage. ``source`` holds the uploaded text until
-    it is checked; ``rows_csv`` then holds the parsed rows (``ParsedFile.rows_csv``) until the
-    import ends or the preview expires, and is emptied: the file's identity data is not kept.
+    it is checked; its batches (ImportJobBatch) then hold the parsed rows until the import ends
+    or the preview expires, and are deleted: the file's identity data is not kept.
     """
 
     conference = models.ForeignKey(
@@ -1252,10 +1252,11 @@ class ImportJob(models.Model):
     # the file as a whole.
     errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
     source = models.TextField(blank=True, verbose_name=_("uploaded file"))
-    rows_csv = models.TextField(blank=True, verbose_name=_("parsed rows"))
     titles = models.JSONField(default=dict, blank=True, verbose_name=_("column titles"))
     ignored = models.JSONField(default=list, blank=True, verbose_name=_("ignored columns"))
     header_length = models.PositiveIntegerField(default=0, verbose_name=_("header length"))
+    # Runs of the confirmed import begun: more than one when a worker died mid-import.
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
 
     class Meta:
         verbose_name = _("participant import")
@@ -1297,6 +1298,30 @@ class ImportJob(models.Model):
     def importing(self) -> bool:
         """Confirmed: the import's progress or its result is shown."""
         return self.status in IMPORT_JOB_CONFIRMED_STATUSES
+
+
+class ImportJobBatch(models.Model):
+    """JOB_BATCH parsed rows of an import's file (``batch_csv``), from its check to its end.
+
+    The check stores them as it reads the file and the import reads them back one at a time,
+    so neither holds the whole file; they are deleted when the job ends or expires.
+    """
+
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="batches", verbose_name=_("import")
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    rows_csv = models.TextField(verbose_name=_("parsed rows"))
+
+    class Meta:
+        verbose_name = _("batch of an import")
+        verbose_name_plural = _("batches of an import")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="import_job_batch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.number}"
 
 
 class ConferenceIdentityData(Conference):

@@ -10,11 +10,13 @@ an ``ImportFileError`` whose message tells the organizer what to do.
 """
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,7 +130,7 @@ def decode(raw: bytes) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode Text": tab-separated UTF-16, which read_rows handles too.
+        # Excel's "Unicode Text": tab-separated UTF-16, which iter_rows handles too.
         encodings = ("utf-16",)
     elif b"\x00" in raw:
         raise ImportFileError(BINARY_MESSAGE)
@@ -150,37 +152,57 @@ def decode(raw: bytes) -> str:
     return text
 
 
-def read_rows(
+def iter_rows(
     text: str, *, max_rows: int, no_rows_message: str
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and numbered data rows; semicolons or commas, whichever the header uses."""
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, and the numbered data rows read one at a time, never all held at once.
+
+    The file's refusals come from the iterator as it meets them: invalid CSV, no data rows,
+    more than ``max_rows`` (counted to the end, so the message gives the file's number).
+    """
+    text = text.lstrip("\ufeff")
+    # The first line alone, not a list of every line: the file may hold 100,000 of them.
+    first_line = text.split("\n", 1)[0].split("\r", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    # newline="" lets the reader see every line ending, the old Mac CR included.
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    with _csv_errors():
+        header = next(records, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise ImportFileError(_("The file is empty."))
+    return header, _data_rows(records, max_rows=max_rows, no_rows_message=no_rows_message)
+
+
+@contextlib.contextmanager
+def _csv_errors() -> Iterator[None]:
     try:
-        # newline="" lets the reader see every line ending, the old Mac CR included.
-        records = list(
-            csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
-        )
+        yield
     except csv.Error as error:
         raise ImportFileError(
             _("The file is not valid CSV: %(error)s") % {"error": error}
         ) from None
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise ImportFileError(_("The file is empty."))
-    # Spreadsheet row numbers: the header is row 1.
-    rows = [
-        (number, record)
-        for number, record in enumerate(records[1:], start=2)
-        if any(cell.strip() for cell in record)
-    ]
-    if not rows:
+
+
+def _data_rows(records, *, max_rows: int, no_rows_message: str):
+    count = 0
+    with _csv_errors():
+        # Spreadsheet row numbers: the header is row 1.
+        for number, record in enumerate(records, start=2):
+            if not any(cell.strip() for cell in record):
+                continue
+            count += 1
+            if count > max_rows:
+                count += sum(1 for rest in records if any(cell.strip() for cell in rest))
+                raise ImportFileError(
+                    _(
+                        "The file has %(count)d rows; at most %(max)d can be imported at once. "
+                        "Split it."
+                    )
+                    % {"count": count, "max": max_rows}
+                )
+            yield number, record
+    if not count:
         raise ImportFileError(no_rows_message)
-    if len(rows) > max_rows:
-        raise ImportFileError(
-            _("The file has %(count)d rows; at most %(max)d can be imported at once. Split it.")
-            % {"count": len(rows), "max": max_rows}
-        )
-    return records[0], rows
 
 
 def match_header(

@@ -34,6 +34,7 @@ from participants.imports.services import (
     ImportJobGone,
     RowError,
     import_job_confirm,
+    import_job_progress,
     import_job_upload,
     import_jobs_expire,
 )
@@ -126,7 +127,7 @@ def _job(request, conference, job_pk: str) -> ImportJob:
     """The user's own job of this conference; 404 for any other, as for an unknown one."""
     jobs = ImportJob.objects.filter(conference=conference, created_by=request.user)
     job = (
-        jobs.select_related("delegation").defer("source", "rows_csv").filter(pk=job_pk).first()
+        jobs.select_related("delegation").defer("source").filter(pk=job_pk).first()
         if job_pk.isdigit()
         else None
     )
@@ -160,7 +161,7 @@ def _job_page(model_admin, request, conference, job):
         model_admin,
         request,
         conference,
-        job=job,
+        job=import_job_progress(job),
         # Row 0 is the file as a whole: its message stands above the table of rows.
         file_errors=[error.message for error in errors if not error.row],
         errors=[error for error in errors if error.row],

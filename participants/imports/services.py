@@ -7,6 +7,12 @@ per upload: :func:`import_job_upload` keeps the file and queues its check
 (:func:`import_job_validate`), :func:`import_job_confirm` queues the import
 (:func:`import_job_run`). Validation is the portal's and the
 admin's: the model's ``full_clean`` and the delegation limits in ``rules``.
+
+Every step reads the file's rows JOB_BATCH at a time (``_Planning.batch``): the lookups are
+made once, the people of each batch as it comes, and only the running totals (the delegations'
+members, the e-mails seen) outlive a batch, so a step's memory stays flat as the file grows.
+The check keeps the parsed rows as the job's batches (ImportJobBatch), which the import reads
+back one at a time.
 """
 
 import contextlib
@@ -17,13 +23,15 @@ import datetime as dt
 import functools
 import gc
 import io
+import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
@@ -57,6 +65,7 @@ from participants.models import (
     Delegation,
     IdentityDocument,
     ImportJob,
+    ImportJobBatch,
     Participant,
 )
 
@@ -68,7 +77,8 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
 # Rows per e-mail lookup and per bulk write: well under every backend's parameter limit.
 BATCH = 1000
-# Rows per transaction of a background import (ImportJob): its progress moves by this much.
+# Rows per step of a check or an import, and per stored batch of a job (ImportJobBatch): what
+# a step holds in memory at once, whatever the file's size. Progress moves by this much.
 JOB_BATCH = 2000
 
 # Canonical column (the participants export's header) -> other accepted names.
@@ -141,9 +151,18 @@ class ImportPlan:
     def row_count(self) -> int:
         return len(self.created) + len(self.updated) + len({e.row for e in self.errors})
 
+    def extend(self, batch: "ImportPlan") -> None:
+        """Add a later batch's plan to this one."""
+        self.created += batch.created
+        self.updated += batch.updated
+        self.errors += batch.errors
+        self.nationalities += batch.nationalities
+        self.saved.update(batch.saved)
+
 
 class ImportRejected(Exception):
-    """Confirmation found errors (the data changed since the preview); nothing was written."""
+    """Confirmation found errors (the data changed since the preview, or the database refused
+    a batch); nothing was written. ``plan.errors`` names every row refused."""
 
     def __init__(self, plan: ImportPlan):
         super().__init__(f"{len(plan.errors)} error(s)")
@@ -160,12 +179,6 @@ def match_header(header: list[str], *, needs_delegation: bool) -> tuple[dict[str
         keys=HEADER_KEYS,
         required=(*REQUIRED, "delegation") if needs_delegation else REQUIRED,
         silently_ignored=IGNORED_COLUMNS,
-    )
-
-
-def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    return reader.read_rows(
-        text, max_rows=MAX_ROWS, no_rows_message=_("The file has a header row but no participants.")
     )
 
 
@@ -243,68 +256,76 @@ def _parse_datetime(value: str, conference: Conference) -> dt.datetime:
     return moment
 
 
-@dataclass
-class ParsedFile:
-    """A file read and matched to the canonical columns; the preview keeps it for the confirm.
+# A parsed row: (row number, canonical column -> cell), or (row number, cell count) for a row
+# with more cells than the header.
+Row = tuple[int, dict[str, str] | int]
 
-    ``rows`` holds (row number, canonical column -> cell), or (row number, cell count) for a
-    row with more cells than the header.
-    """
+
+@dataclass(frozen=True)
+class FileColumns:
+    """A file's header matched to the canonical columns: what every batch of its rows shares."""
 
     titles: dict[str, str]
     ignored: list[str]
     header_length: int
-    rows: list[tuple[int, dict[str, str] | int]]
-
-    def rows_csv(self) -> str:
-        """The rows as a CSV of canonical columns, which ``from_rows_csv`` reads back."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["row", "cells", *self.titles])
-        for number, values in self.rows:
-            if isinstance(values, int):
-                writer.writerow([number, values])
-            else:
-                writer.writerow([number, "", *(values[name] for name in self.titles)])
-        return out.getvalue()
-
-    @classmethod
-    def from_rows_csv(cls, text: str, *, titles, ignored, header_length) -> "ParsedFile":
-        records = csv.reader(io.StringIO(text, newline=""))
-        names = next(records)[2:]
-        rows: list[tuple[int, dict[str, str] | int]] = []
-        for number, cells, *values in records:
-            rows.append(
-                (int(number), int(cells) if cells else dict(zip(names, values, strict=True)))
-            )
-        return cls(titles=titles, ignored=ignored, header_length=header_length, rows=rows)
 
 
-def parse_file(text: str, *, needs_delegation: bool) -> ParsedFile:
-    """Read the CSV once. Raises ImportFileError when the file as a whole is unusable."""
-    header, records = read_rows(text)
+def read_file(text: str, *, needs_delegation: bool) -> tuple[FileColumns, Iterator[Row]]:
+    """The file's columns and its parsed rows, read one at a time.
+
+    Raises ImportFileError when the header is unusable; the rows' iterator raises it when the
+    file as a whole is (invalid CSV, no rows, too many).
+    """
+    header, records = reader.iter_rows(
+        text, max_rows=MAX_ROWS, no_rows_message=_("The file has a header row but no participants.")
+    )
     positions, ignored = match_header(header, needs_delegation=needs_delegation)
-    rows: list[tuple[int, dict[str, str] | int]] = []
-    for number, record in records:
-        filled = [index for index, cell in enumerate(record) if cell.strip()]
-        if filled[-1] >= len(header):
-            rows.append((number, filled[-1] + 1))
-            continue
-        rows.append(
-            (
-                number,
-                {
-                    name: restore(record[index].strip()) if index < len(record) else ""
-                    for name, index in positions.items()
-                },
-            )
-        )
-    return ParsedFile(
+    columns = FileColumns(
         titles={name: header[index].strip() for name, index in positions.items()},
         ignored=ignored,
         header_length=len(header),
-        rows=rows,
     )
+    return columns, (
+        _parsed_row(number, record, positions, len(header)) for number, record in records
+    )
+
+
+def _parsed_row(number: int, record: list[str], positions: dict[str, int], width: int) -> Row:
+    filled = [index for index, cell in enumerate(record) if cell.strip()]
+    if filled[-1] >= width:
+        return number, filled[-1] + 1
+    return number, {
+        name: restore(record[index].strip()) if index < len(record) else ""
+        for name, index in positions.items()
+    }
+
+
+def batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def batch_csv(columns: FileColumns, rows: list[Row]) -> str:
+    """A batch of rows as a CSV of canonical columns, which ``batch_rows`` reads back."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "cells", *columns.titles])
+    for number, values in rows:
+        if isinstance(values, int):
+            writer.writerow([number, values])
+        else:
+            writer.writerow([number, "", *(values[name] for name in columns.titles)])
+    return out.getvalue()
+
+
+def batch_rows(text: str) -> list[Row]:
+    records = csv.reader(io.StringIO(text, newline=""))
+    names = next(records)[2:]
+    return [
+        (int(number), int(cells) if cells else dict(zip(names, values, strict=True)))
+        for number, cells, *values in records
+    ]
 
 
 def _is_active_head(participant: Participant) -> bool:
@@ -357,7 +378,7 @@ class _Membership:
 class _Context:
     """Everything a plan reads, a fixed number of queries per batch of rows."""
 
-    def __init__(self, conference: Conference, delegation: Delegation | None, emails: list[str]):
+    def __init__(self, conference: Conference, delegation: Delegation | None):
         self.conference = conference
         self.delegation = delegation
         self.delegations = _delegation_lookup(conference)
@@ -366,14 +387,17 @@ class _Context:
             self.categories[category.code.lower()] = category
             self.categories.setdefault(category.name.lower(), category)
         self.choices = {name: _choice_lookup(enum) for name, enum in CHOICE_FIELDS.items()}
-        # Only the file's people are loaded, not the whole conference.
         self.by_email: dict[str, Participant] = {}
-        people = Participant.objects.filter(conference=conference).select_related("delegation")
+        self.memberships = self._memberships()
+
+    def load_people(self, emails: list[str]) -> None:
+        """The registered people of a batch's e-mails: only they, not the whole conference."""
+        self.by_email = {}
+        people = Participant.objects.filter(conference=self.conference).select_related("delegation")
         for start in range(0, len(emails), BATCH):
             chunk = emails[start : start + BATCH]
             for member in people.alias(key=Lower("email")).filter(key__in=chunk):
                 self.by_email[member.email.strip().lower()] = member
-        self.memberships = self._memberships()
 
     def _memberships(self) -> dict[int, _Membership]:
         active = Participant.objects.filter(
@@ -472,9 +496,10 @@ def _one_head_message() -> str:
 
 @contextlib.contextmanager
 def _no_cyclic_gc():
-    """A plan builds tens of thousands of objects that live until it ends, and the cyclic
-    collector's passes over them grew faster than the rows (a third of a 50,000-row preview).
-    They hold no cycles to collect; reference counting frees them as before."""
+    """A batch's rows build thousands of objects, and the cyclic collector's passes over them
+    cost a third of a preview when the whole file was one plan. They hold no cycles to collect;
+    reference counting frees them as before. The writes run with the collector on, so the
+    garbage cycles of the ORM never pile up over a whole file."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -484,37 +509,9 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def _plan(conference: Conference, parsed: ParsedFile, delegation: Delegation | None) -> ImportPlan:
-    with _no_cyclic_gc():
-        return _plan_rows(conference, parsed, delegation)
-
-
-def _plan_rows(
-    conference: Conference,
-    parsed: ParsedFile,
-    delegation: Delegation | None,
-    *,
-    progress: Callable[[int], None] | None = None,
-) -> ImportPlan:
-    """Plan every row in file order: each one is checked step by step (``_Planning.row``)."""
-    planning = _Planning(
-        ctx=_Context(conference, delegation, _file_emails(parsed)),
-        parsed=parsed,
-        plan=ImportPlan(ignored_columns=parsed.ignored),
-        one_head=_one_head_message(),
-    )
-    for index, (number, values) in enumerate(parsed.rows):
-        if progress is not None and index and not index % JOB_BATCH:
-            progress(index)
-        planning.row(number, values)
-    return planning.plan
-
-
-def _file_emails(parsed: ParsedFile) -> list[str]:
-    """The file's e-mails, lower-cased: the people the plan loads."""
-    return sorted(
-        {values["email"].lower() for _number, values in parsed.rows if isinstance(values, dict)}
-    )
+def _batch_emails(rows: list[Row]) -> list[str]:
+    """A batch's e-mails, lower-cased: the people its plan loads."""
+    return sorted({values["email"].lower() for _number, values in rows if isinstance(values, dict)})
 
 
 # Foreign keys come from the plan's lookups, so they need no query per row.
@@ -530,19 +527,36 @@ class _RowErrors(dict):
 
 @dataclass
 class _Planning:
-    """A plan being built, row after row, and what the rows so far have told it."""
+    """A file being planned, batch after batch, and what the rows so far have told it."""
 
     ctx: _Context
-    parsed: ParsedFile
-    plan: ImportPlan
+    columns: FileColumns
     one_head: str
+    plan: ImportPlan = field(default_factory=ImportPlan)
     # e-mail -> the first row that gave it
     first_row_of: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def start(
+        cls, conference: Conference, delegation: Delegation | None, columns: FileColumns
+    ) -> "_Planning":
+        return cls(
+            ctx=_Context(conference, delegation), columns=columns, one_head=_one_head_message()
+        )
+
+    def batch(self, rows: list[Row]) -> ImportPlan:
+        """The plan of the file's next rows, in file order, with every earlier row counted."""
+        self.ctx.load_people(_batch_emails(rows))
+        self.plan = ImportPlan(ignored_columns=self.columns.ignored)
+        with _no_cyclic_gc():
+            for number, values in rows:
+                self.row(number, values)
+        return self.plan
 
     def row(self, number: int, values: dict[str, str] | int) -> None:
         """One row's steps, in the order their messages take precedence."""
         if isinstance(values, int):
-            self.plan.errors.append(_shifted_row_error(number, cells=values, parsed=self.parsed))
+            self.plan.errors.append(_shifted_row_error(number, cells=values, columns=self.columns))
             return
         errors = _RowErrors()
         email = self._check_email(number, values, errors)
@@ -594,7 +608,7 @@ class _Planning:
         plan = self.plan
         if errors:
             plan.errors += [
-                RowError(number, self.parsed.titles.get(column, column), message)
+                RowError(number, self.columns.titles.get(column, column), message)
                 for column, message in errors.items()
             ]
             return
@@ -607,17 +621,17 @@ class _Planning:
             plan.nationalities.append((participant, _country_code(nationality)))
 
 
-def _shifted_row_error(number: int, *, cells: int, parsed: ParsedFile) -> RowError:
+def _shifted_row_error(number: int, *, cells: int, columns: FileColumns) -> RowError:
     """A value holding an unquoted delimiter shifts every later cell one column to the right;
     importing that would put data silently in the wrong fields."""
     return RowError(
         number,
-        _("column %(number)d") % {"number": parsed.header_length + 1},
+        _("column %(number)d") % {"number": columns.header_length + 1},
         _(
             "This row has %(cells)d cells but the header has %(columns)d columns. "
             "Put quotes around a value that contains the delimiter."
         )
-        % {"cells": cells, "columns": parsed.header_length},
+        % {"cells": cells, "columns": columns.header_length},
     )
 
 
@@ -742,20 +756,18 @@ def _check_limits(
 
 
 def participants_import_plan(
-    *,
-    conference: Conference,
-    text: str | None = None,
-    parsed: ParsedFile | None = None,
-    delegation: Delegation | None = None,
+    *, conference: Conference, text: str, delegation: Delegation | None = None
 ) -> ImportPlan:
     """The dry run: what confirming would create and update, and every error by row and column.
 
-    Takes the file's ``text`` or the ``parsed`` rows of an earlier preview. Raises
-    ImportFileError when the file as a whole is unusable.
+    Raises ImportFileError when the file as a whole is unusable.
     """
-    if parsed is None:
-        parsed = parse_file(text, needs_delegation=delegation is None)
-    return _plan(conference, parsed, delegation)
+    columns, rows = read_file(text, needs_delegation=delegation is None)
+    planning = _Planning.start(conference, delegation, columns)
+    whole = ImportPlan(ignored_columns=columns.ignored)
+    for batch in batches(rows, JOB_BATCH):
+        whole.extend(planning.batch(batch))
+    return whole
 
 
 def _changed_fields(before: Participant, after: Participant) -> set[str]:
@@ -793,26 +805,97 @@ def _write_nationalities(plan: ImportPlan) -> set[int]:
 
 @transaction.atomic
 def participants_import(
-    *,
-    conference: Conference,
-    by,
-    text: str | None = None,
-    parsed: ParsedFile | None = None,
-    delegation: Delegation | None = None,
+    *, conference: Conference, by, text: str, delegation: Delegation | None = None
 ) -> ImportPlan:
     """Write the whole file or nothing, validating again with the delegations locked.
 
     The writes are bulk statements, a fixed number per batch of rows.
     """
+    columns, rows = read_file(text, needs_delegation=delegation is None)
+    whole = ImportPlan(ignored_columns=columns.ignored)
+    _import_batches(
+        conference=conference,
+        delegation=delegation,
+        by=by,
+        columns=columns,
+        rows=batches(rows, JOB_BATCH),
+        on_batch=lambda _rows, plan: whole.extend(plan),
+    )
+    return whole
+
+
+def _import_batches(
+    *,
+    conference: Conference,
+    delegation: Delegation | None,
+    by,
+    columns: FileColumns,
+    rows: Iterable[list[Row]],
+    on_batch: Callable[[list[Row], ImportPlan], None],
+) -> None:
+    """Check and write batch after batch inside the caller's transaction, with the
+    delegations locked; ``on_batch`` hears of each batch written.
+
+    Each batch is checked against the database as it is now, with every earlier row of the
+    file counted. After the first refused row nothing more is written, but every later batch
+    is still checked, and ImportRejected names every row refused: the caller's transaction
+    then takes back what the batches before wrote.
+    """
     locked = Delegation.objects.select_for_update().filter(conference=conference)
     if delegation is not None:
         locked = locked.filter(pk=delegation.pk)
     list(locked.order_by("pk"))
-    plan = participants_import_plan(
-        conference=conference, text=text, parsed=parsed, delegation=delegation
-    )
-    if plan.errors:
-        raise ImportRejected(plan)
+    planning = _Planning.start(conference, delegation, columns)
+    errors: list[RowError] = []
+    # Members sent back to review by new identity data: one e-mail per delegation.
+    with accreditation_mail_batch():
+        for batch in rows:
+            plan = planning.batch(batch)
+            errors += plan.errors
+            if errors:
+                continue
+            try:
+                with transaction.atomic():
+                    _write(plan, conference=conference, by=by)
+            except IntegrityError:
+                # A change the locks do not keep out (a registration in the portal) came in.
+                errors += _refused_batch(batch, plan, planning)
+                continue
+            on_batch(batch, plan)
+        if errors:
+            raise ImportRejected(ImportPlan(errors=errors, ignored_columns=columns.ignored))
+    participant_counts_changed()  # bulk writes send no signals
+
+
+def _refused_batch(rows: list[Row], plan: ImportPlan, planning: _Planning) -> list[RowError]:
+    """Why the database refused a batch: the rows whose e-mail someone registered meanwhile,
+    else the batch's rows as a whole."""
+    planning.ctx.load_people(sorted(participant.email.lower() for participant in plan.created))
+    column = planning.columns.titles["email"]
+    found = [
+        RowError(
+            planning.first_row_of[email],
+            column,
+            _("%(email)s is already registered with %(delegation)s.")
+            % {"email": member.email, "delegation": member.delegation or _("no delegation")},
+        )
+        for email, member in planning.ctx.by_email.items()
+    ]
+    return sorted(found, key=lambda error: error.row) or [
+        RowError(
+            rows[0][0],
+            "",
+            _(
+                "The database refused rows %(first)d to %(last)d: someone changed these "
+                "participants while the import ran."
+            )
+            % {"first": rows[0][0], "last": rows[-1][0]},
+        )
+    ]
+
+
+def _write(plan: ImportPlan, *, conference: Conference, by) -> None:
+    """Write a checked batch in bulk, a fixed number of statements per batch."""
     changes = [
         (participant, _changed_fields(plan.saved[participant.pk], participant))
         for participant in plan.updated
@@ -827,13 +910,10 @@ def participants_import(
         Participant.objects.bulk_update(edited, sorted(names | {"updated_at"}), batch_size=BATCH)
     Participant.objects.bulk_create(plan.created, batch_size=BATCH)
     nationality_changed = _write_nationalities(plan)
-    participant_counts_changed()  # bulk writes send no signals
-    # Members sent back to review by new identity data: one e-mail per delegation.
-    with accreditation_mail_batch():
-        for participant, changed in changes:
-            if participant.pk in nationality_changed:
-                changed.add("nationality")
-            participant_edited_by_organizer(participant=participant, by=by, changed_fields=changed)
+    for participant, changed in changes:
+        if participant.pk in nationality_changed:
+            changed.add("nationality")
+        participant_edited_by_organizer(participant=participant, by=by, changed_fields=changed)
     participants_publish_changes(conference_id=conference.pk, changed=changes, created=plan.created)
     AccreditationEvent.objects.bulk_create(
         (
@@ -847,7 +927,6 @@ def participants_import(
         ),
         batch_size=BATCH,
     )
-    return plan
 
 
 class ImportJobGone(Exception):
@@ -901,63 +980,79 @@ def import_jobs_expire(*, created_by=None, older_than: dt.timedelta | None = Non
         jobs = jobs.filter(created_by=created_by)
     if older_than is not None:
         jobs = jobs.filter(created_at__lt=timezone.now() - older_than)
-    return jobs.update(
-        status=ImportJobStatus.EXPIRED,
-        source="",
-        rows_csv="",
-        errors=[],
-        finished_at=timezone.now(),
-    )
+    with transaction.atomic():
+        ImportJobBatch.objects.filter(job__in=jobs).delete()
+        return jobs.update(
+            status=ImportJobStatus.EXPIRED, source="", errors=[], finished_at=timezone.now()
+        )
 
 
-def _job_checked(job: ImportJob, plan: ImportPlan, parsed: ParsedFile) -> None:
-    """Save the preview, unless the job expired meanwhile (its user uploaded another file)."""
-    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.VALIDATING).update(
-        status=ImportJobStatus.REFUSED if plan.errors else ImportJobStatus.PREVIEWED,
-        rows_total=len(parsed.rows),
-        rows_checked=len(parsed.rows),
-        planned_created=len(plan.created),
-        planned_updated=len(plan.updated),
-        errors=[dataclasses.asdict(error) for error in plan.errors],
-        source="",
-        rows_csv="" if plan.errors else parsed.rows_csv(),
-        titles=parsed.titles,
-        ignored=parsed.ignored,
-        header_length=parsed.header_length,
-        finished_at=timezone.now() if plan.errors else None,
-    )
+def _job_columns(job: ImportJob) -> FileColumns:
+    return FileColumns(titles=job.titles, ignored=job.ignored, header_length=job.header_length)
 
 
 def import_job_validate(*, job_id: int) -> None:
     """The preview of an uploaded file: read it, check every row, keep the parsed rows.
 
-    The job ends previewed, waiting for the organizer's confirmation, or refused with its
-    errors by row and column (row 0: the file as a whole). Writes no participant. The
-    progress is saved every JOB_BATCH rows. A second run of a job already checked does nothing.
+    The job ends previewed, waiting for the organizer's confirmation, with its parsed rows
+    stored batch by batch (ImportJobBatch), or refused with its errors by row and column
+    (row 0: the file as a whole) and no rows kept. Writes no participant. The progress is saved
+    every JOB_BATCH rows. A second run of a job already checked does nothing; a run cut short
+    leaves its batches to the next run, which starts again.
     """
     job = ImportJob.objects.select_related("conference", "delegation").get(pk=job_id)
     if job.status != ImportJobStatus.VALIDATING:
         return
     try:
+        ImportJobBatch.objects.filter(job=job).delete()
         try:
-            parsed = parse_file(job.source, needs_delegation=job.delegation_id is None)
+            columns, rows = read_file(job.source, needs_delegation=job.delegation_id is None)
+            # A first reading finds what refuses the file as a whole, before any row is checked.
+            total = sum(1 for _row in rows)
         except reader.ImportFileError as error:
             _job_finish(job, ImportJobStatus.REFUSED, [RowError(0, "", str(error))])
             return
-        job.source = ""  # the parsed rows are all the check needs from here on
-        ImportJob.objects.filter(pk=job_id).update(rows_total=len(parsed.rows))
-
-        def progress(rows: int) -> None:
-            ImportJob.objects.filter(pk=job_id).update(rows_checked=rows)
-
-        with _no_cyclic_gc():
-            plan = _plan_rows(job.conference, parsed, job.delegation, progress=progress)
-        _job_checked(job, plan, parsed)
+        ImportJob.objects.filter(pk=job_id).update(rows_total=total)
+        _job_check(job, columns, total)
     except Exception:
         logger.exception("Participant import %s failed in its check", job_id)
         message = _("The check stopped on an unexpected error: see the server log.")
         _job_finish(job, ImportJobStatus.REFUSED, [RowError(0, "", message)])
         raise
+
+
+def _job_check(job: ImportJob, columns: FileColumns, total: int) -> None:
+    """Check the rows batch by batch and store each batch while no row has an error."""
+    _columns, rows = read_file(job.source, needs_delegation=job.delegation_id is None)
+    planning = _Planning.start(job.conference, job.delegation, columns)
+    checked = created = updated = 0
+    errors: list[RowError] = []
+    for number, batch in enumerate(batches(rows, JOB_BATCH)):
+        plan = planning.batch(batch)
+        created, updated = created + len(plan.created), updated + len(plan.updated)
+        errors += plan.errors
+        if not errors:
+            ImportJobBatch.objects.create(
+                job=job, number=number, rows_csv=batch_csv(columns, batch)
+            )
+        checked += len(batch)
+        if checked < total:
+            ImportJob.objects.filter(pk=job.pk).update(rows_checked=checked)
+    # Saved unless the job expired meanwhile (its user uploaded another file).
+    saved = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.VALIDATING).update(
+        status=ImportJobStatus.REFUSED if errors else ImportJobStatus.PREVIEWED,
+        rows_checked=total,
+        planned_created=created,
+        planned_updated=updated,
+        errors=[dataclasses.asdict(error) for error in errors],
+        source="",
+        titles=columns.titles,
+        ignored=columns.ignored,
+        header_length=columns.header_length,
+        finished_at=timezone.now() if errors else None,
+    )
+    if errors or not saved:
+        ImportJobBatch.objects.filter(job=job).delete()
 
 
 @transaction.atomic
@@ -966,7 +1061,7 @@ def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
 
     Raises ImportJobGone when the preview expired or was confirmed already.
     """
-    job = ImportJob.objects.select_for_update().defer("rows_csv", "source").get(pk=job.pk)
+    job = ImportJob.objects.select_for_update().defer("source").get(pk=job.pk)
     if job.status != ImportJobStatus.PREVIEWED or job.created_by_id != by.pk:
         raise ImportJobGone
     job.status = ImportJobStatus.QUEUED
@@ -985,78 +1080,109 @@ def _job_finish(job: ImportJob, status: str, errors: list[RowError] = ()) -> Imp
     job.errors = [dataclasses.asdict(error) for error in errors]
     job.finished_at = timezone.now()
     # The file's data is in the participants now, or refused.
-    job.source = job.rows_csv = ""
-    job.save(update_fields=["status", "errors", "finished_at", "source", "rows_csv"])
+    job.source = ""
+    with transaction.atomic():
+        job.save(update_fields=["status", "errors", "finished_at", "source"])
+        ImportJobBatch.objects.filter(job=job).delete()
+    cache.delete(_progress_key(job.pk))
+    return job
+
+
+def _progress_key(job_id: int) -> str:
+    return f"participants:import-job-progress:{job_id}"
+
+
+def import_job_progress(job: ImportJob) -> ImportJob:
+    """The job with the progress of its running import, which its transaction keeps unseen."""
+    if job.pending:
+        job.rows_done, job.created_count, job.updated_count = cache.get(
+            _progress_key(job.pk), (job.rows_done, job.created_count, job.updated_count)
+        )
     return job
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Run a queued import, JOB_BATCH rows per transaction, each with the job's progress.
+    """Run a confirmed import: the whole file in one transaction, or nothing of it.
 
-    Each batch goes through :func:`participants_import`: validated again under the
-    delegations' locks and written in bulk, or refused as a whole. A refused batch stops
-    the job with its errors; the batches before it stay imported, and importing the same
-    file again only creates what is missing (rows match by e-mail). A worker that dies
-    mid-job leaves it to the next run of the task, which goes on from the last batch saved.
+    The stored batches are read one at a time, checked again against the database as it is
+    now with the delegations locked, and written (:func:`_import_batches`). A row that no
+    longer fits, or a batch the database refuses, ends the job failed with every such row
+    named and nothing of the file written. The job's row stays locked while it runs, so a
+    second run of the task waits, then finds it ended: a job completes once. A worker that dies
+    mid-import takes its open transaction with it: nothing of the file is written, the job
+    stays running, and the task, acknowledged only once it ends, runs again from the first
+    batch on another worker.
     """
-    job = ImportJob.objects.get(pk=job_id)
-    if not job.pending:
-        return job
-    parsed = ParsedFile.from_rows_csv(
-        job.rows_csv, titles=job.titles, ignored=job.ignored, header_length=job.header_length
-    )
-    job = None  # its rows_csv: the parsed rows are all the job needs from here on
-    # The parsed rows live as long as the job: out of the cyclic collector's way (see above).
-    gc.freeze()
+    if not _job_attempt(job_id):
+        return ImportJob.objects.get(pk=job_id)
+    progress = _Progress(job_id)
     try:
-        return _job_batches_run(job_id, parsed)
-    finally:
-        gc.unfreeze()
-
-
-def _job_batches_run(job_id: int, parsed: ParsedFile) -> ImportJob:
-    while True:
-        try:
-            job, rows = _job_batch_run(job_id, parsed)
-        except Exception:
-            logger.exception("Participant import %s failed", job_id)
-            job = ImportJob.objects.get(pk=job_id)
-            row = parsed.rows[min(job.rows_done, len(parsed.rows) - 1)][0]
-            message = _("The import stopped on an unexpected error: see the server log.")
-            _job_finish(job, ImportJobStatus.FAILED, [RowError(row, "", message)])
-            raise
-        if not rows:
-            return job
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(of=("self",))
+                .select_related("conference", "delegation", "created_by")
+                .get(pk=job_id)
+            )
+            if not job.pending:
+                return job
+            _import_batches(
+                conference=job.conference,
+                delegation=job.delegation,
+                by=job.created_by,
+                columns=_job_columns(job),
+                rows=progress.batches(job),
+                on_batch=progress.written,
+            )
+            job.rows_done, job.created_count, job.updated_count = progress.counts
+            job.save(update_fields=["rows_done", "created_count", "updated_count"])
+            return _job_finish(job, ImportJobStatus.DONE)
+    except ImportRejected as rejected:
+        return _job_finish(
+            ImportJob.objects.get(pk=job_id), ImportJobStatus.FAILED, rejected.plan.errors
+        )
+    except Exception:
+        logger.exception("Participant import %s failed", job_id)
+        message = _(
+            "The import stopped on an unexpected error, and nothing of the file was imported: "
+            "see the server log."
+        )
+        job = ImportJob.objects.get(pk=job_id)
+        _job_finish(job, ImportJobStatus.FAILED, [RowError(progress.row, "", message)])
+        raise
 
 
 @transaction.atomic
-def _job_batch_run(job_id: int, parsed: ParsedFile) -> tuple[ImportJob, list]:
-    """Import the job's next batch; the rows imported, none when the job has ended."""
-    # Never the stored rows: read and written back by every batch, they made a job's time grow
-    # with the square of its rows.
-    job = (
-        ImportJob.objects.select_for_update(of=("self",))
-        .select_related("conference")
-        .defer("rows_csv")
-        .get(pk=job_id)
-    )
+def _job_attempt(job_id: int) -> bool:
+    """Mark a run of a pending job, unless it ended (a second run of its task)."""
+    job = ImportJob.objects.select_for_update().defer("source").get(pk=job_id)
     if not job.pending:
-        return job, []
-    rows = parsed.rows[job.rows_done : job.rows_done + JOB_BATCH]
-    if not rows:
-        return _job_finish(job, ImportJobStatus.DONE), []
-    try:
-        plan = participants_import(
-            conference=job.conference,
-            parsed=dataclasses.replace(parsed, rows=rows),
-            delegation=job.delegation,
-            by=job.created_by,
-        )
-    except ImportRejected as rejected:
-        return _job_finish(job, ImportJobStatus.FAILED, rejected.plan.errors), []
+        return False
     job.status = ImportJobStatus.RUNNING
-    job.rows_done += len(rows)
-    job.created_count += len(plan.created)
-    job.updated_count += len(plan.updated)
-    job.save(update_fields=["status", "rows_done", "created_count", "updated_count"])
-    return job, rows
+    job.attempts += 1
+    job.save(update_fields=["status", "attempts"])
+    cache.delete(_progress_key(job_id))
+    return True
+
+
+class _Progress:
+    """A running import's batches, read one at a time, and what was written of them."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.counts = (0, 0, 0)  # rows, created, updated
+        self.row = 0  # the first row of the batch at hand
+
+    def batches(self, job: ImportJob) -> Iterator[list[Row]]:
+        stored = ImportJobBatch.objects.filter(job=job).values_list("rows_csv", flat=True)
+        for number in itertools.count():
+            text = stored.filter(number=number).first()
+            if text is None:
+                return
+            rows = batch_rows(text)
+            self.row = rows[0][0]
+            yield rows
+
+    def written(self, rows: list[Row], plan: ImportPlan) -> None:
+        done, created, updated = self.counts
+        self.counts = (done + len(rows), created + len(plan.created), updated + len(plan.updated))
+        cache.set(_progress_key(self.job_id), self.counts, timeout=24 * 60 * 60)

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participants", "0015_identity_badge_photo"),
+        ("participants", "0017_search_name_trigram"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from documents import services
 from documents.enums import AdoptionMethod, ParagraphKind
-from documents.models import DocumentEvent, OutcomeDocument
+from documents.models import Bracket, DocumentEvent, OutcomeDocument
 from tests.factories import DelegationFactory, OutcomeDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +50,14 @@ def _url(document, name="draft"):
     return reverse(f"documents:{name}", args=[document.conference.slug, document.slug])
 
 
+def _list(document):
+    return reverse("documents:list", args=[document.conference.slug])
+
+
 def test_an_unpublished_draft_is_not_found(draft, client):
     document, _zero, _revision = draft
     assert client.get(_url(document)).status_code == 404
-    assert "Drafts under negotiation" not in client.get(_url(document, "list")).content.decode()
+    assert "Drafts under negotiation" not in client.get(_list(document)).content.decode()
 
 
 def test_the_published_draft_shows_its_brackets_in_both_languages(draft, officer, client):
@@ -76,7 +80,7 @@ def test_the_published_draft_shows_its_brackets_in_both_languages(draft, officer
         '<small class="bracket-holders">Казахстан, Узбекистан</small></span>'
     ) in russian
     assert "Напоминая." in russian
-    listing = client.get(_url(document, "list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    listing = client.get(_list(document), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'href="{_url(document)}"' in listing
 
 
@@ -131,9 +135,11 @@ def test_a_new_draft_or_its_withdrawal_retires_the_cached_page(draft, officer, c
 
 
 def test_adoption_ends_the_draft_and_leaves_the_outcome_page_as_it_is(draft, officer, client):
-    document, zero, _revision = draft
+    document, zero, revision = draft
     services.document_publish_draft(document=document, version=zero, by=officer)
     assert client.get(_url(document)).status_code == 200
+    services.bracket_remove(bracket=Bracket.objects.get(paragraph__version=revision), by=officer)
+    services.version_issue(version=revision, by=officer)
     services.document_adopt(
         document=document,
         method=AdoptionMethod.CONSENSUS,

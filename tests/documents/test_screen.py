@@ -198,7 +198,7 @@ def test_the_session_on_the_floor_is_the_default(tabled, organizer):
 
     document, _paragraph, _other, first = tabled
     running = SessionFactory(conference=document.conference, title="Running")
-    StatementFactory(session=running, order=1)
+    StatementFactory(session=running, order=1, speaker__delegation__country="TJ")
     speakers_list_next(session=running, seen_current_id=None, by=None)
     url = reverse("documents:screen", args=[document.conference.slug, document.slug])
     assert organizer.get(url).context["session"] == running

@@ -167,3 +167,19 @@ def test_the_draft_page_reads_in_constant_queries(
     services.document_publish_draft(document=document, version=_revision, by=officer)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(_url(document)).status_code == 200
+
+
+def test_the_organizer_publishes_and_withdraws_the_draft_in_the_admin(draft, organizer, client):
+    document, zero, revision = draft
+    step = reverse("admin:documents_document_step", args=[document.pk, "publish_draft"])
+    form = organizer.get(step).context["form"]
+    assert list(form.fields["version"].queryset) == [zero]  # Rev.1 is not issued yet
+    response = organizer.post(step, {"version": revision.pk})
+    assert response.status_code == 200
+    assert "version" in response.context["form"].errors
+    assert organizer.post(step, {"version": zero.pk}).status_code == 302
+    assert OutcomeDocument.objects.get(pk=document.pk).public_draft == zero
+    assert client.get(_url(document)).status_code == 200
+    withdraw = reverse("admin:documents_document_step", args=[document.pk, "withdraw_draft"])
+    assert organizer.post(withdraw).status_code == 302
+    assert client.get(_url(document)).status_code == 404

@@ -149,3 +149,34 @@ def test_the_projector_shows_the_paragraph_the_facilitator_picks(live_server, br
         screens["en"].locator("[data-floor]").get_attribute("class") or ""
     )
     assert facilitator.outside_requests == []
+
+
+def test_the_published_draft_reads_with_its_brackets(live_server, browser_page):
+    """#23 item 1: the public draft page in both languages, at a laptop's width and a phone's."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    officer, document, paragraph, _session = _negotiation()
+    services.document_publish_draft(document=document, version=paragraph.version, by=officer)
+    url = f"{live_server.url}/{document.conference.slug}/documents/{document.slug}/draft/"
+    page = browser_page
+    for language, width in (("en", 1366), ("ru", 390)):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+        page.goto(url)
+        operative = page.locator(".document-paragraph.paragraph-operative").nth(1)
+        holders = operative.locator(".bracket-holders")
+        assert holders.all_inner_texts() == (
+            ["Kazakhstan", "Kyrgyzstan, Uzbekistan"]
+            if language == "en"
+            else ["Казахстан", "Кыргызстан, Узбекистан"]
+        )
+        # Holders in small type: smaller than the text they follow.
+        sizes = operative.evaluate(
+            "p => [getComputedStyle(p).fontSize,"
+            " getComputedStyle(p.querySelector('.bracket-holders')).fontSize]"
+        )
+        assert float(sizes[1].removesuffix("px")) < float(sizes[0].removesuffix("px"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / f"public-draft-{language}.png"), full_page=True)
+    assert page.outside_requests == []

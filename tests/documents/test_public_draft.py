@@ -183,3 +183,22 @@ def test_the_organizer_publishes_and_withdraws_the_draft_in_the_admin(draft, org
     withdraw = reverse("admin:documents_document_step", args=[document.pk, "withdraw_draft"])
     assert organizer.post(withdraw).status_code == 302
     assert client.get(_url(document)).status_code == 404
+
+
+def test_the_document_list_reads_its_drafts_in_constant_queries(
+    draft, officer, client, django_assert_max_num_queries
+):
+    document, zero, _revision = draft
+    services.document_publish_draft(document=document, version=zero, by=officer)
+    url = _list(document)
+    with django_assert_max_num_queries(8) as one:
+        assert client.get(url).status_code == 200
+    for index in range(3):
+        other = OutcomeDocumentFactory(conference=document.conference, slug=f"other-{index}")
+        version = services.version_create_zero_draft(document=other, by=officer)
+        services.paragraph_add(version=version, kind=ParagraphKind.OPERATIVE, text="Notes.")
+        services.document_circulate_zero_draft(document=other, by=officer)
+        services.document_publish_draft(document=other, version=version, by=officer)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count('/draft/"') == 4

@@ -204,3 +204,24 @@ def test_the_session_on_the_floor_is_the_default(tabled, organizer):
     assert organizer.get(url).context["session"] == running
     assert organizer.get(f"{url}?session={first.pk}").context["session"] == first
     assert organizer.get(f"{url}?session=%00").context["session"] == running
+
+
+def test_the_staff_page_reads_in_constant_queries(
+    tabled, organizer, officer, django_assert_max_num_queries
+):
+    document, paragraph, _other, session = tabled
+    services.document_pick_paragraph(paragraph=paragraph, session=session, by=officer)
+    url = reverse("documents:screen", args=[document.conference.slug, document.slug])
+    with django_assert_max_num_queries(30) as few:
+        assert organizer.get(url).status_code == 200
+    version = paragraph.version
+    services.version_create_revision(document=document, by=officer)
+    revision = document.versions.order_by("-sequence").first()
+    assert revision != version
+    for _index in range(10):
+        services.paragraph_add(version=revision, kind=ParagraphKind.OPERATIVE, text="Notes.")
+    SessionFactory.create_batch(3, conference=document.conference)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = organizer.get(url)
+    assert len(page.context["paragraphs"]) == 12
+    assert len(page.context["sessions"]) == 4

@@ -486,6 +486,7 @@ def paragraph_edit(
 @transaction.atomic
 def paragraph_delete(*, paragraph: Paragraph) -> None:
     locked_version = _editable(paragraph.version)
+    _screens_refresh(paragraph_ids=[paragraph.pk])  # before the pick goes with the paragraph
     Paragraph.objects.get(pk=paragraph.pk).delete()
     _renumber(locked_version)
 

@@ -148,6 +148,8 @@ def test_a_change_to_the_paragraph_on_the_screen_reaches_floor_json(officer, cli
     shown = _floor(client, session)["sections"]["paragraph"]["paragraph"]
     assert shown["text"] == [{"text": TEXT, "bracketed": False, "options": [], "holders": []}]
     assert shown["status_label"] == "Agreed"
+    services.paragraph_delete(paragraph=paragraph)
+    assert _floor(client, session)["sections"] == {"paragraph": None}
 
 
 def test_the_payload_reads_in_constant_queries(tabled, django_assert_num_queries):

@@ -96,6 +96,12 @@ STEPS = {
         Step("break_silence", _("Record a silence break"), {S.SILENCE_PROCEDURE},
              forms.SilenceBreakForm,
              lambda d, data, u: services.silence_break(document=d, by=u, **data)),
+        Step("publish_draft", _("Publish a draft"), selectors.PUBLIC_DRAFT_STATUSES,
+             forms.PublicDraftForm,
+             lambda d, data, u: services.document_publish_draft(document=d, by=u, **data)),
+        Step("withdraw_draft", _("Take the draft off the public site"),
+             selectors.PUBLIC_DRAFT_STATUSES, forms.ConfirmForm,
+             lambda d, data, u: services.document_withdraw_draft(document=d, by=u)),
         Step("adopt", _("Adopt"), services.SOURCES[S.ADOPTED], forms.AdoptForm, _adopt),
         Step("statement", _("Add a position statement"), {S.ADOPTED, S.PUBLISHED},
              forms.PositionStatementForm,
@@ -221,7 +227,7 @@ class OutcomeDocumentAdmin(
         "abstentions",
         "silence_deadline",
         "final_version",
-        "paragraph_on_screen",
+        "public_draft",
     ]
     inlines = [DocumentVersionInline, AmendmentInline, PositionStatementInline]
     change_form_template = "admin/documents/outcomedocument/change_form.html"
@@ -439,11 +445,6 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
                 name="documents_paragraph_bracket",
             ),
             path(
-                "paragraph/<int:paragraph>/screen/",
-                wrap(self.screen_view),
-                name="documents_paragraph_screen",
-            ),
-            path(
                 "paragraph/<int:paragraph>/payload.json",
                 wrap(self.payload_view),
                 name="documents_paragraph_payload",
@@ -557,27 +558,6 @@ class DocumentVersionAdmin(ServiceFormMixin, ConferenceFieldTimeMixin, admin.Mod
                 confirm_by=list(f.cleaned_data["confirm_by"]),
             ),
             title=_("Status of %(paragraph)s") % {"paragraph": services.paragraph_label(paragraph)},
-            obj=paragraph.version,
-            redirect_to=_admin_url(paragraph.version),
-        )
-
-    def screen_view(self, request, paragraph: int):
-        """The facilitator's “put on the screen”; pushing it to the projector is the live
-        channel's (selectors.paragraph_payload gives what to show)."""
-        paragraph = self._paragraph(request, paragraph, permission="view")
-        if not request.user.has_perm("documents.change_outcomedocument"):
-            raise PermissionDenied
-        form = forms.ConfirmForm(
-            request.POST if request.method == "POST" else None, document=paragraph.version.document
-        )
-        return self._service_page(
-            request,
-            form=form,
-            run=lambda f: services.document_pick_paragraph(
-                document=paragraph.version.document, paragraph=paragraph, by=request.user
-            ),
-            title=_("Put %(paragraph)s on the screen")
-            % {"paragraph": services.paragraph_label(paragraph)},
             obj=paragraph.version,
             redirect_to=_admin_url(paragraph.version),
         )

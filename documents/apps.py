@@ -8,4 +8,13 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Outcome documents")
 
     def ready(self) -> None:
-        from . import exports, mails  # noqa: F401  (registers the exports and the mail kinds)
+        from sessions.live import projector_section_register
+
+        from . import exports, mails, projector  # noqa: F401  (registers the exports and the mail kinds)
+
+        projector_section_register(
+            projector.NAME,
+            projector.paragraph_section,
+            script="documents/projector.js",
+            stylesheet="documents/projector.css",
+        )

@@ -15,7 +15,7 @@ from .enums import (
     ParagraphStatus,
     PositionKind,
 )
-from .models import Amendment, Conference, OutcomeDocument, Paragraph
+from .models import Amendment, Conference, DocumentVersion, OutcomeDocument, Paragraph
 
 
 def _delegations(document: OutcomeDocument):
@@ -105,6 +105,20 @@ class PublishForm(DocumentStepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["symbol"].initial = self.document.symbol
+
+
+class PublicDraftForm(DocumentStepForm):
+    version = forms.ModelChoiceField(
+        label=_("Version"),
+        queryset=DocumentVersion.objects.none(),
+        help_text=_("An issued version; the public site shows it until another is published."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        issued = self.document.versions.filter(issued_at__isnull=False).order_by("-sequence")
+        self.fields["version"].queryset = issued
+        self.fields["version"].initial = issued.first()
 
 
 class PositionStatementForm(DocumentStepForm):

@@ -67,14 +67,14 @@ class OutcomeDocument(models.Model):
         related_name="+",
         verbose_name=_("final version"),
     )
-    paragraph_on_screen = models.ForeignKey(
-        "Paragraph",
-        on_delete=models.SET_NULL,
+    public_draft = models.ForeignKey(
+        "DocumentVersion",
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("The paragraph the facilitator put on the room's screen."),
-        verbose_name=_("paragraph on screen"),
+        help_text=_("The issued version the public site shows while the text is negotiated."),
+        verbose_name=_("published draft"),
     )
 
     class Meta:
@@ -352,6 +352,39 @@ class Amendment(models.Model):
         else:
             target = " at the start"
         return f"{self.get_action_display()}{target} ({self.get_status_display()})"
+
+
+class ScreenParagraph(models.Model):
+    """The paragraph under negotiation on a session's projector: one at most per session."""
+
+    session = models.OneToOneField(
+        "agenda.Session",
+        on_delete=models.CASCADE,
+        related_name="screen_paragraph",
+        verbose_name=_("session"),
+    )
+    paragraph = models.ForeignKey(
+        Paragraph,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("paragraph"),
+    )
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("picked by"),
+    )
+    picked_at = models.DateTimeField(verbose_name=_("picked at"))
+
+    class Meta:
+        verbose_name = _("paragraph on the screen")
+        verbose_name_plural = _("paragraphs on the screen")
+
+    def __str__(self) -> str:
+        return f"{self.paragraph} on {self.session}"
 
 
 class DocumentEvent(TransitionRecord):

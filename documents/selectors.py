@@ -12,10 +12,12 @@ from django.core import signing
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
 from participants.models import Delegation
+from sessions.models import Session, Statement
 
 from .enums import DocumentStatus, SilenceOutcome
 from .models import (
@@ -25,7 +27,29 @@ from .models import (
     Paragraph,
     PositionStatement,
     Recommendation,
+    ScreenParagraph,
 )
+
+# A published draft is shown while the text is negotiated, not before or after.
+PUBLIC_DRAFT_STATUSES = frozenset(
+    {DocumentStatus.ZERO_DRAFT, DocumentStatus.UNDER_NEGOTIATION, DocumentStatus.SILENCE_PROCEDURE}
+)
+
+
+def public_drafts(*, conference: Conference) -> QuerySet[OutcomeDocument]:
+    """The documents under negotiation whose draft the conference publishes."""
+    return (
+        conference.outcome_documents.filter(
+            status__in=PUBLIC_DRAFT_STATUSES, public_draft__isnull=False
+        )
+        .select_related("public_draft")
+        .order_by("title")
+    )
+
+
+def public_draft(*, conference: Conference, slug: str) -> OutcomeDocument:
+    """A document with its published draft, or 404 when it publishes none (or no longer)."""
+    return get_object_or_404(public_drafts(conference=conference), slug=slug)
 
 
 def published_documents(*, conference: Conference) -> QuerySet[OutcomeDocument]:
@@ -284,3 +308,41 @@ def paragraph_payload(*, paragraph: Paragraph) -> dict:
             for a in proposals
         ],
     }
+
+
+def screen_sessions(*, conference: Conference) -> tuple[list[Session], Session | None]:
+    """The sessions of ``conference`` a facilitator may put a paragraph before, in order, and
+    the one on the floor now: where someone has the floor, else the one under way, else None."""
+    now = timezone.now()
+    sessions = list(
+        conference.sessions.annotate(
+            speaking=Exists(
+                Statement.objects.filter(
+                    session=OuterRef("pk"), started_at__isnull=False, ended_at__isnull=True
+                )
+            )
+        )
+        .select_related("room", "screen_paragraph")
+        .order_by("starts_at", "order", "pk")
+    )
+    on_floor = next((s for s in sessions if s.speaking), None) or next(
+        (s for s in sessions if s.starts_at <= now < s.ends_at), None
+    )
+    return sessions, on_floor
+
+
+def screen_paragraph(*, session: Session) -> Paragraph | None:
+    shown = ScreenParagraph.objects.filter(session=session).select_related("paragraph").first()
+    return None if shown is None else shown.paragraph
+
+
+SCREEN_PERMISSIONS = ("documents.change_outcomedocument", "agenda.change_session")
+
+
+def can_pick_paragraph(user) -> bool:
+    """The room's screen: staff who draft the text or run the programme's sessions."""
+    return (
+        user.is_active
+        and user.is_staff
+        and any(user.has_perm(permission) for permission in SCREEN_PERMISSIONS)
+    )

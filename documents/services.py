@@ -27,6 +27,8 @@ from conference.events import event_emit
 from conference.languages import in_each_language
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation
+from sessions.live import floor_publish
+from sessions.models import Session
 
 from . import selectors
 from .enums import (
@@ -51,6 +53,7 @@ from .models import (
     Paragraph,
     PositionStatement,
     Recommendation,
+    ScreenParagraph,
     SilenceBreak,
     SilenceProcedure,
 )
@@ -122,6 +125,9 @@ def _transition(
     locked.full_clean()
     locked.save()
     _log(document=locked, by=by, note=note, from_status=previous)
+    if locked.public_draft_id:
+        # The published draft is shown only while the text is negotiated.
+        public_pages_invalidate(conference_ids=[locked.conference_id])
     return locked
 
 
@@ -473,12 +479,14 @@ def paragraph_edit(
     current.save()
     _renumber(locked_version)
     current.refresh_from_db()
+    _screens_refresh(paragraph_ids=[current.pk])
     return current
 
 
 @transaction.atomic
 def paragraph_delete(*, paragraph: Paragraph) -> None:
     locked_version = _editable(paragraph.version)
+    _screens_refresh(paragraph_ids=[paragraph.pk])  # before the pick goes with the paragraph
     Paragraph.objects.get(pk=paragraph.pk).delete()
     _renumber(locked_version)
 
@@ -740,6 +748,7 @@ def bracket_add(
             "holders": ", ".join(str(d) for d in holders),
         },
     )
+    _screens_refresh(paragraph_ids=[locked.pk])
     return bracket
 
 
@@ -768,6 +777,7 @@ def bracket_update(
             "holders": ", ".join(str(d) for d in holders),
         },
     )
+    _screens_refresh(paragraph_ids=[locked.pk])
     return current
 
 
@@ -796,6 +806,7 @@ def bracket_remove(
             "status": ParagraphStatus(locked.status).label.lower()
         }
     _log(document=version.document, by=by, note=note)
+    _screens_refresh(paragraph_ids=[locked.pk])
     return locked
 
 
@@ -846,6 +857,7 @@ def paragraph_set_status(
         note=_("%(paragraph)s: %(status)s.")
         % {"paragraph": paragraph_label(locked), "status": locked.get_status_display().lower()},
     )
+    _screens_refresh(paragraph_ids=[locked.pk])
     return locked
 
 
@@ -930,35 +942,141 @@ def _copy_negotiation_state(previous: DocumentVersion, copies: list[Paragraph]) 
     )
 
 
+# The room's projector ---------------------------------------------------------------------
+
+
+def _screen_session(session: Session) -> Session:
+    """The session locked, so that two facilitators' picks for one screen are taken in turn."""
+    return Session.objects.select_for_update().get(pk=session.pk)
+
+
+def _screen_shown(*, session: Session) -> None:
+    # The projectors hear it after the commit; floor.json is a cached public page.
+    floor_publish(session_id=session.pk)
+    public_pages_invalidate(conference_ids=[session.conference_id])
+
+
 @transaction.atomic
-def document_pick_paragraph(
-    *, document: OutcomeDocument, paragraph: Paragraph | None, by: User
-) -> OutcomeDocument:
-    """The facilitator puts ``paragraph`` (of one of the document's versions) on the room's
-    screen, or clears the screen with None. Idempotent; audited. The live channel reads
-    ``selectors.paragraph_payload`` for what to show."""
-    locked = _lock(document)
-    if (
-        paragraph is not None
-        and not Paragraph.objects.filter(pk=paragraph.pk, version__document=locked).exists()
-    ):
+def document_pick_paragraph(*, paragraph: Paragraph, session: Session, by: User) -> ScreenParagraph:
+    """The facilitator puts ``paragraph`` on the projector of ``session`` (a session of the
+    same conference), in place of whatever it showed. Picking the paragraph already shown
+    changes nothing; otherwise audited on the paragraph's document. The projector shows
+    ``selectors.paragraph_payload`` (documents/projector.py)."""
+    locked_session = _screen_session(session)
+    paragraph = Paragraph.objects.select_related("version__document").get(pk=paragraph.pk)
+    document = paragraph.version.document
+    if document.conference_id != locked_session.conference_id:
         raise DocumentError(
-            _("That paragraph belongs to another document."), code="paragraph_elsewhere"
+            _("“%(session)s” is a session of another conference than “%(document)s”.")
+            % {"session": locked_session.title, "document": document.title},
+            code="screen_elsewhere",
         )
-    new = paragraph.pk if paragraph else None
-    if locked.paragraph_on_screen_id == new:
+    current = ScreenParagraph.objects.filter(session=locked_session).first()
+    if current is not None and current.paragraph_id == paragraph.pk:
+        return current
+    shown, _created = ScreenParagraph.objects.update_or_create(
+        session=locked_session,
+        defaults={"paragraph": paragraph, "picked_by": by, "picked_at": timezone.now()},
+    )
+    _log(
+        document=_lock(document),
+        by=by,
+        note=_("%(paragraph)s (%(version)s) on the screen of “%(session)s”.")
+        % {
+            "paragraph": paragraph_label(paragraph),
+            "version": paragraph.version.label,
+            "session": locked_session.title,
+        },
+    )
+    _screen_shown(session=locked_session)
+    return shown
+
+
+@transaction.atomic
+def document_clear_screen(*, session: Session, by: User) -> None:
+    """Take the paragraph off the projector of ``session``; nothing to do if none is shown.
+    Audited on the document whose paragraph it was."""
+    locked_session = _screen_session(session)
+    current = (
+        ScreenParagraph.objects.filter(session=locked_session)
+        .select_related("paragraph__version__document")
+        .first()
+    )
+    if current is None:
+        return
+    current.delete()
+    _log(
+        document=_lock(current.paragraph.version.document),
+        by=by,
+        note=_("%(paragraph)s taken off the screen of “%(session)s”.")
+        % {"paragraph": paragraph_label(current.paragraph), "session": locked_session.title},
+    )
+    _screen_shown(session=locked_session)
+
+
+def _screens_refresh(*, paragraph_ids: Iterable[int]) -> None:
+    """The text, brackets or proposals of these paragraphs changed: the projectors showing
+    one of them (or a paragraph of a later version copied from it) show the change."""
+    sessions = Session.objects.filter(
+        Q(screen_paragraph__paragraph__in=paragraph_ids)
+        | Q(screen_paragraph__paragraph__origin__in=paragraph_ids)
+    ).distinct()
+    for session in sessions:
+        _screen_shown(session=session)
+
+
+# The published draft ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_publish_draft(
+    *, document: OutcomeDocument, version: DocumentVersion, by: User
+) -> OutcomeDocument:
+    """Show ``version`` (issued, of this document) on the public site as the draft under
+    negotiation, in place of the one shown before. Audited; the cached pages are retired."""
+    locked = _lock(document)
+    if locked.status not in selectors.PUBLIC_DRAFT_STATUSES:
+        raise _state_error(locked, _("have its draft published"))
+    version = DocumentVersion.objects.get(pk=version.pk)
+    if version.document_id != locked.pk:
+        raise DocumentError(
+            _("%(version)s is a version of another document.") % {"version": version.label},
+            code="version_elsewhere",
+        )
+    if not version.is_issued:
+        raise DocumentError(
+            _("Issue %(version)s before publishing it: the public sees issued texts only.")
+            % {"version": version.label},
+            code="version_not_issued",
+        )
+    if locked.public_draft_id == version.pk:
         return locked
-    locked.paragraph_on_screen_id = new
-    locked.save(update_fields=["paragraph_on_screen"])
+    locked.public_draft = version
+    locked.save(update_fields=["public_draft"])
     _log(
         document=locked,
         by=by,
-        note=(
-            _("%(paragraph)s on the screen.") % {"paragraph": paragraph_label(paragraph)}
-            if paragraph
-            else _("Screen cleared.")
-        ),
+        note=_("%(version)s published as the draft.") % {"version": version.label},
     )
+    public_pages_invalidate(conference_ids=[locked.conference_id])
+    return locked
+
+
+@transaction.atomic
+def document_withdraw_draft(*, document: OutcomeDocument, by: User) -> OutcomeDocument:
+    """Take the published draft off the public site; nothing to do if none is published."""
+    locked = _lock(document)
+    if locked.public_draft_id is None:
+        return locked
+    label = locked.public_draft.label
+    locked.public_draft = None
+    locked.save(update_fields=["public_draft"])
+    _log(
+        document=locked,
+        by=by,
+        note=_("Draft %(version)s taken off the public site.") % {"version": label},
+    )
+    public_pages_invalidate(conference_ids=[locked.conference_id])
     return locked
 
 
@@ -1485,6 +1603,8 @@ def amendment_propose(
     amendment.full_clean()
     amendment.save()
     amendment.proposed_by.set(delegations)
+    if target_paragraph is not None:
+        _screens_refresh(paragraph_ids=[target_paragraph.pk])
     return amendment
 
 
@@ -1515,6 +1635,8 @@ def _decide(amendment: Amendment, *, status: str, by: User, **changes) -> Amendm
         note=_("Amendment %(number)s %(status)s.")
         % {"number": amendment.pk, "status": amendment.get_status_display().lower()},
     )
+    if amendment.target_paragraph_id:
+        _screens_refresh(paragraph_ids=[amendment.target_paragraph_id])
     return amendment
 
 
@@ -1743,7 +1865,7 @@ def document_save(
     (those of the conference it left as well, if that changed).
     """
     document.save()
-    if document.status == DocumentStatus.PUBLISHED:
+    if document.status == DocumentStatus.PUBLISHED or document.public_draft_id:
         public_pages_invalidate(
             conference_ids={document.conference_id, previous_conference_id} - {None}
         )

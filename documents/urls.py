@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import screen
 from . import views as document_views
 
 app_name = "documents"
@@ -15,5 +16,7 @@ urlpatterns = [
         document_views.document_compare,
         name="compare",
     ),
+    path("documents/<slug:document_slug>/draft/", document_views.document_draft, name="draft"),
+    path("documents/<slug:document_slug>/screen/", screen.screen, name="screen"),
     path("recommendations/", document_views.recommendation_list, name="recommendations"),
 ]

@@ -1,4 +1,5 @@
-"""Public pages of outcome documents: published texts only, never drafts or amendments.
+"""Public pages of outcome documents: published texts, and the draft a conference publishes
+while the text is negotiated (never a working revision, never amendments).
 
 The selectors decide what is public; these views only render. Each page is cached on the
 conference's published version, which the publishing services bump.
@@ -21,6 +22,7 @@ def document_list(request: HttpRequest, conference: Conference) -> HttpResponse:
     context = {
         "conference": conference,
         "documents": selectors.published_documents(conference=conference),
+        "drafts": selectors.public_drafts(conference=conference),
     }
     return render(request, "documents/list.html", context)
 
@@ -40,6 +42,23 @@ def document_detail(
         "has_versions": len(selectors.issued_versions(document=document)) > 1,
     }
     return render(request, "documents/detail.html", context)
+
+
+@cached_conference_page
+def document_draft(
+    request: HttpRequest, conference: Conference, document_slug: str
+) -> HttpResponse:
+    """The published draft with its brackets, holders and options; 404 when none is."""
+    document = selectors.public_draft(conference=conference, slug=document_slug)
+    paragraphs = selectors.version_paragraphs(version=document.public_draft)
+    context = {
+        "conference": conference,
+        "document": document,
+        "version": document.public_draft,
+        "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
+        "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
+    }
+    return render(request, "documents/draft.html", context)
 
 
 @cached_conference_page

@@ -28,6 +28,7 @@ from conference.two_factor import staff_with
 from participants.models import Delegation
 
 from . import services
+from .live import projector_sections
 from .models import PointOfOrder, Session, Statement
 from .selectors import (
     can_run_floor,
@@ -147,5 +148,6 @@ def projector(request: HttpRequest, conference: Conference, pk: int) -> HttpResp
         "conference": conference,
         "session": session,
         "state": session_floor_state(session=session),
+        "sections": projector_sections(),
     }
     return render(request, "sessions/floor/projector.html", context)

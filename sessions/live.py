@@ -7,6 +7,10 @@ session and language (``floor.<session>.<lang>``): each message is the whole sta
 language, read when it is sent, with the server's clock, so a screen needs nothing else to
 show it, and changes that wait together go out as one message.
 
+Apps above sessions add sections to what the projector shows (documents: the paragraph under
+negotiation) with :func:`projector_section_register`; the message carries each one's value
+under ``sections``, and the section's own script draws it.
+
 The channel layer (Redis pub/sub, settings.CHANNEL_LAYERS) may be down: the write has already
 committed, the failure is logged and not raised, and the projectors notice by polling
 floor.json until their WebSocket comes back.
@@ -20,6 +24,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -32,20 +37,58 @@ logger = logging.getLogger(__name__)
 PUBLISH_TIMEOUT = 1.0
 
 
+@dataclass(frozen=True)
+class ProjectorSection:
+    # build(session=…) -> {language code: JSON-ready value}, or None when nothing to show.
+    build: Callable[..., dict | None]
+    # The static paths of the script that draws the section and of its stylesheet.
+    script: str
+    stylesheet: str
+
+
+_sections: dict[str, ProjectorSection] = {}
+
+
+def projector_section_register(
+    name: str, build: Callable[..., dict | None], *, script: str, stylesheet: str
+) -> None:
+    """Add (or replace) the projector's section ``name``; an app's ready() calls it."""
+    _sections[name] = ProjectorSection(build, script, stylesheet)
+
+
+def projector_sections() -> list[ProjectorSection]:
+    return list(_sections.values())
+
+
+def projector_section_values(*, session) -> dict[str, dict | None]:
+    """Every section's values in each language: the one read shared by every language."""
+    return {name: section.build(session=session) for name, section in _sections.items()}
+
+
 def floor_group(session_id: int, language: str) -> str:
     return f"floor.{session_id}.{language}"
 
 
-def floor_message(*, session, language: str, rows=None) -> dict:
-    """The state every viewer of ``session`` in ``language`` receives, stamped with the time.
+def floor_state(*, session, language: str, rows=None, sections=None) -> dict:
+    """What a projector of ``session`` in ``language`` shows: the floor and the sections.
 
-    ``rows`` (selectors.floor_rows) is the one read shared by every language's message.
+    ``rows`` (selectors.floor_rows) and ``sections`` (projector_section_values) are the reads
+    shared by every language's message.
     """
     from .selectors import floor_rows, session_floor_state
 
     statements, point = rows if rows is not None else floor_rows(session=session)
+    if sections is None:
+        sections = projector_section_values(session=session)
     with translation.override(language):
         state = session_floor_state(session=session, statements=statements, point=point)
+    state["sections"] = {name: (values or {}).get(language) for name, values in sections.items()}
+    return state
+
+
+def floor_message(*, session, language: str, rows=None, sections=None) -> dict:
+    """The state every viewer of ``session`` in ``language`` receives, stamped with the time."""
+    state = floor_state(session=session, language=language, rows=rows, sections=sections)
     state["now"] = timezone.now().isoformat()
     return state
 
@@ -142,12 +185,15 @@ def _send(session_id: int, send: Callable[[object, list[tuple[str, dict]]], None
         if not (session.is_public and session.conference.is_public):
             return  # projectors show public sessions only
         rows = floor_rows(session=session)
+        sections = projector_section_values(session=session)
         messages = [
             (
                 floor_group(session_id, code),
                 {
                     "type": "floor.state",
-                    "state": floor_message(session=session, language=code, rows=rows),
+                    "state": floor_message(
+                        session=session, language=code, rows=rows, sections=sections
+                    ),
                 },
             )
             for code, _name in settings.LANGUAGES

@@ -4,11 +4,13 @@ from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 
 from conference.models import Conference
 from conference.site.caching import cached_conference_page
 
 from .forms import AgendaFilterForm
+from .live import floor_state
 from .models import Session
 from .selectors import (
     public_sessions,
@@ -89,4 +91,4 @@ def speaker_detail(request: HttpRequest, conference: Conference, pk: int) -> Htt
 def session_floor(request: HttpRequest, conference: Conference, pk: int) -> HttpResponse:
     """The floor of a public session as JSON: the projectors' polling fallback (ETag, 304)."""
     session = get_object_or_404(public_sessions(conference=conference), pk=pk)
-    return JsonResponse(session_floor_state(session=session))
+    return JsonResponse(floor_state(session=session, language=translation.get_language()))

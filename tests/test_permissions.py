@@ -37,6 +37,7 @@ from tests.factories import (
     DelegationFactory,
     IdentityDocumentFactory,
     InscribableSessionFactory,
+    OutcomeDocumentFactory,
     ParticipantFactory,
     RoomFactory,
     SessionFactory,
@@ -333,6 +334,13 @@ PAGES = {
         lambda w: reverse(
             "agenda:projector",
             args=[w["conference"].slug, SessionFactory(conference=w["conference"]).pk],
+        ),
+    ),
+    "room screen": (
+        [403, 403, 200, 200, 403, 403, 403, 403, 302],
+        lambda w: reverse(
+            "documents:screen",
+            args=[w["conference"].slug, OutcomeDocumentFactory(conference=w["conference"]).slug],
         ),
     ),
     "public conference home": ([200] * 9, lambda w: f"/{w['conference'].slug}/"),

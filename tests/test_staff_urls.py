@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from participants.accreditation.roles import ROLES
 from tests.auth import sign_in
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import OutcomeDocumentFactory, SessionFactory, UserFactory
 from tests.participants.conftest import image_upload
 from tests.test_permissions import world  # noqa: F401
 
@@ -49,7 +49,10 @@ PUBLIC = {
             "speaker",
         )
     ),
-    *(f"documents:{name}" for name in ("list", "detail", "pdf", "compare", "recommendations")),
+    *(
+        f"documents:{name}"
+        for name in ("list", "detail", "draft", "pdf", "compare", "recommendations")
+    ),
     "delegations:list",
     "delegations:participants",
     "delegations:participants_pdf",
@@ -120,6 +123,14 @@ TABLE = {
             args=[w["conference"].slug, SessionFactory(conference=w["conference"]).pk],
         ),
         [200, 403, 200, 403, 403, 403, 403, 403, 200, 302, 302, 302],
+    ),
+    # The paragraph on a session's projector: drafting and programme officers pick it.
+    "documents:screen": (
+        lambda w: reverse(
+            "documents:screen",
+            args=[w["conference"].slug, OutcomeDocumentFactory(conference=w["conference"]).slug],
+        ),
+        [403, 403, 200, 200, 403, 403, 403, 403, 200, 302, 302, 302],
     ),
     "desk:photo": (
         lambda w: reverse("desk:photo", args=[_photo_of(w).pk]),

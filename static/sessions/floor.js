@@ -110,6 +110,8 @@
         list.appendChild(li);
       });
     }
+    /* The sections other apps add (sessions/live.py) draw themselves from the same state. */
+    this.root.dispatchEvent(new CustomEvent("floor:state", {detail: state}));
     this.tick();
   };
 

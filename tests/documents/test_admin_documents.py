@@ -38,7 +38,7 @@ def test_change_page_offers_the_steps_of_the_current_state(organizer, negotiatin
     url = reverse("admin:documents_outcomedocument_change", args=[negotiating.pk])
     response = organizer.get(url)
     assert [s.name for s in response.context["steps"]] == [
-        "revision", "amend", "silence", "adopt", "fail",
+        "revision", "amend", "silence", "publish_draft", "withdraw_draft", "adopt", "fail",
     ]  # fmt: skip
     assert step_url(negotiating, "adopt") in response.content.decode()
 

@@ -61,9 +61,7 @@ class BulkAddForm(forms.Form):
 
     def clean_names(self) -> list[tuple[int, str]]:
         """The pasted list as (line number, name) pairs."""
-        lines = pasted_lines(self.cleaned_data["names"])
-        if not lines:
-            raise forms.ValidationError(_("Paste at least one name."))
+        lines = pasted_lines(self.cleaned_data["names"])  # the field requires a name
         if len(lines) > MAX_PASTED_LINES:
             raise forms.ValidationError(
                 _("At most %(count)d names at a time.") % {"count": MAX_PASTED_LINES}

@@ -249,3 +249,55 @@ def test_each_role_sees_the_checklist_and_the_add_links_it_may_follow(client, wh
         200 if rooms else 403,
         200 if delegations else 403,
     )
+
+
+def test_the_bulk_add_page_adds_every_line_and_returns_to_the_checklist(client, superuser):
+    conference = ConferenceFactory()
+    sign_in(client, superuser)
+    url = f"/admin/agenda/room/bulk-add/?conference={conference.pk}"
+    response = client.post(url, {"names": "Plenary Hall\r\nCommittee Room A\r\n"}, follow=True)
+    assert response.redirect_chain == [
+        (reverse("admin:conference_conference_change", args=[conference.pk]), 302)
+    ]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Added to {conference}: Plenary Hall, Committee Room A."
+    ]
+    assert "setup-done" in _row(response.content.decode(), "rooms")
+
+
+def test_the_bulk_add_page_lists_each_refused_line_and_adds_nothing(client, superuser):
+    conference = ConferenceFactory()
+    DelegationFactory(conference=conference, country="KZ")
+    sign_in(client, superuser)
+    url = f"/admin/participants/delegation/bulk-add/?conference={conference.pk}"
+    response = client.post(
+        url, {"names": "Uzbekistan\nKazakhstan\nAtlantis", "state_category": "participating_state"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was added: correct these lines and send the list again." in html
+    assert "Line 2: Kazakhstan: this conference already has this delegation." in html
+    assert "Line 3: Atlantis: no country has this name or code" in html
+    assert list(conference.delegations.values_list("country", flat=True)) == ["KZ"]
+
+
+@pytest.mark.parametrize(
+    "query, data, status, message",
+    [
+        ("", None, 404, ""),
+        ("?conference=abc", None, 400, ""),
+        ("?conference=999999", None, 404, ""),
+        ("?conference={pk}", {"names": " \n \n"}, 200, "This field is required."),
+        ("?conference={pk}", {"names": "Room\n" * 501}, 200, "At most 500 names at a time."),
+    ],
+)
+def test_the_bulk_add_page_refuses_bad_input_clearly(
+    client, superuser, query, data, status, message
+):
+    conference = ConferenceFactory()
+    sign_in(client, superuser)
+    url = f"/admin/agenda/room/bulk-add/{query.format(pk=conference.pk)}"
+    response = client.post(url, data) if data else client.get(url)
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert conference.rooms.count() == 0

@@ -301,3 +301,19 @@ def test_the_bulk_add_page_refuses_bad_input_clearly(
     assert response.status_code == status
     assert message in response.content.decode()
     assert conference.rooms.count() == 0
+
+
+def test_the_checklist_reads_in_russian(client, superuser, settings):
+    conference = ConferenceFactory()
+    sign_in(client, superuser)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = _page(client, conference)
+    checklist = re.search(r'<div class="module" id="setup-checklist">.*?</table>', html, re.S)
+    text = re.sub(r"<[^>]+>", " ", checklist.group(0))
+    for russian in ("Подготовка конференции", "Залы", "Категории бейджей", "Зоны доступа",
+                    "Делегации", "Контактные лица", "Заседания", "Отправленные ссылки",
+                    "Отправитель почты", "Добавить списком", "Список"):  # fmt: skip
+        assert russian in text, russian
+    bulk = client.get(f"/admin/agenda/room/bulk-add/?conference={conference.pk}")
+    assert "Один зал в строке" in bulk.content.decode()
+    assert "Добавить все" in bulk.content.decode()

@@ -34,9 +34,10 @@ def test_a_name_the_conference_has_or_the_list_repeats_refuses_the_whole_list():
             lines=pasted_lines("plenary hall\nPress centre\nBilateral room\nпленарный зал\n"
                                "Bilateral Room\n" + "X" * 121),
         )  # fmt: skip
+    there = "this conference already has a room of this name."
     assert refused.value.refusals == [
-        LineRefusal(1, "plenary hall", "plenary hall: this conference already has a room of this name."),
-        LineRefusal(4, "пленарный зал", "пленарный зал: this conference already has a room of this name."),
+        LineRefusal(1, "plenary hall", f"plenary hall: {there}"),
+        LineRefusal(4, "пленарный зал", f"пленарный зал: {there}"),
         LineRefusal(5, "Bilateral Room", "Bilateral Room: the same room as line 3."),
         LineRefusal(6, "X" * 121, f"{'X' * 40}: a room name has at most 120 characters."),
     ]  # fmt: skip

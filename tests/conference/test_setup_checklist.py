@@ -6,6 +6,8 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -317,3 +319,16 @@ def test_the_checklist_reads_in_russian(client, superuser, settings):
     bulk = client.get(f"/admin/agenda/room/bulk-add/?conference={conference.pk}")
     assert "Один зал в строке" in bulk.content.decode()
     assert "Добавить все" in bulk.content.decode()
+
+
+def test_the_conference_page_reads_as_many_queries_with_many_rows(client, superuser):
+    conference = ConferenceFactory()
+    sign_in(client, superuser)
+    _page(client, conference)  # the session and the permission caches, once
+    with CaptureQueriesContext(connection) as empty:
+        _page(client, conference)
+    _set_up(conference, delegations=10)
+    RoomFactory.create_batch(5, conference=conference)
+    with CaptureQueriesContext(connection) as full:
+        _page(client, conference)
+    assert len(full) == len(empty)

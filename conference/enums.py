@@ -54,3 +54,27 @@ class DomainEvent(models.TextChoices):
     PARTICIPANT_CHECKED_IN = "participant.checked_in", _("Participant checked in")
     SESSION_CHANGED = "session.changed", _("Session changed")
     DOCUMENT_ADOPTED = "document.adopted", _("Document adopted")
+
+
+class AccreditationTransition(models.TextChoices):
+    """The accreditation transitions by name, as the participants' transition table defines
+    them; a conference picks which of them are mailed to the focal point."""
+
+    REVIEW = "review", _("Taken under review")
+    SEND_TO_VETTING = "send_to_vetting", _("Sent to security vetting")
+    APPROVE = "approve", _("Approved")
+    PRINT_BADGE = "print_badge", _("Badge printed")
+    REPRINT_BADGE = "reprint_badge", _("Badge voided and reissued")
+    COLLECT = "collect", _("Badge collected")
+    REJECT = "reject", _("Rejected")
+    CANCEL = "cancel", _("Cancelled")
+    REVOKE = "revoke", _("Revoked")
+    RETURN_TO_REVIEW = "return_to_review", _("Returned to review")
+
+
+def decision_transitions() -> list[str]:
+    """Mailed unless a conference chooses otherwise: the decisions and what undoes one (a
+    return to review voids the badge), not the steps before them."""
+    T = AccreditationTransition
+    decisions = (T.APPROVE, T.REPRINT_BADGE, T.REJECT, T.CANCEL, T.REVOKE, T.RETURN_TO_REVIEW)
+    return [t.value for t in decisions]

@@ -1,16 +1,26 @@
 import zoneinfo
 from datetime import date, datetime
 
+from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .enums import BadgeFormat, ConferenceStatus, OrganizationKind, PartnerRole, PrecedenceAlphabet
+from .enums import (
+    AccreditationTransition,
+    BadgeFormat,
+    ConferenceStatus,
+    OrganizationKind,
+    PartnerRole,
+    PrecedenceAlphabet,
+    decision_transitions,
+)
 from .files import delete_replaced_files
 from .languages import language_names_local
 from .zones import zone_label
@@ -34,6 +44,28 @@ def validate_not_reserved(value: str) -> None:
         raise ValidationError(
             _("“%(value)s” is reserved for the site itself; choose another slug."),
             params={"value": value},
+        )
+
+
+def validate_transition_names(value) -> None:
+    if not isinstance(value, list) or not set(value) <= set(AccreditationTransition.values):
+        raise ValidationError(
+            _("Choose accreditation transitions from the list."), code="unknown_transition"
+        )
+
+
+class TransitionListField(models.JSONField):
+    """A list of accreditation transition names, picked with check boxes."""
+
+    default_validators = [validate_transition_names]
+
+    def formfield(self, **kwargs):
+        return forms.MultipleChoiceField(
+            choices=AccreditationTransition.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=not self.blank,
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
         )
 
 
@@ -105,7 +137,33 @@ class Conference(models.Model):
         default=10, verbose_name=_("max delegation size")
     )
     requires_passport_data = models.BooleanField(
-        default=True, verbose_name=_("requires passport data")
+        default=True,
+        help_text=_("Approval needs the nationality, date of birth, passport number and expiry."),
+        verbose_name=_("requires passport data"),
+    )
+    # Database defaults too: rows written by code that predates these fields (a migration's
+    # historical models) get the same values.
+    requires_photo = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text=_("Approval needs a photo for the badge."),
+        verbose_name=_("requires a photo"),
+    )
+    security_vetting = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text=_(
+            "Participants are sent to security vetting before approval; without it, they are "
+            "approved from review in one step."
+        ),
+        verbose_name=_("security vetting required"),
+    )
+    mailed_transitions = TransitionListField(
+        default=decision_transitions,
+        db_default=decision_transitions(),
+        blank=True,
+        help_text=_("The accreditation changes the focal point is told of by e-mail."),
+        verbose_name=_("changes mailed to the focal point"),
     )
     precedence_alphabet = models.CharField(
         max_length=2,

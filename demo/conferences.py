@@ -95,6 +95,8 @@ def build_dushanbe(organizations) -> Conference:
         data_retention_until=date(2019, 11, 30),
         statement_minutes=5,
         max_delegation_size=10,
+        # Its participants carry passport data, and no photos.
+        requires_photo=False,
         badge_prefix="DUS",
         badge_format=BadgeFormat.CR80,
     )

@@ -41,6 +41,7 @@ from participants.badging import selectors as badging_selectors
 from participants.badging.admin import BADGE_ACTIONS, BadgeAdminMixin
 from participants.counts import ParticipantCountPaginator
 from participants.enums import (
+    PENDING_STATUSES,
     STATE_CATEGORIES,
     AccreditationState,
     CircularAudience,
@@ -756,6 +757,12 @@ class ParticipantAdmin(
                 services.identity_access_record(user=request.user, participant=participant)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # What approval will refuse for, told before the organizer gets there.
+        if obj is not None and obj.status in PENDING_STATUSES:
+            context["approval_missing"] = ", ".join(rules.approval_missing(participant=obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             services.participant_register(participant=obj, by=request.user)
@@ -791,7 +798,7 @@ class ParticipantAdmin(
             required=transition.needs_reason,
             with_message=True,
         )
-        participants = list(queryset.select_related("delegation", "identity"))
+        participants = list(queryset.select_related("delegation", "identity", "conference"))
         # Approval issues a badge: the organizer picks its category, the default preselected.
         categories = (
             selectors.approval_badge_categories(participants=participants)
@@ -839,19 +846,26 @@ class ParticipantAdmin(
                 "action": f"transition_{name}",
                 "form": form,
                 "rows": [
-                    {
-                        "participant": p,
-                        "allowed": p.state in transition.sources,
-                        "status": p.get_state_display(),
-                        "photo": self.photo_thumbnail(p) if show_photos else None,
-                        "categories": categories.get(p.pk),
-                    }
+                    self._transition_row(p, transition=transition, show_photo=show_photos)
+                    | {"categories": categories.get(p.pk)}
                     for p in participants
                 ],
                 "show_photos": show_photos,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+    def _transition_row(self, p: Participant, *, transition, show_photo: bool) -> dict:
+        """A row of the confirmation page: whether the participant will move, and for an
+        approval what the conference requires that they lack."""
+        missing = rules.approval_missing(participant=p) if transition.name == "approve" else []
+        return {
+            "participant": p,
+            "allowed": transition.allows(p.state, conference=p.conference) and not missing,
+            "missing": ", ".join(missing),
+            "status": p.get_state_display(),
+            "photo": self.photo_thumbnail(p) if show_photo else None,
+        }
 
     # The accreditation dashboard, one per conference.
 

@@ -109,6 +109,10 @@ def status_of_state(state: str) -> str:
 BADGE_HOLDING_STATUSES = frozenset({AccreditationStatus.APPROVED})
 # The states shown for those, from approval to the badge handed over.
 BADGE_HOLDING_STATES = frozenset({AccreditationState.APPROVED, *BADGE_STAGES})
+# Statuses still waiting for the decision.
+PENDING_STATUSES = frozenset(
+    {AccreditationStatus.NOMINATED, AccreditationStatus.UNDER_REVIEW, AccreditationStatus.VETTING}
+)
 # States that no longer count against a delegation's size or quota.
 INACTIVE_STATUSES = (
     AccreditationStatus.REJECTED,

@@ -699,12 +699,7 @@ class IdentityDocument(models.Model):
 
     @property
     def is_complete(self) -> bool:
-        return bool(
-            self.nationality
-            and self.date_of_birth
-            and self.passport_number
-            and self.passport_expires_on
-        )
+        return all(getattr(self, name) for name in REQUIRED_PASSPORT_FIELDS)
 
 
 # Many countries refuse a visa on a passport that expires within six months of the stay.
@@ -744,6 +739,13 @@ def passport_expiry_warning(*, expires_on: dt.date | None, conference) -> str | 
     return None
 
 
+# What a visa or security check needs of the passport: a complete identity record.
+REQUIRED_PASSPORT_FIELDS = (
+    "nationality",
+    "date_of_birth",
+    "passport_number",
+    "passport_expires_on",
+)
 # The identity document's data without the photo, which is uploaded and re-encoded apart.
 PASSPORT_FIELDS = (
     "nationality",

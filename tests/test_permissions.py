@@ -397,6 +397,29 @@ def test_printing_badges_needs_the_change_permission(client, world, who):
 
 
 @pytest.mark.parametrize("who", WHO)
+def test_approving_from_review_without_vetting_needs_the_change_permission(client, world, who):
+    Conference.objects.filter(pk=world["conference"].pk).update(security_vetting=False)
+    participant = services.participant_review(participant=world["participant"], by=None)
+    response = login(client, who).post(
+        reverse("admin:participants_participant_changelist"),
+        {
+            "action": "transition_approve",
+            "_selected_action": [participant.pk],
+            "confirm": "yes",
+            "reason": "",
+        },
+    )
+    allowed = who != "anonymous" and may(who, "participants.participant", CHANGE)
+    # Done, it goes back to the list; refused, it is refused as every action is (see
+    # test_no_role_runs_a_changing_action_without_the_permission).
+    assert response.status_code in ((302,) if allowed else (302, 403))
+    participant.refresh_from_db()
+    assert participant.status == (
+        AccreditationStatus.APPROVED if allowed else AccreditationStatus.UNDER_REVIEW
+    )
+
+
+@pytest.mark.parametrize("who", WHO)
 def test_producing_a_visa_letter_needs_the_identity_permission(client, world, who):
     participant = world["participant"]
     Participant.objects.filter(pk=participant.pk).update(

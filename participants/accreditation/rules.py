@@ -1,6 +1,7 @@
-"""Delegation limits, shared by the focal-point portal, the admin and the CSV import.
+"""Delegation limits, shared by the focal-point portal, the admin and the CSV import, and
+what a conference requires of a participant before approval.
 
-Each check looks at a whole proposed membership (the members already saved plus
+Each limit check looks at a whole proposed membership (the members already saved plus
 those being added or changed), so a batch of rows is judged the same way as one
 form.
 """
@@ -11,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from participants.enums import INACTIVE_STATUSES, DelegationRole
-from participants.models import Delegation, Participant
+from participants.models import (
+    REQUIRED_PASSPORT_FIELDS,
+    Delegation,
+    IdentityDocument,
+    Participant,
+)
 
 
 def email_taken(*, conference_id: int, email: str, exclude_pk: int | None = None) -> bool:
@@ -81,3 +87,26 @@ def members_with(*, delegation: Delegation, candidate: Participant) -> list[Part
     """The delegation's saved members with ``candidate`` added or replacing its saved self."""
     saved = [m for m in delegation.members.all() if m.pk != candidate.pk]
     return [*saved, candidate]
+
+
+def approval_missing(*, participant: Participant) -> list[str]:
+    """What the participant's conference requires for approval and they lack, by name.
+
+    The approval service refuses on it; the confirmation and participant pages show it.
+    Reads ``participant.conference`` and ``participant.identity``: select them with it.
+    """
+    conference = participant.conference
+    document = getattr(participant, "identity", None)
+    names = []
+    if conference.requires_photo and not (document and document.photo):
+        names.append("photo")
+    if conference.requires_passport_data:
+        names += [name for name in REQUIRED_PASSPORT_FIELDS if not getattr(document, name, None)]
+    return [str(IdentityDocument._meta.get_field(name).verbose_name) for name in names]
+
+
+def approval_refusal(*, participant: Participant, missing: list[str]) -> str:
+    return _("%(name)s cannot be approved: missing %(missing)s, which the conference requires.") % {
+        "name": participant.full_name,
+        "missing": ", ".join(missing),
+    }

@@ -133,6 +133,14 @@ class Transition:
     sources: frozenset[str]
     target: str
     needs_reason: bool = False
+    # Sources allowed too where the conference has no security vetting.
+    unvetted_sources: frozenset[str] = frozenset()
+
+    def allows(self, state: str, *, conference: Conference) -> bool:
+        """Whether a participant of ``conference`` in ``state`` may take this transition."""
+        return state in self.sources or (
+            not conference.security_vetting and state in self.unvetted_sources
+        )
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -150,7 +158,13 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.UNDER_REVIEW}),
             State.VETTING,
         ),
-        Transition("approve", gettext_lazy("Approve"), frozenset({State.VETTING}), State.APPROVED),
+        Transition(
+            "approve",
+            gettext_lazy("Approve"),
+            frozenset({State.VETTING}),
+            State.APPROVED,
+            unvetted_sources=frozenset({State.UNDER_REVIEW}),
+        ),
         Transition(
             "print_badge",
             gettext_lazy("Print badge"),
@@ -283,6 +297,7 @@ def _transitions_apply(
     with transaction.atomic():
         moving, refused = _lock_and_sort(participants, transition)
         if transition.name == "approve":
+            moving = _requirements_met(moving, refused=refused)
             moving = _categories_for_approval(moving, badge_categories or {}, refused=refused)
         if not moving:
             return [], refused
@@ -307,7 +322,8 @@ def _transitions_apply(
         )
         with accreditation_mail_batch():
             for event in events:
-                _accreditation_mail(event_id=event.pk)
+                if transition.name in event.participant.conference.mailed_transitions:
+                    _accreditation_mail(event_id=event.pk)
     return moving, refused
 
 
@@ -332,7 +348,7 @@ def _lock_and_sort(
     source state move, the others are refused with the reason."""
     locked = (
         Participant.objects.select_for_update(of=("self",))
-        .select_related("delegation")
+        .select_related("delegation", "conference", "identity")
         .filter(pk__in=[participant.pk for participant in participants])
         .order_by("pk")
     )
@@ -340,7 +356,7 @@ def _lock_and_sort(
     _states_read(locked)
     moving, refused = [], []
     for participant in locked:
-        if participant.state in transition.sources:
+        if transition.allows(participant.state, conference=participant.conference):
             moving.append(participant)
         else:
             refused.append((participant.pk, _refusal(participant, transition)))
@@ -357,6 +373,28 @@ def _states_read(participants: list[Participant]) -> None:
     for participant in participants:
         badge = badges.get(participant.pk)
         participant.annotated_state = badge_stage(badge) if badge else participant.status
+
+
+def _requirements_met(
+    moving: list[Participant], *, refused: list[tuple[int, AccreditationError]]
+) -> list[Participant]:
+    """Those who have what their conference requires for approval; the others are refused."""
+    approvable = []
+    for participant in moving:
+        missing = rules.approval_missing(participant=participant)
+        if missing:
+            refused.append(
+                (
+                    participant.pk,
+                    AccreditationError(
+                        rules.approval_refusal(participant=participant, missing=missing),
+                        code="requirements_missing",
+                    ),
+                )
+            )
+        else:
+            approvable.append(participant)
+    return approvable
 
 
 def _categories_for_approval(

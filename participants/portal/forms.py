@@ -15,6 +15,7 @@ from participants.identity.photos import photo_discard_kept, photo_keep, photo_k
 from participants.models import (
     LOGISTICS_FIELDS,
     PASSPORT_FIELDS,
+    REQUIRED_PASSPORT_FIELDS,
     Delegation,
     IdentityDocument,
     Participant,
@@ -22,13 +23,6 @@ from participants.models import (
     passport_expiry_warning,
 )
 
-# Required for a complete identity record (IdentityDocument.is_complete).
-REQUIRED_PASSPORT_FIELDS = {
-    "nationality",
-    "date_of_birth",
-    "passport_number",
-    "passport_expires_on",
-}
 MAX_NOTE_BYTES = 10 * 1024 * 1024
 # The models carry no verbose names (adding them would mean migrations), so the portal,
 # which focal points read in English or Russian, names its fields here.
@@ -172,7 +166,7 @@ class MemberForm(forms.ModelForm):
                 },
             )
         )
-        for name in REQUIRED_PASSPORT_FIELDS & set(passport):
+        for name in set(passport).intersection(REQUIRED_PASSPORT_FIELDS):
             self.fields[name].required = True
         if self.document:
             for name in passport:

@@ -5,6 +5,7 @@ from django.db.models import Count
 
 from conference.models import Conference
 from documents.models import OutcomeDocument
+from participants.accreditation import services
 from participants.models import Delegation, Participant
 from sessions.models import Session
 
@@ -47,3 +48,16 @@ def test_demo_login_points_at_the_port_make_run_serves_on(demo_db, capsys, monke
     monkeypatch.setenv("PORT", "8077")
     call_command("load_demo")
     assert "Log in at http://127.0.0.1:8077/admin/" in capsys.readouterr().out
+
+
+def test_the_demo_requires_passport_data_and_approves_the_members_who_carry_it(demo_db, db):
+    dushanbe = Conference.objects.get(slug="dushanbe-2019")
+    assert (dushanbe.requires_passport_data, dushanbe.requires_photo) == (True, False)
+    vetted = list(
+        Participant.objects.filter(conference=dushanbe, status="vetting", identity__isnull=False)
+    )
+    assert vetted
+
+    done, refused = services.participants_transition(name="approve", participants=vetted, by=None)
+
+    assert (len(done), refused) == (len(vetted), [])

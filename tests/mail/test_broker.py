@@ -70,8 +70,8 @@ def test_with_the_broker_down_a_bulk_action_keeps_every_change_and_the_sweeper_s
 
 
 def test_the_sweeper_leaves_fresh_messages_to_the_queue(broker_down):
-    participant = ParticipantFactory(status=S.NOMINATED)
-    services.participant_review(participant=participant, by=None)
+    participant = ParticipantFactory(status=S.VETTING)
+    services.participant_approve(participant=participant, by=None)
     call_command("send_queued_mail")  # default: only messages untried for two minutes
     assert OutboxMessage.objects.get().status == "queued"
     assert mail.outbox == []

@@ -89,7 +89,7 @@ def test_one_action_over_two_delegations_writes_one_digest_to_each(
     ]
     with django_capture_on_commit_callbacks(execute=True):
         done, refused = services.participants_transition(
-            name="review", participants=people, by=None
+            name="reject", participants=people, by=None, reason="No note verbale"
         )
     assert (len(done), refused) == (5, [])
     assert sorted((m.to[0], m.body.count("\n- ")) for m in mail.outbox) == sorted(
@@ -103,7 +103,7 @@ def test_a_refused_member_is_left_out_of_the_digest(django_capture_on_commit_cal
     approved = ParticipantFactory(delegation=delegation, status=S.APPROVED)
     with django_capture_on_commit_callbacks(execute=True):
         done, refused = services.participants_transition(
-            name="review", participants=[ready, approved], by=None
+            name="reject", participants=[ready, approved], by=None, reason="No note verbale"
         )
     assert [p.pk for p in done] == [ready.pk] and len(refused) == 1
     [message] = mail.outbox

@@ -52,6 +52,7 @@ def open_conference(db):
         status=ConferenceStatus.REGISTRATION_OPEN,
         registration_deadline=timezone.now() + dt.timedelta(days=10),
         max_delegation_size=3,
+        requires_passport_data=True,
     )
 
 

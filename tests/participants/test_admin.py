@@ -122,7 +122,7 @@ def test_filters(organizer, query, expected):
 
 
 def test_the_dashboard_counts_and_lists_what_is_missing(organizer):
-    conference = ConferenceFactory()
+    conference = ConferenceFactory(requires_passport_data=True)
     complete = DelegationFactory(
         conference=conference,
         country="KZ",

@@ -118,7 +118,9 @@ def test_the_public_pages_retire_only_when_someone_starts_or_stops_showing(offic
 
 
 def test_one_event_each_and_one_digest_per_delegation(officer, django_capture_on_commit_callbacks):
-    first = ParticipantFactory(status=S.NOMINATED)
+    first = ParticipantFactory(
+        status=S.NOMINATED, delegation__conference__mailed_transitions=["review"]
+    )
     second = ParticipantFactory(status=S.NOMINATED, delegation=first.delegation)
     with django_capture_on_commit_callbacks(execute=True):
         done, refused = services.participants_transition(

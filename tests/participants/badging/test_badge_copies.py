@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from conference.models import Conference
 from participants.accreditation import services
 from participants.badging import selectors as badging_selectors
 from participants.badging import services as badging_services
@@ -93,6 +94,7 @@ def test_voiding_takes_a_reason_and_tells_the_focal_point_the_new_number_in_thei
 def test_the_print_mail_names_the_badge_number_and_the_portal_prints_it_alike(
     client, approved, django_capture_on_commit_callbacks
 ):
+    Conference.objects.filter(pk=approved.conference_id).update(mailed_transitions=["print_badge"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         badging_services.badges_print(participants=[approved], by=None)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from conference.enums import ConferenceStatus
+from conference.models import Conference
 from participants.accreditation import services
 from participants.accreditation.selectors import nomination_token
 from participants.enums import AccreditationStatus as S
@@ -518,3 +519,12 @@ def test_consent_to_the_public_list_is_separate(portal):
     member = Participant.objects.get()
     assert member.consent_processing_at is not None
     assert member.consent_public_list is False
+
+
+@pytest.mark.parametrize("vetting", [True, False])
+def test_the_portal_names_security_vetting_only_where_the_conference_has_it(portal, vetting):
+    Conference.objects.filter(pk=portal.delegation.conference_id).update(security_vetting=vetting)
+    page = portal.client.get(portal.url()).content.decode()
+    assert ("sends it to security vetting" in page) is vetting
+    one_step = "The accreditation team reviews each nomination and approves it once its data is"
+    assert (one_step in page) is not vetting

@@ -2,8 +2,9 @@
 
 The organizer creates the conference, follows its setup checklist (rooms and delegations added
 as lists, a badge category from the checklist's link), sends the nomination link; the focal
-point nominates three members on a phone, one of them in Cyrillic only; the organizer approves,
-prints the badges, downloads one again and voids another; the desk finds the badges.
+point nominates three members on a phone, one of them in Cyrillic only and one before passport
+data was required; approval refuses that one and approves the others; the organizer prints the
+badges, downloads one again and voids another; the desk finds the badges.
 
 With WALK_SCREENSHOTS=<directory> each key step is photographed at 1366 and 390 pixels wide.
 """
@@ -195,35 +196,54 @@ def test_a_first_conference_from_the_empty_admin_to_the_desk(
     )
     assert not hasattr(ismoilov, "identity") or not ismoilov.identity.passport_number
 
-    # Approval of those with passport data.
+    # Approval refuses the one without the passport data the conference now requires.
     changelist = f"{base}/admin/participants/participant/?conference__id__exact={conference.pk}"
+    everyone = [ismoilov, rakhimov, petrov]
 
     def choose(action: str, members) -> None:
         page.goto(changelist)
         for member in members:
             page.check(f"input[name=_selected_action][value='{member.pk}']")
         page.select_option("select[name=action]", action)
+        page.click("button[name=index]")
 
     def run(action: str, members) -> str:
         choose(action, members)
-        page.click("button[name=index]")
         page.locator(".submit-row input[type=submit]").click()
         return page.locator("ul.messagelist").inner_text()
 
-    run("transition_review", [rakhimov, petrov])
-    run("transition_send_to_vetting", [rakhimov, petrov])
-    run("transition_approve", [rakhimov, petrov])
-    for member in (rakhimov, petrov):
+    run("transition_review", everyone)
+    run("transition_send_to_vetting", everyone)
+    choose("transition_approve", everyone)
+    missing = "missing nationality, date of birth, passport number, passport expires on"
+    confirmation = page.locator("#content table").inner_text()
+    assert f"will be refused: {missing}, which the conference requires" in confirmation
+    _shoot(page, "05-approval-refuses")
+    page.locator(".submit-row input[type=submit]").click()
+    report = page.locator("ul.messagelist").inner_text()
+    assert "Approve: 2 participants done." in report
+    assert (
+        f"1 refused: Timur Ismoilov: Timur Ismoilov cannot be approved: {missing}, which the "
+        "conference requires."
+    ) in report
+    for member in everyone:
         member.refresh_from_db()
-        assert member.status == AccreditationStatus.APPROVED
+    assert [m.status for m in everyone] == [
+        AccreditationStatus.VETTING,
+        AccreditationStatus.APPROVED,
+        AccreditationStatus.APPROVED,
+    ]
     assert {rakhimov.badge_number, petrov.badge_number} == {1, 2}
 
     # Badges printed as A4 sheets, one badge downloaded again, another voided.
-    choose("print_badges_sheets", [rakhimov, petrov])
+    page.goto(changelist)
+    for member in (rakhimov, petrov):
+        page.check(f"input[name=_selected_action][value='{member.pk}']")
+    page.select_option("select[name=action]", "print_badges_sheets")
     assert _pdf(page, lambda: page.click("button[name=index]")) == "badges-almaty-2027.pdf"
     assert BadgePrinting.objects.filter(badge__conference=conference).count() == 2
     page.goto(f"{base}/admin/participants/participant/{rakhimov.pk}/change/")
-    _shoot(page, "05-participant-printed")
+    _shoot(page, "06-participant-printed")
     again = page.get_by_role("button", name="Download the badge again (PDF)")
     assert _pdf(page, again.click) == "badge-0001.pdf"
     rakhimov.refresh_from_db()
@@ -233,7 +253,7 @@ def test_a_first_conference_from_the_empty_admin_to_the_desk(
     page.goto(f"{base}/admin/participants/participant/{petrov.pk}/change/")
     page.get_by_role("link", name="Void badge (lost or stolen)…").click()
     page.fill("#id_reason", "Lost at the hotel")
-    _shoot(page, "06-void-badge")
+    _shoot(page, "07-void-badge")
     void = page.get_by_role("button", name="Void and issue a new badge")
     assert _pdf(page, void.click) == "badge-0003.pdf"
     petrov.refresh_from_db()
@@ -250,6 +270,6 @@ def test_a_first_conference_from_the_empty_admin_to_the_desk(
     matches = desk.locator("ul.matches").inner_text()
     assert "Петров" in matches.title() or "ПЕТРОВ" in matches
     assert petrov.printed_badge_number in matches
-    _shoot(desk, "07-desk-search")
+    _shoot(desk, "08-desk-search")
     # Chromium's PDF viewer loads its own chrome:// resources; no page asked the web for anything.
     assert [url for url in page.outside_requests if url.startswith(("http:", "https:"))] == []

@@ -51,6 +51,8 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "LOG_LEVEL": "WARNING",
     "SECURE_SSL_REDIRECT": "0",
+    # DEBUG off refuses to start without mail settings; the bench sends none.
+    "EMAIL_URL": "console:",
     "CACHE_BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "CACHE_LOCATION": "bench-door",
 }
@@ -93,6 +95,7 @@ def seed(size: int) -> None:
 
     from conference.models import Conference
     from participants.badging import selectors, services
+    from participants.enums import AccreditationStatus
     from participants.models import (
         AccessZone,
         BadgeCategory,
@@ -135,7 +138,7 @@ def seed(size: int) -> None:
                 family_name=family,
                 name_cyrillic=cyrillic,
                 email=f"door{n}@example.org",
-                status="badge_collected",
+                status=AccreditationStatus.APPROVED,
                 badge_category=category,
                 badge_number=n + 1,
             )

@@ -61,6 +61,7 @@ from participants.models import (
     IdentityDocument,
     Participant,
 )
+from participants.transliteration import query_spellings
 from participants.uploads import file_response
 
 
@@ -707,8 +708,8 @@ class ParticipantAdmin(
         return ["status", *hidden]
 
     def get_search_results(self, request, queryset, search_term):
-        """Each word matches the start of a name, the e-mail, the delegation's name or, with
-        the permission, of passport data.
+        """Each word matches the start of a name (in either script), the e-mail, the
+        delegation's name or, with the permission, of passport data.
 
         The delegations and passports that match are looked up first, each in its own table,
         so the participants are found by an OR of indexed prefixes on their own table: a join
@@ -729,6 +730,9 @@ class ParticipantAdmin(
                     Delegation.objects.filter(name__istartswith=word).values_list("pk", flat=True)
                 ))
             )  # fmt: skip
+            # A name in the other script: the word's Latin spellings start a word of the key.
+            for spelling in query_spellings(word):
+                match |= Q(search_name__icontains=f" {spelling}")
             if identity:
                 match |= Q(passport_name__istartswith=word) | _passport_match(word)
             condition &= match

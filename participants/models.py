@@ -39,6 +39,7 @@ from participants.enums import (
     ScanAction,
     ScanResult,
 )
+from participants.transliteration import has_cyrillic, search_key, to_latin
 from participants.uploads import (
     BADGE_PHOTO_DIR,
     NOTE_VERBALE_EXTENSIONS,
@@ -293,12 +294,40 @@ class Delegation(models.Model):
         return self.max_size or self.conference.max_delegation_size
 
 
+# The names the search key is derived from. Never the passport name: that is identity data,
+# and the key is searched by people who may not read it.
+NAME_FIELDS = frozenset({"given_names", "family_name", "name_cyrillic"})
+
+
 # The one rule for naming a person on a public page, feed or PDF (delegations, agenda,
 # speakers, list of participants): accredited, and agreed to be listed.
 PUBLICLY_NAMED = Q(status__in=BADGE_HOLDING_STATUSES, consent_public_list=True)
 
 
 class ParticipantQuerySet(models.QuerySet):
+    # Bulk writes skip save(): they refresh the stored search key themselves (the import
+    # creates and updates people in bulk).
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for participant in objs:
+            participant.search_name = participant.derived_search_name()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if not NAME_FIELDS.isdisjoint(fields):
+            objs = list(objs)
+            for participant in objs:
+                participant.search_name = participant.derived_search_name()
+            fields = [*fields, "search_name"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # One statement cannot transliterate each row: names change with their key or not at
+        # all (bulk_update above sends both).
+        if not NAME_FIELDS.isdisjoint(kwargs) and "search_name" not in kwargs:
+            raise TypeError("Names are written by save() or bulk_update(), which keep the key.")
+        return super().update(**kwargs)
+
     def publicly_named(self):
         """Those the public may see by name (``PUBLICLY_NAMED``)."""
         return self.filter(PUBLICLY_NAMED)
@@ -441,6 +470,10 @@ class Participant(models.Model):
         blank=True,
         help_text=_("Printed under the name on the badge, e.g. Эмомали Рахмон."),
     )
+    # Denormalized from the names, in Latin letters whatever script they are written in, so
+    # that the desk finds "Petrov" typed for Петров and the other way round (trigram-indexed
+    # on PostgreSQL by migration 0017).
+    search_name = models.TextField(blank=True, editable=False, verbose_name=_("search name"))
     # A security hold turns every scan of the participant's badge red until it is lifted.
     security_hold_reason = models.CharField(
         max_length=200, blank=True, editable=False, verbose_name=_("security hold reason")
@@ -547,6 +580,19 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        # The search key, like Delegation.name, is derived from the row's own names whoever
+        # saves; a save of other fields leaves it alone.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not NAME_FIELDS.isdisjoint(update_fields):
+            self.search_name = self.derived_search_name()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def derived_search_name(self) -> str:
+        return search_key(self.given_names, self.family_name, self.name_cyrillic)
+
     @property
     def is_publicly_named(self) -> bool:
         """``PUBLICLY_NAMED`` for one participant already loaded."""
@@ -602,8 +648,17 @@ class Participant(models.Model):
 
     @property
     def badge_name(self) -> str:
-        """The name as it is read aloud and printed: honorific, given names, FAMILY NAME."""
-        return f"{self.honorific} {self.given_names} {self.family_name.upper()}".strip()
+        """The name as it is read aloud and printed: honorific, given names, FAMILY NAME, in
+        Latin letters (names entered in Cyrillic are transliterated as in a passport)."""
+        given, family = to_latin(self.given_names), to_latin(self.family_name)
+        return f"{self.honorific} {given} {family.upper()}".strip()
+
+    @property
+    def cyrillic_name(self) -> str:
+        """The name in Cyrillic: the one entered for it, else the names if they are Cyrillic."""
+        if self.name_cyrillic:
+            return self.name_cyrillic
+        return self.full_name if has_cyrillic(self.full_name) else ""
 
     @property
     def on_security_hold(self) -> bool:

@@ -12,7 +12,10 @@ def change_form_data(client, url: str, **changes) -> dict[str, list[str]]:
     page = client.get(url)
     assert page.status_code == 200
     form = next(
-        f for f in lxml.html.fromstring(page.content).forms if f.get("id", "").endswith("_form")
+        # Decoded first: from bytes lxml may read a Cyrillic value as Latin-1.
+        f
+        for f in lxml.html.fromstring(page.content.decode()).forms
+        if f.get("id", "").endswith("_form")
     )
     data: dict[str, list[str]] = {}
     for name, value in form.form_values():

@@ -242,7 +242,7 @@ def _outcome(outcome: services.ScanOutcome) -> dict:
             "id": badge.pk,
             "printed": outcome.scan.conference.printed_badge_number(badge.number),
             "name": participant.badge_name,
-            "name_cyrillic": participant.name_cyrillic,
+            "name_cyrillic": participant.cyrillic_name,
         }
         if badge and outcome.result not in (ScanResult.OTHER_CONFERENCE,)
         else None,

@@ -38,6 +38,7 @@ from conference.models import Conference
 from conference.printing.pdf import BOLD, REGULAR, fitted_font_size, register_fonts
 from participants.badging.selectors import badge_token
 from participants.models import IdentityDocument, IssuedBadge
+from participants.transliteration import has_cyrillic
 from participants.uploads import badge_photo_name, is_badge_photo_of
 
 # Binary streams: ReportLab's ASCII85 fallback is pure Python and took a third of the time.
@@ -90,8 +91,8 @@ class Card:
         identity = getattr(participant, "identity", None)
         photo = identity.photo if identity is not None and identity.photo else None
         return cls(
-            name=participant.badge_name,
-            name_cyrillic=participant.name_cyrillic,
+            name=_latin_name(participant),
+            name_cyrillic=participant.cyrillic_name,
             title=participant.functional_title,
             delegation=_delegation_label(participant),
             category_label_en=(category.label_en or category.name) if category else "",
@@ -103,6 +104,15 @@ class Card:
             photo=identity if photo else None,
             conference=badge.conference.short_title,
         )
+
+
+def _latin_name(participant) -> str:
+    """The Latin line: the names as entered, or for names entered in Cyrillic the name as in
+    the passport where it is on file, else their passport-style transliteration."""
+    passport = participant.passport_name.strip()
+    if has_cyrillic(participant.full_name) and passport and not has_cyrillic(passport):
+        return f"{participant.honorific} {passport}".strip()
+    return participant.badge_name
 
 
 def _delegation_label(participant) -> str:

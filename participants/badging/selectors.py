@@ -39,6 +39,7 @@ from participants.models import (
     ScannerDevice,
     ZoneOpening,
 )
+from participants.transliteration import query_spellings
 
 DESK_PERMISSION = "participants.use_badge_desk"
 SCANNER_PERMISSION = "participants.pair_scannerdevice"
@@ -83,17 +84,20 @@ def can_see_photos(user: AbstractBaseUser) -> bool:
 
 
 def desk_search(*, conference: Conference, query: str, limit: int = 8) -> list[IssuedBadge]:
-    """Current badges whose holder's name starts a word with ``query``, for the desk."""
+    """Current badges whose holder's names contain each word of ``query``, for the desk.
+
+    Either script finds either: the words and the names are compared in Latin letters, the
+    stored search key against each spelling of the word ("Петров" reads "petrov").
+    """
     words = query.split()[:4]
     if not words:
         return []
     people = Participant.objects.filter(conference=conference)
     for word in words:
-        people = people.filter(
-            Q(family_name__icontains=word)
-            | Q(given_names__icontains=word)
-            | Q(name_cyrillic__icontains=word)
-        )
+        match = Q()
+        for spelling in query_spellings(word):
+            match |= Q(search_name__icontains=spelling)
+        people = people.filter(match)
     # The first ``limit`` holders of a current badge, in name order, are chosen among the
     # trigram index's matches before any join: a short common fragment ("Kara") matches
     # hundreds of people, and joining them all to every badge first read the 100,000 badges
@@ -304,7 +308,7 @@ def _snapshot_badge(badge: IssuedBadge, photos: dict[int, str]) -> dict:
         "number": badge.number,
         "printed": badge.conference.printed_badge_number(badge.number),
         "name": participant.badge_name,
-        "name_cyrillic": participant.name_cyrillic,
+        "name_cyrillic": participant.cyrillic_name,
         "delegation": str(participant.delegation) if participant.delegation_id else "",
         "category": category.code if category else "",
         "zones": sorted(zone.code for zone in category.zones.all()) if category else [],

@@ -3,13 +3,16 @@ import zoneinfo
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.forms import ChoiceField, ModelForm
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from . import services
+from . import selectors, services
 from .admin_mixins import ConferenceTimeMixin, ServiceAdmin, WordBoundarySlugMixin
-from .csvio.admin import ConferenceCsvAdmin
+from .admin_setup import setup_checklist
+from .csvio.admin import ConferenceCsvAdmin, import_links
 from .models import Conference, ConferencePartner, Organization
 
 
@@ -59,6 +62,23 @@ class ConferenceAdmin(
         if zone in zoneinfo.available_timezones():
             return Conference(time_zone=zone)
         return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        conference = self.get_object(request, unquote(object_id))
+        if conference is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "setup_checklist": setup_checklist(conference=conference, user=request.user),
+                "mail": selectors.mail_setup(),
+                "setup_imports": import_links(user=request.user, conference=conference),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_post_save_add(self, request, obj):
+        # A new conference opens on its setup checklist, not on the list of conferences.
+        if self.has_change_permission(request, obj):
+            return redirect("admin:conference_conference_change", obj.pk)
+        return super().response_post_save_add(request, obj)
 
     def save_object(self, request, obj, form):
         services.conference_save(conference=obj)

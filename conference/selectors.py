@@ -1,8 +1,11 @@
 import django_otp
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from .mailconfig import not_delivered
 from .models import Conference
+from .setup import MailSetup, SetupRow, setup_steps
 
 
 def conferences_newest_first() -> QuerySet[Conference]:
@@ -20,6 +23,44 @@ def conference_current() -> Conference | None:
 
 def public_conferences() -> QuerySet[Conference]:
     return Conference.objects.filter(is_public=True).order_by("-start_date", "title")
+
+
+def conference_setup(*, conference: Conference) -> list[SetupRow]:
+    """Every registered setup step with the conference's count, read in one query."""
+    steps = setup_steps()
+    # Prefixed: "rooms" and "delegations" are already the conference's relations.
+    counts = {
+        f"setup_{step.key}": Coalesce(
+            Subquery(
+                step.model._default_manager.filter(step.rows, conference=OuterRef("pk"))
+                .order_by()
+                .values("conference")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        for step in steps
+    }
+    if not counts:
+        return []
+    found = Conference.objects.filter(pk=conference.pk).values(**counts).get()
+    return [
+        SetupRow(
+            step=step,
+            count=found[f"setup_{step.key}"],
+            total=found[f"setup_{step.of}"] if step.of else None,
+        )
+        for step in steps
+    ]
+
+
+def mail_setup() -> MailSetup:
+    """The address mail goes out from, and whether this server delivers it."""
+    return MailSetup(
+        sender=settings.DEFAULT_FROM_EMAIL, undelivered=not_delivered(settings.EMAIL_BACKEND)
+    )
 
 
 # Two-factor sign-in (django-otp). Whoever can read identity data must have a second factor;

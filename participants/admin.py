@@ -30,15 +30,23 @@ from conference.admin_mixins import (
     ServiceAdmin,
     local_time_column,
 )
+from conference.admin_setup import BulkAddForm, BulkAddMixin
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 from conference.selectors import conference_current, conferences_newest_first
+from conference.setup import SetupStep, register_step
 from participants.accreditation import mails, notifications, rules, selectors, services
 from participants.accreditation.forms import CircularForm, ReasonForm
 from participants.badging import selectors as badging_selectors
 from participants.badging.admin import BADGE_ACTIONS, BadgeAdminMixin
 from participants.counts import ParticipantCountPaginator
-from participants.enums import PENDING_STATUSES, AccreditationState, CircularAudience
+from participants.enums import (
+    PENDING_STATUSES,
+    STATE_CATEGORIES,
+    AccreditationState,
+    CircularAudience,
+    DelegationCategory,
+)
 from participants.identity import admin as identity_admin  # noqa: F401  (registers its pages)
 from participants.identity.photos import photo_reencode
 from participants.letters.admin import (
@@ -142,11 +150,63 @@ class DelegationAdminForm(forms.ModelForm):
         )
 
 
+class DelegationBulkAddForm(BulkAddForm):
+    state_category = forms.ChoiceField(
+        label=gettext_lazy("Category of the States"),
+        choices=[
+            (value, label)
+            for value, label in DelegationCategory.choices
+            if value in STATE_CATEGORIES and value != DelegationCategory.HOST
+        ],
+        initial=DelegationCategory.PARTICIPATING_STATE,
+        help_text=gettext_lazy("The host country's delegation is the host's."),
+    )
+
+
+for step in (
+    SetupStep(
+        key="delegations",
+        label=gettext_lazy("Delegations"),
+        order=40,
+        model=Delegation,
+        bulk_add=True,
+    ),
+    SetupStep(
+        key="focal_points",
+        label=gettext_lazy("Focal points (delegations with a focal point e-mail)"),
+        order=50,
+        model=Delegation,
+        rows=~Q(focal_point_email=""),
+        of="delegations",
+        addable=False,
+    ),
+    SetupStep(
+        key="nomination_links",
+        label=gettext_lazy("Nomination links sent"),
+        order=70,
+        model=Delegation,
+        rows=Q(nomination_link_expires_at__isnull=False),
+        of="delegations",
+        addable=False,
+    ),
+):
+    register_step(step)
+
+
 @admin.register(Delegation)
 class DelegationAdmin(
-    NameplateAdminMixin, DelegationLettersMixin, ConferenceFieldTimeMixin, ServiceAdmin
+    BulkAddMixin,
+    NameplateAdminMixin,
+    DelegationLettersMixin,
+    ConferenceFieldTimeMixin,
+    ServiceAdmin,
 ):
     form = DelegationAdminForm
+    bulk_add_form = DelegationBulkAddForm
+    bulk_add_help = gettext_lazy(
+        "One delegation a line: a country by its name (English or Russian) or ISO code "
+        "(KZ, KAZ), or an organization by its name or acronym as Organizations has it."
+    )
     list_display = [
         "name",
         "conference",
@@ -185,6 +245,13 @@ class DelegationAdmin(
 
     def save_object(self, request, obj, form):
         services.delegation_save(delegation=obj)
+
+    def bulk_add(self, *, conference, data):
+        return services.delegations_add(
+            conference=conference,
+            lines=data["names"],
+            state_category=data["state_category"],
+        )
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

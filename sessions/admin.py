@@ -18,10 +18,12 @@ from conference.admin_mixins import (
     SameConferenceChoicesMixin,
     ServiceAdmin,
 )
+from conference.admin_setup import BulkAddMixin
 from conference.csvio.admin import export_selected_action
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 from conference.selectors import conferences_newest_first
+from conference.setup import SetupStep, register_step
 from participants.models import Delegation
 
 from .enums import StatementStatus
@@ -48,6 +50,7 @@ from .selectors import (
 from .services import (
     agenda_item_delete,
     agenda_item_save,
+    rooms_add,
     seat_swap,
     seating_plan_delete,
     seating_plan_save,
@@ -74,13 +77,24 @@ def warn_about_conflicts(request, session: Session) -> None:
         messages.warning(request, conflict.message)
 
 
+register_step(SetupStep(key="rooms", label=_("Rooms"), order=10, model=Room, bulk_add=True))
+register_step(SetupStep(key="sessions", label=_("Sessions"), order=60, model=Session))
+
+
 @admin.register(Room)
-class RoomAdmin(TranslationAdmin, AgendaServiceAdmin):
+class RoomAdmin(BulkAddMixin, TranslationAdmin, AgendaServiceAdmin):
     list_display = ["name", "conference", "capacity", "interpretation_languages"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
     search_fields = ["name"]
     autocomplete_fields = ["conference"]
+    bulk_add_help = _(
+        "One room a line, as it is called in English; its Russian name, capacity and "
+        "interpretation languages are added on each room's page."
+    )
+
+    def bulk_add(self, *, conference, data):
+        return rooms_add(conference=conference, lines=data["names"])
 
 
 class StatementInline(SameConferenceChoicesMixin, admin.TabularInline):

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from conference.enums import DomainEvent
 from conference.events import event_emit
+from conference.models import Conference
+from conference.setup import BulkAddRefused, LineRefusal, duplicate_refusals
 from conference.site.publishing import public_pages_invalidate
 from participants.models import Delegation, Participant
 
@@ -48,6 +50,38 @@ def agenda_item_save(*, item: AgendaItem) -> AgendaItem:
     if isinstance(item, Session):
         _session_announce(item)
     return item
+
+
+ROOM_NAME_LENGTH = Room._meta.get_field("name").max_length
+
+
+@transaction.atomic
+def rooms_add(*, conference: Conference, lines: list[tuple[int, str]]) -> list[Room]:
+    """Add a room for each (line number, name), or none: BulkAddRefused names the lines refused.
+
+    A name is compared without regard to case with the conference's rooms, in either language.
+    """
+    refusals = [
+        LineRefusal(number, name, _("%(name)s: a room name has at most %(length)d characters.")
+        % {"name": name[:40], "length": ROOM_NAME_LENGTH})
+        for number, name in lines
+        if len(name) > ROOM_NAME_LENGTH
+    ]  # fmt: skip
+    existing = Room.objects.filter(conference=conference).values_list("name_en", "name_ru")
+    refusals += duplicate_refusals(
+        [(number, name, name.casefold()) for number, name in lines],
+        existing={name.casefold() for pair in existing for name in pair if name},
+        already_there=_("%(name)s: this conference already has a room of this name."),
+        repeated=_("%(name)s: the same room as line %(line)d."),
+    )
+    if refusals:
+        raise BulkAddRefused(sorted(refusals, key=lambda refusal: refusal.number))
+    rooms = [Room(conference=conference, name_en=name) for _number, name in lines]
+    for room in rooms:
+        room.full_clean()
+        room.save()
+    public_pages_invalidate(conference_ids=[conference.pk])
+    return rooms
 
 
 def _session_announce(session: Session) -> None:

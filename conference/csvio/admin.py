@@ -94,6 +94,15 @@ def _filter_choices(export, conference: Conference, shared: dict) -> list[dict]:
     return filters
 
 
+def import_links(*, user, conference: Conference) -> list[tuple[str, str]]:
+    """(label, URL) of each import ``user`` may run into ``conference``."""
+    return [
+        (i.label, reverse(f"admin:conference_import_{i.identifier}", args=[conference.pk]))
+        for i in registry.all_imports()
+        if i.is_permitted(user)
+    ]
+
+
 class ConferenceCsvAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -152,11 +161,7 @@ class ConferenceCsvAdmin(admin.ModelAdmin):
             "original": conference,
             "title": _("Exports of %(conference)s") % {"conference": conference},
             "exports": exports,
-            "imports": [
-                (i.label, reverse(f"admin:conference_import_{i.identifier}", args=[conference.pk]))
-                for i in registry.all_imports()
-                if i.is_permitted(request.user)
-            ],
+            "imports": import_links(user=request.user, conference=conference),
         }
         return TemplateResponse(request, "admin/exports/conference_exports.html", context)
 

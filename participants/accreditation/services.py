@@ -22,10 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 from modeltranslation.translator import translator
 
+from conference.enums import OrganizationKind
 from conference.mail import placeholders
-from conference.models import Conference
+from conference.models import Conference, Organization
+from conference.setup import BulkAddRefused, LineRefusal, duplicate_refusals
 from conference.site.publishing import public_pages_invalidate
 from participants.accreditation import mails, notifications, rules, selectors, webhook_events
 from participants.accreditation.selectors import nomination_token
@@ -36,6 +39,7 @@ from participants.enums import (
     INACTIVE_STATUSES,
     AccreditationState,
     AccreditationStatus,
+    DelegationCategory,
     DelegationRole,
     DelegationStatus,
     IdentityAccessKind,
@@ -863,6 +867,93 @@ def delegation_save(*, delegation: Delegation) -> Delegation:
 def delegation_delete(*, delegation: Delegation) -> None:
     delegation.delete()
     public_pages_invalidate(conference_ids=[delegation.conference_id])
+
+
+# A delegation of an organization takes the category its kind names; any other kind, this one.
+ORGANIZATION_CATEGORIES = {
+    OrganizationKind.UN_ENTITY: DelegationCategory.UN_ENTITY,
+    OrganizationKind.CIVIL_SOCIETY: DelegationCategory.CIVIL_SOCIETY,
+    OrganizationKind.MEDIA: DelegationCategory.MEDIA,
+}
+
+
+def country_code(text: str) -> str:
+    """The ISO code of the country ``text`` names (a code, an English or Russian name), or ""."""
+    if text.isascii() and text.isalpha() and len(text) in (2, 3):
+        code = countries.alpha2(text)
+        if code:
+            return code
+    return countries.by_name(text, language="en") or countries.by_name(text, language="ru")
+
+
+def _organizations_by_name() -> dict[str, Organization]:
+    """Every organization under each of its names and acronyms, without regard to case."""
+    found = {}
+    for organization in Organization.objects.all():
+        names = ("name_en", "name_ru", "acronym_en", "acronym_ru")
+        for name in filter(None, (getattr(organization, field) for field in names)):
+            found.setdefault(name.casefold(), organization)
+    return found
+
+
+@transaction.atomic
+def delegations_add(
+    *, conference: Conference, lines: list[tuple[int, str]], state_category: str
+) -> list[Delegation]:
+    """A delegation for each (line number, name), or none: BulkAddRefused names the lines refused.
+
+    A line names a country (ISO code, English or Russian name) or an organization already in
+    the admin (name or acronym). Countries take ``state_category``, the host country the host's;
+    organizations the category of their kind.
+    """
+    organizations = _organizations_by_name()
+    delegations, keyed, refusals = [], [], []
+    for number, text in lines:
+        code = country_code(text)
+        organization = None if code else organizations.get(text.casefold())
+        if code:
+            category = DelegationCategory.HOST if code == conference.country else state_category
+            delegation = Delegation(conference=conference, country=code, category=category)
+            keyed.append((number, text, f"country:{code}"))
+        elif organization:
+            category = ORGANIZATION_CATEGORIES.get(
+                organization.kind, DelegationCategory.ORGANIZATION
+            )
+            delegation = Delegation(
+                conference=conference, organization=organization, category=category
+            )
+            keyed.append((number, text, f"organization:{organization.pk}"))
+        else:
+            refusals.append(
+                LineRefusal(
+                    number,
+                    text,
+                    _(
+                        "%(name)s: no country has this name or code, and no organization "
+                        "(add the organization under Organizations first)."
+                    )
+                    % {"name": text},
+                )
+            )
+            continue
+        delegations.append(delegation)
+    here = Delegation.objects.filter(conference=conference).values_list("country", "organization")
+    refusals += duplicate_refusals(
+        keyed,
+        existing={
+            f"country:{country}" if country else f"organization:{organization}"
+            for country, organization in here
+        },
+        already_there=_("%(name)s: this conference already has this delegation."),
+        repeated=_("%(name)s: the same delegation as line %(line)d."),
+    )
+    if refusals:
+        raise BulkAddRefused(sorted(refusals, key=lambda refusal: refusal.number))
+    for delegation in delegations:
+        delegation.full_clean()
+        delegation.save()
+    public_pages_invalidate(conference_ids=[conference.pk])
+    return delegations
 
 
 def participant_withdraw(*, participant: Participant, reason: str) -> Participant:

@@ -34,6 +34,7 @@ from conference.admin_mixins import (
 from conference.models import Conference
 from conference.printing.pdf import pdf_response
 from conference.selectors import conferences_newest_first
+from conference.setup import SetupStep, register_step
 from participants.accreditation import selectors, services
 from participants.accreditation.forms import ReasonForm
 from participants.badging import printing as badges
@@ -42,6 +43,18 @@ from participants.badging import services as badging_services
 from participants.badging.device_admin import ZoneOpeningInline
 from participants.enums import BADGE_HOLDING_STATES
 from participants.models import AccessZone, BadgeCategory, IssuedBadge, Participant
+
+register_step(
+    SetupStep(
+        key="badge_categories",
+        label=gettext_lazy("Badge categories"),
+        order=20,
+        model=BadgeCategory,
+    )
+)
+register_step(
+    SetupStep(key="zones", label=gettext_lazy("Access zones"), order=30, model=AccessZone)
+)
 
 
 @admin.register(AccessZone)

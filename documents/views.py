@@ -17,6 +17,15 @@ from .diff import comparison_context
 from .enums import ParagraphKind
 
 
+def _paragraphs_by_kind(version) -> dict:
+    """A version's paragraphs as the public pages lay them out: preamble, then operative part."""
+    paragraphs = selectors.version_paragraphs(version=version)
+    return {
+        "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
+        "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
+    }
+
+
 @cached_conference_page
 def document_list(request: HttpRequest, conference: Conference) -> HttpResponse:
     context = {
@@ -32,12 +41,10 @@ def document_detail(
     request: HttpRequest, conference: Conference, document_slug: str
 ) -> HttpResponse:
     document = selectors.published_document(conference=conference, slug=document_slug)
-    paragraphs = selectors.version_paragraphs(version=document.final_version)
     context = {
         "conference": conference,
         "document": document,
-        "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
-        "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
+        **_paragraphs_by_kind(document.final_version),
         "statements": selectors.position_statements(document=document),
         "has_versions": len(selectors.issued_versions(document=document)) > 1,
     }
@@ -50,13 +57,11 @@ def document_draft(
 ) -> HttpResponse:
     """The published draft with its brackets, holders and options; 404 when none is."""
     document = selectors.public_draft(conference=conference, slug=document_slug)
-    paragraphs = selectors.version_paragraphs(version=document.public_draft)
     context = {
         "conference": conference,
         "document": document,
         "version": document.public_draft,
-        "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
-        "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
+        **_paragraphs_by_kind(document.public_draft),
     }
     return render(request, "documents/draft.html", context)
 

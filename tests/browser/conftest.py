@@ -59,6 +59,23 @@ def browser_page(monkeypatch):
         connections.close_all()
 
 
+def admin_fill_new_conference(page, base_url: str) -> None:
+    """Open the admin's add form and fill in the conference every walk starts from.
+
+    Almaty 2027, 16-17 March in Asia/Almaty, registration open; the caller sets what its walk
+    needs on top and saves.
+    """
+    page.goto(f"{base_url}/admin/conference/conference/add/")
+    page.fill("#id_title_en", "Regional Conference on Border Cooperation")
+    page.fill("#id_short_title_en", "Almaty 2027")
+    page.fill("#id_city_en", "Almaty")
+    page.select_option("#id_country", "KZ")
+    page.fill("#id_start_date", "2027-03-16")
+    page.fill("#id_end_date", "2027-03-17")
+    page.select_option("#id_time_zone", "Asia/Almaty")
+    page.select_option("#id_status", "registration_open")
+
+
 def admin_sign_in(page, base_url: str, user, password: str) -> None:
     """Sign in through the admin's login form with a recovery code, as the demo organizer does.
 

@@ -22,7 +22,7 @@ from PIL import Image
 from conference.models import Conference
 from participants.enums import AccreditationStatus
 from participants.models import BadgePrinting, IssuedBadge, Participant
-from tests.browser.conftest import admin_sign_in
+from tests.browser.conftest import admin_fill_new_conference, admin_sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -97,15 +97,7 @@ def test_a_first_conference_from_the_empty_admin_to_the_desk(
     admin_sign_in(page, base, organizer, "correct-horse-battery")
 
     # The conference, from scratch. Passport data is not asked for at first.
-    page.goto(f"{base}/admin/conference/conference/add/")
-    page.fill("#id_title_en", "Regional Conference on Border Cooperation")
-    page.fill("#id_short_title_en", "Almaty 2027")
-    page.fill("#id_city_en", "Almaty")
-    page.select_option("#id_country", "KZ")
-    page.fill("#id_start_date", "2027-03-16")
-    page.fill("#id_end_date", "2027-03-17")
-    page.select_option("#id_time_zone", "Asia/Almaty")
-    page.select_option("#id_status", "registration_open")
+    admin_fill_new_conference(page, base)
     page.uncheck("#id_requires_passport_data")
     page.click("input[name=_save]")
     conference = Conference.objects.get(slug="almaty-2027")

@@ -11,7 +11,7 @@ from PIL import Image
 
 from participants.enums import AccreditationStatus
 from participants.models import Participant
-from tests.browser.conftest import admin_sign_in
+from tests.browser.conftest import admin_fill_new_conference, admin_sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -32,15 +32,7 @@ def test_a_conference_made_from_scratch_runs_from_link_to_approval(
     page = browser_page
     admin_sign_in(page, live_server.url, organizer, "correct-horse-battery")
 
-    page.goto(f"{live_server.url}/admin/conference/conference/add/")
-    page.fill("#id_title_en", "Regional Conference on Border Cooperation")
-    page.fill("#id_short_title_en", "Almaty 2027")
-    page.fill("#id_city_en", "Almaty")
-    page.select_option("#id_country", "KZ")
-    page.fill("#id_start_date", "2027-03-16")
-    page.fill("#id_end_date", "2027-03-17")
-    page.select_option("#id_time_zone", "Asia/Almaty")
-    page.select_option("#id_status", "registration_open")
+    admin_fill_new_conference(page, live_server.url)
     page.fill("#id_registration_deadline_0", "2027-03-01")
     page.fill("#id_registration_deadline_1", "18:00")
     page.click("input[name=_save]")

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from participants.imports.services import participants_import
@@ -12,6 +11,7 @@ from participants.models import Participant
 from participants.transliteration import query_spellings, search_key, to_latin
 from tests.admin_forms import submit_change_form
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory
+from tests.migrations import migrate_to, migrate_to_newest
 from tests.participants.conftest import member_data
 
 PETROV = " petr petrov pyotr"
@@ -136,18 +136,11 @@ BEFORE = [("participants", "0015_identity_badge_photo")]
 FILLED = [("participants", "0016_participant_search_name")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_schema(transactional_db):
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     yield apps
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_newest()
 
 
 def test_the_migration_fills_the_key_of_every_old_row_and_goes_back(old_schema):
@@ -172,14 +165,14 @@ def test_the_migration_fills_the_key_of_every_old_row_and_goes_back(old_schema):
             email=f"p{number}@example.org",
         )
 
-    apps = _migrate(FILLED)
+    apps = migrate_to(FILLED)
     New = apps.get_model("participants", "Participant")
     assert sorted(New.objects.values_list("search_name", flat=True)) == sorted(
         search_key(*name) for name in names
     )
     assert New.objects.get(family_name="Петров").search_name == PETROV
 
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     with connection.cursor() as cursor:
         columns = connection.introspection.get_table_description(cursor, "participants_participant")
     assert "search_name" not in {column.name for column in columns}

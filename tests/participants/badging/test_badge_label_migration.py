@@ -3,25 +3,17 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from participants.models import BadgeCategory
+from tests.migrations import migrate_to, migrate_to_newest
 
 BEFORE = ("participants", "0008_desk_name_trigram")
 AFTER = ("participants", "0009_badge_category_label_translated")
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_labels_are_kept_and_the_english_one_becomes_the_field():
-    old = _migrate(BEFORE)
+    old = migrate_to([BEFORE])
     Conference = old.get_model("conference", "Conference")
     conference = Conference.objects.create(
         title="Regional Conference",
@@ -48,7 +40,7 @@ def test_the_labels_are_kept_and_the_english_one_becomes_the_field():
         conference=conference, code="M", name="Media", colour_name="green", colour="#00843D"
     )
     try:
-        _migrate(AFTER)
+        migrate_to([AFTER])
         rows = BadgeCategory.objects.order_by("code").values_list(
             "code", "label", "label_en", "label_ru"
         )
@@ -56,12 +48,11 @@ def test_the_labels_are_kept_and_the_english_one_becomes_the_field():
 
         # And back: the two plain columns again, never NULL.
         BadgeCategory.objects.filter(code="M").update(label_ru=None)
-        old = _migrate(BEFORE)
+        old = migrate_to([BEFORE])
         rows = old.get_model("participants", "BadgeCategory").objects.order_by("code")
         assert list(rows.values_list("code", "label_en", "label_ru")) == [
             ("D", "Delegation", "Делегация"),
             ("M", "", ""),
         ]
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_newest()

@@ -3,28 +3,21 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import migrate_to, migrate_to_newest
 
 BEFORE = [("participants", "0009_badge_category_label_translated")]
 AFTER = [("participants", "0011_badge_state_constraints")]
 EARLIER = timezone.now() - dt.timedelta(days=3)
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_schema(transactional_db):
     """The database at 0009, with its historical models; back at the newest after the test."""
-    apps = migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     yield apps
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_newest()
 
 
 def seed(apps):
@@ -98,7 +91,7 @@ def states(apps) -> dict[str, tuple]:
 def test_forward_moves_the_stage_onto_the_badge_and_backward_restores_it(old_schema):
     seed(old_schema)
     events_before = old_schema.get_model("participants", "AccreditationEvent").objects.count()
-    after = migrate(AFTER)
+    after = migrate_to(AFTER)
     assert states(after) == {
         "approved-1": ("approved", None, None),
         "badge_printed-2": ("approved", EARLIER, None),
@@ -108,7 +101,7 @@ def test_forward_moves_the_stage_onto_the_badge_and_backward_restores_it(old_sch
     }
     # The audit trail is history: not a row changes.
     assert after.get_model("participants", "AccreditationEvent").objects.count() == events_before
-    before = migrate(BEFORE)
+    before = migrate_to(BEFORE)
     assert {name: row[0] for name, row in states(before).items()} == {
         "approved-1": "approved",
         "badge_printed-2": "badge_printed",
